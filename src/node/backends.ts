@@ -1,0 +1,21 @@
+/**
+ * Node-only backends: `tensorflow` (@tensorflow/tfjs-node, optional dependency) and `native`
+ * (the project's oneDNN addon). Imported by `initBackend` in Node only.
+ */
+import { availableParallelism } from 'node:os';
+import { registerBackendProvider } from '../backend.js';
+
+registerBackendProvider('tensorflow', {
+  priority: 30,
+  runtime: 'node',
+  load: async () => {
+    const pkg = '@tensorflow/tfjs-node';
+    try {
+      await import(pkg);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw new Error(code === 'ERR_MODULE_NOT_FOUND' ? 'not installed (optional @tensorflow/tfjs-node)' : (err as Error).message);
+    }
+  },
+  threads: () => availableParallelism(),
+});

@@ -1,0 +1,4 @@
+/**
+ * `contrastive/node`: what needs Node (file system, worker threads, native addon).
+ */
+export {};
