@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * `contrastive <command>`: one file per command under src/cli/, each exporting
+ * `register(program)`. Wrong options exit 2 with one line; `--debug` shows stacks.
+ */
+import { Command, CommanderError } from 'commander';
+import { ContrastiveError, DataError } from '../errors.js';
+
+const program = new Command('contrastive')
+  .description('Contrastive self-supervised learning on TensorFlow.js')
+  .option('--debug', 'show stack traces on errors')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+// Commands register themselves here, one import each.
+const commands: { register(p: Command): void }[] = [];
+for (const c of commands) c.register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // help and version exit 0; usage errors exit 2 (commander already printed the line)
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
+  const debug = program.opts().debug === true || process.argv.includes('--debug');
+  if (debug && err instanceof Error) console.error(err.stack);
+  else console.error(`contrastive: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(err instanceof ContrastiveError || err instanceof DataError ? 2 : 1);
+}
