@@ -1,0 +1,42 @@
+import * as tf from '../tf.js';
+import { assertPositive, assertSameShape } from '../validate.js';
+import { l2Normalize } from '../ops/l2-normalize.js';
+import { assertFloatTensor, assertOptions } from './check.js';
+
+export interface NtXentOptions {
+  /** Softmax temperature τ. @default 0.5 (SimCLR, arXiv:2002.05709, the CIFAR-10 setting, Appendix B.9) */
+  temperature?: number;
+}
+
+/**
+ * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR
+ * (Chen et al. 2020, https://arxiv.org/abs/2002.05709, Eq. 1).
+ *
+ * - `z1`: [N, D] embeddings of the first view of N examples.
+ * - `z2`: [N, D] embeddings of the second view; row i of `z1` and row i of `z2` are a positive pair.
+ *
+ * Embeddings are compared by cosine similarity (L2-normalised inside). Each of the 2N embeddings
+ * is an anchor: its positive is its partner, its negatives the other 2N - 2 embeddings;
+ * `loss_i = -log( exp(s_i,pos / τ) / Σ_{k≠i} exp(s_ik / τ) )`, returned as the mean over the 2N
+ * anchors (a scalar). Symmetric in z1 <-> z2. All N rows identical gives log(2N - 1).
+ */
+export function ntXentLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
+  assertOptions(options, 'ntXentLoss');
+  const { temperature = 0.5 } = options;
+  assertFloatTensor(z1, 2, 'ntXentLoss', 'z1');
+  assertSameShape(z2, z1, 'ntXentLoss', 'z2', 'z1');
+  assertFloatTensor(z2, 2, 'ntXentLoss', 'z2');
+  assertPositive(temperature, 'ntXentLoss', 'temperature');
+  const n = z1.shape[0];
+  return tf.tidy(() => {
+    const z = l2Normalize(tf.concat([z1, z2], 0)); // [2N, D]
+    const logits = tf.div(tf.matMul(z, tf.transpose(z)), temperature); // [2N, 2N]
+    // An anchor is not its own negative: push the diagonal far below every other logit.
+    const selfMask = tf.mul(tf.eye(2 * n), -1e9); // [2N, 2N]
+    const logNormaliser = tf.logSumExp(tf.add(logits, selfMask), 1); // [2N]
+    const [h1, h2] = tf.split(z, 2, 0); // [N, D] each
+    const positive = tf.div(tf.sum(tf.mul(h1!, h2!), 1), temperature); // [N]: s_i,pos, the same for both anchors of a pair
+    const positives = tf.concat([positive, positive], 0); // [2N]
+    return tf.mean(tf.sub(logNormaliser, positives)) as tf.Scalar;
+  });
+}

@@ -1,0 +1,49 @@
+import * as tf from '../tf.js';
+import { ShapeError } from '../errors.js';
+import { assertPositive, formatShape } from '../validate.js';
+import { pairwiseSquaredDistances } from '../ops/pairwise-squared-distances.js';
+import { assertFloatTensor, assertOptions } from './check.js';
+
+export interface UniformityOptions {
+  /** Scale t of the Gaussian potential `exp(-t ||x_i - x_j||^2)`. @default 2 (Wang & Isola 2020, arXiv:2005.10242, Section 4) */
+  t?: number;
+}
+
+/**
+ * Uniformity loss (Wang & Isola 2020, https://arxiv.org/abs/2005.10242, Eq. 4 / Section 4):
+ * `log mean_{i<j} exp(-t ||x_i - x_j||_2^2)`, a scalar in [-4t, 0] for unit vectors; lower is
+ * more uniform on the hypersphere.
+ *
+ * - `x`: [N, D] with N >= 2, expected already L2-normalised (nothing is normalised here).
+ *
+ * Computed with a log-sum-exp over the N(N-1)/2 pairs, stable for any t.
+ */
+export function uniformityLoss(x: tf.Tensor2D, options: UniformityOptions = {}): tf.Scalar {
+  assertOptions(options, 'uniformityLoss');
+  const { t = 2 } = options;
+  assertFloatTensor(x, 2, 'uniformityLoss', 'x');
+  const n = x.shape[0];
+  if (n < 2) throw new ShapeError('uniformityLoss', 'x', `must have at least 2 rows (pairs i < j), got shape ${formatShape(x.shape)}`);
+  assertPositive(t, 'uniformityLoss', 't');
+  const pairs: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push(i * n + j);
+  return tf.tidy(() => {
+    const distSq = tf.reshape(pairwiseSquaredDistances(x), [n * n]); // [N*N]
+    const upper = tf.gather(distSq, tf.tensor1d(pairs, 'int32')); // [N(N-1)/2]: pairs i < j
+    const logMeanExp = tf.sub(tf.logSumExp(tf.mul(upper, -t)), Math.log(pairs.length));
+    return logMeanExp as tf.Scalar;
+  });
+}
+
+/**
+ * {@link uniformityLoss} as a plain number, for evaluation code (reads the value back
+ * synchronously and frees the tensor). Same input and options.
+ */
+export function uniformity(x: tf.Tensor2D, options: UniformityOptions = {}): number {
+  const loss = uniformityLoss(x, options);
+  try {
+    return loss.dataSync()[0]!;
+  } finally {
+    loss.dispose();
+  }
+}
