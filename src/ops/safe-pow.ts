@@ -12,9 +12,10 @@ export function safePow<T extends tf.Tensor>(x: T, exponent: number): T {
   assertFloat(x, 'safePow', 'x');
   assertPositive(exponent, 'safePow', 'exponent');
   return tf.tidy(() => {
-    const positive = tf.greater(x, 0);
-    const base = tf.where(positive, x, tf.onesLike(x)); // 1 where x <= 0: finite pow and gradient
+    // A 0/1 mask with a registered (zero) gradient; tf.greater has none, so tf.where would fail under tf.grad.
+    const positive = tf.step(x); // 1 where x > 0, else 0
+    const base = tf.add(tf.mul(positive, x), tf.sub(1, positive)); // x where x > 0, else 1: finite pow and gradient
     const powered = exponent === 0.5 ? tf.sqrt(base) : exponent === 1 ? base : tf.pow(base, exponent);
-    return tf.where(positive, powered, tf.zerosLike(x)) as T;
+    return tf.mul(positive, powered) as T;
   });
 }
