@@ -1,0 +1,80 @@
+/**
+ * Conv2DBackpropFilter for wasm (the shipped backend has none, so no CNN trains on it).
+ * dW[kh, kw, cin, cout] = cols[kh*kw*cin, P] x dy[P, cout], P = N*oh*ow: the im2col matrix is
+ * built channels-first so the weight gradient is one non-transposed matmul (XNNPACK). The batch
+ * is split into chunks so that `cols` stays under `MAX_COLS_FLOATS` (32-bit wasm has a 4 GB heap).
+ */
+import * as tf from '../../tf.js';
+import { callKernel, callStock, disposeInfo, f32, makeF32, view, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+
+/** Largest im2col chunk, in floats (64 Mi floats = 256 MB). */
+export const MAX_COLS_FLOATS = 64 * 1024 * 1024;
+
+/** `maxColsFloats` bounds the im2col chunk (tests pass a small one to exercise chunking). */
+export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, maxColsFloats = MAX_COLS_FLOATS): TensorInfo {
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const fmt = tf.backend_util.convertConv2DDataFormat(dataFormat);
+  if (fmt !== 'channelsLast') throw new Error(`wasm Conv2DBackpropFilter: dataFormat '${dataFormat}' is not supported, use 'NHWC'`);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, fmt);
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout } = info;
+  const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const rows = kh * kw * cin; // R
+  const perImage = oh * ow;
+  const chunk = Math.max(1, Math.min(n, Math.floor(maxColsFloats / (rows * perImage))));
+
+  const xT = callStock('Transpose', backend, { x }, { perm: [3, 0, 1, 2] }); // [cin, N, H, W]
+  const dy2 = view(dy, [n * perImage, cout]);
+  let acc: TensorInfo | undefined;
+  for (let n0 = 0; n0 < n; n0 += chunk) {
+    const nc = Math.min(chunk, n - n0);
+    const p = nc * perImage;
+    const dyc = nc === n ? view(dy, [1, p, cout]) : callStock('Slice', backend, { x: dy2 }, { begin: [n0 * perImage, 0], size: [p, cout] });
+    const cols = makeF32(backend, [1, rows, p]); // [1, R, P]
+    const src = f32(backend, xT);
+    const dst = f32(backend, cols);
+    let o = 0;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        // valid output columns for this filter column: 0 <= x*sw + j - pl < w
+        const x0 = Math.min(ow, Math.max(0, Math.ceil((pl - j) / sw)));
+        const x1 = Math.max(x0, Math.min(ow, Math.floor((w - 1 - j + pl) / sw) + 1));
+        const shift = j - pl;
+        for (let c = 0; c < cin; c++) {
+          for (let b = n0; b < n0 + nc; b++) {
+            const plane = (c * n + b) * h;
+            for (let y = 0; y < oh; y++) {
+              const iy = y * sh + i - pt;
+              if (iy < 0 || iy >= h) {
+                dst.fill(0, o, o + ow);
+                o += ow;
+                continue;
+              }
+              const base = (plane + iy) * w + shift;
+              let xx = 0;
+              for (; xx < x0; xx++) dst[o++] = 0;
+              if (sw === 1) for (; xx < x1; xx++) dst[o++] = src[base + xx]!;
+              else for (; xx < x1; xx++) dst[o++] = src[base + xx * sw]!;
+              for (; xx < ow; xx++) dst[o++] = 0;
+            }
+          }
+        }
+      }
+    }
+    const part = callStock('BatchMatMul', backend, { a: cols, b: dyc.shape.length === 3 ? dyc : view(dyc, [1, p, cout]) }, { transposeA: false, transposeB: false }); // [1, R, cout]
+    disposeInfo(backend, cols);
+    if (nc !== n) disposeInfo(backend, dyc);
+    if (acc === undefined) acc = part;
+    else {
+      const sum = callKernel('Add', backend, { a: acc, b: part });
+      disposeInfo(backend, acc, part);
+      acc = sum;
+    }
+  }
+  disposeInfo(backend, xT);
+  return view(acc!, [kh, kw, cin, cout]);
+}
+

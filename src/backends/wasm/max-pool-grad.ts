@@ -1,0 +1,49 @@
+/**
+ * MaxPoolGrad for wasm in JavaScript over the heap: each dy goes to the first maximum of its
+ * window (row-major window order, strict >), as the cpu backend does; ties after ReLU are common.
+ */
+import * as tf from '../../tf.js';
+import { f32, makeF32, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+
+export function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo {
+  const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const dx = makeF32(backend, input.shape);
+  const X = f32(backend, input);
+  const DY = f32(backend, dy);
+  const DX = f32(backend, dx);
+  DX.fill(0);
+  const best = new Float32Array(c);
+  const pos = new Int32Array(c);
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < oh; y++) {
+      const y0 = y * sh - pt;
+      for (let x = 0; x < ow; x++) {
+        const x0 = x * sw - pl;
+        best.fill(-Infinity);
+        pos.fill(-1);
+        for (let i = Math.max(0, y0); i < Math.min(h, y0 + kh); i++) {
+          for (let j = Math.max(0, x0); j < Math.min(w, x0 + kw); j++) {
+            const base = ((b * h + i) * w + j) * c;
+            for (let k = 0; k < c; k++) {
+              const v = X[base + k]!;
+              if (v > best[k]!) {
+                best[k] = v;
+                pos[k] = base + k;
+              }
+            }
+          }
+        }
+        const o = ((b * oh + y) * ow + x) * c;
+        for (let k = 0; k < c; k++) if (pos[k]! >= 0) DX[pos[k]!] += DY[o + k]!;
+      }
+    }
+  }
+  return dx;
+}

@@ -1,0 +1,40 @@
+/**
+ * SimCLR's projection head g(h) (Chen et al. 2020, https://arxiv.org/abs/2002.05709, Sec. 2.1):
+ * a 2-layer MLP, Dense(hidden) -> (BatchNorm) -> ReLU -> Dense(output), mapping the
+ * representation h [N, inputDim] to the embedding z [N, outputDim] the contrastive loss sees.
+ */
+import * as tf from '../tf.js';
+import { assertInteger } from '../validate.js';
+
+export interface ProjectionHeadOptions {
+  /** Size of the representation h it reads. */
+  inputDim: number;
+  /** Width of the hidden layer. @default inputDim (SimCLR: hidden = representation size) */
+  hiddenDim?: number;
+  /** Size of the embedding z. @default 128 (SimCLR, Sec. 2.1) */
+  outputDim?: number;
+  /** BatchNorm after the hidden Dense (which then has no bias), as in SimCLR v2's heads. @default false (SimCLR v1 paper, and the step benchmark's peer) */
+  batchNorm?: boolean;
+  /** Seed of the Glorot-uniform kernel initialiser. @default 0 */
+  seed?: number;
+  /** Model name (prefix of its layers). @default 'projection_head' */
+  name?: string;
+}
+
+/** The projection head: `[N, inputDim]` -> `[N, outputDim]`. */
+export function projectionHead(options: ProjectionHeadOptions): tf.LayersModel {
+  const { inputDim, hiddenDim = inputDim, outputDim = 128, batchNorm = false, seed = 0, name = 'projection_head' } = options;
+  assertInteger(inputDim, 'projectionHead', 'inputDim');
+  assertInteger(hiddenDim, 'projectionHead', 'hiddenDim');
+  assertInteger(outputDim, 'projectionHead', 'outputDim');
+  const input = tf.input({ shape: [inputDim], name: `${name}_input` });
+  let z = tf.layers
+    .dense({ units: hiddenDim, useBias: !batchNorm, kernelInitializer: tf.initializers.glorotUniform({ seed }), name: `${name}_hidden` })
+    .apply(input) as tf.SymbolicTensor; // [N, hiddenDim]
+  if (batchNorm) z = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn` }).apply(z) as tf.SymbolicTensor;
+  z = tf.layers.reLU({ name: `${name}_relu` }).apply(z) as tf.SymbolicTensor;
+  z = tf.layers
+    .dense({ units: outputDim, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }), name: `${name}_out` })
+    .apply(z) as tf.SymbolicTensor; // [N, outputDim]
+  return tf.model({ inputs: input, outputs: z, name });
+}

@@ -1,0 +1,55 @@
+/** Conv2D gradients on wasm (Conv2DBackpropFilter, Conv2DBackpropInput) against cpu. */
+import { test } from 'node:test';
+import * as tf from '../../../src/tf.js';
+import { compareWithCpu } from './compare.js';
+
+const cases: { x: number[]; k: number; cin: number; cout: number; stride: number; pad: 'same' | 'valid' }[] = [];
+for (const k of [1, 3, 5]) {
+  for (const stride of [1, 2]) {
+    for (const pad of ['same', 'valid'] as const) {
+      cases.push({ x: [2, 9, 7, 3], k, cin: 3, cout: 4, stride, pad });
+    }
+  }
+}
+cases.push({ x: [1, 8, 8, 5], k: 3, cin: 5, cout: 6, stride: 2, pad: 'same' }); // batch 1, even size
+cases.push({ x: [1, 6, 11, 2], k: 3, cin: 2, cout: 3, stride: 1, pad: 'valid' });
+
+for (const c of cases) {
+  test(`conv2d k=${c.k} stride=${c.stride} pad=${c.pad} x=[${c.x}] matches cpu (value, dx, dW)`, async () => {
+    await compareWithCpu({
+      shapes: [c.x, [c.k, c.k, c.cin, c.cout]],
+      f: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad),
+    }, `conv2d ${JSON.stringify(c)}`);
+  });
+}
+
+test('conv2d weight gradient split into batch chunks matches cpu', async () => {
+  const mod = await import('../../../src/backends/wasm/conv2d-backprop-filter.js');
+  // 27 rows x 25 positions = 675 floats per image: a limit of 2 images gives chunks of 2, 2, 1.
+  const { conv2DBackpropFilter } = mod;
+  await tf.setBackend('cpu');
+  const x = tf.tensor4d(Float32Array.from({ length: 5 * 5 * 5 * 3 }, (_, i) => Math.sin(i)), [5, 5, 5, 3]);
+  const dy = tf.tensor4d(Float32Array.from({ length: 5 * 5 * 5 * 4 }, (_, i) => Math.cos(i)), [5, 5, 5, 4]);
+  const refT = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as never) as tf.Tensor;
+  const ref = refT.dataSync();
+  refT.dispose();
+  await compareChunked(conv2DBackpropFilter, x, dy, ref);
+  x.dispose();
+  dy.dispose();
+});
+
+async function compareChunked(
+  kernel: typeof import('../../../src/backends/wasm/conv2d-backprop-filter.js').conv2DBackpropFilter,
+  x: tf.Tensor4D, dy: tf.Tensor4D, ref: ArrayLike<number>,
+): Promise<void> {
+  const { initBackend } = await import('../../../src/backend.js');
+  const { assertClose } = await import('../../support/tensors.js');
+  await initBackend('wasm');
+  const backend = tf.backend() as never;
+  const xw = tf.clone(x);
+  const dyw = tf.clone(dy);
+  const out = kernel({ inputs: { x: xw, dy: dyw }, attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as never, backend }, 2 * 25 * 27);
+  const t = tf.engine().makeTensorFromTensorInfo(out);
+  assertClose(t.dataSync(), ref, 1e-4, 1e-4, 'chunked dW');
+  tf.dispose([t, xw, dyw]);
+}
