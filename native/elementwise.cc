@@ -1,0 +1,187 @@
+// Element-wise kernels: broadcasting binary ops over strided inputs, unary ops, and Tile.
+// Shapes arrive collapsed by the TypeScript side (adjacent dims merged), rank <= 8.
+#include "common.h"
+#include <cmath>
+#include <algorithm>
+
+namespace cn {
+
+namespace {
+
+enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kSquaredDifference, kBinaryMax = kSquaredDifference };
+
+template <int op>
+inline float binary(float a, float b) {
+  if (op == kAdd) return a + b;
+  if (op == kSub) return a - b;
+  if (op == kMul) return a * b;
+  if (op == kDiv) return a / b;
+  if (op == kMaximum) return (a != a || b != b) ? NAN : (a > b ? a : b);
+  if (op == kMinimum) return (a != a || b != b) ? NAN : (a < b ? a : b);
+  const float d = a - b;
+  return d * d;
+}
+
+/** Offsets of the largest element reachable with these strides, +1. */
+size_t extent(const std::vector<int64_t>& shape, const std::vector<int64_t>& strides) {
+  size_t e = 1;
+  for (size_t i = 0; i < shape.size(); i++) {
+    if (shape[i] == 0) return 0;
+    require(strides[i] >= 0, "strides must be >= 0");
+    e += (size_t)((shape[i] - 1) * strides[i]);
+  }
+  return e;
+}
+
+template <int op>
+void runBinary(const float* a, const float* b, float* out, const std::vector<int64_t>& shape,
+               const std::vector<int64_t>& sa, const std::vector<int64_t>& sb) {
+  const size_t r = shape.size();
+  const int64_t inner = shape[r - 1], ia = sa[r - 1], ib = sb[r - 1];
+  int64_t rows = 1;
+  for (size_t i = 0; i + 1 < r; i++) rows *= shape[i];
+  const int64_t total = rows * inner;
+#pragma omp parallel for schedule(static) if (total > 32768)
+  for (int64_t row = 0; row < rows; row++) {
+    int64_t rest = row, oa = 0, ob = 0;
+    for (size_t d = r - 1; d-- > 0;) {
+      const int64_t idx = rest % shape[d];
+      rest /= shape[d];
+      oa += idx * sa[d];
+      ob += idx * sb[d];
+    }
+    const float* pa = a + oa;
+    const float* pb = b + ob;
+    float* po = out + row * inner;
+    if (ia == 1 && ib == 1) {
+      for (int64_t i = 0; i < inner; i++) po[i] = binary<op>(pa[i], pb[i]);
+    } else if (ia == 1 && ib == 0) {
+      const float vb = pb[0];
+      for (int64_t i = 0; i < inner; i++) po[i] = binary<op>(pa[i], vb);
+    } else if (ia == 0 && ib == 1) {
+      const float va = pa[0];
+      for (int64_t i = 0; i < inner; i++) po[i] = binary<op>(va, pb[i]);
+    } else {
+      for (int64_t i = 0; i < inner; i++) po[i] = binary<op>(pa[i * ia], pb[i * ib]);
+    }
+  }
+}
+
+enum UnaryOp : int {
+  kRelu = 0, kRelu6, kExp, kLog, kSqrt, kRsqrt, kSquare, kNeg, kAbs, kSigmoid, kTanh, kStep, kReciprocal,
+  kLeakyRelu, kElu, kLog1p, kSoftplus, kUnaryMax = kSoftplus
+};
+
+template <int op>
+inline float unary(float x, float alpha) {
+  switch (op) {
+    case kRelu: return x > 0.f ? x : (x != x ? x : 0.f);
+    case kRelu6: return x != x ? x : std::min(std::max(x, 0.f), 6.f);
+    case kExp: return std::exp(x);
+    case kLog: return std::log(x);
+    case kSqrt: return std::sqrt(x);
+    case kRsqrt: return 1.f / std::sqrt(x);
+    case kSquare: return x * x;
+    case kNeg: return -x;
+    case kAbs: return std::fabs(x);
+    case kSigmoid: return 1.f / (1.f + std::exp(-x));
+    case kTanh: return std::tanh(x);
+    case kStep: return x != x ? x : (x > 0.f ? 1.f : alpha);
+    case kReciprocal: return 1.f / x;
+    case kLeakyRelu: return x < 0.f ? alpha * x : x;
+    case kElu: return x >= 0.f ? x : std::expm1(x);
+    case kLog1p: return std::log1p(x);
+    default: return x > 20.f ? x : (x < -20.f ? std::exp(x) : std::log1p(std::exp(x)));  // softplus
+  }
+}
+
+template <int op>
+void runUnary(const float* x, float* y, int64_t n, float alpha) {
+#pragma omp parallel for schedule(static) if (n > 32768)
+  for (int64_t i = 0; i < n; i++) y[i] = unary<op>(x[i], alpha);
+}
+
+
+}  // namespace
+
+// binary(op, a, b, out, shape, aStrides, bStrides)
+static Napi::Value binaryOp(const Napi::CallbackInfo& info) {
+  const int op = (int)integer(info, 0, "op");
+  require(op >= 0 && op <= kBinaryMax, "binary: unknown op");
+  auto shape = intList(info, 4, "shape");
+  require(!shape.empty() && shape.size() <= 8, "binary: rank must be 1..8");
+  auto sa = ints(info, 5, shape.size(), "aStrides"), sb = ints(info, 6, shape.size(), "bStrides");
+  const size_t n = prod(shape);
+  F32 a = f32(info, 1, extent(shape, sa), "binary a");
+  F32 b = f32(info, 2, extent(shape, sb), "binary b");
+  F32 out = f32(info, 3, n, "binary out");
+  if (n == 0) return info.Env().Undefined();
+  switch (op) {
+    case kAdd: runBinary<kAdd>(a.data, b.data, out.data, shape, sa, sb); break;
+    case kSub: runBinary<kSub>(a.data, b.data, out.data, shape, sa, sb); break;
+    case kMul: runBinary<kMul>(a.data, b.data, out.data, shape, sa, sb); break;
+    case kDiv: runBinary<kDiv>(a.data, b.data, out.data, shape, sa, sb); break;
+    case kMaximum: runBinary<kMaximum>(a.data, b.data, out.data, shape, sa, sb); break;
+    case kMinimum: runBinary<kMinimum>(a.data, b.data, out.data, shape, sa, sb); break;
+    default: runBinary<kSquaredDifference>(a.data, b.data, out.data, shape, sa, sb); break;
+  }
+  return info.Env().Undefined();
+}
+
+// unary(op, x, y, n, alpha)
+static Napi::Value unaryOp(const Napi::CallbackInfo& info) {
+  const int op = (int)integer(info, 0, "op");
+  require(op >= 0 && op <= kUnaryMax, "unary: unknown op");
+  const int64_t n = integer(info, 3, "n");
+  F32 x = f32(info, 1, (size_t)n, "unary x"), y = f32(info, 2, (size_t)n, "unary y");
+  const float alpha = (float)number(info, 4, "alpha");
+  switch (op) {
+#define CN_UNARY(k) case k: runUnary<k>(x.data, y.data, n, alpha); break;
+    CN_UNARY(kRelu) CN_UNARY(kRelu6) CN_UNARY(kExp) CN_UNARY(kLog) CN_UNARY(kSqrt) CN_UNARY(kRsqrt)
+    CN_UNARY(kSquare) CN_UNARY(kNeg) CN_UNARY(kAbs) CN_UNARY(kSigmoid) CN_UNARY(kTanh) CN_UNARY(kStep)
+    CN_UNARY(kReciprocal) CN_UNARY(kLeakyRelu) CN_UNARY(kElu) CN_UNARY(kLog1p) CN_UNARY(kSoftplus)
+#undef CN_UNARY
+  }
+  return info.Env().Undefined();
+}
+
+// tile(x, out, inShape, reps)
+static Napi::Value tile(const Napi::CallbackInfo& info) {
+  auto in = intList(info, 2, "inShape");
+  require(!in.empty() && in.size() <= 8, "tile: rank must be 1..8");
+  auto reps = ints(info, 3, in.size(), "reps");
+  std::vector<int64_t> outShape(in.size());
+  for (size_t i = 0; i < in.size(); i++) {
+    require(reps[i] >= 1, "tile: reps must be >= 1");
+    outShape[i] = in[i] * reps[i];
+  }
+  F32 x = f32(info, 0, prod(in), "tile x");
+  F32 out = f32(info, 1, prod(outShape), "tile out");
+  const size_t r = in.size();
+  if (prod(in) == 0) return info.Env().Undefined();
+  const int64_t inner = in[r - 1], outInner = outShape[r - 1];
+  int64_t rows = 1;
+  for (size_t i = 0; i + 1 < r; i++) rows *= outShape[i];
+  std::vector<int64_t> inStride(r, 1);
+  for (size_t d = r - 1; d-- > 0;) inStride[d] = inStride[d + 1] * in[d + 1];
+#pragma omp parallel for schedule(static) if (rows * outInner > 32768)
+  for (int64_t row = 0; row < rows; row++) {
+    int64_t rest = row, off = 0;
+    for (size_t d = r - 1; d-- > 0;) {
+      const int64_t idx = rest % outShape[d];
+      rest /= outShape[d];
+      off += (idx % in[d]) * inStride[d];
+    }
+    float* po = out.data + row * outInner;
+    for (int64_t k = 0; k < reps[r - 1]; k++) std::copy(x.data + off, x.data + off + inner, po + k * inner);
+  }
+  return info.Env().Undefined();
+}
+
+void initElementwise(Napi::Env env, Napi::Object exports) {
+  CN_EXPORT(env, exports, "binary", binaryOp);
+  CN_EXPORT(env, exports, "unary", unaryOp);
+  CN_EXPORT(env, exports, "tile", tile);
+}
+
+}  // namespace cn
