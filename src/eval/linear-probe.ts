@@ -1,0 +1,148 @@
+/**
+ * Linear probe: multinomial logistic regression on frozen features, the standard measure of a
+ * representation (SimCLR, arXiv:2002.05709, §B.6 "linear evaluation"; the L2 penalty chosen on a
+ * held-out validation slice as there, from a small grid).
+ *
+ * 1. Standardise every feature with the train mean and std (a constant feature becomes 0).
+ * 2. Hold out a class-stratified validation slice of train (seeded); fit one model per L2 value of
+ *    the grid, strongest first, each warm-started from the previous; keep the one with the best
+ *    validation accuracy (ties: lower validation cross-entropy, then the stronger penalty).
+ * 3. Refit on all of train with that L2 and score the test split.
+ * Full-batch L-BFGS: no learning rate to tune, deterministic (the seed only picks the slice).
+ */
+import * as tf from '../tf.js';
+import { ConfigError, DataError } from '../errors.js';
+import { assertFinite, assertInRange, assertInteger, assertNonNegative } from '../validate.js';
+import { assertFeatures, assertLabels, assertSameDim, selectLabels, toTensor, type Features } from './features.js';
+import { accuracy } from './metrics.js';
+import { SoftmaxProblem, softmaxPredict, type SoftmaxParams } from './softmax-regression.js';
+import { stratifiedSplit } from './stratify.js';
+
+export interface LinearProbeOptions {
+  /** Number of classes C. @default the largest label in train or test + 1 */
+  numClasses?: number;
+  /**
+   * L2 penalties λ tried (loss = mean cross-entropy + λ/2 ||W||²).
+   * @default [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1] (log grid; SimCLR §B.6 also searches a log grid)
+   */
+  l2Grid?: number[];
+  /** Share of each class held out of train to choose λ. @default 0.2 */
+  validationFraction?: number;
+  /** Seed of the validation slice. @default 0 */
+  seed?: number;
+  /** L-BFGS iterations per fit. @default 100 */
+  maxIterations?: number;
+  /** λ used when no validation slice can be held out (every class has one train row). @default 1e-3 */
+  fallbackL2?: number;
+}
+
+/** One grid point's validation score. */
+export interface L2Trial {
+  l2: number;
+  validationAccuracy: number;
+  validationCrossEntropy: number;
+}
+
+export interface LinearProbeResult {
+  /** Test top-1 accuracy in [0, 1]. */
+  accuracy: number;
+  /** The chosen L2 penalty λ. */
+  l2: number;
+  /** Validation accuracy of the chosen λ; null when no slice was held out. */
+  validationAccuracy: number | null;
+  /** Every grid point tried, in the order tried. */
+  trials: L2Trial[];
+  /** Predicted class of each test row. */
+  predictions: Int32Array;
+}
+
+const FN = 'linearProbe';
+
+/**
+ * Trains a linear classifier on frozen train features and scores the test split.
+ *
+ * @example
+ * const { accuracy, l2 } = await linearProbe(trainH, trainLabels, testH, testLabels, { seed: 1 });
+ */
+export async function linearProbe(
+  trainFeatures: Features,
+  trainLabels: Int32Array,
+  testFeatures: Features,
+  testLabels: Int32Array,
+  options: LinearProbeOptions = {},
+): Promise<LinearProbeResult> {
+  const { numClasses, l2Grid = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], validationFraction = 0.2, seed = 0, maxIterations = 100, fallbackL2 = 1e-3 } = options;
+  const [n, d] = assertFeatures(trainFeatures, FN, 'trainFeatures');
+  const [m, dt] = assertFeatures(testFeatures, FN, 'testFeatures');
+  assertSameDim(d, dt, FN, 'testFeatures', 'trainFeatures');
+  if (numClasses !== undefined) assertInteger(numClasses, FN, 'numClasses');
+  const c = numClasses ?? Math.max(assertLabels(trainLabels, n, FN, 'trainLabels'), assertLabels(testLabels, m, FN, 'testLabels'));
+  assertLabels(trainLabels, n, FN, 'trainLabels', c);
+  assertLabels(testLabels, m, FN, 'testLabels', c);
+  if (!Array.isArray(l2Grid) || l2Grid.length === 0) throw new ConfigError(FN, 'l2Grid', `must be a non-empty array of numbers >= 0, got ${String(l2Grid)}`);
+  l2Grid.forEach((v, i) => assertNonNegative(v, FN, `l2Grid[${i}]`));
+  assertInRange(validationFraction, 0, 0.9, FN, 'validationFraction');
+  assertFinite(seed, FN, 'seed');
+  assertInteger(maxIterations, FN, 'maxIterations');
+  assertNonNegative(fallbackL2, FN, 'fallbackL2');
+
+  const train = toTensor(trainFeatures);
+  const test = toTensor(testFeatures);
+  const [zTrain, zTest, stats] = tf.tidy(() => {
+    const { mean, variance } = tf.moments(train.tensor, 0); // [D], [D]
+    const std = tf.sqrt(variance);
+    const safeStd = tf.where(tf.greater(std, 1e-6), std, tf.onesLike(std)); // constant feature -> divide by 1
+    const z = (x: tf.Tensor2D) => tf.div(tf.sub(x, mean), safeStd) as tf.Tensor2D;
+    const testSum = tf.sum(test.tensor);
+    return [z(train.tensor), z(test.tensor), tf.stack([tf.sum(mean), tf.sum(variance), testSum])];
+  });
+  if (train.owned) train.tensor.dispose();
+  if (test.owned) test.tensor.dispose();
+  const checks = await stats.data();
+  stats.dispose();
+  const problems: SoftmaxProblem[] = [];
+  const owned: tf.Tensor[] = [zTrain, zTest];
+  try {
+    if (!Number.isFinite(checks[0]!) || !Number.isFinite(checks[1]!)) throw new DataError(FN, 'trainFeatures', 'must hold finite values, got NaN or Infinity');
+    if (!Number.isFinite(checks[2]!)) throw new DataError(FN, 'testFeatures', 'must hold finite values, got NaN or Infinity');
+    const lbfgs = { maxIterations };
+    const trials: L2Trial[] = [];
+    let l2 = l2Grid.length === 1 ? l2Grid[0]! : fallbackL2;
+    let validationAccuracy: number | null = null;
+    let init: SoftmaxParams | undefined;
+    const split = stratifiedSplit(trainLabels, validationFraction, seed);
+    if (l2Grid.length > 1 && split.validation.length > 0) {
+      const zFit = tf.gather(zTrain, split.fit); // [N_fit, D]
+      const zVal = tf.gather(zTrain, split.validation); // [N_val, D]
+      owned.push(zFit, zVal);
+      const fitLabels = selectLabels(trainLabels, split.fit);
+      const valLabels = selectLabels(trainLabels, split.validation);
+      const problem = new SoftmaxProblem(zFit, fitLabels, c);
+      problems.push(problem);
+      let params = problem.zeros();
+      let best: { trial: L2Trial; params: SoftmaxParams } | undefined;
+      for (const lambda of [...l2Grid].sort((a, b) => b - a)) {
+        params = (await problem.fit(lambda, params, lbfgs)).params;
+        const v = await softmaxPredict(zVal, params, c, valLabels);
+        const trial = { l2: lambda, validationAccuracy: accuracy(v.predictions, valLabels), validationCrossEntropy: v.crossEntropy };
+        trials.push(trial);
+        const better =
+          best === undefined ||
+          trial.validationAccuracy > best.trial.validationAccuracy ||
+          (trial.validationAccuracy === best.trial.validationAccuracy && trial.validationCrossEntropy < best.trial.validationCrossEntropy);
+        if (better) best = { trial, params };
+      }
+      l2 = best!.trial.l2;
+      validationAccuracy = best!.trial.validationAccuracy;
+      init = best!.params;
+    }
+    const full = new SoftmaxProblem(zTrain, trainLabels, c);
+    problems.push(full);
+    const { params } = await full.fit(l2, init, lbfgs);
+    const { predictions } = await softmaxPredict(zTest, params, c);
+    return { accuracy: accuracy(predictions, testLabels), l2, validationAccuracy, trials, predictions };
+  } finally {
+    for (const p of problems) p.dispose();
+    tf.dispose(owned);
+  }
+}
