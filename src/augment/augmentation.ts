@@ -93,3 +93,12 @@ export function luminance(x: tf.Tensor4D): tf.Tensor4D {
   const w = tf.tensor4d([...LUMA_WEIGHTS], [1, 1, 1, 3]);
   return tf.sum(tf.mul(x, w), 3, true) as tf.Tensor4D;
 }
+
+/**
+ * Per-sample choice between two tensors of the same shape: `m` (1 or 0 per sample, broadcast
+ * like `perSample`) picks `yes` where 1 and `no` where 0, exactly (yes * 1 + no * 0 rounds
+ * nothing). Call inside `tf.tidy`.
+ */
+export function choose(m: tf.Tensor, yes: tf.Tensor, no: tf.Tensor): tf.Tensor {
+  return tf.add(tf.mul(yes, m), tf.mul(no, tf.sub(1, m)));
+}

@@ -1,6 +1,6 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
-import { type Augmentation, assertImageBatch, assertOptionKeys, assertProbability, perSample } from './augmentation.js';
+import { type Augmentation, assertImageBatch, assertOptionKeys, assertProbability, choose, perSample } from './augmentation.js';
 
 export interface HorizontalFlipOptions {
   /** Chance that a sample is mirrored left-right. @default 0.5 (torchvision; SimCLR) */
@@ -25,7 +25,7 @@ export function horizontalFlip(options: HorizontalFlipOptions = {}): Augmentatio
       const mirrored = tf.reverse(x, 2); // [B, H, W, C]
       if (flip.every((f) => f === 1)) return mirrored;
       const m = perSample(flip, 4); // [B, 1, 1, 1]: 1 = take the mirrored sample
-      return tf.add(x, tf.mul(m, tf.sub(mirrored, x))); // exact: x + 1 * (x' - x) = x', x + 0 = x
+      return choose(m, mirrored, x);
     });
   };
 }

@@ -1,7 +1,7 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import { assertFinite } from '../validate.js';
-import { type Augmentation, assertImageBatch, assertInterval, assertOptionKeys, assertProbability } from './augmentation.js';
+import { type Augmentation, assertImageBatch, assertInterval, assertOptionKeys, assertProbability, choose } from './augmentation.js';
 
 export interface RandomErasingOptions {
   /** Chance that a sample gets an erased rectangle. @default 0.5 (Zhong et al. 2017, arXiv:1708.04896; torchvision) */
@@ -53,7 +53,7 @@ export function randomErasing(options: RandomErasingOptions = {}): Augmentation 
     return tf.tidy(() => {
       if (!any) return tf.clone(x);
       const mask = tf.mul(tf.tensor4d(rows, [batch, height, 1, 1]), tf.tensor4d(cols, [batch, 1, width, 1])); // [B, H, W, 1]
-      return tf.sub(x, tf.mul(mask, tf.sub(x, value))); // x where mask = 0, value where mask = 1
+      return choose(mask, tf.fill(mask.shape, value), x); // value inside the rectangle, x outside
     });
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
-import { type Augmentation, assertImageBatch, assertOptionKeys, assertProbability, luminance, perSample } from './augmentation.js';
+import { type Augmentation, assertImageBatch, assertOptionKeys, assertProbability, choose, luminance, perSample } from './augmentation.js';
 
 export interface RandomGrayscaleOptions {
   /** Chance that a sample is turned grey. @default 0.2 (SimCLR, arXiv:2002.05709, Appendix A) */
@@ -25,7 +25,7 @@ export function randomGrayscale(options: RandomGrayscaleOptions = {}): Augmentat
       if (channels !== 3 || grey.every((g) => g === 0)) return tf.clone(x);
       const y = tf.tile(luminance(x as tf.Tensor4D), [1, 1, 1, 3]); // [B, H, W, 3]
       const m = perSample(grey, 4); // [B, 1, 1, 1]
-      return tf.add(x, tf.mul(m, tf.sub(y, x)));
+      return choose(m, y, x);
     });
   };
 }

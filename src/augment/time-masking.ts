@@ -1,7 +1,7 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import { assertFinite, assertInRange, assertInteger } from '../validate.js';
-import { type Augmentation, assertOptionKeys, assertProbability, assertSequenceBatch } from './augmentation.js';
+import { type Augmentation, assertOptionKeys, assertProbability, assertSequenceBatch, choose } from './augmentation.js';
 
 export interface TimeMaskingOptions {
   /** Chance that a series is masked. @default 0.5 (this library's choice: half the views keep every step) */
@@ -44,7 +44,7 @@ export function timeMasking(options: TimeMaskingOptions = {}): Augmentation {
     return tf.tidy(() => {
       if (!any) return tf.clone(x);
       const m = tf.tensor3d(mask, [batch, steps, 1]);
-      return tf.sub(x, tf.mul(m, tf.sub(x, value)));
+      return choose(m, tf.fill([batch, steps, 1], value), x); // value in the masks, x elsewhere
     });
   };
 }
