@@ -1,0 +1,160 @@
+/**
+ * Label efficiency: how well a representation classifies when only a fraction of the train labels
+ * is kept (the point of self-supervised pre-training). For each fraction, a class-stratified subset
+ * of the labelled train rows (same share of every class, at least one row per class; seeded, and
+ * nested: the 1% subset lies inside the 10% one) trains a linear probe and a kNN classifier, both
+ * scored on the whole test split.
+ */
+import { ConfigError } from '../errors.js';
+import { assertFinite, assertInteger, describe } from '../validate.js';
+import { assertFeatures, assertLabels, assertSameDim, featureValues, selectLabels, selectRows, type Features, type LabelledFeatures } from './features.js';
+import { knnAccuracy, type KnnOptions } from './knn.js';
+import { linearProbe, type LinearProbeOptions } from './linear-probe.js';
+import { stratifiedSubset } from './stratify.js';
+
+/** Accuracy in [0, 1] per label fraction, keyed `"1%"`, `"10%"`, `"100%"`. */
+export type AccuracyByFraction = Record<string, number>;
+
+/** Linear-probe and kNN accuracies per label fraction. */
+export interface LabelEfficiencyResult {
+  linear: AccuracyByFraction;
+  knn: AccuracyByFraction;
+}
+
+/** Which probe is running, for progress lines. */
+export interface LabelEfficiencyProgress {
+  /** The feature set (for `compareLabelEfficiency`; `''` for `labelEfficiency`). */
+  featureSet: string;
+  probe: 'linear' | 'knn';
+  /** e.g. `"10%"`. */
+  fraction: string;
+  /** Labelled train rows used. */
+  trainRows: number;
+  /** Accuracy, when the probe has finished (undefined when it starts). */
+  accuracy?: number;
+}
+
+export interface LabelEfficiencyCommonOptions {
+  /** Shares of the train labels kept, each in (0, 1]. @default [0.01, 0.1, 1] */
+  fractions?: number[];
+  /** Seed of the labelled subsets and of the probe's validation slice. @default 0 */
+  seed?: number;
+  /** Number of classes C. @default the largest label in train or test + 1 */
+  numClasses?: number;
+  /** kNN options (k, temperature). @default NPID's k = 200, σ = 0.1 */
+  knn?: Omit<KnnOptions, 'numClasses'>;
+  /** Linear-probe options (L2 grid, iterations). @default see `linearProbe` */
+  linear?: Omit<LinearProbeOptions, 'numClasses' | 'seed'>;
+  /** Called when each probe starts and when it ends (with its accuracy). */
+  onProgress?: (p: LabelEfficiencyProgress) => void;
+}
+
+export interface LabelEfficiencyOptions extends LabelEfficiencyCommonOptions {
+  /** Labelled train split: features `[N, D]` and labels. */
+  train: LabelledFeatures;
+  /** Labelled test split: features `[M, D]` and labels. */
+  test: LabelledFeatures;
+}
+
+/** `0.01` -> `"1%"`, `0.1` -> `"10%"`, `1` -> `"100%"`, `0.005` -> `"0.5%"`. */
+export function fractionLabel(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(6))}%`;
+}
+
+function checkFractions(fractions: unknown, fn: string): number[] {
+  if (!Array.isArray(fractions) || fractions.length === 0) throw new ConfigError(fn, 'fractions', `must be a non-empty array of numbers in (0, 1], got ${describe(fractions)}`);
+  fractions.forEach((f, i) => {
+    assertFinite(f, fn, `fractions[${i}]`);
+    if (f <= 0 || f > 1) throw new ConfigError(fn, `fractions[${i}]`, `must be in (0, 1], got ${f}`);
+  });
+  return fractions as number[];
+}
+
+async function run(
+  featureSet: string,
+  train: LabelledFeatures,
+  test: LabelledFeatures,
+  opts: LabelEfficiencyCommonOptions & { numClasses: number; fractions: number[]; seed: number },
+): Promise<LabelEfficiencyResult> {
+  const result: LabelEfficiencyResult = { linear: {}, knn: {} };
+  const [, d] = assertFeatures(train.features, 'labelEfficiency', 'train.features');
+  const values = opts.fractions.some((f) => f < 1) ? await featureValues(train.features) : undefined;
+  for (const fraction of opts.fractions) {
+    const key = fractionLabel(fraction);
+    let features: Features = train.features;
+    let labels = train.labels;
+    if (fraction < 1) {
+      const rows = stratifiedSubset(train.labels, fraction, opts.seed);
+      features = selectRows(values!, d, rows);
+      labels = selectLabels(train.labels, rows);
+    }
+    const report = (probe: 'linear' | 'knn', accuracy?: number) =>
+      opts.onProgress?.({ featureSet, probe, fraction: key, trainRows: labels.length, ...(accuracy === undefined ? {} : { accuracy }) });
+    report('linear');
+    const probe = await linearProbe(features, labels, test.features, test.labels, { ...opts.linear, numClasses: opts.numClasses, seed: opts.seed });
+    result.linear[key] = probe.accuracy;
+    report('linear', probe.accuracy);
+    report('knn');
+    result.knn[key] = await knnAccuracy(features, labels, test.features, test.labels, { ...opts.knn, numClasses: opts.numClasses });
+    report('knn', result.knn[key]);
+  }
+  return result;
+}
+
+/** Checks a train/test pair of features and labels; `names` are the argument names for errors. Returns the class count seen. */
+function checkSplits(fn: string, train: LabelledFeatures, test: LabelledFeatures, names: [string, string, string, string], numClasses?: number): number {
+  const [n, d] = assertFeatures(train?.features, fn, names[0]);
+  const [m, dt] = assertFeatures(test?.features, fn, names[2]);
+  assertSameDim(d, dt, fn, names[2], names[0]);
+  if (numClasses !== undefined) assertInteger(numClasses, fn, 'numClasses');
+  return Math.max(assertLabels(train.labels, n, fn, names[1], numClasses), assertLabels(test.labels, m, fn, names[3], numClasses));
+}
+
+/**
+ * Linear-probe and kNN accuracy for each label fraction.
+ *
+ * @example
+ * const r = await labelEfficiency({ train: { features: trainH, labels: yTrain }, test: { features: testH, labels: yTest } });
+ * r.linear['1%']; // 0.71
+ */
+export async function labelEfficiency(options: LabelEfficiencyOptions): Promise<LabelEfficiencyResult> {
+  const fn = 'labelEfficiency';
+  if (options === null || typeof options !== 'object') throw new ConfigError(fn, 'options', `must be an object, got ${describe(options)}`);
+  const { train, test, fractions = [0.01, 0.1, 1], seed = 0 } = options;
+  const classes = checkSplits(fn, train, test, ['train.features', 'train.labels', 'test.features', 'test.labels'], options.numClasses);
+  assertFinite(seed, fn, 'seed');
+  return run('', train, test, { ...options, numClasses: options.numClasses ?? classes, fractions: checkFractions(fractions, fn), seed });
+}
+
+/** Several feature sets of the same samples (e.g. `pixels`, `random`, `trained`). */
+export interface CompareLabelEfficiencyOptions extends LabelEfficiencyCommonOptions {
+  /** Labels of the train and test rows, shared by every feature set. */
+  labels: { train: Int32Array; test: Int32Array };
+  /** Name -> train `[N, D_name]` and test `[M, D_name]` features; rows in the order of `labels`. */
+  featureSets: Record<string, { train: Features; test: Features }>;
+}
+
+/**
+ * `labelEfficiency` for several feature sets side by side (same labelled subsets for all), in the
+ * order of `featureSets`' keys. Feed the result to `formatLabelEfficiencyTable`.
+ */
+export async function compareLabelEfficiency(options: CompareLabelEfficiencyOptions): Promise<Record<string, LabelEfficiencyResult>> {
+  const fn = 'compareLabelEfficiency';
+  if (options === null || typeof options !== 'object') throw new ConfigError(fn, 'options', `must be an object, got ${describe(options)}`);
+  const { labels, featureSets, fractions = [0.01, 0.1, 1], seed = 0 } = options;
+  if (featureSets === null || typeof featureSets !== 'object' || Object.keys(featureSets).length === 0) {
+    throw new ConfigError(fn, 'featureSets', `must name at least one feature set, got ${describe(featureSets)}`);
+  }
+  let classes = 0;
+  for (const [name, set] of Object.entries(featureSets)) {
+    const names: [string, string, string, string] = [`featureSets.${name}.train`, 'labels.train', `featureSets.${name}.test`, 'labels.test'];
+    classes = Math.max(classes, checkSplits(fn, { features: set?.train, labels: labels?.train }, { features: set?.test, labels: labels?.test }, names, options.numClasses));
+  }
+  assertFinite(seed, fn, 'seed');
+  const opts = { ...options, numClasses: options.numClasses ?? classes, fractions: checkFractions(fractions, fn), seed };
+  const out: Record<string, LabelEfficiencyResult> = {};
+  for (const [name, set] of Object.entries(featureSets)) {
+    out[name] = await run(name, { features: set.train, labels: labels.train }, { features: set.test, labels: labels.test }, opts);
+  }
+  return out;
+}
