@@ -25,3 +25,28 @@ export { ContrastiveError, ShapeError, ConfigError, DataError, BackendError } fr
 // ── Training ──────────────────────────────────────────────────────────────────
 
 // ── Evaluation ────────────────────────────────────────────────────────────────
+export type { Features, FeatureArray, LabelledFeatures } from './eval/features.js';
+export { knnAccuracy, knnClassifier, KnnClassifier } from './eval/knn.js';
+export type { KnnOptions } from './eval/knn.js';
+export { linearProbe } from './eval/linear-probe.js';
+export type { LinearProbeOptions, LinearProbeResult, L2Trial } from './eval/linear-probe.js';
+export { kmeans } from './eval/kmeans.js';
+export type { KmeansOptions, KmeansResult } from './eval/kmeans.js';
+export { accuracy, confusionMatrix, nmi, ari } from './eval/metrics.js';
+export type { LabelArray } from './eval/metrics.js';
+export { alignmentUniformity } from './eval/alignment-uniformity.js';
+export type { AlignmentUniformity, AlignmentUniformityOptions } from './eval/alignment-uniformity.js';
+export { stratifiedSubset, stratifiedSplit } from './eval/stratify.js';
+export { labelEfficiency, compareLabelEfficiency, fractionLabel } from './eval/label-efficiency.js';
+export type {
+  AccuracyByFraction,
+  LabelEfficiencyResult,
+  LabelEfficiencyOptions,
+  LabelEfficiencyCommonOptions,
+  LabelEfficiencyProgress,
+  CompareLabelEfficiencyOptions,
+} from './eval/label-efficiency.js';
+export { formatLabelEfficiencyTable } from './eval/format-table.js';
+export type { LabelEfficiencyTableOptions } from './eval/format-table.js';
+export { evaluateRepresentation, buildEvaluationReport } from './eval/report.js';
+export type { EvaluationReport, EvaluationReportParts, EvaluateRepresentationOptions, ClusteringScores } from './eval/report.js';
