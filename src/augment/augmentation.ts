@@ -55,7 +55,7 @@ export function assertProbability(p: unknown, fn: string, arg: string): asserts 
   assertInRange(p, 0, 1, fn, arg);
 }
 
-/** `r` must be a pair [lo, hi] of finite numbers with min <= lo <= hi <= max. */
+/** `r` must be a pair [lo, hi] of finite numbers with min <= lo <= hi <= max (`min` Number.MIN_VALUE: lo > 0). */
 export function assertInterval(r: unknown, fn: string, arg: string, min = -Infinity, max = Infinity): asserts r is readonly [number, number] {
   if (!Array.isArray(r) || r.length !== 2) {
     throw new ConfigError(fn, arg, `must be a pair [lo, hi], got ${describe(r)}`);
@@ -64,7 +64,10 @@ export function assertInterval(r: unknown, fn: string, arg: string, min = -Infin
   assertFinite(lo, fn, `${arg}[0]`);
   assertFinite(hi, fn, `${arg}[1]`);
   if (lo > hi) throw new ConfigError(fn, arg, `must have lo <= hi, got [${lo}, ${hi}]`);
-  if (lo < min || hi > max) throw new ConfigError(fn, arg, `must lie in [${min}, ${max}], got [${lo}, ${hi}]`);
+  if (lo < min || hi > max) {
+    const from = min === Number.MIN_VALUE ? '(0' : `[${min}`; // MIN_VALUE stands for "> 0"
+    throw new ConfigError(fn, arg, `must lie in ${from}, ${max}], got [${lo}, ${hi}]`);
+  }
 }
 
 /** `size` as [height, width]: a number n means [n, n]. Both must be integers >= 1. */

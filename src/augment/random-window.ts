@@ -1,7 +1,7 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import { ShapeError } from '../errors.js';
-import { assertInRange, assertInteger } from '../validate.js';
+import { assertInRange, assertInteger, assertPositive } from '../validate.js';
 import { type Augmentation, assertOptionKeys, assertSequenceBatch } from './augmentation.js';
 import { cropBoxes } from './random-resized-crop.js';
 
@@ -27,7 +27,8 @@ export function randomWindow(options: RandomWindowOptions = {}): Augmentation {
   assertOptionKeys(options, ['length', 'fraction', 'outputLength'], fn);
   const { length, fraction = 0.9, outputLength } = options;
   if (length !== undefined) assertInteger(length, fn, 'length', 1);
-  assertInRange(fraction, Number.MIN_VALUE, 1, fn, 'fraction');
+  assertPositive(fraction, fn, 'fraction');
+  assertInRange(fraction, 0, 1, fn, 'fraction');
   if (outputLength !== undefined && outputLength !== 'input') assertInteger(outputLength, fn, 'outputLength', 1);
   return (x: tf.Tensor, rng: Rng): tf.Tensor => {
     const [batch, steps, channels] = assertSequenceBatch(x, fn);
