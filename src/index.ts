@@ -21,6 +21,21 @@ export { ContrastiveError, ShapeError, ConfigError, DataError, BackendError } fr
 // ── Models ────────────────────────────────────────────────────────────────────
 
 // ── Methods ───────────────────────────────────────────────────────────────────
+// Memory bank
+export { MemoryBank } from './memory/memory-bank.js';
+export type { MemoryBankOptions, MemoryBankState, SampleOptions } from './memory/memory-bank.js';
+// NPID
+export { npid, Npid, bankKnnAccuracy, NPID_OBJECTIVES } from './methods/npid.js';
+export type { NpidOptions, NpidObjective } from './methods/npid.js';
+export { npidNceLoss, estimateNceNormalizer } from './memory/npid-nce.js';
+export type { NpidNceOptions } from './memory/npid-nce.js';
+export { nonParametricSoftmaxLoss } from './memory/non-parametric-softmax.js';
+export type { NonParametricSoftmaxOptions } from './memory/non-parametric-softmax.js';
+// InvaSpread
+export { invaSpread } from './methods/inva-spread.js';
+export type { InvaSpreadMethodOptions } from './methods/inva-spread.js';
+export { invaSpreadLoss } from './losses/inva-spread.js';
+export type { InvaSpreadOptions } from './losses/inva-spread.js';
 
 // ── Training ──────────────────────────────────────────────────────────────────
 
