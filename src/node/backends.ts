@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { registerBackendProvider } from '../backend.js';
+import * as nativeModule from './native/addon.js';
 
 registerBackendProvider('tensorflow', {
   priority: 30,
@@ -18,4 +19,17 @@ registerBackendProvider('tensorflow', {
     }
   },
   threads: () => availableParallelism(),
+});
+
+// native: the project's oneDNN + OpenBLAS addon (optional; see src/node/native/).
+registerBackendProvider('native', {
+  priority: 20,
+  runtime: 'node',
+  load: async () => {
+    const { registerNativeBackend } = await import('./native/backend.js');
+    registerNativeBackend();
+  },
+  threads: () => {
+    return nativeModule.loadAddon()?.threads() ?? 1;
+  },
 });

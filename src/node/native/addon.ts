@@ -1,0 +1,96 @@
+/**
+ * Loads the optional native addon (build/Release/contrastive_native.node, built by
+ * scripts/build-native.mjs from native/) and records why it did not load, for `contrastive doctor`.
+ */
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The functions the addon exports. Float32Arrays are read and written in place. */
+export interface NativeAddon {
+  /** c = act(op(a) x op(b) + bias), batched; a/b batch 1 broadcasts. */
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, batchA: number, batchB: number, m: number, n: number, k: number,
+    transposeA: boolean, transposeB: boolean, bias: Float32Array | null, activation: number, alpha: number): void;
+  /** params: [N, H, W, C, KH, KW, O, OH, OW, sh, sw, dh, dw, padTop, padLeft, padBottom, padRight]. */
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, params: number[], bias: Float32Array | null, activation: number, alpha: number): void;
+  conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, params: number[]): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, params: number[]): void;
+  convCacheSize(): number;
+  /** params: [N, H, W, C, KH, KW, OH, OW, sh, sw, padTop, padLeft]. */
+  maxPool(x: Float32Array, y: Float32Array, params: number[]): void;
+  avgPool(x: Float32Array, y: Float32Array, params: number[]): void;
+  maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, params: number[]): void;
+  avgPoolGrad(dy: Float32Array, dx: Float32Array, params: number[]): void;
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: number[], aStrides: number[], bStrides: number[]): void;
+  unary(op: number, x: Float32Array, y: Float32Array, n: number, alpha: number): void;
+  tile(x: Float32Array, out: Float32Array, inShape: number[], reps: number[]): void;
+  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number): void;
+  batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null, scale: Float32Array | null,
+    y: Float32Array, rows: number, channels: number, epsilon: number): void;
+  /** GFLOP/s of an in-register FMA loop on `threads` threads; width 256 (AVX2) or 512 (AVX-512). */
+  fmaPeak(threads: number, iterations: number, width?: number): number;
+  setThreads(threads: number): void;
+  threads(): number;
+  version(): { dnnl: string; dnnlCpuRuntime: string; blas: string };
+  throwTest(): never;
+}
+
+/** Whether the addon loaded, where from, or why not. */
+export interface NativeStatus {
+  loaded: boolean;
+  /** Why it did not load (one line), when it did not. */
+  reason?: string;
+  /** The .node file it loaded, or the one it tried. */
+  path?: string;
+}
+
+/** The package root: the nearest folder above this file whose package.json is `contrastive`. */
+function packageRoot(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'contrastive') return dir;
+      } catch {
+        // unreadable package.json: keep looking upwards
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
+
+let addon: NativeAddon | undefined;
+let status: NativeStatus | undefined;
+
+/** Loads the addon once (`CONTRASTIVE_NATIVE_ADDON` overrides its path); undefined when it cannot. */
+export function loadAddon(): NativeAddon | undefined {
+  if (status !== undefined) return addon;
+  const root = packageRoot();
+  const path = process.env.CONTRASTIVE_NATIVE_ADDON || (root === undefined ? undefined : join(root, 'build', 'Release', 'contrastive_native.node'));
+  if (path === undefined) {
+    status = { loaded: false, reason: 'package root not found' };
+    return undefined;
+  }
+  if (!existsSync(path)) {
+    status = { loaded: false, path, reason: `not built (${path} missing: install libdnnl-dev and libopenblas-dev, then npm run build:native)` };
+    return undefined;
+  }
+  try {
+    addon = createRequire(import.meta.url)(path) as NativeAddon;
+    status = { loaded: true, path };
+  } catch (err) {
+    status = { loaded: false, path, reason: `failed to load: ${(err as Error).message.split('\n')[0]}` };
+  }
+  return addon;
+}
+
+/** Whether the native addon loaded; `reason` says why not. Safe to call any time. */
+export function nativeStatus(): NativeStatus {
+  loadAddon();
+  return { ...status! };
+}

@@ -1,0 +1,102 @@
+/** Element-wise kernels: broadcasting binary ops, unary ops, AddN and Tile on float32 tensors. */
+import * as tf from '../../tf.js';
+import type { NativeAddon } from './addon.js';
+import { alloc, nativeKernel, output, sizeOf, values } from './kernel-utils.js';
+
+/** Binary op codes of native/elementwise.cc. */
+const BINARY: Record<string, number> = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6 };
+
+/** Unary op codes of native/elementwise.cc; `alpha` names the attribute some of them take. */
+const UNARY: Record<string, { code: number; alpha?: string; alphaDefault?: number }> = {
+  Relu: { code: 0 }, Relu6: { code: 1 }, Exp: { code: 2 }, Log: { code: 3 }, Sqrt: { code: 4 }, Rsqrt: { code: 5 },
+  Square: { code: 6 }, Neg: { code: 7 }, Abs: { code: 8 }, Sigmoid: { code: 9 }, Tanh: { code: 10 },
+  Step: { code: 11, alpha: 'alpha', alphaDefault: 0 }, Reciprocal: { code: 12 },
+  LeakyRelu: { code: 13, alpha: 'alpha', alphaDefault: 0.2 }, Elu: { code: 14 }, Log1p: { code: 15 }, Softplus: { code: 16 },
+};
+
+/** Row-major strides of `shape` aligned to the output's rank; broadcast axes get stride 0. */
+function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const r = outShape.length, off = r - shape.length;
+  const strides = new Array<number>(r).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i + off] = shape[i] === 1 && outShape[i + off] !== 1 ? 0 : s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+/** Merges adjacent axes that are contiguous in both inputs and drops size-1 axes. */
+export function collapse(outShape: readonly number[], sa: number[], sb: number[]): { shape: number[]; sa: number[]; sb: number[] } {
+  const shape: number[] = [], a: number[] = [], b: number[] = [];
+  for (let i = 0; i < outShape.length; i++) {
+    const n = outShape[i]!;
+    if (n === 1) continue;
+    const last = shape.length - 1;
+    if (last >= 0 && a[last] === sa[i]! * n && b[last] === sb[i]! * n) {
+      shape[last] *= n;
+      a[last] = sa[i]!;
+      b[last] = sb[i]!;
+    } else {
+      shape.push(n);
+      a.push(sa[i]!);
+      b.push(sb[i]!);
+    }
+  }
+  if (shape.length === 0) return { shape: [1], sa: [0], sb: [0] };
+  return { shape, sa: a, sb: b };
+}
+
+export function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
+  const binary = Object.entries(BINARY).map(([name, code]) => nativeKernel(name, ({ inputs }, backend) => {
+    const { a, b } = inputs as Record<string, tf.TensorInfo>;
+    const av = values(backend, a!), bv = values(backend, b!);
+    if (av === undefined || bv === undefined) return undefined;
+    const outShape = tf.backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
+    const out = alloc(sizeOf(outShape));
+    if (out.length > 0) {
+      const c = collapse(outShape, broadcastStrides(a!.shape, outShape), broadcastStrides(b!.shape, outShape));
+      if (c.shape.length > 8) return undefined;
+      addon.binary(code, av, bv, out, c.shape, c.sa, c.sb);
+    }
+    return output(backend, outShape, out);
+  }));
+
+  const unary = Object.entries(UNARY).map(([name, u]) => nativeKernel(name, ({ inputs, attrs }, backend) => {
+    const { x } = inputs as Record<string, tf.TensorInfo>;
+    const xv = values(backend, x!);
+    if (xv === undefined) return undefined;
+    const alpha = u.alpha === undefined ? 0 : ((attrs as Record<string, number | undefined>)[u.alpha] ?? u.alphaDefault!);
+    const n = sizeOf(x!.shape);
+    const y = alloc(n);
+    addon.unary(u.code, xv, y, n, alpha);
+    return output(backend, [...x!.shape], y);
+  }));
+
+  const addN = nativeKernel('AddN', ({ inputs }, backend) => {
+    const ts = inputs as unknown as tf.TensorInfo[];
+    const vs = ts.map((t) => values(backend, t));
+    if (ts.length < 2 || vs.some((v) => v === undefined) || ts.some((t) => t.shape.join() !== ts[0]!.shape.join())) return undefined;
+    const n = sizeOf(ts[0]!.shape);
+    const out = alloc(n);
+    if (n > 0) {
+      addon.binary(0, vs[0]!, vs[1]!, out, [n], [1], [1]);
+      for (let i = 2; i < vs.length; i++) addon.binary(0, out, vs[i]!, out, [n], [1], [1]);
+    }
+    return output(backend, [...ts[0]!.shape], out);
+  });
+
+  const tile = nativeKernel('Tile', ({ inputs, attrs }, backend) => {
+    const { x } = inputs as Record<string, tf.TensorInfo>;
+    const { reps } = attrs as unknown as { reps: number[] };
+    const xv = values(backend, x!);
+    if (xv === undefined || x!.shape.length === 0 || x!.shape.length > 8 || reps.length !== x!.shape.length) return undefined;
+    if (reps.some((r) => !Number.isInteger(r) || r < 1)) return undefined;
+    const outShape = x!.shape.map((d, i) => d * reps[i]!);
+    const out = alloc(sizeOf(outShape));
+    if (out.length > 0) addon.tile(xv, out, [...x!.shape], reps);
+    return output(backend, outShape, out);
+  });
+
+  return [...binary, ...unary, addN, tile];
+}
