@@ -17,6 +17,34 @@ export { ContrastiveError, ShapeError, ConfigError, DataError, BackendError } fr
 // ── Augmentations ─────────────────────────────────────────────────────────────
 
 // ── Data ──────────────────────────────────────────────────────────────────────
+export type { Dataset, Sample, Batch, LabelSet, SampleKind } from './data/dataset.js';
+export { ArrayDataset } from './data/array-dataset.js';
+export type { ArrayDatasetInit } from './data/array-dataset.js';
+export { SequenceDataset } from './data/sequence-dataset.js';
+export type { SequenceDatasetInit } from './data/sequence-dataset.js';
+export { LazyDataset } from './data/lazy-dataset.js';
+export type { LazyDatasetInit } from './data/lazy-dataset.js';
+export { batches, epochOrder } from './data/batches.js';
+export type { BatchesOptions } from './data/batches.js';
+export { subset } from './data/subset.js';
+export type { SubsetDataset } from './data/subset.js';
+export { stratifiedLimit } from './data/stratified-limit.js';
+export { labelSetFromValues, labelSetFromIds, classCounts, distinctLabelValues } from './data/label-set.js';
+export { parseIdx, idxDataset } from './data/idx.js';
+export type { IdxArray, IdxDtype, IdxDatasetOptions } from './data/idx.js';
+export { parseCifar, cifarDataset, cifarRecordBytes } from './data/cifar.js';
+export type { CifarArrays, CifarVariant, CifarDatasetOptions } from './data/cifar.js';
+export { parseCsv, csvDataset } from './data/csv.js';
+export type { CsvOptions, CsvTable, CsvDatasetOptions } from './data/csv.js';
+export { parseUcr, ucrDataset } from './data/ucr.js';
+export type { UcrTable, UcrDatasetOptions } from './data/ucr.js';
+export { parseWav, encodeWav } from './data/wav.js';
+export type { WavAudio } from './data/wav.js';
+export { parseNpy, encodeNpy, npyDataset } from './data/npy.js';
+export type { NpyArray, NpyDatasetOptions } from './data/npy.js';
+export { compileFileNamePattern } from './data/file-name-pattern.js';
+export type { FileNamePattern } from './data/file-name-pattern.js';
+export { FASHION_MNIST_CLASSES, DIGIT_CLASSES, CIFAR10_CLASSES } from './data/class-names.js';
 
 // ── Models ────────────────────────────────────────────────────────────────────
 

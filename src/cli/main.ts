@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ContrastiveError, DataError } from '../errors.js';
+import * as dataCommand from './data.js';
 
 const program = new Command('contrastive')
   .description('Contrastive self-supervised learning on TensorFlow.js')
@@ -13,7 +14,7 @@ const program = new Command('contrastive')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 // Commands register themselves here, one import each.
-const commands: { register(p: Command): void }[] = [];
+const commands: { register(p: Command): void }[] = [dataCommand];
 for (const c of commands) c.register(program);
 
 try {

@@ -48,4 +48,9 @@ export interface Dataset {
   get(index: number): Promise<Sample>;
   /** Several samples stacked; they must share one shape (crop or pad variable sequences first). */
   getBatch(indices: ArrayLike<number>): Promise<Batch>;
+  /**
+   * Releases what the dataset holds open (decoding worker threads of a streaming folder).
+   * Optional: in-memory datasets have nothing to release. Safe to call twice.
+   */
+  close?(): Promise<void>;
 }

@@ -1,4 +1,32 @@
 /**
  * `contrastive/node`: what needs Node (file system, worker threads, native addon).
  */
-export {};
+
+// ── Data ──────────────────────────────────────────────────────────────────────
+export { loadDataset, resolveDataPath } from './data/load-dataset.js';
+export type { LoadDatasetOptions } from './data/load-dataset.js';
+export { parseDataSpec, formatDataSpec, DATA_FORMATS, DATASET_NAMES } from './data/data-spec.js';
+export type { DataSpec, DataFormat, DatasetName } from './data/data-spec.js';
+export { CATALOG } from './data/catalog.js';
+export type { CatalogEntry } from './data/catalog.js';
+export { bundledDataDir, sharedDataDir, sharedDataCandidates, downloadCacheDir, packageRoot } from './data/paths.js';
+export { downloadDataset, DOWNLOADS, DOWNLOAD_NAMES } from './data/download.js';
+export type { DownloadOptions, DownloadResult, DownloadEntry, DownloadFile, DownloadName } from './data/download.js';
+export { loadIdx } from './data/load-idx.js';
+export type { LoadIdxOptions } from './data/load-idx.js';
+export { loadCifar } from './data/load-cifar.js';
+export type { LoadCifarOptions } from './data/load-cifar.js';
+export { loadCsv } from './data/load-csv.js';
+export type { LoadCsvOptions } from './data/load-csv.js';
+export { loadUcr } from './data/load-ucr.js';
+export type { LoadUcrOptions } from './data/load-ucr.js';
+export { loadWavFolder } from './data/wav-folder.js';
+export type { LoadWavFolderOptions } from './data/wav-folder.js';
+export { loadImageFolder } from './data/image-folder.js';
+export type { LoadImageFolderOptions, ImageFolderDataset } from './data/image-folder.js';
+export { DecodePool, defaultDecodeWorkers } from './data/decode-pool.js';
+export type { DecodeRequest } from './data/decode-pool.js';
+export { readNpy, writeNpy, loadNpy } from './data/npy-file.js';
+export type { LoadNpyOptions } from './data/npy-file.js';
+export { readBytes, readText } from './data/read-bytes.js';
+export { readTar } from './data/tar.js';
