@@ -15,7 +15,7 @@ export interface WarmupCosineOptions {
   totalSteps: number;
   /** Steps of linear warm-up from baseLr / warmupSteps to baseLr. @default 0 */
   warmupSteps?: number;
-  /** Learning rate at the last step. @default 0 (SimCLR) */
+  /** Learning rate the cosine reaches one step after the last (so the last step still learns). @default 0 (SimCLR) */
   finalLr?: number;
 }
 
@@ -31,8 +31,7 @@ export function warmupCosine({ baseLr, totalSteps, warmupSteps = 0, finalLr = 0 
   const decaySteps = totalSteps - warmupSteps;
   return (step: number): number => {
     if (step < warmupSteps) return (baseLr * (step + 1)) / warmupSteps;
-    if (decaySteps <= 1) return baseLr;
-    const t = Math.min(1, (step - warmupSteps) / (decaySteps - 1)); // 0 at the first decay step, 1 at the last
+    const t = Math.min(1, (step - warmupSteps) / decaySteps); // 0 at the first decay step, 1 one step after the last
     return finalLr + 0.5 * (baseLr - finalLr) * (1 + Math.cos(Math.PI * t));
   };
 }

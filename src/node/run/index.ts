@@ -1,0 +1,5 @@
+/** The run folder: config, metrics, atomic checkpoints, TF.js model files. */
+export { RunFolder, RUN_FILES } from './run-folder.js';
+export { writeFileAtomic } from './atomic-write.js';
+export { encodeCheckpoint, decodeCheckpoint } from './checkpoint-file.js';
+export { saveModel, loadModel, fileSaveHandler, fileLoadHandler } from './model-io.js';

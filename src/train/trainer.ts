@@ -1,0 +1,282 @@
+/**
+ * The training loop every method shares: epochs (or a step budget) over a Dataset in a seeded
+ * random order, a learning-rate schedule, per-step metrics, an online kNN monitor each epoch,
+ * checkpoints at each epoch end and on abort (Ctrl-C), and exact resume.
+ *
+ * One `Rng` drives the data order and the augmentations; its state is part of every checkpoint.
+ * The loop touches no file: a `TrainerStore` (the run folder in Node, `src/node/run/`) persists.
+ */
+import * as tf from '../tf.js';
+import { Rng, type RngState } from '../random.js';
+import type { Dataset } from '../data/dataset.js';
+import { epochOrder } from '../data/batches.js';
+import { knnAccuracy } from '../eval/knn.js';
+import type { Method, MethodState } from '../methods/method.js';
+import { warmupCosine, type Schedule } from './schedules.js';
+import { ConfigError } from '../errors.js';
+import { assertInteger, assertNonNegative, describe } from '../validate.js';
+
+/** Everything needed to continue a run exactly where it stopped. */
+export interface Checkpoint {
+  /** Epoch being run (0-based); equals the number of finished epochs when `stepInEpoch` is 0. */
+  epoch: number;
+  /** Steps of `epoch` already done. */
+  stepInEpoch: number;
+  /** Steps done in the whole run. */
+  step: number;
+  /** The run's generator now. */
+  rng: RngState;
+  /** The generator at the start of `epoch`, before its shuffle (rebuilds the epoch's order). */
+  epochRng: RngState;
+  /** Method weights, optimizer slots, extra state. */
+  state: MethodState;
+}
+
+/** One line of metrics.jsonl. */
+export interface StepRecord {
+  step: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  gradNorm?: number;
+  /** Input samples per second over this step (each sample makes two views in SimCLR). */
+  samplesPerSec: number;
+  /** Seconds since the start of this (possibly resumed) process's training. */
+  elapsed: number;
+  [metric: string]: number | undefined;
+}
+
+/** What the trainer reports at each epoch end. */
+export interface EpochRecord {
+  epoch: number;
+  step: number;
+  /** Mean loss over the epoch's steps. */
+  loss: number;
+  /** kNN top-1 accuracy on the monitor slice, when there is one. */
+  knn?: number;
+  seconds: number;
+}
+
+/** Where the trainer persists (the Node run folder implements it). */
+export interface TrainerStore {
+  /** Appends per-step records. */
+  appendMetrics(records: StepRecord[]): Promise<void>;
+  /** Writes a checkpoint atomically; the previous one stays intact if this fails. */
+  saveCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  /** Records an epoch summary. */
+  appendEpoch?(record: EpochRecord): Promise<void>;
+}
+
+export interface KnnMonitorOptions {
+  /** A labelled slice held out of training: the first `bankFraction` of it is the kNN memory, the rest the queries. */
+  data: Dataset;
+  /** Share of `data` used as the labelled memory. @default 0.8 */
+  bankFraction?: number;
+  /** Neighbours. @default 20 (fewer than the evaluation's 200: the slice is small) */
+  k?: number;
+}
+
+export interface TrainOptions {
+  method: Method;
+  data: Dataset;
+  /** Samples per step. @default 256 (SimCLR's smallest reported batch; fits 2 cores) */
+  batchSize?: number;
+  /** Passes over the data (ignored when `steps` is set). @default 10 */
+  epochs?: number;
+  /** Total steps; overrides `epochs`. */
+  steps?: number;
+  /** Peak learning rate. @default the optimizer's current learning rate */
+  learningRate?: number;
+  /** Linear warm-up steps. @default 10% of the run (SimCLR: 10 of 100 epochs) */
+  warmupSteps?: number;
+  /** A schedule replacing warm-up + cosine. */
+  schedule?: Schedule;
+  /** Seed of the run's generator (ignored when resuming). @default 0 */
+  seed?: number;
+  /** Online kNN accuracy each epoch. */
+  monitor?: KnnMonitorOptions;
+  store?: TrainerStore;
+  /** Aborting (Ctrl-C) stops after the current step, with a checkpoint. */
+  signal?: AbortSignal;
+  /** Continue from this checkpoint. */
+  resume?: Checkpoint;
+  /** Per-step callback (progress bar). */
+  onStep?: (record: StepRecord, info: { stepsPerEpoch: number; totalSteps: number; epochs: number }) => void;
+  /** Per-epoch callback. */
+  onEpoch?: (record: EpochRecord) => void;
+  /** Metrics records buffered before a store write. @default 50 */
+  flushEvery?: number;
+}
+
+export interface TrainResult {
+  /** 'done', or 'interrupted' when `signal` aborted (a checkpoint was written). */
+  status: 'done' | 'interrupted';
+  steps: number;
+  epochs: number;
+  seconds: number;
+  lastLoss: number;
+  epochRecords: EpochRecord[];
+}
+
+/** Steps per epoch and the batch size actually used (a dataset smaller than the batch is one batch). */
+export function planEpoch(size: number, batchSize: number): { stepsPerEpoch: number; batchSize: number } {
+  const b = Math.min(batchSize, size);
+  return { stepsPerEpoch: Math.floor(size / b), batchSize: b };
+}
+
+async function monitorKnn(method: Method, m: KnnMonitorOptions, batchSize: number): Promise<number | undefined> {
+  const labels = m.data.labels?.values;
+  if (labels === undefined || m.data.size < 4) return undefined;
+  const nBank = Math.max(1, Math.min(m.data.size - 1, Math.round(m.data.size * (m.bankFraction ?? 0.8))));
+  const feats: tf.Tensor2D[] = [];
+  for (let s = 0; s < m.data.size; s += batchSize) {
+    const idx = Int32Array.from({ length: Math.min(batchSize, m.data.size - s) }, (_, i) => s + i);
+    const b = await m.data.getBatch(idx);
+    const x = tf.tensor(b.x, b.shape);
+    feats.push(method.embed(x));
+    x.dispose();
+  }
+  const all = tf.concat(feats, 0);
+  tf.dispose(feats);
+  const [bank, queries] = tf.split(all, [nBank, m.data.size - nBank], 0) as [tf.Tensor2D, tf.Tensor2D];
+  all.dispose();
+  try {
+    return await knnAccuracy(bank, labels.slice(0, nBank), queries, labels.slice(nBank), { k: m.k ?? 20 });
+  } finally {
+    tf.dispose([bank, queries]);
+  }
+}
+
+/** Trains `method` on `data`. See `TrainOptions` for the defaults. */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const fn = 'train';
+  const { method, data, batchSize: wantBatch = 256, epochs: wantEpochs = 10, store, signal, resume, onStep, onEpoch } = options;
+  if (method === null || typeof method !== 'object' || typeof method.trainStep !== 'function') {
+    throw new ConfigError(fn, 'method', `must be a Method, got ${describe(method)}`);
+  }
+  if (data === null || typeof data !== 'object' || typeof data.getBatch !== 'function') {
+    throw new ConfigError(fn, 'data', `must be a Dataset, got ${describe(data)}`);
+  }
+  assertInteger(wantBatch, fn, 'batchSize', 2);
+  if (data.size < 2) throw new ConfigError(fn, 'data', `must hold at least 2 samples, got ${data.size}`);
+  if (data.sampleShape.some((d) => d < 0)) {
+    throw new ConfigError(fn, 'data', `must have a fixed sample shape (crop or pad sequences first), got [${data.sampleShape.join(', ')}]`);
+  }
+  const { stepsPerEpoch, batchSize } = planEpoch(data.size, wantBatch);
+  let totalSteps: number;
+  if (options.steps !== undefined) {
+    assertInteger(options.steps, fn, 'steps');
+    totalSteps = options.steps;
+  } else {
+    assertInteger(wantEpochs, fn, 'epochs');
+    totalSteps = wantEpochs * stepsPerEpoch;
+  }
+  const epochs = Math.ceil(totalSteps / stepsPerEpoch);
+  const baseLr = options.learningRate ?? method.optimizer.learningRate;
+  assertNonNegative(baseLr, fn, 'learningRate');
+  const warmupSteps = options.warmupSteps ?? Math.round(totalSteps * 0.1);
+  assertInteger(warmupSteps, fn, 'warmupSteps', 0);
+  if (warmupSteps > totalSteps) throw new ConfigError(fn, 'warmupSteps', `must be <= the run's ${totalSteps} steps, got ${warmupSteps}`);
+  const schedule = options.schedule ?? warmupCosine({ baseLr, totalSteps, warmupSteps });
+  const flushEvery = options.flushEvery ?? 50;
+
+  let rng: Rng;
+  let epoch = 0;
+  let step = 0;
+  let startInEpoch = 0;
+  let epochRngState: RngState | undefined;
+  if (resume !== undefined) {
+    method.setState(resume.state);
+    rng = Rng.fromState(resume.rng);
+    epoch = resume.epoch;
+    step = resume.step;
+    startInEpoch = resume.stepInEpoch;
+    epochRngState = resume.stepInEpoch > 0 ? resume.epochRng : undefined;
+  } else {
+    rng = new Rng(options.seed ?? 0);
+  }
+
+  const t0 = performance.now();
+  const pending: StepRecord[] = [];
+  const flush = async (): Promise<void> => {
+    if (pending.length > 0 && store !== undefined) await store.appendMetrics(pending.splice(0));
+    pending.length = 0;
+  };
+  const checkpoint = async (stepInEpoch: number, epochRng: RngState): Promise<void> => {
+    await flush();
+    if (store === undefined) return;
+    const state = method.getState();
+    try {
+      await store.saveCheckpoint({ epoch, stepInEpoch, step, rng: rng.state(), epochRng, state });
+    } finally {
+      tf.dispose(Object.values(state.tensors));
+    }
+  };
+  const epochRecords: EpochRecord[] = [];
+  let lastLoss = NaN;
+  const fetch = (order: Int32Array, k: number) => data.getBatch(order.subarray(k * batchSize, (k + 1) * batchSize));
+
+  while (step < totalSteps) {
+    // the epoch's order: from the saved pre-shuffle state when resuming mid-epoch
+    const e0: RngState = epochRngState ?? rng.state();
+    const order = epochOrder(data.size, { shuffle: true, rng: epochRngState === undefined ? rng : Rng.fromState(e0) });
+    epochRngState = undefined;
+    const tEpoch = performance.now();
+    let lossSum = 0;
+    let lossCount = 0;
+    let k = startInEpoch;
+    startInEpoch = 0;
+    let next = k < stepsPerEpoch && step < totalSteps ? fetch(order, k) : undefined;
+    next?.catch(() => undefined);
+    while (next !== undefined) {
+      const b = await next;
+      next = k + 1 < stepsPerEpoch && step + 1 < totalSteps ? fetch(order, k + 1) : undefined;
+      next?.catch(() => undefined);
+      const lr = schedule(step);
+      method.optimizer.learningRate = lr;
+      const tStep = performance.now();
+      const x = tf.tensor(b.x, b.shape);
+      let metrics;
+      try {
+        metrics = method.trainStep({ x, indices: b.indices, ...(b.labels ? { labels: b.labels } : {}) }, rng);
+      } finally {
+        x.dispose();
+      }
+      if (!Number.isFinite(metrics.loss)) {
+        await flush();
+        throw new ConfigError(
+          fn,
+          'learningRate',
+          `the loss became ${metrics.loss} at step ${step + 1} (epoch ${epoch + 1}, learning rate ${lr.toPrecision(3)}); training stopped, the last good checkpoint is kept; try a lower learning rate`,
+        );
+      }
+      step += 1;
+      k += 1;
+      lastLoss = metrics.loss;
+      lossSum += metrics.loss;
+      lossCount += 1;
+      const now = performance.now();
+      const record: StepRecord = { ...metrics, step, epoch: epoch + 1, loss: metrics.loss, lr, samplesPerSec: (b.indices.length * 1000) / (now - tStep), elapsed: (now - t0) / 1000 };
+      pending.push(record);
+      if (pending.length >= flushEvery) await flush();
+      onStep?.(record, { stepsPerEpoch, totalSteps, epochs });
+      // mid-epoch abort: checkpoint here; at an epoch's last step the epoch-end checkpoint below serves
+      if (signal?.aborted === true && step < totalSteps && k < stepsPerEpoch) {
+        await checkpoint(k, e0);
+        return { status: 'interrupted', steps: step, epochs: epoch, seconds: (performance.now() - t0) / 1000, lastLoss, epochRecords };
+      }
+    }
+    const knn = options.monitor === undefined ? undefined : await monitorKnn(method, options.monitor, batchSize);
+    const rec: EpochRecord = { epoch: epoch + 1, step, loss: lossCount > 0 ? lossSum / lossCount : NaN, seconds: (performance.now() - tEpoch) / 1000, ...(knn === undefined ? {} : { knn }) };
+    epochRecords.push(rec);
+    epoch += 1;
+    if (store?.appendEpoch !== undefined) await store.appendEpoch(rec);
+    onEpoch?.(rec);
+    await checkpoint(0, rng.state());
+    if (signal?.aborted === true && step < totalSteps) {
+      return { status: 'interrupted', steps: step, epochs: epoch, seconds: (performance.now() - t0) / 1000, lastLoss, epochRecords };
+    }
+  }
+  await flush();
+  return { status: 'done', steps: step, epochs: epoch, seconds: (performance.now() - t0) / 1000, lastLoss, epochRecords };
+}

@@ -1,0 +1,122 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '../../src/tf.js';
+import { Rng } from '../../src/random.js';
+import { ArrayDataset } from '../../src/data/array-dataset.js';
+import { simclr } from '../../src/methods/simclr.js';
+import { mlp } from '../../src/models/mlp.js';
+import { Optimizer } from '../../src/train/optimizers.js';
+import { train, type Checkpoint, type StepRecord, type TrainerStore } from '../../src/train/trainer.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/node/run/checkpoint-file.js';
+import type { Method } from '../../src/methods/method.js';
+import { ConfigError } from '../../src/errors.js';
+import { useBackend, randn } from '../support/tensors.js';
+
+before(() => useBackend());
+
+const noise = (x: tf.Tensor, rng: Rng): tf.Tensor => tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.3)));
+
+/** 3 Gaussian clusters in 10-d, 40 samples each, labelled. */
+function clusters(n = 120, seed = 1): ArrayDataset {
+  const values = randn(n * 10, seed);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = i % 3;
+    values[i * 10 + (i % 3)]! += 4;
+  }
+  return new ArrayDataset({ name: 'clusters', kind: 'vector', sampleShape: [10], values, labels: { values: labels, classNames: ['a', 'b', 'c'] } });
+}
+
+function method(seed = 0): Method {
+  const head = tf.sequential({ layers: [tf.layers.dense({ inputShape: [16], units: 8, kernelInitializer: tf.initializers.glorotUniform({ seed }) })] });
+  return simclr({ encoder: mlp({ inputDim: 10, hiddenUnits: [32, 16], seed }), head, augmentation: noise, optimizer: new Optimizer({ learningRate: 3e-3 }) });
+}
+
+/** A store that keeps metrics and the last checkpoint as bytes, like the run folder does. */
+class MemoryStore implements TrainerStore {
+  metrics: StepRecord[] = [];
+  checkpoint: Uint8Array | undefined;
+  saves = 0;
+  async appendMetrics(r: StepRecord[]): Promise<void> {
+    this.metrics.push(...r);
+  }
+  async saveCheckpoint(c: Checkpoint): Promise<void> {
+    this.checkpoint = await encodeCheckpoint(c);
+    this.saves += 1;
+  }
+}
+
+async function weights(m: Method): Promise<number[]> {
+  const out: number[] = [];
+  for (const w of m.encoder.weights) out.push(...(await w.read().data()));
+  return out;
+}
+
+test('train: loss goes down, every step logged, kNN monitor each epoch, checkpoint each epoch, no leak', async () => {
+  const data = clusters();
+  const monitorData = clusters(60, 2);
+  const before = tf.memory().numTensors;
+  const m = method();
+  const store = new MemoryStore();
+  const epochs: number[] = [];
+  const res = await train({ method: m, data, batchSize: 32, epochs: 4, seed: 3, store, monitor: { data: monitorData, k: 5 }, onEpoch: (e) => epochs.push(e.epoch) });
+  assert.equal(res.status, 'done');
+  assert.equal(res.steps, 4 * 3); // 120 / 32 -> 3 full batches per epoch
+  assert.deepEqual(epochs, [1, 2, 3, 4]);
+  assert.deepEqual(store.metrics.map((r) => r.step), Array.from({ length: 12 }, (_, i) => i + 1));
+  assert.ok(store.metrics.every((r) => Number.isFinite(r.loss) && r.lr > 0 && r.samplesPerSec > 0));
+  assert.equal(store.saves, 4);
+  const [first, last] = [res.epochRecords[0]!, res.epochRecords.at(-1)!];
+  assert.ok(last.loss < first.loss, `epoch loss ${first.loss} -> ${last.loss}`);
+  assert.ok(res.epochRecords.every((e) => e.knn !== undefined && e.knn >= 0 && e.knn <= 1));
+  m.dispose();
+  assert.equal(tf.memory().numTensors, before, 'training leaked tensors');
+});
+
+test('train: abort mid-epoch checkpoints; resume ends bit-identical to an uninterrupted run', async () => {
+  const data = clusters();
+  const full = method(5);
+  await train({ method: full, data, batchSize: 32, epochs: 3, seed: 11 });
+  const expected = await weights(full);
+  full.dispose();
+
+  const ac = new AbortController();
+  const store = new MemoryStore();
+  const a = method(5);
+  const part = await train({ method: a, data, batchSize: 32, epochs: 3, seed: 11, store, signal: ac.signal, onStep: (r) => r.step === 5 && ac.abort() });
+  assert.equal(part.status, 'interrupted');
+  assert.equal(part.steps, 5);
+  a.dispose();
+  const ckpt = decodeCheckpoint(store.checkpoint!);
+  assert.equal(ckpt.step, 5);
+  assert.equal(ckpt.epoch, 1);
+  assert.equal(ckpt.stepInEpoch, 2);
+  const b = method(99); // different init: everything must come from the checkpoint
+  const rest = await train({ method: b, data, batchSize: 32, epochs: 3, seed: 0, resume: ckpt });
+  tf.dispose(Object.values(ckpt.state.tensors));
+  assert.equal(rest.steps, 9);
+  assert.deepEqual(await weights(b), expected);
+  b.dispose();
+});
+
+test('train: a non-finite loss stops with a message naming the step', async () => {
+  const m = method();
+  let calls = 0;
+  const wrapped: Method = Object.assign(Object.create(Object.getPrototypeOf(m)), m, {
+    trainStep: (batch: Parameters<Method['trainStep']>[0], rng: Rng) => (++calls === 3 ? { loss: NaN } : m.trainStep(batch, rng)),
+  });
+  await assert.rejects(train({ method: wrapped, data: clusters(), batchSize: 32, epochs: 2 }), (err: Error) => err instanceof ConfigError && /NaN at step 3 \(epoch 1/.test(err.message));
+  m.dispose();
+});
+
+test('train: steps budget, bad options are typed errors', async () => {
+  const m = method();
+  const res = await train({ method: m, data: clusters(), batchSize: 50, steps: 5 });
+  assert.equal(res.steps, 5);
+  assert.equal(res.epochs, 3);
+  await assert.rejects(train({ method: m, data: clusters(), batchSize: 1 }), /batchSize/);
+  await assert.rejects(train({ method: m, data: clusters(), epochs: 0 }), /epochs/);
+  await assert.rejects(train({ method: m, data: clusters(), steps: 4, warmupSteps: 9 }), /warmupSteps/);
+  await assert.rejects(train({ method: {} as Method, data: clusters() }), ConfigError);
+  m.dispose();
+});
