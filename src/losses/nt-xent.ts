@@ -31,12 +31,14 @@ export function ntXentLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOpti
   return tf.tidy(() => {
     const z = l2Normalize(tf.concat([z1, z2], 0)); // [2N, D]
     const logits = tf.div(tf.matMul(z, tf.transpose(z)), temperature); // [2N, 2N]
-    // An anchor is not its own negative: push the diagonal far below every other logit.
-    const selfMask = tf.mul(tf.eye(2 * n), -1e9); // [2N, 2N]
+    // An anchor is not its own negative: push the diagonal so far below every other logit
+    // (all lie in [-1/τ, 1/τ]) that its exp is exactly 0 after the max shift.
+    const selfMask = tf.mul(tf.eye(2 * n), -(2 / temperature + 1e3)); // [2N, 2N]
     const logNormaliser = tf.logSumExp(tf.add(logits, selfMask), 1); // [2N]
-    const [h1, h2] = tf.split(z, 2, 0); // [N, D] each
-    const positive = tf.div(tf.sum(tf.mul(h1!, h2!), 1), temperature); // [N]: s_i,pos, the same for both anchors of a pair
-    const positives = tf.concat([positive, positive], 0); // [2N]
+    // The positive of anchor i is i + N (mod 2N); read it from the same logits, so that a lone
+    // positive (N = 1) gives exactly 0.
+    const partner = tf.tensor1d(Array.from({ length: 2 * n }, (_, i) => (i + n) % (2 * n)), 'int32'); // [2N]
+    const positives = tf.sum(tf.mul(logits, tf.oneHot(partner, 2 * n)), 1); // [2N]
     return tf.mean(tf.sub(logNormaliser, positives)) as tf.Scalar;
   });
 }

@@ -14,7 +14,7 @@ const loss = (a: number[][], b: number[][], temperature?: number): number =>
 
 test('ntXentLoss: matches the naive loop for several shapes and temperatures', () => {
   const next = rng(1);
-  for (const [n, d, tau] of [[1, 3, 0.5], [2, 4, 0.1], [5, 8, 0.5], [16, 32, 1], [7, 3, 0.05]] as const) {
+  for (const [n, d, tau] of [[1, 3, 0.5], [2, 4, 0.1], [5, 8, 0.5], [16, 32, 1], [7, 3, 0.05], [6, 5, 0.001]] as const) {
     const z1 = randMat(n, d, next);
     const z2 = randMat(n, d, next);
     assertClose(loss(z1, z2, tau), ntXentRef(z1, z2, tau), 1e-5, 1e-5, `N=${n} D=${d} τ=${tau}`);
@@ -35,6 +35,10 @@ test('ntXentLoss: parallel embeddings give log(2N - 1) for any temperature', () 
     const z = Array.from({ length: n }, (_, i) => row.map((v) => v * (i + 1))); // same direction, other lengths
     assertClose(loss(z, z, tau), Math.log(2 * n - 1), 1e-5, 1e-6, `N=${n}`);
   }
+});
+
+test('ntXentLoss: a lone pair (N = 1) has no negatives and gives exactly 0, for any temperature', () => {
+  for (const tau of [0.5, 0.01, 1e-6]) assert.equal(loss([[1, 2, 3]], [[-3, 0.5, 2]], tau), 0);
 });
 
 test('ntXentLoss: hand-computed case, two orthogonal pairs', () => {
