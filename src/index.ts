@@ -13,8 +13,56 @@ export type { BackendName, BackendInfo, BackendProvider } from './backend.js';
 export { ContrastiveError, ShapeError, ConfigError, DataError, BackendError } from './errors.js';
 
 // ── Losses ────────────────────────────────────────────────────────────────────
+export { ntXentLoss } from './losses/nt-xent.js';
+export type { NtXentOptions } from './losses/nt-xent.js';
+export { infoNceLoss } from './losses/info-nce.js';
+export type { InfoNceOptions } from './losses/info-nce.js';
+export { tripletMarginLoss } from './losses/triplet.js';
+export type { TripletMarginOptions } from './losses/triplet.js';
+export { alignmentLoss, alignment } from './losses/alignment.js';
+export type { AlignmentOptions } from './losses/alignment.js';
+export { uniformityLoss, uniformity } from './losses/uniformity.js';
+export type { UniformityOptions } from './losses/uniformity.js';
+export { nceLoss } from './losses/nce.js';
+export type { NceInputs } from './losses/nce.js';
+export { l2Normalize } from './ops/l2-normalize.js';
+export type { L2NormalizeOptions } from './ops/l2-normalize.js';
+export { pairwiseSquaredDistances } from './ops/pairwise-squared-distances.js';
+export { safePow } from './ops/safe-pow.js';
 
 // ── Augmentations ─────────────────────────────────────────────────────────────
+export type { Augmentation } from './augment/augmentation.js';
+export { compose } from './augment/compose.js';
+export { views } from './augment/views.js';
+export type { ViewMaker } from './augment/views.js';
+export { simclrImageNet, simclrCifar, smallGrey, sequence } from './augment/presets.js';
+export type { SmallGreyOptions } from './augment/presets.js';
+export { randomResizedCrop, sampleCropBoxes } from './augment/random-resized-crop.js';
+export type { RandomResizedCropOptions, CropBox } from './augment/random-resized-crop.js';
+export { horizontalFlip } from './augment/horizontal-flip.js';
+export type { HorizontalFlipOptions } from './augment/horizontal-flip.js';
+export { colorJitter } from './augment/color-jitter.js';
+export type { ColorJitterOptions } from './augment/color-jitter.js';
+export { randomGrayscale } from './augment/random-grayscale.js';
+export type { RandomGrayscaleOptions } from './augment/random-grayscale.js';
+export { gaussianBlur } from './augment/gaussian-blur.js';
+export type { GaussianBlurOptions } from './augment/gaussian-blur.js';
+export { gaussianNoise } from './augment/gaussian-noise.js';
+export type { GaussianNoiseOptions } from './augment/gaussian-noise.js';
+export { randomErasing } from './augment/random-erasing.js';
+export type { RandomErasingOptions } from './augment/random-erasing.js';
+export { rgbToLab, labToRgb, labNormalize, labDenormalize, toLab, CMC_LAB_MEAN, CMC_LAB_STD, D65_WHITE } from './augment/lab.js';
+export type { ToLabOptions } from './augment/lab.js';
+export { jitter } from './augment/jitter.js';
+export type { JitterOptions } from './augment/jitter.js';
+export { scaling } from './augment/scaling.js';
+export type { ScalingOptions } from './augment/scaling.js';
+export { timeMasking } from './augment/time-masking.js';
+export type { TimeMaskingOptions } from './augment/time-masking.js';
+export { randomWindow } from './augment/random-window.js';
+export type { RandomWindowOptions } from './augment/random-window.js';
+export { timeShift } from './augment/time-shift.js';
+export type { TimeShiftOptions } from './augment/time-shift.js';
 
 // ── Data ──────────────────────────────────────────────────────────────────────
 export type { Dataset, Sample, Batch, LabelSet, SampleKind } from './data/dataset.js';
