@@ -4,6 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { registerBackendProvider } from '../backend.js';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { initWasmWithThreads } from './wasm-threads.js';
 import * as nativeModule from './native/addon.js';
 
 registerBackendProvider('tensorflow', {
@@ -32,4 +34,16 @@ registerBackendProvider('native', {
   threads: () => {
     return nativeModule.loadAddon()?.threads() ?? 1;
   },
+});
+
+// wasm in Node: the kernels of src/backends/wasm.ts, and a thread pool on every core
+// (tfjs-backend-wasm keeps Node single-threaded; see src/node/wasm-threads.ts).
+registerBackendProvider('wasm', {
+  priority: 10,
+  runtime: 'any',
+  load: async () => {
+    await import('../backends/wasm.js');
+    await initWasmWithThreads();
+  },
+  threads: () => getThreadsCount(),
 });

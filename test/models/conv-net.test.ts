@@ -7,7 +7,7 @@ import { useBackend, assertNoLeak, randn } from '../support/tensors.js';
 
 before(async () => useBackend());
 
-const trainable = (m: tf.LayersModel) => m.trainableWeights.reduce((s, w) => s + tf.util.sizeFromShape(w.shape), 0);
+const trainable = (m: tf.LayersModel) => m.trainableWeights.reduce((s, w) => s + tf.util.sizeFromShape(w.shape as number[]), 0);
 
 test('convNet maps [N, 28, 28, 1] to [N, 128] with the peer\'s 92,672 parameters', () => {
   const m = convNet();

@@ -7,7 +7,7 @@ import { useBackend, assertNoLeak, randn } from '../support/tensors.js';
 
 before(async () => useBackend());
 
-const trainable = (m: tf.LayersModel) => m.trainableWeights.reduce((s, w) => s + tf.util.sizeFromShape(w.shape), 0);
+const trainable = (m: tf.LayersModel) => m.trainableWeights.reduce((s, w) => s + tf.util.sizeFromShape(w.shape as number[]), 0);
 
 test('projectionHead 128-128-64 has the peer head\'s 24,768 parameters and maps [N,128] to [N,64]', () => {
   const m = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64 });

@@ -7,7 +7,7 @@ import { useBackend, assertNoLeak, randn } from '../support/tensors.js';
 
 before(async () => useBackend());
 
-const count = (ws: tf.LayerVariable[]) => ws.reduce((s, w) => s + tf.util.sizeFromShape(w.shape), 0);
+const count = (ws: tf.LayerVariable[]) => ws.reduce((s, w) => s + tf.util.sizeFromShape(w.shape as number[]), 0);
 const bench = { stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] };
 
 test('resnet (the peer\'s bench model) has PyTorch\'s 307,360 parameters and 1,344 BatchNorm statistics', () => {

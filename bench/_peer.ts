@@ -1,0 +1,54 @@
+/**
+ * The PyTorch peer of the step benchmark: `/usr/bin/python3 ../shared/peers/simclr_step_torch.py
+ * <arch> <steps> <threads>` as a child process (under /usr/bin/time for its peak RSS when present).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The peer script: `CONTRASTIVE_PEERS` (a folder) or ../shared/peers next to the repository. */
+export const PEER_SCRIPT = join(process.env.CONTRASTIVE_PEERS ?? join(root, '..', 'shared', 'peers'), 'simclr_step_torch.py');
+const PYTHON = '/usr/bin/python3';
+const TIME = '/usr/bin/time';
+
+export interface StepResult {
+  engine: string;
+  threads: number;
+  images: number;
+  medianStepS: number;
+  imagesPerS: number;
+  /** Peak resident memory of the process, MB (undefined when it could not be measured). */
+  peakRssMb: number | undefined;
+}
+
+/** Why the peer cannot run here, or undefined when it can. */
+export function peerUnavailable(): string | undefined {
+  if (!existsSync(PEER_SCRIPT)) return `${PEER_SCRIPT} not found`;
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (r.status !== 0) return `${PYTHON} has no torch (apt-get install -y python3-torch libopenblas0-openmp)`;
+  return undefined;
+}
+
+/** Runs the peer once: `steps` timed steps after its 2 warm-up steps. */
+export function runPeer(arch: 'small' | 'resnet', steps: number, threads = 2): StepResult {
+  const args = [PEER_SCRIPT, arch, String(steps), String(threads)];
+  const timed = existsSync(TIME);
+  const r = timed
+    ? spawnSync(TIME, ['-f', 'peak_rss_kb=%M', PYTHON, ...args], { encoding: 'utf8' })
+    : spawnSync(PYTHON, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`peer failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const line = r.stdout.trim().split('\n').pop()!;
+  const j = JSON.parse(line) as { engine: string; threads: number; images: number; median_step_s: number; images_per_s: number };
+  const rss = /peak_rss_kb=(\d+)/.exec(r.stderr);
+  return {
+    engine: j.engine,
+    threads: j.threads,
+    images: j.images,
+    medianStepS: j.median_step_s,
+    imagesPerS: j.images_per_s,
+    peakRssMb: rss ? Number(rss[1]) / 1024 : undefined,
+  };
+}

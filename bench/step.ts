@@ -1,0 +1,167 @@
+/**
+ * `npm run bench -- step [--arch small|resnet] [--backend native,wasm,cpu] [--steps N] [--rounds R]
+ * [--no-peer] [--profile]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
+ * (same model, batch, NT-Xent τ = 0.5, Adam lr 1e-3, views pre-made): small = 256 pairs of
+ * 28x28x1 through convNet(); resnet = 128 pairs of 32x32x3 through resnet({ stemWidth: 32,
+ * widths: [32, 64, 128], blocksPerStage: [1, 1, 1] }); head 128-128-64.
+ * Each backend and the PyTorch peer run in their own child process, alternating, `rounds` times;
+ * prints images/s per run, the median per engine, the ratio of medians to the peer, and peak RSS.
+ * Default backends: every one of native, wasm that loads.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { peerUnavailable, runPeer, type StepResult } from './_peer.js';
+import type * as TF from '../src/tf.js';
+
+type Arch = 'small' | 'resnet';
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface Options {
+  arch: Arch;
+  backends: string[] | undefined;
+  steps: number;
+  rounds: number;
+  peer: boolean;
+  profile: boolean;
+  child: boolean;
+}
+
+function parse(args: string[]): Options {
+  const o: Options = { arch: 'small', backends: undefined, steps: 5, rounds: 3, peer: true, profile: false, child: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`step: ${a} needs a value`);
+      return v;
+    };
+    if (a === '--arch') {
+      const v = next();
+      if (v !== 'small' && v !== 'resnet') throw new Error(`step: --arch must be small or resnet, got '${v}'`);
+      o.arch = v;
+    } else if (a === '--backend') o.backends = next().split(',').filter((s) => s !== '');
+    else if (a === '--steps') o.steps = Math.max(1, Number.parseInt(next(), 10));
+    else if (a === '--rounds') o.rounds = Math.max(1, Number.parseInt(next(), 10));
+    else if (a === '--no-peer') o.peer = false;
+    else if (a === '--profile') o.profile = true;
+    else if (a === '--child') o.child = true;
+    else throw new Error(`step: unknown option '${a}'`);
+  }
+  return o;
+}
+
+/** In this process: build the model on `backend`, time `steps` steps after 2 warm-up steps. */
+async function measure(arch: Arch, backend: string, steps: number, profile: boolean): Promise<StepResult> {
+  const tf = await import('../src/tf.js');
+  const { initBackend } = await import('../src/backend.js');
+  const { convNet } = await import('../src/models/conv-net.js');
+  const { resnet } = await import('../src/models/resnet.js');
+  const { projectionHead } = await import('../src/models/projection-head.js');
+  const { ntXentLoss } = await import('../src/losses/nt-xent.js');
+  const info = await initBackend(backend as never);
+  const pairs = arch === 'small' ? 256 : 128;
+  const shape: [number, number, number] = arch === 'small' ? [28, 28, 1] : [32, 32, 3];
+  const encoder = arch === 'small' ? convNet({ inputShape: shape }) : resnet({ inputShape: shape, stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] });
+  const head = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64 });
+  const views = tf.randomUniform([2 * pairs, ...shape], 0, 1, 'float32', 0); // both views, pre-made
+  const optimizer = tf.train.adam(1e-3);
+  const step = (): number => {
+    const loss = optimizer.minimize(() => {
+      const h = encoder.apply(views, { training: true }) as TF.Tensor2D; // [2N, 128]
+      const z = head.apply(h, { training: true }) as TF.Tensor2D; // [2N, 64]
+      const [z1, z2] = tf.split(z, 2, 0) as [TF.Tensor2D, TF.Tensor2D];
+      return ntXentLoss(z1, z2, { temperature: 0.5 });
+    }, true)!;
+    const v = loss.dataSync()[0]!;
+    loss.dispose();
+    return v;
+  };
+  const times: number[] = [];
+  for (let i = 0; i < 2 + steps; i++) {
+    const t0 = performance.now();
+    const loss = step();
+    if (!Number.isFinite(loss)) throw new Error(`step: loss is ${loss} at step ${i}`);
+    if (i >= 2) times.push((performance.now() - t0) / 1000);
+  }
+  if (profile) {
+    const p = await tf.profile(() => {
+      step();
+    });
+    const byName = new Map<string, number>();
+    for (const k of p.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+    const total = [...byName.values()].reduce((s, v) => s + v, 0);
+    const rows = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
+    console.error(`profile (${backend}, one step, kernel time ${total.toFixed(0)} ms):`);
+    for (const [n, ms] of rows) console.error(`  ${n.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%`);
+  }
+  times.sort((a, b) => a - b);
+  const med = times[Math.floor(times.length / 2)]!;
+  views.dispose();
+  return {
+    engine: `contrastive ${info.name}`,
+    threads: info.threads,
+    images: 2 * pairs,
+    medianStepS: med,
+    imagesPerS: (2 * pairs) / med,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+/** Runs `measure` in a child process (a clean heap and its own peak RSS). */
+function runChild(o: Options, backend: string): StepResult | string {
+  const args = ['--import', 'tsx', join(here, 'run.ts'), 'step', '--child', '--arch', o.arch, '--backend', backend, '--steps', String(o.steps)];
+  if (o.profile) args.push('--profile');
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (o.profile) process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('profile') || l.startsWith('  ')).join('\n') + '\n');
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) return (r.stderr.trim().split('\n').find((l) => /Error|error/.test(l)) ?? `exit ${r.status}`).slice(0, 200);
+  return JSON.parse(line) as StepResult;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (r: StepResult): string =>
+  `${r.engine} (${r.threads} thr): ${r.imagesPerS.toFixed(1)} images/s, median step ${(r.medianStepS * 1000).toFixed(0)} ms, peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB`;
+
+export async function main(args: string[]): Promise<void> {
+  const o = parse(args);
+  if (o.child) {
+    const r = await measure(o.arch, o.backends?.[0] ?? 'wasm', o.steps, o.profile);
+    console.log(JSON.stringify(r));
+    return;
+  }
+  const explicit = o.backends !== undefined;
+  let backends = o.backends ?? ['native', 'wasm'];
+  const peerWhy = o.peer ? peerUnavailable() : 'disabled (--no-peer)';
+  console.log(`step benchmark: arch ${o.arch}, ${o.steps} timed steps per run, ${o.rounds} rounds, backends ${backends.join(', ')}; peer: ${peerWhy ?? 'torch, 2 threads'}`);
+  const results = new Map<string, StepResult[]>();
+  const peer: StepResult[] = [];
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const b of [...backends]) {
+      const r = runChild(o, b);
+      if (typeof r === 'string') {
+        console.log(`  round ${round} ${b}: did not run: ${r}`);
+        if (!explicit) backends = backends.filter((x) => x !== b); // default list: drop what does not load
+        continue;
+      }
+      console.log(`  round ${round} ${fmt(r)}`);
+      results.set(b, [...(results.get(b) ?? []), r]);
+      if (o.profile) o.profile = false; // one profile is enough
+    }
+    if (peerWhy === undefined) {
+      const r = runPeer(o.arch, o.steps, 2);
+      console.log(`  round ${round} ${fmt(r)}`);
+      peer.push(r);
+    }
+  }
+  console.log('summary (median over rounds of each run\'s median step):');
+  const peerMed = peer.length > 0 ? median(peer.map((r) => r.imagesPerS)) : undefined;
+  if (peerMed !== undefined) {
+    console.log(`  ${peer[0]!.engine} 2 threads: ${peerMed.toFixed(1)} images/s, peak RSS ${median(peer.map((r) => r.peakRssMb ?? NaN)).toFixed(0)} MB`);
+  }
+  for (const [b, rs] of results) {
+    const m = median(rs.map((r) => r.imagesPerS));
+    const ratio = peerMed !== undefined ? `, ratio to PyTorch ${(m / peerMed).toFixed(3)}` : '';
+    console.log(`  ${rs[0]!.engine} ${rs[0]!.threads} threads: ${m.toFixed(1)} images/s${ratio}, peak RSS ${Math.max(...rs.map((r) => r.peakRssMb ?? 0)).toFixed(0)} MB`);
+  }
+}
