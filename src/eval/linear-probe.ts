@@ -4,7 +4,8 @@
  * held-out validation slice as there, from a small grid).
  *
  * 1. Standardise every feature with the train mean and std (a constant feature becomes 0).
- * 2. Hold out a class-stratified validation slice of train (seeded); fit one model per L2 value of
+ * 2. Hold out a class-stratified validation slice of train (seeded; drawn from a stratified subset
+ *    of at most `maxSelectionRows` rows on large train sets); fit one model per L2 value of
  *    the grid, strongest first, each warm-started from the previous; keep the one with the best
  *    validation accuracy (ties: lower validation cross-entropy, then the stronger penalty).
  * 3. Refit on all of train with that L2 and score the test split.
@@ -16,7 +17,7 @@ import { assertFinite, assertInRange, assertInteger, assertNonNegative } from '.
 import { assertFeatures, assertLabels, assertSameDim, selectLabels, toTensor, type Features } from './features.js';
 import { accuracy } from './metrics.js';
 import { SoftmaxProblem, softmaxPredict, type SoftmaxParams } from './softmax-regression.js';
-import { stratifiedSplit } from './stratify.js';
+import { stratifiedSplit, stratifiedSubset } from './stratify.js';
 
 export interface LinearProbeOptions {
   /** Number of classes C. @default the largest label in train or test + 1 */
@@ -34,6 +35,12 @@ export interface LinearProbeOptions {
   maxIterations?: number;
   /** λ used when no validation slice can be held out (every class has one train row). @default 1e-3 */
   fallbackL2?: number;
+  /**
+   * Most train rows used to choose λ (a class-stratified, seeded subset when train is larger; the
+   * final refit always uses every row). Bounds the cost of the grid on large train sets.
+   * @default 10_000
+   */
+  maxSelectionRows?: number;
 }
 
 /** One grid point's validation score. */
@@ -71,7 +78,7 @@ export async function linearProbe(
   testLabels: Int32Array,
   options: LinearProbeOptions = {},
 ): Promise<LinearProbeResult> {
-  const { numClasses, l2Grid = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], validationFraction = 0.2, seed = 0, maxIterations = 100, fallbackL2 = 1e-3 } = options;
+  const { numClasses, l2Grid = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], validationFraction = 0.2, seed = 0, maxIterations = 100, fallbackL2 = 1e-3, maxSelectionRows = 10_000 } = options;
   const [n, d] = assertFeatures(trainFeatures, FN, 'trainFeatures');
   const [m, dt] = assertFeatures(testFeatures, FN, 'testFeatures');
   assertSameDim(d, dt, FN, 'testFeatures', 'trainFeatures');
@@ -85,6 +92,7 @@ export async function linearProbe(
   assertFinite(seed, FN, 'seed');
   assertInteger(maxIterations, FN, 'maxIterations');
   assertNonNegative(fallbackL2, FN, 'fallbackL2');
+  assertInteger(maxSelectionRows, FN, 'maxSelectionRows', 2);
 
   const train = toTensor(trainFeatures);
   const test = toTensor(testFeatures);
@@ -110,13 +118,16 @@ export async function linearProbe(
     let l2 = l2Grid.length === 1 ? l2Grid[0]! : fallbackL2;
     let validationAccuracy: number | null = null;
     let init: SoftmaxParams | undefined;
-    const split = stratifiedSplit(trainLabels, validationFraction, seed);
+    const pool = n > maxSelectionRows ? stratifiedSubset(trainLabels, maxSelectionRows / n, seed) : Int32Array.from({ length: n }, (_, i) => i);
+    const split = stratifiedSplit(selectLabels(trainLabels, pool), validationFraction, seed);
     if (l2Grid.length > 1 && split.validation.length > 0) {
-      const zFit = tf.gather(zTrain, split.fit); // [N_fit, D]
-      const zVal = tf.gather(zTrain, split.validation); // [N_val, D]
+      const fitRows = selectLabels(pool, split.fit); // rows of train
+      const valRows = selectLabels(pool, split.validation);
+      const zFit = tf.gather(zTrain, fitRows); // [N_fit, D]
+      const zVal = tf.gather(zTrain, valRows); // [N_val, D]
       owned.push(zFit, zVal);
-      const fitLabels = selectLabels(trainLabels, split.fit);
-      const valLabels = selectLabels(trainLabels, split.validation);
+      const fitLabels = selectLabels(trainLabels, fitRows);
+      const valLabels = selectLabels(trainLabels, valRows);
       const problem = new SoftmaxProblem(zFit, fitLabels, c);
       problems.push(problem);
       let params = problem.zeros();

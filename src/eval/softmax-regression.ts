@@ -2,7 +2,8 @@
  * Multinomial logistic regression, L2-penalised, fitted full-batch by L-BFGS:
  *   minimise  mean_i CE(softmax(x_i W + b), y_i) + (λ / 2) ||W||²   (the bias is not penalised).
  * The gradient is written out (W: Xᵀ(P - Y) / N + λW, b: mean(P - Y)) rather than taken by
- * autodiff, and Xᵀ is materialised once (transposed matMuls are slow on wasm).
+ * autodiff, and Xᵀ is materialised once (transposed matMuls are slow on wasm). Losses and
+ * gradients are summed in float64.
  * Internal to the linear probe; inputs are already standardised.
  */
 import * as tf from '../tf.js';
@@ -18,7 +19,7 @@ export class SoftmaxProblem {
   readonly numClasses: number;
   private readonly x: tf.Tensor2D; // [N, D]
   private readonly xT: tf.Tensor2D; // [D, N]
-  private readonly y: tf.Tensor2D; // [N, C] one-hot
+  private readonly labels: Int32Array;
 
   /** `x`: standardised features `[N, D]` (kept, not copied: the caller keeps it alive); labels in [0, C). */
   constructor(x: tf.Tensor2D, labels: Int32Array, numClasses: number) {
@@ -27,7 +28,7 @@ export class SoftmaxProblem {
     this.numClasses = numClasses;
     this.x = x;
     this.xT = tf.transpose(x);
-    this.y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses), 'float32') as tf.Tensor2D);
+    this.labels = labels;
   }
 
   /** Zero weights and bias. */
@@ -35,27 +36,45 @@ export class SoftmaxProblem {
     return new Float64Array(this.dim * this.numClasses + this.numClasses);
   }
 
-  /** Penalised mean cross-entropy and its gradient at `p`. */
+  /**
+   * Penalised mean cross-entropy and its gradient at `p`. The two matMuls run on the backend; the
+   * softmax over the `[N, C]` logits runs in one plain loop here (a handful of element-wise kernels
+   * otherwise, slow on some backends).
+   */
   async lossAndGrad(p: SoftmaxParams, l2: number): Promise<{ loss: number; grad: Float64Array }> {
-    const { dim: d, numClasses: c, n } = this;
-    const [ce, gW, gb] = tf.tidy(() => {
-      const w = tf.tensor2d(Float32Array.from(p.subarray(0, d * c)), [d, c]);
-      const b = tf.tensor1d(Float32Array.from(p.subarray(d * c)));
-      const logp = tf.logSoftmax(tf.add(tf.matMul(this.x, w), b)); // [N, C]
-      const ce = tf.neg(tf.mean(tf.sum(tf.mul(this.y, logp), 1))); // []
-      const diff = tf.div(tf.sub(tf.exp(logp), this.y), n); // [N, C] (P - Y) / N
-      return [ce, tf.matMul(this.xT, diff), tf.sum(diff, 0)]; // [], [D, C], [C]
-    });
-    const [ceV, gWV, gbV] = await Promise.all([ce.data(), gW.data(), gb.data()]);
-    tf.dispose([ce, gW, gb]);
+    const { dim: d, numClasses: c, n, labels } = this;
+    const logitsT = tf.tidy(() => tf.matMul(this.x, tf.tensor2d(Float32Array.from(p.subarray(0, d * c)), [d, c]))); // [N, C], bias added below
+    const logits = (await logitsT.data()) as Float32Array;
+    logitsT.dispose();
+    const diff = new Float32Array(n * c); // (P - Y) / N
+    const gb = new Float64Array(c);
+    let ce = 0;
+    for (let i = 0; i < n; i++) {
+      const row = i * c;
+      let max = -Infinity;
+      for (let j = 0; j < c; j++) max = Math.max(max, logits[row + j]! + p[d * c + j]!);
+      let sum = 0;
+      for (let j = 0; j < c; j++) sum += Math.exp(logits[row + j]! + p[d * c + j]! - max);
+      const logSum = Math.log(sum) + max;
+      const y = labels[i]!;
+      ce += logSum - (logits[row + y]! + p[d * c + y]!);
+      for (let j = 0; j < c; j++) {
+        const g = (Math.exp(logits[row + j]! + p[d * c + j]! - logSum) - (j === y ? 1 : 0)) / n;
+        diff[row + j] = g;
+        gb[j]! += g;
+      }
+    }
+    const gWT = tf.tidy(() => tf.matMul(this.xT, tf.tensor2d(diff, [n, c]))); // [D, C]
+    const gW = await gWT.data();
+    gWT.dispose();
     const grad = new Float64Array(p.length);
     let penalty = 0;
     for (let i = 0; i < d * c; i++) {
       penalty += p[i]! * p[i]!;
-      grad[i] = gWV[i]! + l2 * p[i]!;
+      grad[i] = gW[i]! + l2 * p[i]!;
     }
-    grad.set(gbV, d * c);
-    return { loss: ceV[0]! + 0.5 * l2 * penalty, grad };
+    grad.set(gb, d * c);
+    return { loss: ce / n + 0.5 * l2 * penalty, grad };
   }
 
   /** Fits with penalty `l2`, starting from `init` (default zeros). */
@@ -65,7 +84,7 @@ export class SoftmaxProblem {
   }
 
   dispose(): void {
-    tf.dispose([this.xT, this.y]);
+    this.xT.dispose();
   }
 }
 

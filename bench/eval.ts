@@ -1,0 +1,56 @@
+/**
+ * `npm run bench -- eval [--train 60000] [--test 10000] [--dim 128] [--classes 10] [--backend wasm]
+ *  [--features random|clusters]`: wall time of the weighted kNN (k = 200) and of the linear probe
+ * (default grid, L-BFGS), plus k-means and alignment/uniformity on the test rows.
+ * `random`: N(0, 1) features, random labels (chance accuracy). `clusters`: class centre
+ * N(0, 0.35²) per coordinate plus N(0, 1) noise, so the probe has something to fit (~80-90%).
+ */
+import * as tf from '../src/tf.js';
+import { initBackend, type BackendName } from '../src/backend.js';
+import { Rng } from '../src/random.js';
+import { knnAccuracy } from '../src/eval/knn.js';
+import { linearProbe } from '../src/eval/linear-probe.js';
+import { kmeans } from '../src/eval/kmeans.js';
+import { alignmentUniformity } from '../src/eval/alignment-uniformity.js';
+
+function arg(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const n = Number(arg(args, 'train', '60000'));
+  const m = Number(arg(args, 'test', '10000'));
+  const d = Number(arg(args, 'dim', '128'));
+  const c = Number(arg(args, 'classes', '10'));
+  const backend = arg(args, 'backend', '') as BackendName | '';
+  const kind = arg(args, 'features', 'random');
+  const info = await initBackend(backend === '' ? undefined : backend);
+  console.log(`backend ${info.name}, ${info.threads} thread(s); ${kind} features; train ${n} x ${d}, test ${m} x ${d}, ${c} classes`);
+  const rng = new Rng(1);
+  const centres = Float32Array.from({ length: c * d }, () => (kind === 'clusters' ? 0.35 * rng.normal() : 0));
+  const labels = (rows: number) => Int32Array.from({ length: rows }, () => rng.int(c));
+  const feats = (y: Int32Array) => Float32Array.from({ length: y.length * d }, (_, i) => centres[y[Math.floor(i / d)]! * d + (i % d)]! + rng.normal());
+  const yTrain = labels(n);
+  const yTest = labels(m);
+  const train = tf.tensor2d(feats(yTrain), [n, d]);
+  const test = tf.tensor2d(feats(yTest), [m, d]);
+  const time = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const r = await f();
+    console.log(`${what}: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    return r;
+  };
+  const knn = await time('kNN (k=200, σ=0.1)', () => knnAccuracy(train, yTrain, test, yTest));
+  console.log(`  accuracy ${knn.toFixed(4)} (chance ${(1 / c).toFixed(2)})`);
+  const probe = await time('linear probe (7-value L2 grid + refit, ≤100 L-BFGS iterations each)', () => linearProbe(train, yTrain, test, yTest));
+  console.log(`  accuracy ${probe.accuracy.toFixed(4)}, chosen L2 ${probe.l2}, validation accuracy ${probe.validationAccuracy}`);
+  const km = await time(`k-means on the test rows (k=${c}, 3 restarts)`, () => kmeans(test, { k: c }));
+  console.log(`  inertia ${km.inertia.toFixed(1)}, iterations ${km.iterations}`);
+  const half = Math.floor(m / 2);
+  const x = tf.slice(test, [0, 0], [half, d]);
+  const y = tf.slice(test, [half, 0], [half, d]);
+  const au = await time('alignment/uniformity (test halves as pairs)', () => alignmentUniformity(x as tf.Tensor2D, y as tf.Tensor2D));
+  console.log(`  alignment ${au.alignment.toFixed(4)}, uniformity ${au.uniformity.toFixed(4)}`);
+  tf.dispose([train, test, x, y]);
+}
