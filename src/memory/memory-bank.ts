@@ -137,15 +137,23 @@ export class MemoryBank {
   /** Rows at `indices`, transposed, as a new tensor `[dim, B]` (wasm multiplies untransposed operands fastest). */
   getTransposed(indices: ArrayLike<number>): tf.Tensor2D {
     this.checkIndices(indices, 'getTransposed');
-    const n = indices.length;
-    const d = this.dim;
-    const out = new Float32Array(n * d);
-    const b = this.buffer;
-    for (let r = 0; r < n; r++) {
-      const src = indices[r]! * d;
-      for (let c = 0; c < d; c++) out[c * n + r] = b[src + c]!;
+    return tf.tensor2d(transposeRows(this.buffer, this.dim, indices.length, (r) => indices[r]!), [this.dim, indices.length]);
+  }
+
+  /**
+   * The `count` consecutive rows from `start` as a new tensor: `[count, dim]`, or `[dim, count]`
+   * with `transposed`. Cheaper than `get` for a block (one copy of contiguous memory).
+   */
+  slice(start: number, count: number, { transposed = false }: { transposed?: boolean } = {}): tf.Tensor2D {
+    this.assertAlive('slice');
+    assertInteger(start, `${FN}.slice`, 'start', 0);
+    assertInteger(count, `${FN}.slice`, 'count');
+    if (start + count > this.size) {
+      throw new ConfigError(`${FN}.slice`, 'count', `must keep start + count <= the bank size ${this.size}, got ${start} + ${count}`);
     }
-    return tf.tensor2d(out, [d, n]);
+    const d = this.dim;
+    if (transposed) return tf.tensor2d(transposeRows(this.buffer, d, count, (r) => start + r), [d, count]);
+    return tf.tensor2d(this.buffer.slice(start * d, (start + count) * d), [count, d]);
   }
 
   /** Rows at `indices` copied into a Float32Array of `B * dim` values. */
@@ -259,6 +267,22 @@ export class MemoryBank {
       }
     }
   }
+}
+
+/** `out[c * n + r] = b[row(r) * d + c]`: n rows gathered and transposed, in tiles of 64 rows (cache-friendly writes). */
+function transposeRows(b: Float32Array, d: number, n: number, row: (r: number) => number): Float32Array {
+  const out = new Float32Array(n * d);
+  const tile = 64;
+  const src = new Int32Array(tile);
+  for (let r0 = 0; r0 < n; r0 += tile) {
+    const r1 = Math.min(n, r0 + tile);
+    for (let r = r0; r < r1; r++) src[r - r0] = row(r) * d;
+    for (let c = 0; c < d; c++) {
+      const o = c * n;
+      for (let r = r0; r < r1; r++) out[o + r] = b[src[r - r0]! + c]!;
+    }
+  }
+  return out;
 }
 
 /** L2-normalises `b[off .. off + d)` in place (a zero row stays zero). */

@@ -21,6 +21,12 @@ export interface NonParametricSoftmaxOptions {
   temperature?: number;
   /** Bank rows per chunk. @default 16384 (with B = 256: 4M logits, 16 MB, per chunk) */
   chunkRows?: number;
+  /**
+   * Most probabilities (`B x N` values) kept from the forward pass for the backward pass; above
+   * it the backward pass recomputes them chunk by chunk (slower, memory `B x chunkRows`).
+   * @default 33554432 (2^25 values, 128 MB: B = 256 with N up to 131k)
+   */
+  cacheValues?: number;
 }
 
 /**
@@ -34,7 +40,7 @@ export interface NonParametricSoftmaxOptions {
 export function nonParametricSoftmaxLoss(features: tf.Tensor2D, bank: MemoryBank, indices: ArrayLike<number>, options: NonParametricSoftmaxOptions = {}): tf.Scalar {
   const fn = 'nonParametricSoftmaxLoss';
   assertOptions(options, fn);
-  const { temperature = 0.07, chunkRows = 16384 } = options;
+  const { temperature = 0.07, chunkRows = 16384, cacheValues = 2 ** 25 } = options;
   assertFloatTensor(features, 2, fn, 'features');
   assertShape(features, [-1, bank.dim], fn, 'features', `[B, D] with D = ${bank.dim} from the bank`);
   if (indices === null || typeof indices !== 'object' || indices.length !== features.shape[0]) {
@@ -42,50 +48,56 @@ export function nonParametricSoftmaxLoss(features: tf.Tensor2D, bank: MemoryBank
   }
   assertPositive(temperature, fn, 'temperature');
   assertInteger(chunkRows, fn, 'chunkRows');
+  assertInteger(cacheValues, fn, 'cacheValues', 0);
   const b = features.shape[0];
   const targets = bank.get(indices); // [B, D]; also checks the indices' range
-  const starts: number[] = [];
-  for (let s = 0; s < bank.size; s += chunkRows) starts.push(s);
-  const range = (s: number): Int32Array => Int32Array.from({ length: Math.min(chunkRows, bank.size - s) }, (_, i) => s + i);
+  const chunks: [number, number][] = [];
+  for (let s = 0; s < bank.size; s += chunkRows) chunks.push([s, Math.min(chunkRows, bank.size - s)]);
+  const cache = b * bank.size <= cacheValues;
 
   const loss = tf.customGrad((...args) => {
     const v = args[0] as tf.Tensor2D; // [B, D], already normalised
     const save = args[1] as (tensors: tf.Tensor[]) => void;
-    const lse = tf.tidy(() => {
-      let max: tf.Tensor = tf.fill([b, 1], -Infinity); // [B, 1]
-      let sum: tf.Tensor = tf.zeros([b, 1]); // [B, 1]: Σ exp(logit - max)
-      for (const s of starts) {
-        const chunkT = bank.getTransposed(range(s)); // [D, c]
-        const logits = tf.div(tf.matMul(v, chunkT), temperature); // [B, c]
-        const newMax = tf.maximum(max, tf.max(logits, 1, true)); // [B, 1]
-        const next = tf.add(tf.mul(sum, tf.exp(tf.sub(max, newMax))), tf.sum(tf.exp(tf.sub(logits, newMax)), 1, true));
-        tf.dispose([chunkT, logits, sum, max]);
-        max = newMax;
-        sum = next;
-      }
-      return tf.add(max, tf.log(sum)); // [B, 1]
-    });
-    save([v, lse, targets]); // kept by the engine until the backward pass
-    const value = tf.tidy(() => {
-      const target = tf.div(tf.sum(tf.mul(v, targets), 1, true), temperature); // [B, 1]
-      return tf.mean(tf.sub(lse, target)) as tf.Scalar;
-    });
-    lse.dispose();
+    const scaled = tf.div(v, temperature); // [B, D]: v / τ, so that logits need no division
+    const kept: tf.Tensor[] = []; // per chunk, when caching: exp(logits - running max) [B, c] and that max [B, 1]
+    let max: tf.Tensor = tf.fill([b, 1], -Infinity); // [B, 1]
+    let sum: tf.Tensor = tf.zeros([b, 1]); // [B, 1]: Σ exp(logit - max)
+    for (const [start, count] of chunks) {
+      const [nextMax, nextSum, e] = tf.tidy(() => {
+        const chunkT = bank.slice(start, count, { transposed: true }); // [D, c]
+        const logits = tf.matMul(scaled, chunkT); // [B, c]
+        const m = tf.maximum(max, tf.max(logits, 1, true)); // [B, 1]
+        const ex = tf.exp(tf.sub(logits, m)); // [B, c]
+        return [m, tf.add(tf.mul(sum, tf.exp(tf.sub(max, m))), tf.sum(ex, 1, true)), ex];
+      });
+      sum.dispose();
+      if (cache) kept.push(e, nextMax); // the previous max stays in `kept`
+      else tf.dispose([e, max]);
+      max = nextMax;
+      sum = nextSum;
+    }
+    const lse = tf.add(max, tf.log(sum)); // [B, 1]
+    if (!cache) max.dispose(); // else it is the last entry of `kept`
+    sum.dispose();
+    const value = tf.tidy(() => tf.mean(tf.sub(lse, tf.sum(tf.mul(scaled, targets), 1, true))) as tf.Scalar);
+    save([scaled, lse, targets, ...kept]); // kept (cloned) by the engine until the backward pass
+    tf.dispose([scaled, lse, ...kept]);
     return {
       value,
       gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) =>
         tf.tidy(() => {
-          const [sv, slse, sTargets] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+          const [sScaled, sLse, sTargets] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
           let expected: tf.Tensor = tf.zeros([b, bank.dim]); // [B, D]: Σ_j P(j|v) m_j
-          for (const s of starts) {
-            const idx = range(s);
-            const chunkT = bank.getTransposed(idx); // [D, c]
-            const chunk = bank.get(idx); // [c, D]
-            const p = tf.exp(tf.sub(tf.div(tf.matMul(sv, chunkT), temperature), slse)); // [B, c]
-            const next = tf.add(expected, tf.matMul(p, chunk)); // [B, D]
-            tf.dispose([chunkT, chunk, p, expected]);
+          chunks.forEach(([start, count], k) => {
+            const next = tf.tidy(() => {
+              const p = cache
+                ? tf.mul(saved[3 + 2 * k]!, tf.exp(tf.sub(saved[4 + 2 * k]!, sLse))) // [B, c]: exp(logits - max) exp(max - lse)
+                : tf.exp(tf.sub(tf.matMul(sScaled, bank.slice(start, count, { transposed: true })), sLse)); // [B, c]
+              return tf.add(expected, tf.matMul(p, bank.slice(start, count))); // [B, D]
+            });
+            expected.dispose();
             expected = next;
-          }
+          });
           return tf.mul(tf.sub(expected, sTargets), tf.div(dy, temperature * b)); // [B, D]
         }),
     };

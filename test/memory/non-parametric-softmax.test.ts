@@ -56,11 +56,15 @@ test('nonParametricSoftmaxLoss: chunked hand-written gradient matches finite dif
   const idx = [2, 10, 5];
   const t = 0.5;
   const x = tf.tensor2d(f);
-  const before = tf.memory().numTensors;
-  const g = tf.grad((v: tf.Tensor) => nonParametricSoftmaxLoss(v as tf.Tensor2D, bank, idx, { temperature: t, chunkRows: 3 }))(x);
-  const got = Array.from(g.dataSync());
-  g.dispose();
-  assert.equal(tf.memory().numTensors, before, 'tf.grad leaked');
+  const grads: number[][] = [];
+  for (const cacheValues of [0, 1000]) {
+    // 0: the backward pass recomputes the probabilities; 1000: it reuses the forward's
+    const before = tf.memory().numTensors;
+    const g = tf.grad((v: tf.Tensor) => nonParametricSoftmaxLoss(v as tf.Tensor2D, bank, idx, { temperature: t, chunkRows: 3, cacheValues }))(x);
+    grads.push(Array.from(g.dataSync()));
+    g.dispose();
+    assert.equal(tf.memory().numTensors, before, `tf.grad leaked (cacheValues ${cacheValues})`);
+  }
   x.dispose();
   const rows = bankRows(bank);
   const h = 1e-5;
@@ -74,7 +78,8 @@ test('nonParametricSoftmaxLoss: chunked hand-written gradient matches finite dif
       fd.push((refLoss(p, rows, idx, t) - refLoss(m, rows, idx, t)) / (2 * h));
     }
   }
-  assertClose(got, fd, 2e-3, 2e-4, 'gradient');
+  assertClose(grads[0]!, fd, 2e-3, 2e-4, 'gradient, recomputed');
+  assertClose(grads[1]!, fd, 2e-3, 2e-4, 'gradient, cached');
 });
 
 test('nonParametricSoftmaxLoss: typed errors before any tensor is made', () => {
