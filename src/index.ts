@@ -77,6 +77,8 @@ export type { BatchesOptions } from './data/batches.js';
 export { subset } from './data/subset.js';
 export type { SubsetDataset } from './data/subset.js';
 export { stratifiedLimit } from './data/stratified-limit.js';
+export { fixLength } from './data/fix-length.js';
+export type { FixLengthOptions } from './data/fix-length.js';
 export { labelSetFromValues, labelSetFromIds, classCounts, distinctLabelValues } from './data/label-set.js';
 export { parseIdx, idxDataset } from './data/idx.js';
 export type { IdxArray, IdxDtype, IdxDatasetOptions } from './data/idx.js';

@@ -4,6 +4,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { Dataset } from '../data/dataset.js';
+import type { LoadDatasetOptions } from '../node/data/load-dataset.js';
 import { CATALOG } from '../node/data/catalog.js';
 import { DATA_FORMATS } from '../node/data/data-spec.js';
 import { bundledDataDir, downloadCacheDir, sharedDataCandidates } from '../node/data/paths.js';
@@ -11,6 +13,66 @@ import { DOWNLOAD_NAMES, downloadDataset } from '../node/data/download.js';
 import { loadDataset } from '../node/data/load-dataset.js';
 import { classCounts } from '../data/label-set.js';
 import { ConfigError } from '../errors.js';
+
+/** Options every command that reads data shares (`train`, `embed`, `eval`). */
+export interface DataCliOptions {
+  data?: string;
+  split?: string;
+  limit?: string;
+  imageSize?: string;
+  channels?: string;
+  as?: string;
+}
+
+/**
+ * Adds `--data <spec>`, `--split`, `--limit`, `--image-size`, `--channels`, `--as` to a command:
+ * the one way to name data on the command line. `defaultSpec` is used when --data is absent.
+ */
+export function addDataOptions(command: Command, defaultSpec?: string): Command {
+  return command
+    .option('--data <spec>', `'<format>:<path>' (${DATA_FORMATS.join(', ')}) or a name (${Object.keys(CATALOG).join(', ')})`, defaultSpec)
+    .option('--split <split>', 'train or test')
+    .option('--limit <n>', 'first N samples, the same share of every class')
+    .option('--image-size <px>', 'image folders: output size, N or HxW')
+    .option('--channels <n>', 'image folders: 1 (grey) or 3 (RGB)')
+    .option('--as <kind>', 'csv: vector or image');
+}
+
+/** Turns the parsed options of addDataOptions into loadDataset's arguments (ConfigError on bad values). */
+export function dataOptionsFrom(opts: DataCliOptions): { spec: string; options: LoadDatasetOptions } {
+  const fn = 'contrastive';
+  if (opts.data === undefined) throw new ConfigError(fn, '--data', 'must be given (a spec such as fashion-mnist or idx:./mnist)');
+  const options: LoadDatasetOptions = {};
+  if (opts.split !== undefined) {
+    if (opts.split !== 'train' && opts.split !== 'test') throw new ConfigError(fn, '--split', `must be train or test, got ${JSON.stringify(opts.split)}`);
+    options.split = opts.split;
+  }
+  if (opts.limit !== undefined) {
+    const n = Number(opts.limit);
+    if (!Number.isInteger(n) || n < 1) throw new ConfigError(fn, '--limit', `must be an integer >= 1, got ${JSON.stringify(opts.limit)}`);
+    options.limit = n;
+  }
+  if (opts.imageSize !== undefined) {
+    const m = /^(\d+)(?:x(\d+))?$/.exec(opts.imageSize);
+    if (m === null) throw new ConfigError(fn, '--image-size', `must be N or HxW, got ${JSON.stringify(opts.imageSize)}`);
+    options.imageSize = m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
+  }
+  if (opts.channels !== undefined) {
+    if (opts.channels !== '1' && opts.channels !== '3') throw new ConfigError(fn, '--channels', `must be 1 or 3, got ${JSON.stringify(opts.channels)}`);
+    options.channels = Number(opts.channels) as 1 | 3;
+  }
+  if (opts.as !== undefined) {
+    if (opts.as !== 'vector' && opts.as !== 'image') throw new ConfigError(fn, '--as', `must be vector or image, got ${JSON.stringify(opts.as)}`);
+    options.as = opts.as;
+  }
+  return { spec: opts.data, options };
+}
+
+/** Loads the data named by a command's addDataOptions options. */
+export async function loadDataFromOptions(opts: DataCliOptions): Promise<Dataset> {
+  const { spec, options } = dataOptionsFrom(opts);
+  return loadDataset(spec, options);
+}
 
 function sizeOf(path: string): number {
   const s = statSync(path);
@@ -74,22 +136,11 @@ export function register(program: Command): void {
       for (const f of res.files) console.log(`${f.status.padEnd(10)} ${f.path}`);
     });
 
-  data.command('info')
+  addDataOptions(data.command('info')
     .description('load a dataset and print its size, sample shape and classes')
-    .argument('<spec>', `'<format>:<path>' or a dataset name (${Object.keys(CATALOG).join(', ')})`)
-    .option('--split <split>', 'train or test')
-    .option('--limit <n>', 'first N samples, stratified by class')
-    .option('--as <kind>', 'csv: vector or image')
-    .action(async (spec: string, opts: { split?: string; limit?: string; as?: string }) => {
-      const limit = opts.limit === undefined ? undefined : Number(opts.limit);
-      if (opts.as !== undefined && opts.as !== 'vector' && opts.as !== 'image') {
-        throw new ConfigError('contrastive data info', '--as', `must be vector or image, got ${JSON.stringify(opts.as)}`);
-      }
-      const ds = await loadDataset(spec, {
-        ...(opts.split !== undefined ? { split: opts.split as 'train' | 'test' } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-        ...(opts.as !== undefined ? { as: opts.as as 'vector' | 'image' } : {}),
-      });
+    .argument('[spec]', 'the same as --data'))
+    .action(async (spec: string | undefined, opts: DataCliOptions) => {
+      const ds = await loadDataFromOptions({ ...opts, ...(spec !== undefined ? { data: spec } : {}) });
       try {
         console.log(`${ds.name}: ${ds.size} ${ds.kind} samples of shape [${ds.sampleShape.map((d) => (d < 0 ? '*' : d)).join(', ')}], stored as ${ds.dtype}`);
         if (ds.labels !== undefined) {

@@ -24,7 +24,7 @@ test('contrastive data list shows the bundled sets, the shared folder and the do
 });
 
 test('contrastive data info prints size, shape and classes; a DataError exits 2 with one line', () => {
-  const ok = cli('data', 'info', 'digits', '--limit', '20', '--as', 'image');
+  const ok = cli('data', 'info', '--data', 'digits', '--limit', '20', '--as', 'image');
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /digits: 20 image samples of shape \[8, 8, 1\]/);
   assert.match(ok.stdout, /classes \(10\): 0=2, 1=2/);
@@ -46,4 +46,17 @@ test('contrastive data download verifies files already in --dir (no network need
   const unknown = cli('data', 'download', 'imagenet');
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /must be one of mnist, fashion-mnist, cifar10/);
+});
+
+test('dataOptionsFrom: --data/--split/--limit/--image-size/--channels/--as into loadDataset options', async () => {
+  const { dataOptionsFrom } = await import('../../src/cli/data.js');
+  assert.deepEqual(dataOptionsFrom({ data: 'folder:x', split: 'test', limit: '10', imageSize: '24x32', channels: '1' }), {
+    spec: 'folder:x',
+    options: { split: 'test', limit: 10, imageSize: [24, 32], channels: 1 },
+  });
+  assert.deepEqual(dataOptionsFrom({ data: 'digits', imageSize: '8', as: 'image' }).options, { imageSize: 8, as: 'image' });
+  assert.throws(() => dataOptionsFrom({}), /`--data` must be given/);
+  assert.throws(() => dataOptionsFrom({ data: 'digits', limit: '-3' }), /`--limit` must be an integer >= 1, got "-3"/);
+  assert.throws(() => dataOptionsFrom({ data: 'digits', split: 'val' }), /`--split` must be train or test/);
+  assert.throws(() => dataOptionsFrom({ data: 'digits', imageSize: '3x' }), /`--image-size` must be N or HxW/);
 });
