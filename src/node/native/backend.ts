@@ -8,13 +8,38 @@ import * as tf from '../../tf.js';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { availableParallelism } from 'node:os';
 import { loadAddon, nativeStatus, type NativeAddon } from './addon.js';
-import { NATIVE } from './kernel-utils.js';
+import { BufferPool } from './buffer-pool.js';
+import { NATIVE, setPooledAllocator } from './kernel-utils.js';
 import { convKernels } from './conv.js';
 import { matMulKernels } from './matmul.js';
 import { poolKernels } from './pool.js';
 import { elementwiseKernels } from './elementwise.js';
 import { reduceKernels } from './reduce.js';
 import { batchNormKernels } from './batchnorm.js';
+
+/** Output buffers of native kernels, reused after their tensors are disposed (see buffer-pool.ts). */
+export const pool = new BufferPool(Number(process.env.CONTRASTIVE_NATIVE_POOL_MB ?? 2048) * 2 ** 20);
+
+/** The CPU backend, telling the pool when buffers are stored, read out and disposed. */
+class NativeBackend extends MathBackendCPU {
+  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+    pool.onWrite(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    const v = super.readSync(dataId);
+    pool.onRead(v);
+    return v;
+  }
+
+  override disposeData(dataId: tf.DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const done = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) pool.onDispose(values);
+    return done;
+  }
+}
 
 /** Names of the kernels the addon runs (the rest are the cpu backend's). */
 export const NATIVE_KERNELS: string[] = [];
@@ -29,7 +54,8 @@ export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
 
 /**
  * Registers the `native` backend with tf (once). `threads` defaults to
- * `CONTRASTIVE_NATIVE_THREADS` or the machine's available parallelism.
+ * `CONTRASTIVE_NATIVE_THREADS` or the machine's available parallelism. Large outputs come from
+ * a pool of reused buffers unless `CONTRASTIVE_NATIVE_POOL=0` (cap: `CONTRASTIVE_NATIVE_POOL_MB`, 2048).
  * @throws Error with the one-line reason when the addon is not available.
  */
 export function registerNativeBackend(threads?: number): NativeAddon {
@@ -38,7 +64,8 @@ export function registerNativeBackend(threads?: number): NativeAddon {
   if (registered) return addon;
   const envThreads = Number(process.env.CONTRASTIVE_NATIVE_THREADS);
   addon.setThreads(threads ?? (Number.isInteger(envThreads) && envThreads > 0 ? envThreads : availableParallelism()));
-  tf.registerBackend(NATIVE, () => new MathBackendCPU(), 0);
+  if (process.env.CONTRASTIVE_NATIVE_POOL !== '0') setPooledAllocator((n) => pool.take(n));
+  tf.registerBackend(NATIVE, () => new NativeBackend(), 0);
   for (const k of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...k, backendName: NATIVE });
   }

@@ -20,10 +20,19 @@ export function values(backend: MathBackendCPU, t: TensorInfo): Float32Array | u
   return v instanceof Float32Array ? v : undefined;
 }
 
-/** A fresh output buffer of n floats (not zeroed: every kernel writes all of it). */
+let pooled: ((n: number) => Float32Array) | undefined;
+
+/** Routes large output buffers through the backend's buffer pool. */
+export function setPooledAllocator(fn: ((n: number) => Float32Array) | undefined): void {
+  pooled = fn;
+}
+
+/** Below this many floats a plain Float32Array is cheaper than a call into the addon. */
+const POOL_MIN = 16384;
+
+/** An output buffer of n floats (not zeroed when pooled: every kernel writes all of it). */
 export function alloc(n: number): Float32Array {
-  if (n === 0) return new Float32Array(0);
-  return new Float32Array(Buffer.allocUnsafeSlow(n * 4).buffer, 0, n);
+  return pooled !== undefined && n >= POOL_MIN ? pooled(n) : new Float32Array(n);
 }
 
 /** Wraps `values` as a tensor of the CPU backend's storage (no copy). */

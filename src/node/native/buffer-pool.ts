@@ -1,0 +1,64 @@
+/**
+ * Reuse of the native kernels' output buffers. On these VMs the page faults of a fresh 50 MB
+ * Float32Array cost more than the kernel that fills it, and a training step allocates the same
+ * sizes every time. A buffer goes back to the pool when the backend disposes its tensor, unless
+ * it may still be visible elsewhere ("escaped"): returned by readSync/dataSync, written under a
+ * second tensor, or viewed by a subarray (the cpu backend's Slice). Escaped buffers are left to
+ * the garbage collector, so reuse never changes a value anyone can still read.
+ */
+export class BufferPool {
+  private readonly free = new Map<number, Float32Array[]>();
+  private readonly owned = new WeakSet<ArrayBuffer>();
+  private readonly assigned = new WeakSet<Float32Array>();
+  private readonly escaped = new WeakSet<ArrayBuffer>();
+  /** Bytes waiting in the pool. */
+  pooledBytes = 0;
+
+  /** @param capBytes most bytes kept for reuse (beyond it, disposed buffers go to the GC). */
+  constructor(readonly capBytes: number) {}
+
+  /** A buffer of n floats, reused when one is free (contents then undefined). */
+  take(n: number): Float32Array {
+    const list = this.free.get(n);
+    const reused = list?.pop();
+    if (reused !== undefined) {
+      this.pooledBytes -= reused.byteLength;
+      return reused;
+    }
+    const a = new Float32Array(n);
+    this.owned.add(a.buffer);
+    return a;
+  }
+
+  /** Called when the backend stores `values` under a tensor. */
+  onWrite(values: unknown): void {
+    if (!(values instanceof Float32Array) || !this.owned.has(values.buffer as ArrayBuffer)) return;
+    const whole = values.byteOffset === 0 && values.byteLength === values.buffer.byteLength;
+    if (!whole || this.assigned.has(values)) this.escaped.add(values.buffer as ArrayBuffer);
+    else this.assigned.add(values);
+  }
+
+  /** Called when `values` leaves the backend (readSync, dataSync, bufferSync). */
+  onRead(values: unknown): void {
+    if (ArrayBuffer.isView(values)) this.escaped.add(values.buffer as ArrayBuffer);
+  }
+
+  /** Called when the tensor holding `values` was disposed. */
+  onDispose(values: unknown): void {
+    if (!(values instanceof Float32Array)) return;
+    const buf = values.buffer as ArrayBuffer;
+    if (!this.owned.has(buf) || this.escaped.has(buf) || !this.assigned.has(values)) return;
+    if (this.pooledBytes + values.byteLength > this.capBytes) return;
+    this.assigned.delete(values);
+    let list = this.free.get(values.length);
+    if (list === undefined) this.free.set(values.length, (list = []));
+    list.push(values);
+    this.pooledBytes += values.byteLength;
+  }
+
+  /** Drops every pooled buffer. */
+  clear(): void {
+    this.free.clear();
+    this.pooledBytes = 0;
+  }
+}
