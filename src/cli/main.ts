@@ -6,6 +6,10 @@
 import { Command, CommanderError } from 'commander';
 import { ContrastiveError, DataError } from '../errors.js';
 import * as dataCommand from './data.js';
+import * as pretrainCommand from './pretrain.js';
+import * as evalCommand from './eval.js';
+import * as embedCommand from './embed.js';
+import * as doctorCommand from './doctor.js';
 
 const program = new Command('contrastive')
   .description('Contrastive self-supervised learning on TensorFlow.js')
@@ -14,7 +18,7 @@ const program = new Command('contrastive')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 // Commands register themselves here, one import each.
-const commands: { register(p: Command): void }[] = [dataCommand];
+const commands: { register(p: Command): void }[] = [dataCommand, pretrainCommand, evalCommand, embedCommand, doctorCommand];
 for (const c of commands) c.register(program);
 
 try {

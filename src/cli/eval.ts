@@ -1,0 +1,141 @@
+/**
+ * `contrastive eval --run runs/<name> --data <spec> [--limit N] [--json]`: label efficiency
+ * (linear probe and kNN at 1%, 10%, 100% of the train labels, scored on the test split) of the
+ * trained encoder and of two baselines (raw pixels, the same encoder at its random
+ * initialisation), k-means NMI/ARI, and alignment/uniformity on two augmented views of test
+ * samples. `--json` prints exactly one JSON object on stdout; progress goes to stderr.
+ */
+import type { Command } from 'commander';
+import { initBackend, describeBackend } from '../backend.js';
+import type { Dataset } from '../data/dataset.js';
+import { subset } from '../data/subset.js';
+import { stratifiedSplit } from '../eval/stratify.js';
+import { evaluateRepresentation, type EvaluationReport } from '../eval/report.js';
+import { formatLabelEfficiencyTable } from '../eval/format-table.js';
+import { loadDataset } from '../node/data/load-dataset.js';
+import { RunFolder } from '../node/run/run-folder.js';
+import { loadModel } from '../node/run/model-io.js';
+import { Rng } from '../random.js';
+import { DataError } from '../errors.js';
+import { buildAugmentation, type Recipe } from './recipe.js';
+import { embedDataset, rawFeatures } from './features.js';
+import { int } from './parse.js';
+
+export interface EvalOptions {
+  run: string;
+  /** Data spec; defaults to the run's. */
+  data?: string;
+  /** Cap on train rows (stratified). */
+  limit?: number;
+  /** Cap on test rows (stratified). */
+  testLimit?: number;
+  /** Positive pairs for alignment/uniformity. @default 1000 */
+  pairs?: number;
+  json?: boolean;
+  quiet?: boolean;
+  seed?: number;
+}
+
+/** Train and test splits of `spec`; data without a test split is split 80/20 (stratified, seeded). */
+export async function loadSplits(spec: string, o: { limit?: number; testLimit?: number; imageSize?: number; seed?: number }, log: (l: string) => void): Promise<{ train: Dataset; test: Dataset }> {
+  const common = o.imageSize !== undefined ? { imageSize: o.imageSize } : {};
+  const train = await loadDataset(spec, { split: 'train', ...common });
+  let test: Dataset | undefined;
+  try {
+    test = await loadDataset(spec, { split: 'test', ...common });
+    if (test.name === train.name && test.size === train.size) test = undefined; // the format has no splits
+  } catch {
+    test = undefined;
+  }
+  let tr: Dataset = train;
+  if (test === undefined) {
+    if (train.labels === undefined) throw new DataError('eval', spec, 'has no labels: evaluation needs class labels');
+    const { fit, validation } = stratifiedSplit(train.labels.values, 0.2, o.seed ?? 0);
+    log(`${spec} has no test split: using a stratified 80/20 split of it (${fit.length} train, ${validation.length} test)`);
+    tr = subset(train, fit, `${train.name}:train80`);
+    test = subset(train, validation, `${train.name}:test20`);
+  }
+  const cap = async (d: Dataset, n: number | undefined): Promise<Dataset> => {
+    if (n === undefined || n >= d.size) return d;
+    const { stratifiedLimit } = await import('../data/stratified-limit.js');
+    return subset(d, d.labels === undefined ? Int32Array.from({ length: n }, (_, i) => i) : stratifiedLimit(d.labels.values, n), d.name);
+  };
+  return { train: await cap(tr, o.limit), test: await cap(test, o.testLimit) };
+}
+
+/** Evaluates a run as the command does. */
+export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
+  const log = (l: string): void => {
+    if (o.quiet !== true) process.stderr.write(l + '\n');
+  };
+  const backend = await initBackend();
+  log(`contrastive: ${describeBackend(backend)}`);
+  const run = new RunFolder(o.run);
+  const config = await run.readConfig();
+  const recipe = config.recipe as Recipe;
+  const runOptions = (config.options ?? {}) as { data?: string; imageSize?: number };
+  const spec = o.data ?? runOptions.data;
+  if (spec === undefined) throw new DataError('eval', 'config.json', 'names no data: pass --data');
+  const { train, test } = await loadSplits(spec, { ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}), ...(runOptions.imageSize !== undefined ? { imageSize: runOptions.imageSize } : {}), seed: o.seed ?? 0 }, log);
+  if (train.labels === undefined || test.labels === undefined) throw new DataError('eval', spec, 'has no labels: evaluation needs class labels');
+  if (train.sampleShape.join(',') !== recipe.inputShape.join(',')) {
+    throw new DataError('eval', spec, `has samples of shape [${train.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
+  }
+  log(`eval: ${train.size} train, ${test.size} test samples`);
+  const encoder = await loadModel(run.path('encoder'));
+  const random = await loadModel(run.path('randomEncoder'));
+  try {
+    const t0 = performance.now();
+    const trained = { train: await embedDataset(encoder, train), test: await embedDataset(encoder, test) };
+    const rand = { train: await embedDataset(random, train), test: await embedDataset(random, test) };
+    const pixels = { train: await rawFeatures(train), test: await rawFeatures(test) };
+    // two augmented views of held-out (test) samples: the positive pairs of alignment/uniformity
+    const nPairs = Math.min(o.pairs ?? 1000, test.size);
+    const pairData = subset(test, Int32Array.from({ length: nPairs }, (_, i) => i));
+    const aug = buildAugmentation(recipe);
+    const rng = new Rng((o.seed ?? 0) + 12345);
+    const viewX = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    const viewY = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    log(`features in ${((performance.now() - t0) / 1000).toFixed(1)} s; probing...`);
+    const report = await evaluateRepresentation({
+      labels: { train: train.labels.values, test: test.labels.values },
+      trained,
+      baselines: { pixels, random: rand },
+      positivePairs: { x: viewX, y: viewY },
+      seed: o.seed ?? 0,
+      onProgress: (p) => {
+        if (p.accuracy !== undefined) log(`  ${p.featureSet.padEnd(8)} ${p.probe.padEnd(6)} ${p.fraction.padStart(4)} (${p.trainRows} labels): ${(p.accuracy * 100).toFixed(1)}%`);
+      },
+    });
+    log(`eval done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return report;
+  } finally {
+    encoder.dispose();
+    random.dispose();
+  }
+}
+
+/** The human-readable form of a report. */
+export function formatReport(r: EvaluationReport): string {
+  const table = formatLabelEfficiencyTable({ pixels: r.baselines.pixels!, random: r.baselines.random!, trained: { linear: r.linear, knn: r.knn } });
+  const f = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
+  return [table, '', `k-means on trained test features: NMI ${r.kmeans.nmi.toFixed(3)}, ARI ${r.kmeans.ari.toFixed(3)}`, `alignment ${f(r.alignment)} (lower is better), uniformity ${f(r.uniformity)} (lower is better)`].join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate a run: linear probe and kNN at 1/10/100% labels vs raw pixels and a random encoder, k-means, alignment/uniformity')
+    .requiredOption('--run <dir>', 'run folder written by pretrain')
+    .option('--data <spec>', "labelled data with train and test splits (default: the run's data)")
+    .option('--limit <n>', 'use at most N train samples (stratified)', int())
+    .option('--test-limit <n>', 'use at most N test samples (stratified)', int())
+    .option('--pairs <n>', 'test samples whose two views measure alignment/uniformity', int(), 1000)
+    .option('--seed <s>', 'seed of label subsets, probes and views', int(0), 0)
+    .option('--json', 'print one JSON object on stdout', false)
+    .action(async (opts: EvalOptions) => {
+      const report = await runEval(opts);
+      if (opts.json === true) process.stdout.write(JSON.stringify(report) + '\n');
+      else console.log(formatReport(report));
+    });
+}

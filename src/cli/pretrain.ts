@@ -1,0 +1,212 @@
+/**
+ * `contrastive pretrain --method simclr --data <spec> --out runs/<name> [...]`: self-supervised
+ * pre-training into a run folder (config.json, metrics.jsonl, checkpoint.bin, encoder/).
+ * Ctrl-C writes a checkpoint and stops; `--resume` continues from it.
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { initBackend, describeBackend, type BackendInfo } from '../backend.js';
+import type { Dataset } from '../data/dataset.js';
+import { subset } from '../data/subset.js';
+import { stratifiedSubset } from '../eval/stratify.js';
+import { loadDataset } from '../node/data/load-dataset.js';
+import { RunFolder } from '../node/run/run-folder.js';
+import { saveModel } from '../node/run/model-io.js';
+import { train, planEpoch, type TrainResult } from '../train/trainer.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
+import { ConfigError } from '../errors.js';
+import { ARCHS, METHODS, buildMethod, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
+import { progress } from './progress.js';
+import { int, oneOf, positive } from './parse.js';
+
+export interface PretrainOptions {
+  method: string;
+  data: string;
+  split: 'train' | 'test';
+  limit?: number;
+  arch?: Arch;
+  epochs?: number;
+  steps?: number;
+  batchSize: number;
+  temperature: number;
+  lr?: number;
+  optimizer: OptimizerName;
+  weightDecay: number;
+  warmup?: number;
+  clipNorm: number;
+  seed: number;
+  width: number;
+  out: string;
+  resume: boolean;
+  flip: boolean;
+  imageSize?: number;
+  /** Size of the held-out labelled kNN-monitor slice; 0 disables. */
+  monitor?: number;
+  /** Print progress (false for quiet callers). */
+  quiet?: boolean;
+}
+
+/** Default peak learning rate per optimizer (SimCLR: LARS 0.3 x batch / 256; Adam 1e-3). */
+export function defaultLr(opt: OptimizerName, batchSize: number): number {
+  return opt === 'adam' ? 1e-3 : opt === 'lars' ? (0.3 * batchSize) / 256 : 0.05 * (batchSize / 256);
+}
+
+export interface PretrainResult {
+  run: RunFolder;
+  backend: BackendInfo;
+  result: TrainResult;
+  trainSize: number;
+}
+
+const log = (quiet: boolean | undefined, line: string): void => {
+  if (quiet !== true) process.stderr.write(line + '\n');
+};
+
+/** Splits off the kNN-monitor slice (stratified, seeded) from the training data. */
+function splitMonitor(data: Dataset, want: number | undefined, seed: number): { trainData: Dataset; monitorData?: Dataset } {
+  const labels = data.labels?.values;
+  const n = want ?? Math.min(1000, Math.round(data.size * 0.1));
+  if (labels === undefined || n < 10 || data.size - n < 2) return { trainData: data };
+  const held = stratifiedSubset(labels, Math.min(1, n / data.size), seed + 7);
+  const isHeld = new Uint8Array(data.size);
+  for (const i of held) isHeld[i] = 1;
+  const rest = Int32Array.from({ length: data.size }, (_, i) => i).filter((i) => isHeld[i] === 0);
+  return { trainData: subset(data, rest), monitorData: subset(data, held, `${data.name}:monitor`) };
+}
+
+/** Runs a pre-training as the command does; returns when done or interrupted. */
+export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Promise<PretrainResult> {
+  const backend = await initBackend();
+  log(o.quiet, `contrastive: ${describeBackend(backend)}`);
+  const run = new RunFolder(o.out);
+  let config: Record<string, unknown>;
+  let build: MethodBuild;
+  let opts = o;
+  if (o.resume) {
+    if (!(await run.hasCheckpoint())) throw new ConfigError('pretrain', '--resume', `needs a checkpoint in ${o.out}, found none (start the run without --resume)`);
+    config = await run.readConfig();
+    build = { recipe: config.recipe as Recipe, optimizer: config.optimizer as MethodBuild['optimizer'] };
+    opts = { ...o, ...(config.options as PretrainOptions), resume: true, quiet: o.quiet ?? false, out: o.out };
+  } else if (await run.hasCheckpoint()) {
+    throw new ConfigError('pretrain', '--out', `${o.out} already holds a run; pass --resume to continue it or choose another --out`);
+  }
+
+  const data = await loadDataset(opts.data, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}) });
+  const { trainData, monitorData } = splitMonitor(data, opts.monitor, opts.seed);
+  log(o.quiet, `data: ${data.name}, ${data.size} samples of [${data.sampleShape.join(', ')}] (${data.kind})${monitorData ? `; ${monitorData.size} held out for the kNN monitor` : ''}`);
+
+  if (!o.resume) {
+    const arch = opts.arch ?? defaultArch(data);
+    const inputShape = [...data.sampleShape];
+    const recipe: Recipe = {
+      method: opts.method,
+      arch,
+      inputShape,
+      kind: data.kind,
+      width: opts.width,
+      augmentation: defaultAugmentation(data.kind, inputShape),
+      flip: opts.flip,
+      temperature: opts.temperature,
+      projectionDim: 128,
+      seed: opts.seed,
+    };
+    build = { recipe, optimizer: { name: opts.optimizer, learningRate: opts.lr ?? defaultLr(opts.optimizer, opts.batchSize), weightDecay: opts.weightDecay, clipNorm: opts.clipNorm } };
+    config = { options: { ...opts, quiet: undefined, resume: undefined }, recipe, optimizer: build.optimizer, data: { name: data.name, size: data.size, trainSize: trainData.size, monitorSize: monitorData?.size ?? 0, sampleShape: data.sampleShape, kind: data.kind }, backend: { name: backend.name, threads: backend.threads }, created: new Date().toISOString() };
+  }
+  const method = buildMethod(build!);
+  try {
+    const { stepsPerEpoch, batchSize } = planEpoch(trainData.size, opts.batchSize);
+    const totalSteps = opts.steps ?? (opts.epochs ?? 10) * stepsPerEpoch;
+    log(o.quiet, `${build!.recipe.method}: arch ${build!.recipe.arch} (${method.encoder.countParams()} encoder parameters), augmentation ${build!.recipe.augmentation}, τ ${build!.recipe.temperature}, ${build!.optimizer.name} lr ${build!.optimizer.learningRate}, batch ${batchSize}, ${totalSteps} steps (${stepsPerEpoch} per epoch)`);
+    let resumeFrom;
+    if (o.resume) {
+      resumeFrom = await run.loadCheckpoint();
+      await run.truncateAfter(resumeFrom.step, resumeFrom.epoch);
+      log(o.quiet, `resuming ${o.out} at step ${resumeFrom.step} (epoch ${resumeFrom.epoch + 1})`);
+    } else {
+      await run.create();
+      await run.writeConfig(config!);
+      await saveModel(method.encoder, run.path('randomEncoder'));
+    }
+    const bar = progress();
+    let result: TrainResult;
+    try {
+      result = await train({
+        method,
+        data: trainData,
+        batchSize: opts.batchSize,
+        ...(opts.steps !== undefined ? { steps: opts.steps } : { epochs: opts.epochs ?? 10 }),
+        ...(opts.warmup !== undefined ? { warmupSteps: opts.warmup } : {}),
+        seed: opts.seed,
+        ...(monitorData !== undefined ? { monitor: { data: monitorData } } : {}),
+        store: run,
+        ...(signal !== undefined ? { signal } : {}),
+        ...(resumeFrom !== undefined ? { resume: resumeFrom } : {}),
+        ...(o.quiet === true ? {} : { onStep: (r, i) => bar.step(r, i), onEpoch: (e) => bar.epoch(e) }),
+      });
+    } finally {
+      bar.stop();
+      if (resumeFrom !== undefined) for (const t of Object.values(resumeFrom.state.tensors)) t.dispose();
+    }
+    if (result.status === 'done') {
+      await saveModel(method.encoder, run.path('encoder'));
+      const cfg = await run.readConfig();
+      const prev = (cfg.result as { seconds?: number } | undefined)?.seconds ?? 0;
+      await run.writeConfig({ ...cfg, result: { steps: result.steps, epochs: result.epochs, lastLoss: result.lastLoss, seconds: prev + result.seconds, epochRecords: result.epochRecords, backend: { name: backend.name, threads: backend.threads } } });
+      log(o.quiet, `done: ${result.steps} steps in ${result.seconds.toFixed(0)} s; encoder saved to ${run.path('encoder')}`);
+    }
+    return { run, backend, result, trainSize: trainData.size };
+  } finally {
+    method.dispose();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('pretrain')
+    .description('self-supervised pre-training of an encoder into a run folder')
+    .addOption(new Option('--method <name>', 'method').choices([...METHODS]).default('simclr'))
+    .option('--data <spec>', "data (required unless --resume): a name (fashion-mnist, digits, cifar10-subset, ...) or '<format>:<path>'")
+    .requiredOption('--out <dir>', 'run folder, e.g. runs/<name>')
+    .addOption(new Option('--split <split>', 'split to train on').choices(['train', 'test']).default('train'))
+    .option('--limit <n>', 'use the first N samples (stratified when labelled)', int())
+    .addOption(new Option('--arch <arch>', 'encoder (default: small-cnn for images, mlp for vectors)').argParser(oneOf(ARCHS)))
+    .option('--epochs <n>', 'passes over the data (default 10)', int())
+    .option('--steps <n>', 'total steps (overrides --epochs)', int())
+    .option('--batch-size <n>', 'samples per step (SimCLR: 256)', int(2), 256)
+    .option('--temperature <t>', 'NT-Xent temperature τ (SimCLR CIFAR setting: 0.5)', positive(), 0.5)
+    .option('--lr <x>', 'peak learning rate (default: adam 1e-3, lars 0.3 x batch/256, sgd 0.05 x batch/256)', positive())
+    .addOption(new Option('--optimizer <name>', 'optimizer').argParser(oneOf(OPTIMIZER_NAMES)).default('adam'))
+    .option('--weight-decay <x>', 'weight decay, not on biases and norms (SimCLR: 1e-6)', positive(true), 1e-6)
+    .option('--warmup <steps>', 'linear warm-up steps (default 10% of the run)', int(0))
+    .option('--clip-norm <x>', 'clip gradients to this global norm (0: off)', positive(true), 0)
+    .option('--seed <s>', 'seed of data order, augmentation and initial weights', int(0), 0)
+    .option('--width <n>', 'resnet18 base width (64 is the standard ResNet-18)', int(), 64)
+    .option('--image-size <n>', 'image folders: resize to N x N', int())
+    .option('--monitor <n>', 'labelled samples held out for the per-epoch kNN monitor (default min(1000, 10%); 0: off)', int(0))
+    .option('--no-flip', 'grey images: no horizontal flips (digits, letters)')
+    .option('--resume', 'continue the run in --out from its last checkpoint', false)
+    .action(async (opts: PretrainOptions) => {
+      const ac = new AbortController();
+      let interrupts = 0;
+      const onSigint = (): void => {
+        interrupts += 1;
+        if (interrupts > 1) process.exit(130);
+        process.stderr.write('\ninterrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)\n');
+        ac.abort();
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        if (!opts.resume && opts.data === undefined) throw new ConfigError('pretrain', '--data', 'is required (a dataset name or <format>:<path>)');
+        if (opts.resume && !existsSync(opts.out)) throw new ConfigError('pretrain', '--out', `${opts.out} does not exist: nothing to resume`);
+        const { result } = await runPretrain(opts, ac.signal);
+        if (result.status === 'interrupted') {
+          process.stderr.write(`stopped at step ${result.steps}; checkpoint saved. Continue with: contrastive pretrain --out ${opts.out} --resume\n`);
+          process.exitCode = 130;
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

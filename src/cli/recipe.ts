@@ -1,0 +1,147 @@
+/**
+ * The defaults the CLI picks from the data, so that one command works on small grey images,
+ * small colour images and vectors it has never seen, and the same choices can be rebuilt from
+ * a run's config.json (eval, embed, resume).
+ *
+ * | data               | arch        | augmentation                                   |
+ * |--------------------|-------------|------------------------------------------------|
+ * | image, 1 channel   | small-cnn   | smallGrey(size) (crop 0.3-1, flip, erasing)     |
+ * | image, 3 channels  | small-cnn   | simclrCifar(size); simclrImageNet from 64 px   |
+ * | vector             | mlp         | vectorCorruption (SCARF-style) + noise          |
+ *
+ * The small CNN is the default for images because a ResNet-18 trains ~20x slower on 2 CPU cores
+ * (see ENGINE.md); pass `--arch resnet18` where there is time or a GPU.
+ */
+import * as tf from '../tf.js';
+import type { Rng } from '../random.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Augmentation } from '../augment/augmentation.js';
+import { smallGrey, simclrCifar, simclrImageNet } from '../augment/presets.js';
+import { convNet } from '../models/conv-net.js';
+import { resnet } from '../models/resnet.js';
+import { mlp } from '../models/mlp.js';
+import { projectionHead } from '../models/projection-head.js';
+import { simclr } from '../methods/simclr.js';
+import type { Method } from '../methods/method.js';
+import { Optimizer, type OptimizerName } from '../train/optimizers.js';
+import { ConfigError } from '../errors.js';
+
+export const ARCHS = ['small-cnn', 'resnet18', 'mlp'] as const;
+export type Arch = (typeof ARCHS)[number];
+
+export const METHODS = ['simclr'] as const;
+
+/** Everything needed to rebuild a run's models and augmentation; stored in config.json. */
+export interface Recipe {
+  method: string;
+  arch: Arch;
+  /** Sample shape the encoder reads. */
+  inputShape: number[];
+  kind: Dataset['kind'];
+  /** ResNet width multiplier base (stem and first stage); ignored by other archs. */
+  width: number;
+  augmentation: string;
+  /** Horizontal flips in the grey-image augmentation. */
+  flip: boolean;
+  temperature: number;
+  projectionDim: number;
+  seed: number;
+}
+
+/** The arch that suits the data when none is given. */
+export function defaultArch(data: Pick<Dataset, 'kind' | 'sampleShape'>): Arch {
+  if (data.kind === 'image') return 'small-cnn';
+  if (data.kind === 'vector') return 'mlp';
+  throw new ConfigError('pretrain', '--data', `holds sequences (sample shape [${data.sampleShape.join(', ')}]); SimCLR here takes images or vectors (use --method cpc for sequences)`);
+}
+
+/** The augmentation preset name that suits the data. */
+export function defaultAugmentation(kind: Dataset['kind'], inputShape: readonly number[]): string {
+  if (kind === 'vector') return 'vector-corruption';
+  const [h, w, c] = inputShape as [number, number, number];
+  if (c === 1) return 'small-grey';
+  if (c === 3) return Math.min(h, w) >= 64 ? 'simclr-imagenet' : 'simclr-cifar';
+  throw new ConfigError('pretrain', '--data', `images must have 1 or 3 channels, got ${c}`);
+}
+
+/**
+ * SCARF-style corruption for vectors (Bahri et al. 2022, arXiv:2106.15147): each feature is, with
+ * probability `rate`, replaced by the same feature of another random row of the batch (a draw
+ * from its empirical marginal), then Gaussian noise of `noise` x the batch's per-feature std is
+ * added. [B, D] -> [B, D]. `rate` 0.6 is SCARF's default.
+ */
+export function vectorCorruption({ rate = 0.6, noise = 0.1 }: { rate?: number; noise?: number } = {}): Augmentation {
+  return (x: tf.Tensor, rng: Rng): tf.Tensor => {
+    if (x.rank !== 2) throw new ConfigError('vectorCorruption', 'x', `must be a [B, D] batch, got rank ${x.rank}`);
+    const [b, d] = x.shape as [number, number];
+    const mask = new Float32Array(b * d);
+    const donor = new Int32Array(b * d);
+    for (let i = 0; i < b * d; i++) {
+      mask[i] = rng.next() < rate ? 1 : 0;
+      donor[i] = rng.int(b) * d + (i % d);
+    }
+    const seed = rng.seed();
+    return tf.tidy(() => {
+      const flat = tf.reshape(x, [b * d]);
+      const other = tf.reshape(tf.gather(flat, tf.tensor1d(donor, 'int32')), [b, d]); // [B, D]
+      const m = tf.tensor2d(mask, [b, d]);
+      const mixed = tf.add(tf.mul(x, tf.sub(1, m)), tf.mul(other, m));
+      const std = tf.sqrt(tf.moments(x, 0).variance); // [D]
+      return tf.add(mixed, tf.mul(tf.randomNormal([b, d], 0, 1, 'float32', seed), tf.mul(std, noise)));
+    });
+  };
+}
+
+/** The augmentation named in a recipe. */
+export function buildAugmentation(r: Pick<Recipe, 'augmentation' | 'inputShape' | 'flip'>): Augmentation {
+  const [h, w] = r.inputShape as [number, number];
+  switch (r.augmentation) {
+    case 'small-grey':
+      return smallGrey([h, w], { horizontalFlip: r.flip });
+    case 'simclr-cifar':
+      return simclrCifar([h, w]);
+    case 'simclr-imagenet':
+      return simclrImageNet([h, w]);
+    case 'vector-corruption':
+      return vectorCorruption();
+    default:
+      throw new ConfigError('buildAugmentation', 'augmentation', `must be one of small-grey, simclr-cifar, simclr-imagenet, vector-corruption, got '${r.augmentation}'`);
+  }
+}
+
+/** The encoder of a recipe, with random weights from `seed`. */
+export function buildEncoder(r: Pick<Recipe, 'arch' | 'inputShape' | 'width' | 'kind'>, seed: number): tf.LayersModel {
+  if (r.arch === 'mlp') {
+    const dim = r.inputShape.reduce((a, b) => a * b, 1);
+    if (r.kind !== 'vector' || r.inputShape.length !== 1) {
+      throw new ConfigError('pretrain', '--arch', `mlp takes vector data ([D] samples), got samples of shape [${r.inputShape.join(', ')}]`);
+    }
+    return mlp({ inputDim: dim, hiddenUnits: [512, 128], seed });
+  }
+  if (r.kind !== 'image' || r.inputShape.length !== 3) {
+    throw new ConfigError('pretrain', '--arch', `${r.arch} takes images ([H, W, C] samples), got samples of shape [${r.inputShape.join(', ')}]`);
+  }
+  const inputShape = r.inputShape as [number, number, number];
+  if (r.arch === 'small-cnn') return convNet({ inputShape, seed });
+  const w = r.width;
+  return resnet({ inputShape, stemWidth: w, widths: [w, 2 * w, 4 * w, 8 * w], blocksPerStage: [2, 2, 2, 2], seed });
+}
+
+export interface MethodBuild {
+  recipe: Recipe;
+  optimizer: { name: OptimizerName; learningRate: number; weightDecay: number; clipNorm: number };
+}
+
+/** The method of a recipe with fresh weights (seeded by the recipe). */
+export function buildMethod({ recipe, optimizer }: MethodBuild): Method {
+  const encoder = buildEncoder(recipe, recipe.seed);
+  const dim = encoder.outputs[0]!.shape[1] as number;
+  const head = projectionHead({ inputDim: dim, outputDim: recipe.projectionDim, seed: recipe.seed + 1000 });
+  const opt = new Optimizer(optimizer);
+  switch (recipe.method) {
+    case 'simclr':
+      return simclr({ encoder, head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, optimizer: opt });
+    default:
+      throw new ConfigError('pretrain', '--method', `must be one of ${METHODS.join(', ')}, got '${recipe.method}'`);
+  }
+}
