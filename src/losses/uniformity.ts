@@ -25,13 +25,16 @@ export function uniformityLoss(x: tf.Tensor2D, options: UniformityOptions = {}):
   const n = x.shape[0];
   if (n < 2) throw new ShapeError('uniformityLoss', 'x', `must have at least 2 rows (pairs i < j), got shape ${formatShape(x.shape)}`);
   assertPositive(t, 'uniformityLoss', 't');
-  const pairs: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push(i * n + j);
+  const pairs = (n * (n - 1)) / 2;
+  const upper = new Uint8Array(n * n); // 1 on the pairs i < j
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) upper[i * n + j] = 1;
   return tf.tidy(() => {
-    const distSq = tf.reshape(pairwiseSquaredDistances(x), [n * n]); // [N*N]
-    const upper = tf.gather(distSq, tf.tensor1d(pairs, 'int32')); // [N(N-1)/2]: pairs i < j
-    const logMeanExp = tf.sub(tf.logSumExp(tf.mul(upper, -t)), Math.log(pairs.length));
-    return logMeanExp as tf.Scalar;
+    const logits = tf.mul(pairwiseSquaredDistances(x), -t); // [N, N]: -t ||x_i - x_j||^2
+    // Only the pairs i < j count: the others become -Infinity, whose exp is 0 in the log-sum-exp.
+    // (A constant mask with tf.where, not tf.gather: gather's gradient has no wasm kernel.)
+    const mask = tf.tensor2d(upper, [n, n], 'bool'); // [N, N]
+    const masked = tf.where(mask, logits, tf.fill([n, n], -Infinity)); // [N, N]
+    return tf.sub(tf.logSumExp(masked), Math.log(pairs)) as tf.Scalar;
   });
 }
 
