@@ -72,6 +72,9 @@ export { SequenceDataset } from './data/sequence-dataset.js';
 export type { SequenceDatasetInit } from './data/sequence-dataset.js';
 export { LazyDataset } from './data/lazy-dataset.js';
 export type { LazyDatasetInit } from './data/lazy-dataset.js';
+// Seeded generator for shuffles (and augmentations): its state saves and restores.
+export { Rng } from './random.js';
+export type { RngState } from './random.js';
 export { batches, epochOrder } from './data/batches.js';
 export type { BatchesOptions } from './data/batches.js';
 export { subset } from './data/subset.js';

@@ -34,3 +34,20 @@ test('loadNpy: unsupported dtype, label count mismatch, truncated', async () => 
   writeFileSync(join(dir, 't.npy'), full.subarray(0, full.length - 4));
   await rejectsData(() => readNpy(join(dir, 't.npy')), /t\.npy/, /truncated/);
 });
+
+test('readNpy: files written by NumPy (v1, v2, v3, uint8 images); float64 and Fortran order rejected', async () => {
+  const dir = new URL('../../fixtures/data/npy/', import.meta.url).pathname;
+  for (const v of [1, 2, 3]) {
+    const a = await readNpy(join(dir, `f32_v${v}.npy`));
+    assert.deepEqual(a.shape, [3, 2]);
+    assert.deepEqual(Array.from(a.data), [0, 0.25, 0.5, 0.75, 1, 1.25]);
+  }
+  const im = await loadNpy(join(dir, 'u8_images.npy'), { labels: join(dir, 'labels_u8.npy') }).catch((e: Error) => e);
+  assert.match(String(im), /has 2 rows but 3 labels/);
+  const ds = await loadNpy(join(dir, 'u8_images.npy'));
+  assert.equal(ds.kind, 'image');
+  assert.deepEqual(ds.sampleShape, [2, 2, 1]);
+  assert.deepEqual(Array.from((await ds.get(1)).data), [120, 150, 180, 210].map((v) => Math.fround(v / 255)));
+  await rejectsData(() => readNpy(join(dir, 'f64.npy')), /f64\.npy/, /unsupported dtype '<f8'/);
+  await rejectsData(() => readNpy(join(dir, 'fortran.npy')), /Fortran order/);
+});
