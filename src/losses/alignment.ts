@@ -4,12 +4,12 @@ import { safePow } from '../ops/safe-pow.js';
 import { assertFloatTensor, assertOptions } from './check.js';
 
 export interface AlignmentOptions {
-  /** Exponent α on the distance of a positive pair. @default 2 (Wang & Isola 2020, arXiv:2005.10242, Section 4) */
+  /** Exponent α on the distance of a positive pair. @default 2 (Wang & Isola 2020, arXiv:2005.10242, the setting of their experiments) */
   alpha?: number;
 }
 
 /**
- * Alignment loss (Wang & Isola 2020, https://arxiv.org/abs/2005.10242, Eq. 3 / Section 4):
+ * Alignment loss (Wang & Isola 2020, https://arxiv.org/abs/2005.10242, L_align):
  * `mean_i ||x_i - y_i||_2^α`, a scalar. Lower is better aligned.
  *
  * - `x`, `y`: [N, D]; row i of each is a positive pair. Expected already L2-normalised (the

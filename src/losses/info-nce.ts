@@ -4,7 +4,7 @@ import { l2Normalize } from '../ops/l2-normalize.js';
 import { assertBoolean, assertFloatTensor, assertOptions } from './check.js';
 
 export interface InfoNceOptions {
-  /** Softmax temperature τ. @default 0.07 (MoCo, arXiv:1911.05722, Section 4) */
+  /** Softmax temperature τ. @default 0.07 (MoCo, arXiv:1911.05722) */
   temperature?: number;
   /**
    * L2-normalise queries, positives and negatives first, so that logits are cosine similarities / τ.
@@ -15,8 +15,8 @@ export interface InfoNceOptions {
 }
 
 /**
- * InfoNCE (van den Oord et al. 2018, CPC, https://arxiv.org/abs/1807.03748, Eq. 4; the temperature
- * form of MoCo, https://arxiv.org/abs/1911.05722, Eq. 1).
+ * InfoNCE (van den Oord et al. 2018, CPC, https://arxiv.org/abs/1807.03748; the temperature
+ * form of MoCo, https://arxiv.org/abs/1911.05722).
  *
  * - `query`: [N, D] queries.
  * - `positive`: [N, D]; row i is the positive of query i.

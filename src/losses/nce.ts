@@ -18,7 +18,7 @@ export interface NceInputs {
 /**
  * Binary noise-contrastive estimation (Gutmann & Hyvärinen 2010,
  * https://proceedings.mlr.press/v9/gutmann10a.html; with K noise samples per datum as in Mnih & Teh
- * 2012, https://arxiv.org/abs/1206.6426, Eq. 5-6). The model is unnormalised: NCE learns the
+ * 2012, https://arxiv.org/abs/1206.6426). The model is unnormalised: NCE learns the
  * normaliser, so at the optimum `exp(s(u))` is the data density itself.
  *
  * Shapes: `dataScores` [N], `noiseScores` [N, K], `dataLogNoise` [N], `noiseLogNoise` [N, K].

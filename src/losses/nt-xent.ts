@@ -4,7 +4,7 @@ import { l2Normalize } from '../ops/l2-normalize.js';
 import { assertFloatTensor, assertOptions } from './check.js';
 
 export interface NtXentOptions {
-  /** Softmax temperature τ. @default 0.5 (SimCLR, arXiv:2002.05709, the CIFAR-10 setting, Appendix B.9) */
+  /** Softmax temperature τ. @default 0.5 (SimCLR, arXiv:2002.05709, its CIFAR-10 setting) */
   temperature?: number;
 }
 

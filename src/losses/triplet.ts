@@ -7,7 +7,7 @@ export interface TripletMarginOptions {
   /** Margin m between the positive and the negative distance. @default 1 (PyTorch `TripletMarginLoss`; FaceNet, arXiv:1503.03832, uses 0.2 on normalised embeddings) */
   margin?: number;
   /**
-   * Compare squared Euclidean distances, as FaceNet's Eq. 1; `false` compares plain distances,
+   * Compare squared Euclidean distances, as FaceNet does; `false` compares plain distances,
    * as PyTorch's `TripletMarginLoss`.
    * @default true (FaceNet, arXiv:1503.03832)
    */
@@ -15,7 +15,7 @@ export interface TripletMarginOptions {
 }
 
 /**
- * Triplet margin loss (Schroff et al. 2015, FaceNet, https://arxiv.org/abs/1503.03832, Eq. 1;
+ * Triplet margin loss (Schroff et al. 2015, FaceNet, https://arxiv.org/abs/1503.03832;
  * Weinberger & Saul 2009 for the margin form).
  *
  * - `anchor`, `positive`, `negative`: [N, D]; row i of each forms one triplet.

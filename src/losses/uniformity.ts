@@ -5,12 +5,12 @@ import { pairwiseSquaredDistances } from '../ops/pairwise-squared-distances.js';
 import { assertFloatTensor, assertOptions } from './check.js';
 
 export interface UniformityOptions {
-  /** Scale t of the Gaussian potential `exp(-t ||x_i - x_j||^2)`. @default 2 (Wang & Isola 2020, arXiv:2005.10242, Section 4) */
+  /** Scale t of the Gaussian potential `exp(-t ||x_i - x_j||^2)`. @default 2 (Wang & Isola 2020, arXiv:2005.10242, the setting of their experiments) */
   t?: number;
 }
 
 /**
- * Uniformity loss (Wang & Isola 2020, https://arxiv.org/abs/2005.10242, Eq. 4 / Section 4):
+ * Uniformity loss (Wang & Isola 2020, https://arxiv.org/abs/2005.10242, L_uniform):
  * `log mean_{i<j} exp(-t ||x_i - x_j||_2^2)`, a scalar in [-4t, 0] for unit vectors; lower is
  * more uniform on the hypersphere.
  *
