@@ -93,6 +93,9 @@ async function loadSpec(spec: DataSpec, o: LoadDatasetOptions): Promise<Dataset>
     }
   }
   const path = resolveDataPath(spec.path, spec.format);
+  if ((spec.format === 'csv' || spec.format === 'npy') && o.split === 'test') {
+    throw new ConfigError('loadDataset', 'split', `must be 'train' (or absent) for ${spec.format} data: one file has no split; name the test file as its own --data`);
+  }
   switch (spec.format) {
     case 'idx':
       return loadIdx(path, { split });

@@ -49,6 +49,8 @@ test('loadDataset: wav folder split only when asked; a missing path is a DataErr
   assert.equal((await loadDataset(`wav:${dir}`)).size, 3);
   assert.equal((await loadDataset(`wav:${dir}`, { split: 'test' })).size, 2);
   await rejectsData(() => loadDataset('idx:/no/such/folder'), /\/no\/such\/folder/, /does not exist/);
+  writeFileSync(join(dir, 'x.csv'), '1,2,0\n');
+  await assert.rejects(() => loadDataset(`csv:${join(dir, 'x.csv')}`, { split: 'test' }), /one file has no split/);
 });
 
 test('loadDataset: shared data by name and relative paths', { skip: skipWithoutShared('shared data') }, async () => {
