@@ -83,6 +83,7 @@ export { stratifiedLimit } from './data/stratified-limit.js';
 export { fixLength } from './data/fix-length.js';
 export type { FixLengthOptions } from './data/fix-length.js';
 export { labelSetFromValues, labelSetFromIds, classCounts, distinctLabelValues } from './data/label-set.js';
+export { maybeGunzip } from './data/gunzip.js';
 export { parseIdx, idxDataset } from './data/idx.js';
 export type { IdxArray, IdxDtype, IdxDatasetOptions } from './data/idx.js';
 export { parseCifar, cifarDataset, cifarRecordBytes } from './data/cifar.js';
