@@ -9,7 +9,7 @@ import { DataError } from '../errors.js';
 export async function maybeGunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   try {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    const stream = new Blob([bytes.slice()]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (err) {
     throw new DataError('maybeGunzip', file, `is a corrupt or truncated gzip file (${(err as Error).message})`);
