@@ -2,7 +2,7 @@ import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import { ShapeError } from '../errors.js';
 import { assertInRange, assertNonNegative } from '../validate.js';
-import { type Augmentation, assertImageBatch, assertOptionKeys, assertProbability, luminance, perSample } from './augmentation.js';
+import { type Augmentation, LUMA_WEIGHTS, assertImageBatch, assertOptionKeys, assertProbability } from './augmentation.js';
 import { shiftHue } from './hue.js';
 
 export interface ColorJitterOptions {
@@ -33,8 +33,8 @@ const HUE = 3;
  * [B, H, W, C] -> [B, H, W, C]. C = 3: all four. C = 1 (grey): brightness and contrast only
  * (saturation and hue need colour; they are skipped). Other C: ShapeError.
  * Batched: the four slots of the order run one after the other; in each slot every sample
- * applies its own op through one blend `a x + c mean(grey) + s grey` and the hue shift runs on
- * the samples whose slot it is.
+ * applies its own op through one per-sample linear map `a x + c mean(grey) + s grey` (a batched
+ * matrix product) and the hue shift runs on the samples whose slot it is.
  */
 export function colorJitter(options: ColorJitterOptions = {}): Augmentation {
   const fn = 'colorJitter';
@@ -64,52 +64,75 @@ export function colorJitter(options: ColorJitterOptions = {}): Augmentation {
       order.push(applied ? perm : []);
       factors.push(f);
     }
+    // The hue op runs on the samples whose slot it is. Samples are reordered once so that those of
+    // each slot are contiguous (sliced, not gathered, per slot), and put back at the end.
+    const hueSlot = order.map((o) => (colour && hue > 0 && o.length > 0 ? o.indexOf(HUE) : 4));
+    const perm = Array.from({ length: batch }, (_, b) => b).sort((p, q) => hueSlot[p]! - hueSlot[q]! || p - q);
+    const permuted = perm.some((b, i) => b !== i);
     return tf.tidy(() => {
-      let y = x as tf.Tensor4D;
+      let y = (permuted ? tf.gather(x, perm) : x) as tf.Tensor4D; // [B, H, W, C], rows in `perm` order
       for (let slot = 0; slot < 4; slot++) {
         const a = new Float32Array(batch).fill(1); // weight of x
         const cMean = new Float32Array(batch); // weight of the mean grey level (contrast)
         const cGrey = new Float32Array(batch); // weight of the grey image (saturation)
-        const hueIdx: number[] = [];
+        const hueRows: number[] = [];
         const hueShift: number[] = [];
-        for (let b = 0; b < batch; b++) {
+        perm.forEach((b, row) => {
           const op = order[b]![slot];
-          const f = factors[b]![op ?? 0]!;
-          if (op === BRIGHTNESS) a[b] = f;
-          else if (op === CONTRAST) [a[b], cMean[b]] = [f, 1 - f];
-          else if (colour && op === SATURATION) [a[b], cGrey[b]] = [f, 1 - f];
-          else if (colour && op === HUE && f !== 0) {
-            hueIdx.push(b);
+          if (op === undefined) return;
+          const f = factors[b]![op]!;
+          if (op === BRIGHTNESS) a[row] = f;
+          else if (op === CONTRAST) [a[row], cMean[row]] = [f, 1 - f];
+          else if (colour && op === SATURATION) [a[row], cGrey[row]] = [f, 1 - f];
+          else if (colour && hue > 0 && op === HUE) {
+            hueRows.push(row);
             hueShift.push(f);
           }
-        }
-        if (a.some((v) => v !== 1)) y = blend(y, a, cMean, cGrey, colour);
-        if (hueIdx.length > 0) y = shiftSome(y, hueIdx, hueShift, batch);
+        });
+        if (a.some((v) => v !== 1)) y = blend(y, a, cMean, cGrey);
+        if (hueRows.length > 0) y = shiftRows(y, hueRows[0]!, hueShift);
       }
-      return y === x ? tf.clone(x) : y;
+      if (y === x) return tf.clone(x);
+      if (!permuted) return y;
+      const inverse = new Int32Array(batch);
+      perm.forEach((b, row) => (inverse[b] = row));
+      return tf.gather(y, inverse); // back to the input's order
     });
   };
 }
 
-/** clamp(a x + cMean mean(grey(x)) + cGrey grey(x), 0, 1) with per-sample weights. */
-function blend(x: tf.Tensor4D, a: Float32Array, cMean: Float32Array, cGrey: Float32Array, colour: boolean): tf.Tensor4D {
-  const grey = colour ? luminance(x) : x; // [B, H, W, 1]
-  let y = tf.mul(x, perSample(a, 4)); // [B, H, W, C]
-  if (cMean.some((v) => v !== 0)) y = tf.add(y, tf.mul(tf.mean(grey, [1, 2, 3], true), perSample(cMean, 4)));
-  if (cGrey.some((v) => v !== 0)) y = tf.add(y, tf.mul(grey, perSample(cGrey, 4)));
-  return tf.clipByValue(y, 0, 1) as tf.Tensor4D;
+/**
+ * Per sample b: clamp(a x + cMean mean(grey(x)) + cGrey grey(x), 0, 1), as one batched
+ * [HW, C] x [C, C] product per sample plus a per-sample offset.
+ */
+function blend(x: tf.Tensor4D, a: Float32Array, cMean: Float32Array, cGrey: Float32Array): tf.Tensor4D {
+  const [batch, height, width, channels] = x.shape;
+  const luma = channels === 3 ? LUMA_WEIGHTS : [1];
+  // M_b = a_b I + cGrey_b w 1^T: column j of x M_b is a_b x_j + cGrey_b grey(x).
+  const m = new Float32Array(batch * channels * channels);
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < channels; i++) {
+      for (let j = 0; j < channels; j++) m[(b * channels + i) * channels + j] = (i === j ? a[b]! : 0) + cGrey[b]! * luma[i]!;
+    }
+  }
+  const pixels = tf.reshape(x, [batch, height * width, channels]); // [B, HW, C]
+  let y = tf.matMul(pixels, tf.tensor3d(m, [batch, channels, channels])); // [B, HW, C]
+  if (cMean.some((v) => v !== 0)) {
+    const grey = tf.reshape(tf.matMul(tf.reshape(x, [-1, channels]), tf.tensor2d([...luma], [channels, 1])), [batch, height * width]); // [B, HW]
+    const offset = tf.mul(tf.mean(grey, 1), tf.tensor1d(cMean)); // [B]: cMean_b mean(grey_b)
+    y = tf.add(y, tf.reshape(offset, [batch, 1, 1]));
+  }
+  return tf.reshape(tf.clipByValue(y, 0, 1), x.shape) as tf.Tensor4D;
 }
 
-/** Shifts the hue of the samples `idx` (by `shift`), leaving the others as they are. */
-function shiftSome(x: tf.Tensor4D, idx: number[], shift: number[], batch: number): tf.Tensor4D {
-  if (idx.length === batch) return shiftHue(x, perSample(shift, 4));
-  const chosen = new Set(idx);
-  const rest: number[] = [];
-  for (let b = 0; b < batch; b++) if (!chosen.has(b)) rest.push(b);
-  const shifted = shiftHue(tf.gather(x, idx) as tf.Tensor4D, perSample(shift, 4)); // [K, H, W, 3]
-  const others = tf.gather(x, rest); // [B - K, H, W, 3]
-  // Row b of the result is row inverse[b] of [shifted; others].
-  const inverse = new Int32Array(batch);
-  [...idx, ...rest].forEach((b, i) => (inverse[b] = i));
-  return tf.gather(tf.concat([shifted, others], 0), tf.tensor1d(inverse, 'int32')) as tf.Tensor4D;
+/** Shifts the hue of the consecutive rows start .. start + shift.length - 1 of x; the other rows are kept. */
+function shiftRows(x: tf.Tensor4D, start: number, shift: number[]): tf.Tensor4D {
+  const batch = x.shape[0];
+  const count = shift.length;
+  if (count === batch) return shiftHue(x, shift);
+  const parts: tf.Tensor4D[] = [];
+  if (start > 0) parts.push(tf.slice(x, [0, 0, 0, 0], [start, -1, -1, -1]));
+  parts.push(shiftHue(tf.slice(x, [start, 0, 0, 0], [count, -1, -1, -1]), shift));
+  if (start + count < batch) parts.push(tf.slice(x, [start + count, 0, 0, 0], [-1, -1, -1, -1]));
+  return tf.concat(parts, 0);
 }

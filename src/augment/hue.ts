@@ -3,34 +3,34 @@
  * Equivalent to torchvision's `adjust_hue`: RGB -> HSV, h = (h + shift) mod 1, HSV -> RGB,
  * written with the closed form `c_n = V - (V - min) * clamp(min(k, 4 - k), 0, 1)`,
  * `k = (n + 6h) mod 6`, n = 5, 3, 1 for R, G, B (saturation and value are unchanged).
+ * Channels are combined with small matrix products rather than split or sliced: those are
+ * slow on the CPU-class backends, a [N, 3] x [3, k] product is not.
  */
 import * as tf from '../tf.js';
 
-/** x - m * floor(x / m): a remainder in [0, m) for any sign of x. */
-function floorMod(x: tf.Tensor, m: number): tf.Tensor {
-  return tf.sub(x, tf.mul(tf.floor(tf.div(x, m)), m));
-}
+/** Columns g - b, b - r, r - g of [r, g, b] rows: the hue numerators when R, G or B is the largest. */
+const DIFFS = [
+  [0, -1, 1],
+  [1, 0, -1],
+  [-1, 1, 0],
+];
 
-/** Shifts the hue of sample b by `shift[b]` turns. x: [B, H, W, 3] in [0, 1]; shift: [B, 1, 1, 1]. */
-export function shiftHue(x: tf.Tensor4D, shift: tf.Tensor): tf.Tensor4D {
+/** Shifts the hue of sample b by `shift[b]` turns. x: [B, H, W, 3] in [0, 1]; shift: [B] (any sign). */
+export function shiftHue(x: tf.Tensor4D, shift: ArrayLike<number>): tf.Tensor4D {
+  const [batch, height, width] = x.shape;
   return tf.tidy(() => {
-    const [r, g, b] = tf.split(x, 3, 3) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D]; // [B, H, W, 1] each
-    const maxc = tf.max(x, 3, true); // [B, H, W, 1]: V
-    const chroma = tf.sub(maxc, tf.min(x, 3, true)); // [B, H, W, 1]: V - min = V * S
-    const safe = tf.add(chroma, tf.cast(tf.equal(chroma, 0), 'float32')); // no division by 0 on grey pixels
-    const isR = tf.cast(tf.equal(maxc, r), 'float32');
-    const isG = tf.mul(tf.cast(tf.equal(maxc, g), 'float32'), tf.sub(1, isR));
-    const isB = tf.sub(tf.sub(1, isR), isG);
-    // Hue in sixths of a turn, [B, H, W, 1] (any sign; wrapped below).
-    const h6 = tf.addN([
-      tf.mul(isR, tf.div(tf.sub(g, b), safe)),
-      tf.mul(isG, tf.add(tf.div(tf.sub(b, r), safe), 2)),
-      tf.mul(isB, tf.add(tf.div(tf.sub(r, g), safe), 4)),
-    ]);
-    const shifted = tf.add(h6, tf.mul(shift, 6)); // [B, H, W, 1]
-    const n = tf.tensor4d([5, 3, 1], [1, 1, 1, 3]);
-    const k = floorMod(tf.add(shifted, n), 6); // [B, H, W, 3]
-    const ramp = tf.clipByValue(tf.minimum(k, tf.sub(4, k)), 0, 1); // [B, H, W, 3]
-    return tf.sub(maxc, tf.mul(chroma, ramp)) as tf.Tensor4D;
+    const rgb = tf.reshape(x, [batch * height * width, 3]); // [N, 3], N = B H W
+    const maxc = tf.max(rgb, 1, true); // [N, 1]: V
+    const chroma = tf.sub(maxc, tf.min(rgb, 1, true)); // [N, 1]: V - min = V S
+    const diffs = tf.matMul(rgb, tf.tensor2d(DIFFS.flat(), [3, 3])); // [N, 3]: g - b, b - r, r - g
+    // Hue in sixths of a turn from the first largest channel j: diff_j / chroma + 2 j (grey: 0 / tiny = 0).
+    const first = tf.oneHot(tf.argMax(rgb, 1), 3, 1, 0, 'float32'); // [N, 3]
+    const sector = tf.add(tf.div(diffs, tf.maximum(chroma, 1e-12)), tf.tensor2d([[0, 2, 4]])); // [N, 3]
+    const h6 = tf.sum(tf.mul(first, sector), 1, true); // [N, 1], in (-1, 5]
+    const shift6 = tf.tensor2d(Float32Array.from(shift, (s) => 6 * s), [batch, 1]); // [B, 1]
+    const shifted = tf.reshape(tf.add(tf.reshape(h6, [batch, height * width]), shift6), [-1, 1]); // [N, 1]
+    const k = tf.mod(tf.add(shifted, tf.tensor2d([[5, 3, 1]])), 6); // [N, 3], in [0, 6)
+    const ramp = tf.clipByValue(tf.minimum(k, tf.sub(4, k)), 0, 1); // [N, 3]
+    return tf.reshape(tf.sub(maxc, tf.mul(chroma, ramp)), [batch, height, width, 3]) as tf.Tensor4D;
   });
 }

@@ -1,7 +1,7 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import { assertFinite } from '../validate.js';
-import { type Augmentation, assertImageBatch, assertInterval, assertOptionKeys, assertProbability, choose } from './augmentation.js';
+import { type Augmentation, assertImageBatch, assertInterval, assertOptionKeys, assertProbability } from './augmentation.js';
 
 export interface RandomErasingOptions {
   /** Chance that a sample gets an erased rectangle. @default 0.5 (Zhong et al. 2017, arXiv:1708.04896; torchvision) */
@@ -18,8 +18,8 @@ export interface RandomErasingOptions {
  * Random erasing (cutout with a random rectangle): with `probability`, one rectangle per sample
  * is set to `value`. As torchvision: up to 10 tries of an area in `scale` and a ratio in `ratio`
  * that fits strictly inside the image; after 10 misses the sample is left as it is.
- * [B, H, W, C] -> [B, H, W, C]. The rectangles become a [B, H, W, 1] mask from two small
- * per-sample row and column masks; one blend applies them.
+ * [B, H, W, C] -> [B, H, W, C]. The rectangles are drawn in JS into one [B, H, W, 1] mask,
+ * applied with one or two element-wise ops.
  */
 export function randomErasing(options: RandomErasingOptions = {}): Augmentation {
   const fn = 'randomErasing';
@@ -31,8 +31,7 @@ export function randomErasing(options: RandomErasingOptions = {}): Augmentation 
   assertFinite(value, fn, 'value');
   return (x: tf.Tensor, rng: Rng): tf.Tensor => {
     const [batch, height, width] = assertImageBatch(x, fn);
-    const rows = new Float32Array(batch * height); // [B, H]: 1 inside the rectangle's rows
-    const cols = new Float32Array(batch * width); // [B, W]: 1 inside its columns
+    const keep = new Float32Array(batch * height * width).fill(1); // [B, H, W, 1]: 0 inside the rectangle
     let any = false;
     for (let b = 0; b < batch; b++) {
       if (!rng.bernoulli(probability)) continue;
@@ -44,16 +43,16 @@ export function randomErasing(options: RandomErasingOptions = {}): Augmentation 
         if (!(h > 0 && w > 0 && h < height && w < width)) continue;
         const top = rng.int(height - h + 1);
         const left = rng.int(width - w + 1);
-        rows.fill(1, b * height + top, b * height + top + h);
-        cols.fill(1, b * width + left, b * width + left + w);
+        for (let i = top; i < top + h; i++) keep.fill(0, (b * height + i) * width + left, (b * height + i) * width + left + w);
         any = true;
         break;
       }
     }
     return tf.tidy(() => {
       if (!any) return tf.clone(x);
-      const mask = tf.mul(tf.tensor4d(rows, [batch, height, 1, 1]), tf.tensor4d(cols, [batch, 1, width, 1])); // [B, H, W, 1]
-      return choose(mask, tf.fill(mask.shape, value), x); // value inside the rectangle, x outside
+      const k = tf.tensor4d(keep, [batch, height, width, 1]);
+      const kept = tf.mul(x, k); // exact: x * 1 or x * 0
+      return value === 0 ? kept : tf.add(kept, tf.mul(tf.sub(1, k), value)); // value inside the rectangle
     });
   };
 }

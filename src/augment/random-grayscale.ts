@@ -1,6 +1,6 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
-import { type Augmentation, assertImageBatch, assertOptionKeys, assertProbability, choose, luminance, perSample } from './augmentation.js';
+import { type Augmentation, LUMA_WEIGHTS, assertImageBatch, assertOptionKeys, assertProbability } from './augmentation.js';
 
 export interface RandomGrayscaleOptions {
   /** Chance that a sample is turned grey. @default 0.2 (SimCLR, arXiv:2002.05709, Appendix A) */
@@ -18,14 +18,18 @@ export function randomGrayscale(options: RandomGrayscaleOptions = {}): Augmentat
   const { probability = 0.2 } = options;
   assertProbability(probability, fn, 'probability');
   return (x: tf.Tensor, rng: Rng): tf.Tensor => {
-    const [batch, , , channels] = assertImageBatch(x, fn);
+    const [batch, height, width, channels] = assertImageBatch(x, fn);
     const grey = new Float32Array(batch);
     for (let b = 0; b < batch; b++) grey[b] = rng.bernoulli(probability) ? 1 : 0;
     return tf.tidy(() => {
       if (channels !== 3 || grey.every((g) => g === 0)) return tf.clone(x);
-      const y = tf.tile(luminance(x as tf.Tensor4D), [1, 1, 1, 3]); // [B, H, W, 3]
-      const m = perSample(grey, 4); // [B, 1, 1, 1]
-      return choose(m, y, x);
+      // Per sample a 3x3 map of the channels: the identity, or w 1^T (each channel := luminance).
+      const m = new Float32Array(batch * 9);
+      for (let b = 0; b < batch; b++) {
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) m[b * 9 + i * 3 + j] = grey[b] === 1 ? LUMA_WEIGHTS[i]! : i === j ? 1 : 0;
+      }
+      const pixels = tf.reshape(x, [batch, height * width, 3]); // [B, HW, 3]
+      return tf.reshape(tf.matMul(pixels, tf.tensor3d(m, [batch, 3, 3])), x.shape); // [B, H, W, 3]
     });
   };
 }

@@ -78,20 +78,31 @@ export function randomResizedCrop(options: RandomResizedCropOptions = {}): Augme
 }
 
 /**
- * Crops box i out of sample i and resizes it (bilinear) to `size`: [B, H, W, C] -> [B, size, C].
- * A box's corner pixels land on the output's corner pixels. The image gets one replicated row
- * and column at the bottom and right first: `cropAndResize` writes 0 for a sampling point past
- * the last pixel, and the last point of a box can overshoot it by a rounding error.
+ * Pull-in, in pixels, of a box edge that lies on the image's last row or column. `cropAndResize`
+ * writes 0 for a sampling point past the last pixel, and the last point of such a box can
+ * overshoot it by a rounding error; 1e-3 pixel moves a value by at most 1e-3 of the step to
+ * its neighbour.
+ */
+const EDGE_PULL_IN = 1e-3;
+
+/**
+ * Crops box i out of sample i and resizes it (bilinear) to `size`, in one `tf.image.cropAndResize`:
+ * [B, H, W, C] -> [B, size[0], size[1], C]. A box's corner pixels land on the output's corner pixels.
  */
 export function cropBoxes(x: tf.Tensor4D, boxes: readonly CropBox[], size: [number, number]): tf.Tensor4D {
   const [batch, height, width] = x.shape;
-  const coords = new Float32Array(batch * 4); // [B, 4]: y1, x1, y2, x2, normalised to the padded image
+  const dy = Math.max(height - 1, 1);
+  const dx = Math.max(width - 1, 1);
+  const end = (first: number, extent: number, side: number): number => {
+    const last = first + extent - 1;
+    return last === side - 1 && extent > 1 ? last - EDGE_PULL_IN : last;
+  };
+  const coords = new Float32Array(batch * 4); // [B, 4]: y1, x1, y2, x2 in [0, 1]
   boxes.forEach((b, i) => {
-    coords.set([b.top / height, b.left / width, (b.top + b.height - 1) / height, (b.left + b.width - 1) / width], i * 4);
+    coords.set([b.top / dy, b.left / dx, end(b.top, b.height, height) / dy, end(b.left, b.width, width) / dx], i * 4);
   });
   return tf.tidy(() => {
-    const padded = tf.mirrorPad(x, [[0, 0], [0, 1], [0, 1], [0, 0]], 'symmetric'); // [B, H + 1, W + 1, C]
     const index = tf.range(0, batch, 1, 'int32') as tf.Tensor1D; // [B]: box i crops sample i
-    return tf.image.cropAndResize(padded, tf.tensor2d(coords, [batch, 4]), index, size, 'bilinear'); // [B, size, C]
+    return tf.image.cropAndResize(x, tf.tensor2d(coords, [batch, 4]), index, size, 'bilinear'); // [B, size, C]
   });
 }

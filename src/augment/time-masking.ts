@@ -43,8 +43,8 @@ export function timeMasking(options: TimeMaskingOptions = {}): Augmentation {
     }
     return tf.tidy(() => {
       if (!any) return tf.clone(x);
-      const m = tf.tensor3d(mask, [batch, steps, 1]);
-      return choose(m, tf.fill([batch, steps, 1], value), x); // value in the masks, x elsewhere
+      const m = tf.tensor3d(mask, [batch, steps, 1]); // 1 = masked
+      return choose(m, tf.scalar(value), x); // value in the masks, x elsewhere
     });
   };
 }

@@ -48,7 +48,7 @@ function naiveHue([r, g, b]: number[], shift: number): number[] {
 test('shiftHue: matches torchvision-style HSV rotation pixel by pixel', () => {
   const x = randomImages([6, 5, 5, 3], 3);
   const shifts = [0, 0.1, -0.1, 0.5, 1 / 3, -0.45];
-  const y = tf.tidy(() => shiftHue(x, tf.tensor4d(shifts, [6, 1, 1, 1])).dataSync());
+  const y = tf.tidy(() => shiftHue(x, shifts).dataSync());
   const xv = x.dataSync();
   const expected: number[] = [];
   for (let p = 0; p < 6 * 25; p++) expected.push(...naiveHue(Array.from(xv.subarray(p * 3, p * 3 + 3)), shifts[Math.floor(p / 25)]!));
