@@ -23,7 +23,7 @@ static Napi::Value batchNorm(const Napi::CallbackInfo& info) {
     b[(size_t)c] = at(offset, c, 0.f) - at(mean, c, 0.f) * a[(size_t)c];
   }
   (void)C;
-#pragma omp parallel for schedule(static) if (rows * C > 32768)
+#pragma omp parallel for schedule(dynamic, 256) if (rows * C > 32768)
   for (int64_t r = 0; r < rows; r++) {
     const float* xr = x.data + r * C;
     float* yr = y.data + r * C;

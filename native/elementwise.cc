@@ -8,7 +8,8 @@ namespace cn {
 
 namespace {
 
-enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kSquaredDifference, kBinaryMax = kSquaredDifference };
+// kReluGrad: a = dy, b = the ReLU's input; dy where b > 0, else 0 (tfjs: dy * step(x)).
+enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kSquaredDifference, kReluGrad, kBinaryMax = kReluGrad };
 
 template <int op>
 inline float binary(float a, float b) {
@@ -18,6 +19,7 @@ inline float binary(float a, float b) {
   if (op == kDiv) return a / b;
   if (op == kMaximum) return (a != a || b != b) ? NAN : (a > b ? a : b);
   if (op == kMinimum) return (a != a || b != b) ? NAN : (a < b ? a : b);
+  if (op == kReluGrad) return b > 0.f ? a : (b != b ? b : 0.f);
   const float d = a - b;
   return d * d;
 }
@@ -33,6 +35,9 @@ size_t extent(const std::vector<int64_t>& shape, const std::vector<int64_t>& str
   return e;
 }
 
+/** Elements per parallel task: big enough to amortise scheduling, small enough to balance. */
+constexpr int64_t kChunk = 16384;
+
 template <int op>
 void runBinary(const float* a, const float* b, float* out, const std::vector<int64_t>& shape,
                const std::vector<int64_t>& sa, const std::vector<int64_t>& sb) {
@@ -40,9 +45,12 @@ void runBinary(const float* a, const float* b, float* out, const std::vector<int
   const int64_t inner = shape[r - 1], ia = sa[r - 1], ib = sb[r - 1];
   int64_t rows = 1;
   for (size_t i = 0; i + 1 < r; i++) rows *= shape[i];
-  const int64_t total = rows * inner;
-#pragma omp parallel for schedule(static) if (total > 32768)
-  for (int64_t row = 0; row < rows; row++) {
+  // Tasks: (row, chunk of the row), scheduled dynamically so that a thread descheduled by a
+  // busy machine does not hold the others at the barrier.
+  const int64_t chunks = (inner + kChunk - 1) / kChunk, tasks = rows * chunks;
+#pragma omp parallel for schedule(dynamic, 1) if (rows * inner > 2 * kChunk)
+  for (int64_t task = 0; task < tasks; task++) {
+    const int64_t row = task / chunks, i0 = (task % chunks) * kChunk, i1 = std::min(inner, i0 + kChunk);
     int64_t rest = row, oa = 0, ob = 0;
     for (size_t d = r - 1; d-- > 0;) {
       const int64_t idx = rest % shape[d];
@@ -54,15 +62,15 @@ void runBinary(const float* a, const float* b, float* out, const std::vector<int
     const float* pb = b + ob;
     float* po = out + row * inner;
     if (ia == 1 && ib == 1) {
-      for (int64_t i = 0; i < inner; i++) po[i] = binary<op>(pa[i], pb[i]);
+      for (int64_t i = i0; i < i1; i++) po[i] = binary<op>(pa[i], pb[i]);
     } else if (ia == 1 && ib == 0) {
       const float vb = pb[0];
-      for (int64_t i = 0; i < inner; i++) po[i] = binary<op>(pa[i], vb);
+      for (int64_t i = i0; i < i1; i++) po[i] = binary<op>(pa[i], vb);
     } else if (ia == 0 && ib == 1) {
       const float va = pa[0];
-      for (int64_t i = 0; i < inner; i++) po[i] = binary<op>(va, pb[i]);
+      for (int64_t i = i0; i < i1; i++) po[i] = binary<op>(va, pb[i]);
     } else {
-      for (int64_t i = 0; i < inner; i++) po[i] = binary<op>(pa[i * ia], pb[i * ib]);
+      for (int64_t i = i0; i < i1; i++) po[i] = binary<op>(pa[i * ia], pb[i * ib]);
     }
   }
 }
@@ -97,8 +105,12 @@ inline float unary(float x, float alpha) {
 
 template <int op>
 void runUnary(const float* x, float* y, int64_t n, float alpha) {
-#pragma omp parallel for schedule(static) if (n > 32768)
-  for (int64_t i = 0; i < n; i++) y[i] = unary<op>(x[i], alpha);
+  const int64_t tasks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for schedule(dynamic, 1) if (n > 2 * kChunk)
+  for (int64_t t = 0; t < tasks; t++) {
+    const int64_t i1 = std::min(n, (t + 1) * kChunk);
+    for (int64_t i = t * kChunk; i < i1; i++) y[i] = unary<op>(x[i], alpha);
+  }
 }
 
 
@@ -123,7 +135,8 @@ static Napi::Value binaryOp(const Napi::CallbackInfo& info) {
     case kDiv: runBinary<kDiv>(a.data, b.data, out.data, shape, sa, sb); break;
     case kMaximum: runBinary<kMaximum>(a.data, b.data, out.data, shape, sa, sb); break;
     case kMinimum: runBinary<kMinimum>(a.data, b.data, out.data, shape, sa, sb); break;
-    default: runBinary<kSquaredDifference>(a.data, b.data, out.data, shape, sa, sb); break;
+    case kSquaredDifference: runBinary<kSquaredDifference>(a.data, b.data, out.data, shape, sa, sb); break;
+    default: runBinary<kReluGrad>(a.data, b.data, out.data, shape, sa, sb); break;
   }
   return info.Env().Undefined();
 }

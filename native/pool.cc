@@ -31,7 +31,7 @@ static Napi::Value pool(const Napi::CallbackInfo& info) {
   PoolGeometry g = readPool(info, 2);
   F32 x = f32(info, 0, g.xSize(), "pool x"), y = f32(info, 1, g.ySize(), "pool y");
   const int64_t C = g.C;
-#pragma omp parallel for schedule(static) collapse(2)
+#pragma omp parallel for schedule(dynamic, 1) collapse(2)
   for (int64_t n = 0; n < g.N; n++) {
     for (int64_t oh = 0; oh < g.OH; oh++) {
       const float* xn = x.data + n * g.H * g.W * C;
@@ -71,7 +71,7 @@ static Napi::Value maxPoolGrad(const Napi::CallbackInfo& info) {
   {
     std::vector<float> best((size_t)C);
     std::vector<int64_t> where((size_t)C);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 1)
     for (int64_t n = 0; n < g.N; n++) {
       const float* xn = x.data + n * g.H * g.W * C;
       float* dxn = dx.data + n * g.H * g.W * C;
@@ -111,7 +111,7 @@ static Napi::Value avgPoolGrad(const Napi::CallbackInfo& info) {
   F32 dy = f32(info, 0, g.ySize(), "avgPoolGrad dy"), dx = f32(info, 1, g.xSize(), "avgPoolGrad dx");
   const int64_t C = g.C;
   const float inv = 1.f / (float)(g.KH * g.KW);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(dynamic, 1)
   for (int64_t n = 0; n < g.N; n++) {
     float* dxn = dx.data + n * g.H * g.W * C;
     std::memset(dxn, 0, sizeof(float) * (size_t)(g.H * g.W * C));

@@ -16,6 +16,7 @@ import { poolKernels } from './pool.js';
 import { elementwiseKernels } from './elementwise.js';
 import { reduceKernels } from './reduce.js';
 import { batchNormKernels } from './batchnorm.js';
+import { gradientKernels, registerNativeGradients } from './gradients.js';
 
 /** Output buffers of native kernels, reused after their tensors are disposed (see buffer-pool.ts). */
 export const pool = new BufferPool(Number(process.env.CONTRASTIVE_NATIVE_POOL_MB ?? 2048) * 2 ** 20);
@@ -49,7 +50,7 @@ let registered = false;
 /** All native kernel configs for `addon`. */
 export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
   return [...convKernels(addon), ...matMulKernels(addon), ...poolKernels(addon), ...elementwiseKernels(addon),
-    ...reduceKernels(addon), ...batchNormKernels(addon)];
+    ...reduceKernels(addon), ...batchNormKernels(addon), ...gradientKernels(addon)];
 }
 
 /**
@@ -70,10 +71,11 @@ export function registerNativeBackend(threads?: number): NativeAddon {
     tf.registerKernel({ ...k, backendName: NATIVE });
   }
   for (const k of nativeKernelConfigs(addon)) {
-    tf.unregisterKernel(k.kernelName, NATIVE);
+    if (tf.getKernel(k.kernelName, NATIVE) !== undefined) tf.unregisterKernel(k.kernelName, NATIVE);
     tf.registerKernel(k);
     NATIVE_KERNELS.push(k.kernelName);
   }
+  registerNativeGradients();
   registered = true;
   return addon;
 }

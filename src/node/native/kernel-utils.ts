@@ -62,8 +62,11 @@ export function shapeError(kernel: string, arg: string, expected: string, got: r
  * A native kernel config: `run` returns the output, or undefined to hand the call to the cpu
  * kernel (dtypes other than float32, layouts or options the addon does not cover).
  */
-export function nativeKernel(name: string, run: (args: KernelArgs, backend: MathBackendCPU) => TensorInfo | TensorInfo[] | undefined): tf.KernelConfig {
-  const fallback = cpuKernel(name);
+export function nativeKernel(name: string, run: (args: KernelArgs, backend: MathBackendCPU) => TensorInfo | TensorInfo[] | undefined,
+  hasCpuKernel = true): tf.KernelConfig {
+  const fallback = hasCpuKernel ? cpuKernel(name) : () => {
+    throw new Error(`native ${name}: no fallback kernel`);
+  };
   nativeCalls[name] = 0;
   return {
     kernelName: name,

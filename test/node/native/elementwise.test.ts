@@ -35,7 +35,11 @@ test('native unary ops match cpu, with gradients', { skip }, () => {
     ['Neg', tf.neg], ['Abs', tf.abs], ['Sigmoid', tf.sigmoid], ['Tanh', tf.tanh], ['Reciprocal', (x) => tf.reciprocal(tf.add(tf.abs(x), 0.5))],
     ['LeakyRelu', (x) => tf.leakyRelu(x, 0.1)], ['Elu', tf.elu], ['Log1p', (x) => tf.log1p(tf.abs(x))], ['Softplus', tf.softplus],
   ];
-  for (const [kernel, f] of ops) compareWithCpu(kernel, [{ shape: [3, 17], seed: 3 }], f, { kernels: [kernel] });
+  for (const [kernel, f] of ops) {
+    const kernels = kernel === 'Relu' ? ['Relu', 'NativeReluGrad'] : [kernel]; // ReLU's gradient is one fused native pass
+    compareWithCpu(kernel, [{ shape: [3, 17], seed: 3 }], f, { kernels });
+  }
+  compareWithCpu('Relu, large (parallel chunks)', [{ shape: [64, 40000], seed: 4 }], tf.relu, { kernels: ['Relu', 'NativeReluGrad'] });
   compareWithCpu('Step', [{ shape: [3, 17], seed: 4 }], (x) => tf.step(x, 0.3), { grad: false, kernels: ['Step'] });
 });
 
