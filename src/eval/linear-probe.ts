@@ -6,14 +6,15 @@
  * 1. Standardise every feature with the train mean and std (a constant feature becomes 0).
  * 2. Hold out a class-stratified validation slice of train (seeded; drawn from a stratified subset
  *    of at most `maxSelectionRows` rows on large train sets); fit one model per L2 value of
- *    the grid, strongest first, each warm-started from the previous; keep the one with the best
- *    validation accuracy (ties: lower validation cross-entropy, then the stronger penalty).
+ *    the grid, strongest first, each warm-started from the previous, until `patience` weaker ones
+ *    in a row do not improve; keep the one with the best validation accuracy (ties: lower
+ *    validation cross-entropy, then the stronger penalty).
  * 3. Refit on all of train with that L2 and score the test split.
  * Full-batch L-BFGS: no learning rate to tune, deterministic (the seed only picks the slice).
  */
 import * as tf from '../tf.js';
 import { ConfigError, DataError } from '../errors.js';
-import { assertFinite, assertInRange, assertInteger, assertNonNegative } from '../validate.js';
+import { assertFinite, assertInRange, assertInteger, assertNonNegative, assertPositive } from '../validate.js';
 import { assertFeatures, assertLabels, assertSameDim, selectLabels, toTensor, type Features } from './features.js';
 import { accuracy } from './metrics.js';
 import { SoftmaxProblem, softmaxPredict, type SoftmaxParams } from './softmax-regression.js';
@@ -31,8 +32,13 @@ export interface LinearProbeOptions {
   validationFraction?: number;
   /** Seed of the validation slice. @default 0 */
   seed?: number;
-  /** L-BFGS iterations per fit. @default 100 */
+  /** L-BFGS iterations per fit. @default 100 (scikit-learn LogisticRegression `max_iter`) */
   maxIterations?: number;
+  /**
+   * A fit stops when max |gradient| <= tolerance * max(1, loss) (loss: mean cross-entropy + penalty).
+   * @default 1e-4 (scikit-learn LogisticRegression `tol`, lbfgs)
+   */
+  tolerance?: number;
   /** λ used when no validation slice can be held out (every class has one train row). @default 1e-3 */
   fallbackL2?: number;
   /**
@@ -41,6 +47,11 @@ export interface LinearProbeOptions {
    * @default 10_000
    */
   maxSelectionRows?: number;
+  /**
+   * The grid walk (strongest λ first) stops after this many weaker penalties in a row fail to
+   * improve the validation score; `Infinity` tries every value. @default 2
+   */
+  patience?: number;
 }
 
 /** One grid point's validation score. */
@@ -57,7 +68,7 @@ export interface LinearProbeResult {
   l2: number;
   /** Validation accuracy of the chosen λ; null when no slice was held out. */
   validationAccuracy: number | null;
-  /** Every grid point tried, in the order tried. */
+  /** Every grid point tried, in the order tried (strongest first; the walk may stop early). */
   trials: L2Trial[];
   /** Predicted class of each test row. */
   predictions: Int32Array;
@@ -78,7 +89,7 @@ export async function linearProbe(
   testLabels: Int32Array,
   options: LinearProbeOptions = {},
 ): Promise<LinearProbeResult> {
-  const { numClasses, l2Grid = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], validationFraction = 0.2, seed = 0, maxIterations = 100, fallbackL2 = 1e-3, maxSelectionRows = 10_000 } = options;
+  const { numClasses, l2Grid = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], validationFraction = 0.2, seed = 0, maxIterations = 100, tolerance = 1e-4, fallbackL2 = 1e-3, maxSelectionRows = 10_000, patience = 2 } = options;
   const [n, d] = assertFeatures(trainFeatures, FN, 'trainFeatures');
   const [m, dt] = assertFeatures(testFeatures, FN, 'testFeatures');
   assertSameDim(d, dt, FN, 'testFeatures', 'trainFeatures');
@@ -91,8 +102,10 @@ export async function linearProbe(
   assertInRange(validationFraction, 0, 0.9, FN, 'validationFraction');
   assertFinite(seed, FN, 'seed');
   assertInteger(maxIterations, FN, 'maxIterations');
+  assertPositive(tolerance, FN, 'tolerance');
   assertNonNegative(fallbackL2, FN, 'fallbackL2');
   assertInteger(maxSelectionRows, FN, 'maxSelectionRows', 2);
+  if (patience !== Infinity) assertInteger(patience, FN, 'patience');
 
   const train = toTensor(trainFeatures);
   const test = toTensor(testFeatures);
@@ -113,7 +126,7 @@ export async function linearProbe(
   try {
     if (!Number.isFinite(checks[0]!) || !Number.isFinite(checks[1]!)) throw new DataError(FN, 'trainFeatures', 'must hold finite values, got NaN or Infinity');
     if (!Number.isFinite(checks[2]!)) throw new DataError(FN, 'testFeatures', 'must hold finite values, got NaN or Infinity');
-    const lbfgs = { maxIterations };
+    const lbfgs = { maxIterations, gradientTolerance: tolerance };
     const trials: L2Trial[] = [];
     let l2 = l2Grid.length === 1 ? l2Grid[0]! : fallbackL2;
     let validationAccuracy: number | null = null;
@@ -132,6 +145,7 @@ export async function linearProbe(
       problems.push(problem);
       let params = problem.zeros();
       let best: { trial: L2Trial; params: SoftmaxParams } | undefined;
+      let stale = 0;
       for (const lambda of [...l2Grid].sort((a, b) => b - a)) {
         params = (await problem.fit(lambda, params, lbfgs)).params;
         const v = await softmaxPredict(zVal, params, c, valLabels);
@@ -142,6 +156,8 @@ export async function linearProbe(
           trial.validationAccuracy > best.trial.validationAccuracy ||
           (trial.validationAccuracy === best.trial.validationAccuracy && trial.validationCrossEntropy < best.trial.validationCrossEntropy);
         if (better) best = { trial, params };
+        stale = better ? 0 : stale + 1;
+        if (stale >= patience) break; // validation accuracy is past its peak along the path
       }
       l2 = best!.trial.l2;
       validationAccuracy = best!.trial.validationAccuracy;
