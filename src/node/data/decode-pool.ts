@@ -1,6 +1,6 @@
 /**
  * Image decoding off the main thread: a pool of worker threads, each decoding PNG/JPEG files
- * with sharp and resizing them to the requested size. Returns HWC uint8 pixels.
+ * with sharp and resizing them to the requested size. Returns HWC float32 pixels in [0, 1].
  *
  * The worker's code is a string evaluated by `new Worker(code, { eval: true })` and sharp is
  * imported by its resolved URL: that works the same from the TypeScript sources (tsx) and from
@@ -36,11 +36,12 @@ parentPort.on('message', async (req) => {
       .resize(req.width, req.height, { fit: 'fill' });
     img = req.channels === 1 ? img.greyscale() : img.toColourspace('srgb');
     const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+    // float32 in [0, 1] made here, off the main thread
     const n = req.width * req.height;
-    const out = new Uint8Array(n * req.channels);
+    const out = new Float32Array(n * req.channels);
     const c = info.channels;
     for (let p = 0; p < n; p++) {
-      for (let k = 0; k < req.channels; k++) out[p * req.channels + k] = data[p * c + Math.min(k, c - 1)];
+      for (let k = 0; k < req.channels; k++) out[p * req.channels + k] = data[p * c + Math.min(k, c - 1)] / 255;
     }
     parentPort.postMessage({ id: req.id, data: out }, [out.buffer]);
   } catch (err) {
@@ -50,7 +51,7 @@ parentPort.on('message', async (req) => {
 `;
 
 interface Pending {
-  resolve(data: Uint8Array): void;
+  resolve(data: Float32Array): void;
   reject(err: Error): void;
   file: string;
 }
@@ -80,7 +81,7 @@ export class DecodePool {
   private spawn(i: number): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sharpUrl: import.meta.resolve('sharp') } });
     const slot: Slot = { worker, pending: new Map() };
-    worker.on('message', (msg: { id: number; data?: Uint8Array; error?: string }) => {
+    worker.on('message', (msg: { id: number; data?: Float32Array; error?: string }) => {
       const p = slot.pending.get(msg.id);
       if (p === undefined) return;
       slot.pending.delete(msg.id);
@@ -101,7 +102,7 @@ export class DecodePool {
   }
 
   /** Decodes and resizes one file. Rejects with a DataError naming the file. */
-  decode(req: DecodeRequest): Promise<Uint8Array> {
+  decode(req: DecodeRequest): Promise<Float32Array> {
     if (this.closed) return Promise.reject(new DataError('decodeImage', req.file, 'cannot be decoded: the dataset was closed'));
     // The least busy worker (spawned on first use).
     let best = 0;
@@ -110,7 +111,7 @@ export class DecodePool {
     }
     const slot = this.slots[best] ?? this.spawn(best);
     const id = this.nextId++;
-    return new Promise<Uint8Array>((resolve, reject) => {
+    return new Promise<Float32Array>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject, file: req.file });
       slot.worker.ref();
       slot.worker.postMessage({ id, ...req });

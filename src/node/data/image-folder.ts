@@ -4,7 +4,8 @@
  * Images are decoded with sharp in worker threads when asked for, and resized to `imageSize`
  * (grey or RGB). Nothing decoded is kept: the dataset holds only file names, a `getBatch` holds
  * its own batch, and `batches()` fetches at most `prefetch` batches ahead, so memory is bounded
- * however large the folder.
+ * however large the folder. The decodes of one batch are all posted to the workers at once, so
+ * they proceed while a synchronous training step holds the main thread.
  */
 import { basename, join } from 'node:path';
 import { LazyDataset } from '../../data/lazy-dataset.js';
@@ -65,7 +66,6 @@ export async function loadImageFolder(path: string, options: LoadImageFolderOpti
   }
   if (files.length === 0) throw new DataError(fn, root, 'has no .png/.jpg/.jpeg files in its class subfolders');
   const pool = new DecodePool(workers);
-  const size = height * width * channels;
   const ds = new LazyDataset({
     name: options.name ?? `${basename(path)}${split !== undefined ? `:${split}` : ''}`,
     kind: 'image',
@@ -73,11 +73,11 @@ export async function loadImageFolder(path: string, options: LoadImageFolderOpti
     sampleShape: [height, width, channels],
     dtype: 'uint8',
     labels: { values: Int32Array.from(labels), classNames: classes },
-    concurrency: 4 * workers,
+    // Every decode of a batch is posted at once: the workers then keep decoding while a
+    // synchronous training step blocks the main thread (what is in flight is that one batch).
+    concurrency: Number.POSITIVE_INFINITY,
     async load(index) {
-      const pixels = await pool.decode({ file: files[index]!, height, width, channels });
-      const data = new Float32Array(size);
-      for (let i = 0; i < size; i++) data[i] = pixels[i]! / 255;
+      const data = await pool.decode({ file: files[index]!, height, width, channels });
       return { data, shape: [height, width, channels] };
     },
     close: () => pool.close(),

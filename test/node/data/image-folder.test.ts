@@ -58,6 +58,11 @@ test('loadImageFolder: grey output is luminance; batches stream with bounded dec
       seen.push(...b.indices);
     }
     assert.deepEqual(seen, [0, 1, 2, 3]);
+    // all decodes of a batch are posted at once, so workers keep going while the main thread is busy
+    const pending = ds.getBatch([0, 1, 2, 3]);
+    assert.equal(ds.pool.inFlight, 4);
+    await pending;
+    assert.equal(ds.pool.inFlight, 0);
     assert.ok(peak <= 2, `decodes in flight while consuming: ${peak}`);
   } finally {
     await ds.close();
