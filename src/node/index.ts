@@ -21,7 +21,7 @@ export type { LoadCsvOptions } from './data/load-csv.js';
 export { loadUcr } from './data/load-ucr.js';
 export type { LoadUcrOptions } from './data/load-ucr.js';
 export { loadWavFolder } from './data/wav-folder.js';
-export type { LoadWavFolderOptions } from './data/wav-folder.js';
+export type { LoadWavFolderOptions, WavFolderDataset } from './data/wav-folder.js';
 export { loadImageFolder } from './data/image-folder.js';
 export type { LoadImageFolderOptions, ImageFolderDataset } from './data/image-folder.js';
 export { DecodePool, defaultDecodeWorkers } from './data/decode-pool.js';

@@ -32,7 +32,14 @@ export interface LoadWavFolderOptions {
   name?: string;
 }
 
-export async function loadWavFolder(path: string, options: LoadWavFolderOptions = {}): Promise<LazyDataset> {
+export interface WavFolderDataset extends LazyDataset {
+  /** Sample rate of the clips (all must share it). */
+  readonly sampleRate: number;
+  /** The file of each sample. */
+  readonly files: readonly string[];
+}
+
+export async function loadWavFolder(path: string, options: LoadWavFolderOptions = {}): Promise<WavFolderDataset> {
   const fn = 'loadWavFolder';
   const { pattern = '{digit}_{speaker}_{index}.wav', split, splitField = 'index', testBelow = 5 } = options;
   const compiled = compileFileNamePattern(pattern);
@@ -93,5 +100,5 @@ export async function loadWavFolder(path: string, options: LoadWavFolderOptions 
       return { data: wav.samples, shape: [wav.samples.length, 1] };
     },
   });
-  return Object.assign(ds, { sampleRate, files: rows.map((r) => r.file) });
+  return Object.assign(ds, { sampleRate, files: rows.map((r) => r.file) }) as WavFolderDataset;
 }

@@ -45,7 +45,7 @@ test('loadWavFolder: unsupported encoding, name not matching the pattern, trunca
   new DataView(stereo.buffer).setUint16(22, 2, true);
   writeFileSync(join(dir, '1_bob_7.wav'), stereo);
   const ds = await loadWavFolder(dir);
-  const idx = (ds as unknown as { files: string[] }).files.findIndex((f) => f.endsWith('1_bob_7.wav'));
+  const idx = ds.files.findIndex((f) => f.endsWith('1_bob_7.wav'));
   await rejectsData(() => ds.get(idx), /1_bob_7\.wav/, /2 channels; supported: mono/);
   const cut = encodeWav(new Float32Array(50), 8000);
   writeFileSync(join(dir, '1_bob_7.wav'), cut.subarray(0, 60));
@@ -62,7 +62,7 @@ test('loadWavFolder: shared FSDD, official split 300 test / 2,700 train', { skip
   assert.deepEqual(t.extraLabels!.speaker!.classNames, ['george', 'jackson', 'lucas', 'nicolas', 'theo', 'yweweler']);
   const tr = await loadWavFolder(root, { split: 'train' });
   assert.equal(tr.size, 2700);
-  assert.equal((tr as unknown as { sampleRate: number }).sampleRate, 8000);
+  assert.equal(tr.sampleRate, 8000);
   // every test clip parses, in [-1, 1], with a length inside PROVENANCE's range 1148..18262
   for (let i = 0; i < t.size; i += 1) {
     const s = await t.get(i);
