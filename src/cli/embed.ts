@@ -31,8 +31,6 @@ export interface EmbedOptions {
 export async function runEmbed(o: EmbedOptions): Promise<{ files: string[]; shape: [number, number] }> {
   const isNpy = o.out.endsWith('.npy');
   if (!isNpy && !o.out.endsWith('.csv')) throw new ConfigError('embed', '--out', `must end in .npy or .csv, got '${o.out}'`);
-  const backend = await initBackend();
-  process.stderr.write(`contrastive: ${describeBackend(backend)}\n`);
   const run = new RunFolder(o.run);
   const config = await run.readConfig();
   const recipe = config.recipe as Recipe;
@@ -43,6 +41,8 @@ export async function runEmbed(o: EmbedOptions): Promise<{ files: string[]; shap
   if (data.sampleShape.join(',') !== recipe.inputShape.join(',')) {
     throw new DataError('embed', spec, `has samples of shape [${data.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
   }
+  const backend = await initBackend();
+  process.stderr.write(`contrastive: ${describeBackend(backend)}\n`);
   const model = await loadModel(run.path(o.random === true ? 'randomEncoder' : 'encoder'));
   try {
     const { data: h, dim } = await embedDataset(model, data);

@@ -68,8 +68,6 @@ export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
   const log = (l: string): void => {
     if (o.quiet !== true) process.stderr.write(l + '\n');
   };
-  const backend = await initBackend();
-  log(`contrastive: ${describeBackend(backend)}`);
   const run = new RunFolder(o.run);
   const config = await run.readConfig();
   const recipe = config.recipe as Recipe;
@@ -81,6 +79,8 @@ export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
   if (train.sampleShape.join(',') !== recipe.inputShape.join(',')) {
     throw new DataError('eval', spec, `has samples of shape [${train.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
   }
+  const backend = await initBackend();
+  log(`contrastive: ${describeBackend(backend)}`);
   log(`eval: ${train.size} train, ${test.size} test samples`);
   const encoder = await loadModel(run.path('encoder'));
   const random = await loadModel(run.path('randomEncoder'));

@@ -16,7 +16,7 @@ import { saveModel } from '../node/run/model-io.js';
 import { train, planEpoch, type TrainResult } from '../train/trainer.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
-import { ARCHS, METHODS, buildMethod, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
+import { ARCHS, METHODS, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
 import { progress } from './progress.js';
 import { int, oneOf, positive } from './parse.js';
 
@@ -77,8 +77,6 @@ function splitMonitor(data: Dataset, want: number | undefined, seed: number): { 
 
 /** Runs a pre-training as the command does; returns when done or interrupted. */
 export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Promise<PretrainResult> {
-  const backend = await initBackend();
-  log(o.quiet, `contrastive: ${describeBackend(backend)}`);
   const run = new RunFolder(o.out);
   let config: Record<string, unknown>;
   let build: MethodBuild;
@@ -92,12 +90,13 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
     throw new ConfigError('pretrain', '--out', `${o.out} already holds a run; pass --resume to continue it or choose another --out`);
   }
 
-  const data = await loadDataset(opts.data, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}) });
+  const data = await loadDataset(opts.data!, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}) });
   const { trainData, monitorData } = splitMonitor(data, opts.monitor, opts.seed);
-  log(o.quiet, `data: ${data.name}, ${data.size} samples of [${data.sampleShape.join(', ')}] (${data.kind})${monitorData ? `; ${monitorData.size} held out for the kNN monitor` : ''}`);
 
+  // every check of options against the data runs before the backend starts: a bad value is one line
   if (!o.resume) {
     const arch = opts.arch ?? defaultArch(data);
+    checkArch({ arch, inputShape: [...data.sampleShape], kind: data.kind });
     const inputShape = [...data.sampleShape];
     const recipe: Recipe = {
       method: opts.method,
@@ -112,7 +111,12 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       seed: opts.seed,
     };
     build = { recipe, optimizer: { name: opts.optimizer, learningRate: opts.lr ?? defaultLr(opts.optimizer, opts.batchSize), weightDecay: opts.weightDecay, clipNorm: opts.clipNorm } };
-    config = { options: { ...opts, quiet: undefined, resume: undefined }, recipe, optimizer: build.optimizer, data: { name: data.name, size: data.size, trainSize: trainData.size, monitorSize: monitorData?.size ?? 0, sampleShape: data.sampleShape, kind: data.kind }, backend: { name: backend.name, threads: backend.threads }, created: new Date().toISOString() };
+  }
+  const backend = await initBackend();
+  log(o.quiet, `contrastive: ${describeBackend(backend)}`);
+  log(o.quiet, `data: ${data.name}, ${data.size} samples of [${data.sampleShape.join(', ')}] (${data.kind})${monitorData ? `; ${monitorData.size} held out for the kNN monitor` : ''}`);
+  if (!o.resume) {
+    config = { options: { ...opts, quiet: undefined, resume: undefined }, recipe: build!.recipe, optimizer: build!.optimizer, data: { name: data.name, size: data.size, trainSize: trainData.size, monitorSize: monitorData?.size ?? 0, sampleShape: data.sampleShape, kind: data.kind }, backend: { name: backend.name, threads: backend.threads }, created: new Date().toISOString() };
   }
   const method = buildMethod(build!);
   try {

@@ -109,18 +109,21 @@ export function buildAugmentation(r: Pick<Recipe, 'augmentation' | 'inputShape' 
   }
 }
 
-/** The encoder of a recipe, with random weights from `seed`. */
-export function buildEncoder(r: Pick<Recipe, 'arch' | 'inputShape' | 'width' | 'kind'>, seed: number): tf.LayersModel {
+/** Throws a ConfigError naming `--arch` when the arch cannot read the data (no tensor is made). */
+export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'>): void {
   if (r.arch === 'mlp') {
-    const dim = r.inputShape.reduce((a, b) => a * b, 1);
     if (r.kind !== 'vector' || r.inputShape.length !== 1) {
       throw new ConfigError('pretrain', '--arch', `mlp takes vector data ([D] samples), got samples of shape [${r.inputShape.join(', ')}]`);
     }
-    return mlp({ inputDim: dim, hiddenUnits: [512, 128], seed });
-  }
-  if (r.kind !== 'image' || r.inputShape.length !== 3) {
+  } else if (r.kind !== 'image' || r.inputShape.length !== 3) {
     throw new ConfigError('pretrain', '--arch', `${r.arch} takes images ([H, W, C] samples), got samples of shape [${r.inputShape.join(', ')}]`);
   }
+}
+
+/** The encoder of a recipe, with random weights from `seed`. */
+export function buildEncoder(r: Pick<Recipe, 'arch' | 'inputShape' | 'width' | 'kind'>, seed: number): tf.LayersModel {
+  checkArch(r);
+  if (r.arch === 'mlp') return mlp({ inputDim: r.inputShape[0]!, hiddenUnits: [512, 128], seed });
   const inputShape = r.inputShape as [number, number, number];
   if (r.arch === 'small-cnn') return convNet({ inputShape, seed });
   const w = r.width;

@@ -1,0 +1,129 @@
+/**
+ * The CLI end to end on the bundled digits (1,797 vectors: tiny and fast): pretrain, eval --json,
+ * embed, doctor, --help, bad options (exit 2, one line), Ctrl-C then --resume.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+const main = join(root, 'src', 'cli', 'main.ts');
+const work = mkdtempSync(join(tmpdir(), 'contrastive-cli-'));
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** stderr without tfjs's one-time banner. */
+const errLines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== '' && !/^(=+|Hi, looks like you are running TensorFlow\.js)/.test(l));
+
+const run = join(work, 'runs', 'digits');
+const SMALL = ['--data', 'digits', '--limit', '600', '--batch-size', '128', '--monitor', '60'];
+
+test('pretrain 1 epoch on digits writes a run folder; eval --json prints one object with every key', () => {
+  const p = cli(['pretrain', '--method', 'simclr', ...SMALL, '--epochs', '1', '--out', run]);
+  assert.equal(p.status, 0, p.stderr);
+  assert.match(p.stderr, /backend \w+, \d+ threads?/);
+  for (const f of ['config.json', 'metrics.jsonl', 'epochs.jsonl', 'checkpoint.bin', 'encoder/model.json', 'encoder/weights.bin', 'encoder-random/model.json']) {
+    assert.ok(existsSync(join(run, f)), `${f} missing`);
+  }
+  const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(steps.length, 4); // (600 - 60 monitor) / 128 -> 4 full batches
+  assert.ok(steps.every((s) => Number.isFinite(s.loss) && s.lr > 0));
+  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+  assert.equal(config.recipe.arch, 'mlp');
+  assert.equal(config.recipe.augmentation, 'vector-corruption');
+
+  const e = cli(['eval', '--run', run, '--data', 'digits', '--limit', '500', '--test-limit', '150', '--pairs', '100', '--json']);
+  assert.equal(e.status, 0, e.stderr);
+  const lines = e.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, 'stdout must be exactly one JSON line');
+  const r = JSON.parse(lines[0]!);
+  const acc = (o: Record<string, number>) => {
+    assert.deepEqual(Object.keys(o).sort(), ['1%', '10%', '100%'].sort());
+    for (const v of Object.values(o)) assert.ok(v >= 0 && v <= 1);
+  };
+  acc(r.linear);
+  acc(r.knn);
+  for (const b of ['pixels', 'random']) {
+    acc(r.baselines[b].linear);
+    acc(r.baselines[b].knn);
+  }
+  assert.ok(Number.isFinite(r.kmeans.nmi) && Number.isFinite(r.kmeans.ari));
+  assert.ok(Number.isFinite(r.alignment) && Number.isFinite(r.uniformity));
+  // digits has 10 classes: a trained encoder with 100% labels is far above chance
+  assert.ok(r.linear['100%'] > 0.5, `linear 100% = ${r.linear['100%']}`);
+});
+
+test('embed writes .npy with labels beside it, and .csv', () => {
+  const npy = join(work, 'emb', 'h.npy');
+  const a = cli(['embed', '--run', run, '--data', 'digits', '--limit', '50', '--out', npy]);
+  assert.equal(a.status, 0, a.stderr);
+  assert.match(a.stdout, /\[50, 128\]/);
+  assert.ok(existsSync(join(work, 'emb', 'h.labels.npy')));
+  const csv = join(work, 'emb', 'h.csv');
+  assert.equal(cli(['embed', '--run', run, '--limit', '20', '--out', csv]).status, 0);
+  const rows = readFileSync(csv, 'utf8').trim().split('\n');
+  assert.equal(rows.length, 21);
+  assert.equal(rows[0]!.split(',').length, 129);
+  assert.equal(rows[0]!.split(',').at(-1), 'label');
+});
+
+test('a wrong option or value exits 2 with one line naming it', () => {
+  const cases: [string[], RegExp][] = [
+    [['pretrain', '--data', 'digits', '--out', join(work, 'x'), '--epochs', 'abc'], /--epochs/],
+    [['pretrain', '--data', 'digits', '--out', join(work, 'x'), '--arch', 'vgg'], /--arch/],
+    [['pretrain', '--data', 'digits', '--out', join(work, 'x'), '--bogus'], /--bogus/],
+    [['pretrain', '--data', 'nosuch:thing', '--out', join(work, 'x')], /nosuch/],
+    [['pretrain', '--data', 'digits', '--out', join(work, 'x'), '--arch', 'small-cnn'], /small-cnn takes images/],
+    [['pretrain', '--data', 'digits', '--out', run], /already holds a run/],
+    [['eval', '--run', join(work, 'missing')], /not a run folder/],
+    [['embed', '--run', run, '--out', join(work, 'h.txt')], /\.npy or \.csv/],
+  ];
+  for (const [args, re] of cases) {
+    const r = cli(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+    const lines = errLines(r.stderr);
+    assert.equal(lines.length, 1, `${args.join(' ')}: expected one line, got:\n${lines.join('\n')}`);
+    assert.match(lines[0]!, re);
+  }
+});
+
+test('--help on every command; doctor names the backend', () => {
+  for (const c of ['pretrain', 'eval', 'embed', 'doctor']) {
+    const r = cli([c, '--help']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, new RegExp(`Usage: contrastive ${c}`));
+  }
+  const d = cli(['doctor']);
+  assert.equal(d.status, 0, d.stderr);
+  assert.match(d.stdout, /chosen: backend \w+/);
+  assert.match(d.stdout, /native addon: /);
+});
+
+test('Ctrl-C writes a checkpoint and exits 130; --resume finishes the run', async () => {
+  const out = join(work, 'runs', 'interrupted');
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'pretrain', ...SMALL, '--epochs', '4', '--out', out], { cwd: root });
+  let stderr = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/step [1-9]\d*\/16/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('exit', (c) => resolve(c));
+  });
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /checkpoint saved/);
+  assert.ok(existsSync(join(out, 'checkpoint.bin')));
+  assert.ok(!existsSync(join(out, 'encoder')), 'an interrupted run has no final encoder yet');
+  const r = cli(['pretrain', '--out', out, '--resume']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /resuming/);
+  const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+  assert.deepEqual(steps, Array.from({ length: 16 }, (_, i) => i + 1));
+  assert.ok(existsSync(join(out, 'encoder', 'model.json')));
+});
