@@ -162,6 +162,8 @@ export async function linearProbe(
       l2 = best!.trial.l2;
       validationAccuracy = best!.trial.validationAccuracy;
       init = best!.params;
+      problems.pop()!.dispose(); // free the selection copies before the full refit
+      tf.dispose([zFit, zVal]);
     }
     const full = new SoftmaxProblem(zTrain, trainLabels, c);
     problems.push(full);
@@ -170,6 +172,6 @@ export async function linearProbe(
     return { accuracy: accuracy(predictions, testLabels), l2, validationAccuracy, trials, predictions };
   } finally {
     for (const p of problems) p.dispose();
-    tf.dispose(owned);
+    tf.dispose(owned.filter((t) => !t.isDisposed));
   }
 }
