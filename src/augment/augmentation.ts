@@ -105,3 +105,23 @@ export function luminance(x: tf.Tensor4D): tf.Tensor4D {
 export function choose(m: tf.Tensor, yes: tf.Tensor, no: tf.Tensor): tf.Tensor {
   return tf.add(tf.mul(yes, m), tf.mul(no, tf.sub(1, m)));
 }
+
+/**
+ * Rows of `x` (axis 0) in the order `rows`, as slices of consecutive runs joined by one concat:
+ * on the CPU-class backends this is much faster than `tf.gather` (slices along axis 0 are views).
+ * Call inside `tf.tidy`.
+ */
+export function takeRows(x: tf.Tensor, rows: readonly number[]): tf.Tensor {
+  const parts: tf.Tensor[] = [];
+  const begin = new Array<number>(x.rank).fill(0);
+  const size = new Array<number>(x.rank).fill(-1);
+  for (let i = 0; i < rows.length; ) {
+    let j = i + 1;
+    while (j < rows.length && rows[j] === rows[j - 1]! + 1) j++;
+    begin[0] = rows[i]!;
+    size[0] = j - i;
+    parts.push(tf.slice(x, begin, size));
+    i = j;
+  }
+  return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+}

@@ -2,7 +2,7 @@ import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import { ShapeError } from '../errors.js';
 import { assertInRange, assertNonNegative } from '../validate.js';
-import { type Augmentation, LUMA_WEIGHTS, assertImageBatch, assertOptionKeys, assertProbability } from './augmentation.js';
+import { type Augmentation, LUMA_WEIGHTS, assertImageBatch, assertOptionKeys, assertProbability, takeRows } from './augmentation.js';
 import { shiftHue } from './hue.js';
 
 export interface ColorJitterOptions {
@@ -70,7 +70,7 @@ export function colorJitter(options: ColorJitterOptions = {}): Augmentation {
     const perm = Array.from({ length: batch }, (_, b) => b).sort((p, q) => hueSlot[p]! - hueSlot[q]! || p - q);
     const permuted = perm.some((b, i) => b !== i);
     return tf.tidy(() => {
-      let y = (permuted ? tf.gather(x, perm) : x) as tf.Tensor4D; // [B, H, W, C], rows in `perm` order
+      let y = (permuted ? takeRows(x, perm) : x) as tf.Tensor4D; // [B, H, W, C], rows in `perm` order
       for (let slot = 0; slot < 4; slot++) {
         const a = new Float32Array(batch).fill(1); // weight of x
         const cMean = new Float32Array(batch); // weight of the mean grey level (contrast)
@@ -94,9 +94,9 @@ export function colorJitter(options: ColorJitterOptions = {}): Augmentation {
       }
       if (y === x) return tf.clone(x);
       if (!permuted) return y;
-      const inverse = new Int32Array(batch);
+      const inverse = new Array<number>(batch);
       perm.forEach((b, row) => (inverse[b] = row));
-      return tf.gather(y, inverse); // back to the input's order
+      return takeRows(y, inverse); // back to the input's order
     });
   };
 }
