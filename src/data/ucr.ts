@@ -25,7 +25,7 @@ export function parseUcr(text: string, file: string): UcrTable {
   const series: Float32Array[] = [];
   lines.forEach((line, r) => {
     const row = r + 1;
-    const fields = line.trim().split(/\t|,/);
+    const fields = line.trim().split(/\s*[\t,]\s*|\s+/);
     const label = Number(fields[0]);
     if (fields[0]!.trim() === '' || !Number.isFinite(label)) {
       throw new DataError(fn, file, `row ${row}, column 1: expected a numeric class label, found ${JSON.stringify(fields[0])}`);

@@ -8,6 +8,8 @@ test('parseUcr: label then values; trailing NaN padding gives variable length', 
   assert.deepEqual(t.labels, [1, -1]);
   assert.deepEqual(Array.from(t.series[0]!), [0.5, 1.5, 2.5]);
   assert.deepEqual(Array.from(t.series[1]!), [3]);
+  // older archive copies separate with commas or spaces
+  assert.deepEqual(parseUcr('2,1.5,2\n3  4 5\n', 'old.txt').series.map((x) => Array.from(x)), [[1.5, 2], [4, 5]]);
 });
 
 test('ucrDataset: labels remapped to 0..C-1, original values as class names, [-1, 1] when lengths vary', async () => {

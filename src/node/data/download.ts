@@ -168,7 +168,8 @@ export async function downloadDataset(name: string, options: DownloadOptions = {
   if (failures.length > 0) {
     const place = entry.files.map((f) => `  ${join(dir, f.name)}  (sha256 ${f.sha256}, from ${entry.mirrors[0]}${f.name})`).join('\n');
     throw new DataError(fn, name, `could not be downloaded (no internet access?):\n${failures.join('\n')}\n` +
-      `Place these files by hand, then run \`contrastive data download ${name}${options.dir !== undefined ? ` --dir ${dir}` : ''}\` again to verify them:\n${place}`);
+      `Place these files by hand, then run \`contrastive data download ${name}${options.dir !== undefined ? ` --dir ${dir}` : ''}\` again to verify them:\n${place}` +
+      (entry.unpack !== undefined ? `\n(or place the unpacked folder: ${join(dir, entry.unpack.folder)}/ with ${entry.unpack.expect.join(', ')})` : ''));
   }
   if (entry.unpack !== undefined) {
     const archive = join(dir, entry.unpack.archive);

@@ -22,6 +22,7 @@ test('downloadDataset without internet: a DataError that says which files to pla
   assert.match(err.message, /sha256 440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609/);
   const cifar = await rejectsData(() => downloadDataset('cifar10', { dir, fetch: rejectAll }), /cifar-10-binary\.tar\.gz/, /https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar-10-binary\.tar\.gz/);
   assert.ok(cifar.message.includes(dir));
+  assert.ok(cifar.message.includes(`${join(dir, 'cifar-10-batches-bin')}/ with data_batch_1.bin`));
 });
 
 test('downloadDataset: an unreachable local host (real fetch) fails the same way, quickly', async () => {
