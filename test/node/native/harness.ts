@@ -12,6 +12,8 @@ import { assertClose, randn } from '../../support/tensors.js';
 const status = nativeStatus();
 /** `false` when the addon loaded; otherwise the skip message. */
 export const skip: false | string = status.loaded ? false : `native addon not available: ${status.reason}`;
+// CI and `npm run test:asan` set this: a missing addon is then a failure, not a skip.
+if (!status.loaded && process.env.CONTRASTIVE_REQUIRE_NATIVE === '1') throw new Error(`CONTRASTIVE_REQUIRE_NATIVE=1 but ${skip}`);
 if (status.loaded) registerNativeBackend();
 
 export interface Input {
