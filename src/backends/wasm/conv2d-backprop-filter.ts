@@ -7,8 +7,8 @@
 import * as tf from '../../tf.js';
 import { callKernel, callStock, disposeInfo, f32, makeF32, view, type KernelArgs, type TensorInfo } from './kernel-utils.js';
 
-/** Largest im2col chunk, in floats (64 Mi floats = 256 MB). */
-export const MAX_COLS_FLOATS = 64 * 1024 * 1024;
+/** Largest im2col chunk, in floats (16 Mi floats = 64 MB). */
+export const MAX_COLS_FLOATS = 16 * 1024 * 1024;
 
 /** `maxColsFloats` bounds the im2col chunk (tests pass a small one to exercise chunking). */
 export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, maxColsFloats = MAX_COLS_FLOATS): TensorInfo {

@@ -9,6 +9,8 @@ import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { batchMatMul, fusedMatMul } from './batch-mat-mul.js';
 import { tile } from './tile.js';
 import { maxPoolGrad } from './max-pool-grad.js';
+import { sum, mean } from './sum.js';
+import { identity, cast } from './identity.js';
 
 type Kernel = (args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: BackendWasm }) => tf.TensorInfo;
 
@@ -20,6 +22,10 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, Kernel>> = {
   [tf._FusedMatMul]: fusedMatMul,
   [tf.Tile]: tile,
   [tf.MaxPoolGrad]: maxPoolGrad,
+  [tf.Sum]: sum,
+  [tf.Mean]: mean,
+  [tf.Identity]: identity,
+  [tf.Cast]: cast,
 };
 
 let registered = false;
