@@ -101,8 +101,15 @@ export type { FileNamePattern } from './data/file-name-pattern.js';
 export { FASHION_MNIST_CLASSES, DIGIT_CLASSES, CIFAR10_CLASSES } from './data/class-names.js';
 
 // ── Models ────────────────────────────────────────────────────────────────────
+export { mlp } from './models/mlp.js';
+export type { MlpOptions } from './models/mlp.js';
 
 // ── Methods ───────────────────────────────────────────────────────────────────
+// The interface every method implements, and SimCLR
+export { collectState, restoreState, trainableVariables } from './methods/method.js';
+export type { Method, MethodState, StepMetrics, TrainBatch } from './methods/method.js';
+export { simclr } from './methods/simclr.js';
+export type { SimclrOptions } from './methods/simclr.js';
 // Memory bank
 export { MemoryBank } from './memory/memory-bank.js';
 export type { MemoryBankOptions, MemoryBankState, SampleOptions } from './memory/memory-bank.js';
@@ -120,6 +127,12 @@ export { invaSpreadLoss } from './losses/inva-spread.js';
 export type { InvaSpreadOptions } from './losses/inva-spread.js';
 
 // ── Training ──────────────────────────────────────────────────────────────────
+export { train, planEpoch } from './train/trainer.js';
+export type { TrainOptions, TrainResult, TrainerStore, Checkpoint, StepRecord, EpochRecord, KnnMonitorOptions } from './train/trainer.js';
+export { Optimizer, optimizer, decays, OPTIMIZER_NAMES } from './train/optimizers.js';
+export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo } from './train/optimizers.js';
+export { warmupCosine, constantLr } from './train/schedules.js';
+export type { Schedule, WarmupCosineOptions } from './train/schedules.js';
 
 // ── Evaluation ────────────────────────────────────────────────────────────────
 export type { Features, FeatureArray, LabelledFeatures } from './eval/features.js';

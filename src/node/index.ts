@@ -30,3 +30,5 @@ export { readNpy, writeNpy, loadNpy } from './data/npy-file.js';
 export type { LoadNpyOptions } from './data/npy-file.js';
 export { readBytes, readText } from './data/read-bytes.js';
 export { readTar } from './data/tar.js';
+// Run folder: config, metrics, atomic checkpoints, TF.js model files
+export { RunFolder, RUN_FILES, writeFileAtomic, encodeCheckpoint, decodeCheckpoint, saveModel, loadModel, fileSaveHandler, fileLoadHandler } from './run/index.js';
