@@ -5,7 +5,8 @@
  *    present, else noise) streamed in batches: decode throughput, and whether decoding in worker
  *    threads overlaps with a training step that blocks the main thread for `--step-ms` per
  *    batch. prefetch 0 (fetch, then train) and prefetch 1 (fetch the next batch while training)
- *    are run alternately, `--rounds` times each; medians are reported.
+ *    are run alternately, `--rounds` times each; medians are reported;
+ * 3. decode throughput of one worker with 2, 8 and 32 images decoding at once (alternating).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { loadDataset } from '../src/node/data/load-dataset.js';
 import { loadImageFolder } from '../src/node/data/image-folder.js';
-import { defaultDecodeWorkers } from '../src/node/data/decode-pool.js';
+import { DecodePool, defaultDecodeWorkers } from '../src/node/data/decode-pool.js';
 import { batches } from '../src/data/batches.js';
 import { sharedDataDir } from '../src/node/data/paths.js';
 import type { Dataset } from '../src/data/dataset.js';
@@ -113,6 +114,23 @@ export async function main(args: string[]): Promise<void> {
     console.log(`prefetch 0 (decode, then train): ${median(serial).toFixed(0)} ms per epoch`);
     console.log(`prefetch 1 (decode next batch during the step): ${median(overlapped).toFixed(0)} ms per epoch; decodes in flight at a step, at most ${peak}`);
     console.log(`hidden decode time: ${(((median(serial) - median(overlapped)) / d) * 100).toFixed(0)}% of the decode-only time`);
+
+    console.log(`\n## decodes at once per worker (1 worker, ${images} images, median of ${rounds})`);
+    const per = [2, 8, 32];
+    const pools = per.map((k) => new DecodePool(1, k));
+    const t: number[][] = per.map(() => []);
+    try {
+      for (let r = 0; r < rounds; r++) {
+        for (const [j, pool] of pools.entries()) {
+          const t0 = performance.now();
+          await Promise.all(ds.files.map((file) => pool.decode({ file, height: 32, width: 32, channels: 3 })));
+          t[j]!.push(performance.now() - t0);
+        }
+      }
+    } finally {
+      await Promise.all(pools.map((p) => p.close()));
+    }
+    per.forEach((k, j) => console.log(`${k} at once: ${median(t[j]!).toFixed(0)} ms = ${((images / median(t[j]!)) * 1000).toFixed(0)} images/s`));
   } finally {
     await ds.close();
     rmSync(root, { recursive: true, force: true });

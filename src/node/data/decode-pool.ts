@@ -27,7 +27,20 @@ const sharpReady = import(workerData.sharpUrl).then((m) => {
   sharp.cache(false); // hold no decoded images between requests
   return sharp;
 });
-parentPort.on('message', async (req) => {
+// At most workerData.maxActive images are decoded at once; the rest wait as file names, so a
+// batch of large photos never holds more than that many full-size images in memory.
+const queue = [];
+let active = 0;
+function pump() {
+  while (active < workerData.maxActive && queue.length > 0) {
+    active++;
+    decode(queue.shift()).finally(() => {
+      active--;
+      pump();
+    });
+  }
+}
+async function decode(req) {
   try {
     const sharp = await sharpReady;
     const input = await readFile(req.file);
@@ -47,6 +60,10 @@ parentPort.on('message', async (req) => {
   } catch (err) {
     parentPort.postMessage({ id: req.id, error: String((err && err.message) || err) });
   }
+}
+parentPort.on('message', (req) => {
+  queue.push(req);
+  pump();
 });
 `;
 
@@ -72,14 +89,22 @@ export class DecodePool {
   private nextId = 0;
   private closed = false;
 
-  /** `workers`: number of decoding threads. @default defaultDecodeWorkers() */
-  constructor(workers = defaultDecodeWorkers()) {
+  /** Images decoded at once in each worker (the others wait as file names). */
+  readonly perWorker: number;
+
+  /**
+   * `workers`: decoding threads. @default defaultDecodeWorkers()
+   * `perWorker`: images decoding at once in one worker. @default 8 (bounds the full-size images
+   *   in memory for folders of large photos; throughput vs 2 and 32: BENCHMARKS.md, Data)
+   */
+  constructor(workers = defaultDecodeWorkers(), perWorker = 8) {
     this.size = workers;
+    this.perWorker = perWorker;
     this.slots = new Array<Slot | undefined>(workers).fill(undefined);
   }
 
   private spawn(i: number): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sharpUrl: import.meta.resolve('sharp') } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sharpUrl: import.meta.resolve('sharp'), maxActive: this.perWorker } });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (msg: { id: number; data?: Float32Array; error?: string }) => {
       const p = slot.pending.get(msg.id);

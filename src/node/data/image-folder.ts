@@ -24,6 +24,8 @@ export interface LoadImageFolderOptions {
   split?: 'train' | 'test';
   /** Decoding threads. @default one less than the cores, 1..4 */
   workers?: number;
+  /** Images decoded at once in one worker; the rest of a batch waits as file names. @default 8 */
+  decodesPerWorker?: number;
   /** @default `<folder name>[:<split>]` */
   name?: string;
 }
@@ -36,9 +38,9 @@ export interface ImageFolderDataset extends LazyDataset {
 
 export async function loadImageFolder(path: string, options: LoadImageFolderOptions = {}): Promise<ImageFolderDataset> {
   const fn = 'loadImageFolder';
-  const { imageSize = 32, channels = 3, split, workers = defaultDecodeWorkers() } = options;
+  const { imageSize = 32, channels = 3, split, workers = defaultDecodeWorkers(), decodesPerWorker = 8 } = options;
   const [height, width] = typeof imageSize === 'number' ? [imageSize, imageSize] : imageSize;
-  for (const [arg, v] of [['imageSize', height], ['imageSize', width], ['workers', workers]] as const) {
+  for (const [arg, v] of [['imageSize', height], ['imageSize', width], ['workers', workers], ['decodesPerWorker', decodesPerWorker]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ConfigError(fn, arg, `must be an integer >= 1, got ${v}`);
   }
   if (channels !== 1 && channels !== 3) throw new ConfigError(fn, 'channels', `must be 1 or 3, got ${channels}`);
@@ -65,7 +67,7 @@ export async function loadImageFolder(path: string, options: LoadImageFolderOpti
     }
   }
   if (files.length === 0) throw new DataError(fn, root, 'has no .png/.jpg/.jpeg files in its class subfolders');
-  const pool = new DecodePool(workers);
+  const pool = new DecodePool(workers, decodesPerWorker);
   const ds = new LazyDataset({
     name: options.name ?? `${basename(path)}${split !== undefined ? `:${split}` : ''}`,
     kind: 'image',
