@@ -3,7 +3,7 @@
   # TensorFlow.js backend. Built by scripts/build-native.mjs (npm install); see README.
   "variables": {
     "blas_libs%": "-lopenblas",
-    "asan%": 0,
+    "contrastive_asan%": 0,
   },
   "targets": [
     {
@@ -23,7 +23,7 @@
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "libraries": ["-ldnnl", "<(blas_libs)", "-fopenmp"],
       "conditions": [
-        ["asan==1", {
+        ["contrastive_asan==1", {
           "cflags_cc": ["-fsanitize=address", "-fno-omit-frame-pointer", "-O1", "-g"],
           "ldflags": ["-fsanitize=address"],
         }],

@@ -18,6 +18,17 @@ static Napi::Value version(const Napi::CallbackInfo& info) {
 // throwTest(): raises a C++ exception, to test that it becomes a JS error.
 static Napi::Value throwTest(const Napi::CallbackInfo&) { throw std::runtime_error("test exception from C++"); }
 
+#ifdef __SANITIZE_ADDRESS__
+// asanProbe(): ASan builds only; reads one float past a heap block, so that test:asan can
+// check the sanitizer is live (the process must abort with heap-buffer-overflow).
+static Napi::Value asanProbe(const Napi::CallbackInfo& info) {
+  volatile float* p = new float[4];
+  float v = p[4];
+  delete[] p;
+  return Napi::Number::New(info.Env(), v);
+}
+#endif
+
 static Napi::Object init(Napi::Env env, Napi::Object exports) {
   initGemm(env, exports);
   initConv(env, exports);
@@ -28,6 +39,9 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   initPeak(env, exports);
   CN_EXPORT(env, exports, "version", version);
   CN_EXPORT(env, exports, "throwTest", throwTest);
+#ifdef __SANITIZE_ADDRESS__
+  CN_EXPORT(env, exports, "asanProbe", asanProbe);
+#endif
   return exports;
 }
 

@@ -54,7 +54,7 @@ const defines = [];
 const ompBlas = ['/usr/lib/x86_64-linux-gnu/openblas-openmp', '/usr/lib/aarch64-linux-gnu/openblas-openmp']
   .find((d) => existsSync(join(d, 'libopenblas.so.0')));
 if (ompBlas !== undefined) defines.push(`-Dblas_libs=-L${ompBlas} -l:libopenblas.so.0 -Wl,-rpath,${ompBlas}`);
-if (asan) defines.push('-Dasan=1');
+if (asan) defines.push('-Dcontrastive_asan=1');
 if (defines.length) gypArgs.push('--', ...defines);
 
 // The ASan build happens in a copy under build-asan/ so that it does not replace build/.

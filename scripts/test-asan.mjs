@@ -27,5 +27,12 @@ const env = {
   CONTRASTIVE_REQUIRE_NATIVE: '1',
 };
 console.log(`test:asan: ${addon} with LD_PRELOAD=${libasan}`);
+// First prove the sanitizer is live: the probe reads past a heap block and must abort.
+const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(addon)}).asanProbe()`], { encoding: 'utf8', env });
+if (probe.status === 0 || !/heap-buffer-overflow/.test(probe.stderr)) {
+  console.error('test:asan: the ASan probe did not abort with heap-buffer-overflow: the sanitizer is not active');
+  process.exit(1);
+}
+console.log('test:asan: sanitizer live (probe aborted with heap-buffer-overflow)');
 const res = spawnSync(process.execPath, [join(root, 'scripts', 'test.mjs'), join(root, 'test', 'node', 'native')], { stdio: 'inherit', env, cwd: root });
 process.exit(res.status ?? 1);
