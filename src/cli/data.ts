@@ -134,6 +134,8 @@ export function register(program: Command): void {
     .action(async (name: string, opts: { dir?: string }) => {
       const res = await downloadDataset(name, { ...(opts.dir !== undefined ? { dir: opts.dir } : {}), log: (l) => console.error(l) });
       for (const f of res.files) console.log(`${f.status.padEnd(10)} ${f.path}`);
+      const spec = name === 'cifar10' ? `cifar:${join(res.dir, 'cifar-10-batches-bin')}` : `idx:${res.dir}`;
+      console.error(opts.dir === undefined ? `use it with --data ${name}` : `use it with --data ${spec}`);
     });
 
   addDataOptions(data.command('info')
