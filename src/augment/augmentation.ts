@@ -91,12 +91,6 @@ export function perSample(values: ArrayLike<number>, rank: number): tf.Tensor {
 /** Luminance weights of ITU-R BT.601, as torchvision's `rgb_to_grayscale` uses them. */
 export const LUMA_WEIGHTS: readonly [number, number, number] = [0.2989, 0.587, 0.114];
 
-/** Grey level of an RGB batch: [B, H, W, 3] -> [B, H, W, 1]. Call inside `tf.tidy`. */
-export function luminance(x: tf.Tensor4D): tf.Tensor4D {
-  const w = tf.tensor4d([...LUMA_WEIGHTS], [1, 1, 1, 3]);
-  return tf.sum(tf.mul(x, w), 3, true) as tf.Tensor4D;
-}
-
 /**
  * Per-sample choice between two tensors of the same shape: `m` (1 or 0 per sample, broadcast
  * like `perSample`) picks `yes` where 1 and `no` where 0, exactly (yes * 1 + no * 0 rounds

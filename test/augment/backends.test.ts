@@ -28,6 +28,7 @@ const cases: [string, () => Augmentation, number[]][] = [
   ['simclrCifar', () => simclrCifar(16), [6, 20, 20, 3]],
   ['smallGrey', () => smallGrey(12), [6, 14, 14, 1]],
   ['gaussianBlur', () => gaussianBlur({ probability: 0.7, kernelSize: 5 }), [4, 12, 12, 3]],
+  ['gaussianBlur (wide, depthwise)', () => gaussianBlur({ probability: 0.7, kernelSize: 5 }), [2, 6, 50, 3]],
   ['toLab', () => toLab(), [2, 5, 5, 3]],
   ['sequence', () => sequence(), [5, 40, 2]],
 ];

@@ -52,6 +52,14 @@ test('gaussianBlur: equals a per-sample 2-D reference with its own sigma (reflec
   x.dispose();
 });
 
+test('gaussianBlur: wide images (W C > 128, the depthwise form) match the same reference', () => {
+  const x = randomImages([3, 7, 50, 3], 9);
+  const y = run(gaussianBlur({ probability: 0.7, sigma: [0.5, 2], kernelSize: 7 }), x, new Rng(13));
+  const expected = naiveBlur(x.dataSync() as Float32Array, x.shape, new Rng(13), 0.7, [0.5, 2], 3);
+  assertClose(y.values, expected, 1e-4, 1e-5, 'blurred pixels (depthwise)');
+  x.dispose();
+});
+
 test('gaussianBlur: default kernel is 10% of the side; it smooths noise and keeps constants and the range', () => {
   const x = randomImages([4, 40, 40, 1]);
   const y = run(gaussianBlur({ probability: 1, sigma: [1.5, 2] }), x, new Rng(1)); // kernel 4 -> 5 taps
