@@ -32,3 +32,6 @@ export { readBytes, readText } from './data/read-bytes.js';
 export { readTar } from './data/tar.js';
 // Run folder: config, metrics, atomic checkpoints, TF.js model files
 export { RunFolder, RUN_FILES, writeFileAtomic, encodeCheckpoint, decodeCheckpoint, saveModel, loadModel, fileSaveHandler, fileLoadHandler } from './run/index.js';
+// ── Native backend (oneDNN + OpenBLAS addon) ────────────────────────────────
+export { nativeStatus, registerNativeBackend, NATIVE_KERNELS } from './native/index.js';
+export type { NativeStatus } from './native/index.js';
