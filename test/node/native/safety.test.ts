@@ -80,7 +80,7 @@ async function simclrSteps(backend: 'cpu' | 'native', arch: 'small' | 'resnet', 
     : resnet({ inputShape: shape, stemWidth: 4, widths: [4, 8, 8], blocksPerStage: [1, 1, 1] });
   const head = projectionHead({ inputDim: 8, hiddenDim: 8, outputDim: 4 });
   const all = [...encoder.weights, ...head.weights];
-  if (init !== undefined) all.forEach((w, i) => w.write(tf.tensor(init[i]!, w.shape)));
+  if (init !== undefined) all.forEach((w, i) => w.write(tf.tensor(init[i]!, w.shape as number[])));
   const weights = all.map((w) => Float32Array.from(w.read().dataSync()));
   const views = tf.tensor(randn(6 * shape[0] * shape[1] * shape[2], 7), [6, ...shape]);
   const opt = tf.train.adam(1e-2);
