@@ -16,7 +16,7 @@ import { saveModel } from '../node/run/model-io.js';
 import { train, planEpoch, type TrainResult } from '../train/trainer.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
-import { ARCHS, METHODS, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
+import { ARCHS, METHODS, DEFAULT_TEMPERATURE, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
 import { progress } from './progress.js';
 import { int, oneOf, positive } from './parse.js';
 
@@ -29,7 +29,12 @@ export interface PretrainOptions {
   epochs?: number;
   steps?: number;
   batchSize: number;
-  temperature: number;
+  /** @default per method (DEFAULT_TEMPERATURE) */
+  temperature?: number;
+  /** NPID objective. @default 'nce' */
+  objective?: 'nce' | 'softmax';
+  /** NPID noise rows per step. @default 4096 */
+  negatives?: number;
   lr?: number;
   optimizer: OptimizerName;
   weightDecay: number;
@@ -106,9 +111,10 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       width: opts.width,
       augmentation: defaultAugmentation(data.kind, inputShape),
       flip: opts.flip,
-      temperature: opts.temperature,
+      temperature: opts.temperature ?? DEFAULT_TEMPERATURE[opts.method] ?? 0.5,
       projectionDim: 128,
       seed: opts.seed,
+      ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: opts.objective ?? 'nce', negatives: opts.negatives ?? 4096 } : {}),
     };
     build = { recipe, optimizer: { name: opts.optimizer, learningRate: opts.lr ?? defaultLr(opts.optimizer, opts.batchSize), weightDecay: opts.weightDecay, clipNorm: opts.clipNorm } };
   }
@@ -179,7 +185,9 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'passes over the data (default 10)', int())
     .option('--steps <n>', 'total steps (overrides --epochs)', int())
     .option('--batch-size <n>', 'samples per step (SimCLR: 256)', int(2), 256)
-    .option('--temperature <t>', 'NT-Xent temperature τ (SimCLR CIFAR setting: 0.5)', positive(), 0.5)
+    .option('--temperature <t>', 'temperature τ (default: simclr 0.5, npid 0.07, invaspread 0.1)', positive())
+    .addOption(new Option('--objective <name>', 'npid: nce (K noise rows) or softmax (the whole bank)').choices(['nce', 'softmax']))
+    .option('--negatives <k>', 'npid nce: noise rows per step (default 4096)', int())
     .option('--lr <x>', 'peak learning rate (default: adam 1e-3, lars 0.3 x batch/256, sgd 0.05 x batch/256)', positive())
     .addOption(new Option('--optimizer <name>', 'optimizer').argParser(oneOf(OPTIMIZER_NAMES)).default('adam'))
     .option('--weight-decay <x>', 'weight decay, not on biases and norms (SimCLR: 1e-6)', positive(true), 1e-6)

@@ -22,6 +22,9 @@ import { resnet } from '../models/resnet.js';
 import { mlp } from '../models/mlp.js';
 import { projectionHead } from '../models/projection-head.js';
 import { simclr } from '../methods/simclr.js';
+import { npid, type NpidObjective } from '../methods/npid.js';
+import { invaSpread } from '../methods/inva-spread.js';
+import { MemoryBank } from '../memory/memory-bank.js';
 import type { Method } from '../methods/method.js';
 import { Optimizer, type OptimizerName } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
@@ -29,7 +32,10 @@ import { ConfigError } from '../errors.js';
 export const ARCHS = ['small-cnn', 'resnet18', 'mlp'] as const;
 export type Arch = (typeof ARCHS)[number];
 
-export const METHODS = ['simclr'] as const;
+export const METHODS = ['simclr', 'npid', 'invaspread'] as const;
+
+/** τ per method when `--temperature` is not given: SimCLR 0.5 (CIFAR-10), NPID 0.07, InvaSpread 0.1 (their papers). */
+export const DEFAULT_TEMPERATURE: Record<string, number> = { simclr: 0.5, npid: 0.07, invaspread: 0.1 };
 
 /** Everything needed to rebuild a run's models and augmentation; stored in config.json. */
 export interface Recipe {
@@ -46,6 +52,12 @@ export interface Recipe {
   temperature: number;
   projectionDim: number;
   seed: number;
+  /** NPID: rows of the memory bank (the training set's size). */
+  bankSize?: number;
+  /** NPID: 'nce' or 'softmax'. */
+  objective?: NpidObjective;
+  /** NPID: noise rows per step of the NCE objective. */
+  negatives?: number;
 }
 
 /** The arch that suits the data when none is given. */
@@ -144,6 +156,14 @@ export function buildMethod({ recipe, optimizer }: MethodBuild): Method {
   switch (recipe.method) {
     case 'simclr':
       return simclr({ encoder, head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, optimizer: opt });
+    case 'npid': {
+      const size = recipe.bankSize ?? 0;
+      if (!(size >= 1)) throw new ConfigError('pretrain', '--method', `npid needs the training set's size for its memory bank, got ${String(recipe.bankSize)}`);
+      const bank = new MemoryBank({ size, dim: recipe.projectionDim, seed: recipe.seed });
+      return npid({ encoder, head, bank, objective: recipe.objective ?? 'nce', negatives: Math.min(recipe.negatives ?? 4096, size), temperature: recipe.temperature, augmentation: buildAugmentation(recipe), optimizer: opt });
+    }
+    case 'invaspread':
+      return invaSpread({ encoder, head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, optimizer: opt });
     default:
       throw new ConfigError('pretrain', '--method', `must be one of ${METHODS.join(', ')}, got '${recipe.method}'`);
   }
