@@ -8,7 +8,7 @@
  *
  * Options: --methods npid-nce,npid-softmax,invaspread,simclr (default per bench), --no-baselines,
  * --epochs 1 | --steps N, --batch 256, --limit N (train rows, stratified), --test-limit N,
- * --negatives 4096, --backend name, --seed 0.
+ * --negatives 4096, --head-bn (BatchNorm in the head's hidden layer), --backend name, --seed 0.
  *
  * Setup (all methods): convNet() encoder [28,28,1] -> 128, projection head 128-128-128,
  * smallGrey(28) augmentation, Adam lr 1e-3 with the trainer's warm-up + cosine, batch 256.
@@ -43,12 +43,14 @@ interface Options {
   limit: number | undefined;
   testLimit: number | undefined;
   negatives: number;
+  /** BatchNorm in the projection head's hidden layer (SimCLR v2's head) for every method. */
+  headBn: boolean;
   backend: BackendName | undefined;
   seed: number;
 }
 
 function parse(args: string[], defaults: MethodName[]): Options {
-  const o: Options = { methods: defaults, baselines: true, epochs: 1, steps: undefined, batch: 256, limit: undefined, testLimit: undefined, negatives: 4096, backend: undefined, seed: 0 };
+  const o: Options = { methods: defaults, baselines: true, epochs: 1, steps: undefined, batch: 256, limit: undefined, testLimit: undefined, negatives: 4096, headBn: false, backend: undefined, seed: 0 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = (): string => {
@@ -71,6 +73,7 @@ function parse(args: string[], defaults: MethodName[]): Options {
     else if (a === '--limit') o.limit = int();
     else if (a === '--test-limit') o.testLimit = int();
     else if (a === '--negatives') o.negatives = int();
+    else if (a === '--head-bn') o.headBn = true;
     else if (a === '--backend') o.backend = next() as BackendName;
     else if (a === '--seed') o.seed = Number.parseInt(next(), 10);
     else throw new Error(`bench: unknown option '${a}'`);
@@ -101,7 +104,7 @@ async function mapDataset(data: Dataset, fn: (x: tf.Tensor) => tf.Tensor2D, batc
 
 function build(name: MethodName, o: Options, trainSize: number): Method {
   const encoder = convNet({ inputShape: [28, 28, 1], seed: o.seed });
-  const head = projectionHead({ inputDim: 128, outputDim: 128, seed: o.seed + 1000 });
+  const head = projectionHead({ inputDim: 128, outputDim: 128, batchNorm: o.headBn, seed: o.seed + 1000 });
   const augmentation = smallGrey(28);
   const optimizer = new Optimizer({ learningRate: 1e-3 });
   switch (name) {
@@ -143,7 +146,7 @@ export async function runBench(args: string[], defaults: MethodName[]): Promise<
     return;
   }
   const labels = { train: trainData.labels!.values, test: testData.labels!.values };
-  console.log(`${describeBackend(info)}; Fashion-MNIST train ${trainData.size}, test ${testData.size}; batch ${o.batch}; ${o.steps !== undefined ? `${o.steps} steps` : `${o.epochs} epoch(s)`} per method; seed ${o.seed}`);
+  console.log(`${describeBackend(info)}; Fashion-MNIST train ${trainData.size}, test ${testData.size}; batch ${o.batch}; head ${o.headBn ? 'with' : 'without'} BatchNorm; ${o.steps !== undefined ? `${o.steps} steps` : `${o.epochs} epoch(s)`} per method; seed ${o.seed}`);
 
   const featureSets: Record<string, { train: FeatureArray; test: FeatureArray }> = {};
   const extra: string[] = [];
