@@ -9,10 +9,11 @@
  */
 import * as tf from '../tf.js';
 import { ConfigError } from '../errors.js';
-import { assertInteger, assertPositive } from '../validate.js';
+import { assertInteger, assertOneOf, assertPositive } from '../validate.js';
 import { assertFeatures, assertLabels, assertSameDim, type Features } from './features.js';
 import { accuracy } from './metrics.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
+import { topKRows } from './top-k.js';
 
 export interface KnnOptions {
   /** Neighbours that vote; clipped to the number of train rows. @default 200 (NPID, arXiv:1805.01978) */
@@ -26,6 +27,20 @@ export interface KnnOptions {
    * (at least 1). @default 8_388_608 (2^23 float32 = 32 MiB)
    */
   maxChunkValues?: number;
+  /**
+   * Where the k most similar are picked: `'backend'` (tf.topk), `'js'` (the similarities are read
+   * back and selected in a JS heap, ~10x faster where the backend's TopK is the CPU reference
+   * kernel), or `'auto'`: `'js'` exactly when the active backend's TopK is that reference kernel.
+   * @default 'auto'
+   */
+  selection?: 'auto' | 'backend' | 'js';
+}
+
+/** True when the active backend runs TopK with the CPU reference kernel (cpu, and backends built on it). */
+function usesReferenceTopK(): boolean {
+  const mine = tf.getKernel('TopK', tf.getBackend());
+  const cpu = tf.getKernel('TopK', 'cpu');
+  return mine === undefined || (cpu !== undefined && mine.kernelFunc === cpu.kernelFunc);
 }
 
 const FN = 'knnClassifier';
@@ -46,15 +61,17 @@ export class KnnClassifier {
   private readonly bankT: tf.Tensor2D; // [D, N_train], unit columns
   private readonly labels: Int32Array;
   private readonly maxChunkValues: number;
+  private readonly selection: 'auto' | 'backend' | 'js';
 
   constructor(trainFeatures: Features, trainLabels: Int32Array, options: KnnOptions = {}) {
-    const { k = 200, temperature = 0.1, numClasses, maxChunkValues = 2 ** 23 } = options;
+    const { k = 200, temperature = 0.1, numClasses, maxChunkValues = 2 ** 23, selection = 'auto' } = options;
     const [n, d] = assertFeatures(trainFeatures, FN, 'trainFeatures');
     if (numClasses !== undefined) assertInteger(numClasses, FN, 'numClasses');
     const classes = assertLabels(trainLabels, n, FN, 'trainLabels', numClasses);
     assertInteger(k, FN, 'k');
     assertPositive(temperature, FN, 'temperature');
     assertInteger(maxChunkValues, FN, 'maxChunkValues');
+    assertOneOf(selection, ['auto', 'backend', 'js'], FN, 'selection');
     this.numTrain = n;
     this.dim = d;
     this.numClasses = numClasses ?? classes;
@@ -62,6 +79,7 @@ export class KnnClassifier {
     this.temperature = temperature;
     this.labels = trainLabels.slice();
     this.maxChunkValues = maxChunkValues;
+    this.selection = selection;
     this.bankT = tf.tidy(() => {
       const x = trainFeatures instanceof tf.Tensor ? trainFeatures : tf.tensor2d(trainFeatures.data, [n, d]);
       return tf.transpose(l2Normalize(x)); // [D, N_train]
@@ -76,24 +94,33 @@ export class KnnClassifier {
     const out = new Int32Array(m);
     const rows = Math.max(1, Math.floor(this.maxChunkValues / this.numTrain));
     const scores = new Float64Array(this.numClasses);
+    const jsSelection = this.selection === 'js' || (this.selection === 'auto' && usesReferenceTopK());
     for (let start = 0; start < m; start += rows) {
       const size = Math.min(rows, m - start);
-      const { values, indices } = tf.tidy(() => {
+      const sims = tf.tidy(() => {
         const q =
           testFeatures instanceof tf.Tensor
             ? tf.slice(testFeatures, [start, 0], [size, d])
             : tf.tensor2d(testFeatures.data.subarray(start * d, (start + size) * d), [size, d]);
-        const sims = tf.matMul(l2Normalize(q), this.bankT); // [size, N_train] cosine similarities
-        return tf.topk(sims, this.k, true); // [size, k] each, most similar first
+        return tf.matMul(l2Normalize(q), this.bankT); // [size, N_train] cosine similarities
       });
-      const sim = (await values.data()) as Float32Array;
-      const idx = (await indices.data()) as Int32Array;
-      values.dispose();
-      indices.dispose();
+      let sim: Float32Array;
+      let idx: Int32Array;
+      if (jsSelection) {
+        ({ values: sim, indices: idx } = topKRows((await sims.data()) as Float32Array, size, this.numTrain, this.k)); // [size, k] each
+        sims.dispose();
+      } else {
+        const { values, indices } = tf.topk(sims, this.k, false); // [size, k] each
+        sims.dispose();
+        sim = (await values.data()) as Float32Array;
+        idx = (await indices.data()) as Int32Array;
+        tf.dispose([values, indices]);
+      }
       for (let r = 0; r < size; r++) {
         scores.fill(0);
         const base = r * this.k;
-        const top = sim[base]!; // weights relative to the best neighbour: same argmax, no overflow
+        let top = -Infinity; // weights relative to the best neighbour: same argmax, no overflow
+        for (let j = 0; j < this.k; j++) top = Math.max(top, sim[base + j]!);
         for (let j = 0; j < this.k; j++) {
           scores[this.labels[idx[base + j]!]!]! += Math.exp((sim[base + j]! - top) / this.temperature);
         }

@@ -29,20 +29,22 @@ function naiveKnn(train: Float32Array, labels: Int32Array, test: Float32Array, d
   return out;
 }
 
-test('predictions equal a naive loop (several k, σ, and chunk sizes)', async () => {
+test('predictions equal a naive loop (several k, σ, chunk sizes; JS and backend selection)', async () => {
   const dim = 6;
   const train = randn(80 * dim, 1);
   const labels = randomLabels(80, 4, 2);
   const query = randn(30 * dim, 3);
-  for (const [k, temperature, maxChunkValues] of [
-    [5, 0.1, 80 * 7],
-    [20, 0.5, 1],
-    [200, 0.07, 2 ** 23],
-  ] as const) {
-    const knn = knnClassifier({ data: train, dim }, labels, { k, temperature, maxChunkValues, numClasses: 4 });
-    const got = await knn.predict({ data: query, dim });
-    knn.dispose();
-    assert.deepEqual(Array.from(got), Array.from(naiveKnn(train, labels, query, dim, Math.min(k, 80), temperature, 4)), `k=${k} σ=${temperature}`);
+  for (const selection of ['js', 'backend'] as const) {
+    for (const [k, temperature, maxChunkValues] of [
+      [5, 0.1, 80 * 7],
+      [20, 0.5, 1],
+      [200, 0.07, 2 ** 23],
+    ] as const) {
+      const knn = knnClassifier({ data: train, dim }, labels, { k, temperature, maxChunkValues, numClasses: 4, selection });
+      const got = await knn.predict({ data: query, dim });
+      knn.dispose();
+      assert.deepEqual(Array.from(got), Array.from(naiveKnn(train, labels, query, dim, Math.min(k, 80), temperature, 4)), `${selection} k=${k} σ=${temperature}`);
+    }
   }
 });
 
@@ -88,6 +90,7 @@ test('typed errors name the argument', async () => {
   await assert.rejects(knnAccuracy(x, Int32Array.from([0, -2, 0, 1]), x, y), DataError);
   await assert.rejects(knnAccuracy(x, y, x, y, { k: 0 }), (e: unknown) => e instanceof ConfigError && /`k` must be an integer >= 1, got 0/.test(e.message));
   await assert.rejects(knnAccuracy(x, y, x, y, { temperature: -1 }), ConfigError);
+  await assert.rejects(knnAccuracy(x, y, x, y, { selection: 'gpu' as never }), (e: unknown) => e instanceof ConfigError && /`selection` must be one of 'auto', 'backend', 'js', got 'gpu'/.test(e.message));
   assert.throws(() => knnClassifier({ data: new Float32Array(5), dim: 3 }, y), ShapeError);
   const t3 = tf.zeros([2, 2, 2]);
   assert.throws(() => knnClassifier(t3 as tf.Tensor2D, y), ShapeError);
