@@ -92,7 +92,7 @@ test('crossViewInfoNceLoss = infoNceLoss both ways with the other rows of the ba
   const got = crossViewInfoNceLoss(a, b, { temperature: 0.3 });
   assertClose(got.dataSync(), want.dataSync(), 1e-5, 1e-6, 'loss');
   // closed form: identical, orthogonal unit rows -> 2 log(1 + (n - 1) e^{-1/τ})
-  const eye = tf.eye(n, d === n ? n : n) as tf.Tensor2D;
+  const eye = tf.eye(n) as tf.Tensor2D; // [n, n]
   const c = crossViewInfoNceLoss(eye, eye, { temperature: 0.5 });
   assertClose(c.dataSync()[0]!, 2 * Math.log(1 + (n - 1) * Math.exp(-2)), 1e-5, 1e-6, 'closed form');
   assert.throws(() => crossViewInfoNceLoss(a, tf.zeros([n, d + 1]) as tf.Tensor2D), ShapeError);
