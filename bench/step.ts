@@ -1,12 +1,13 @@
 /**
- * `npm run bench -- step [--arch small|resnet] [--backend native,wasm,cpu] [--steps N] [--rounds R]
- * [--no-peer] [--profile]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
+ * `npm run bench -- step [--arch small|resnet] [--backend native,wasm,wasm@1,cpu] [--steps N]
+ * [--rounds R] [--no-peer] [--profile]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
  * (same model, batch, NT-Xent τ = 0.5, Adam lr 1e-3, views pre-made): small = 256 pairs of
  * 28x28x1 through convNet(); resnet = 128 pairs of 32x32x3 through resnet({ stemWidth: 32,
  * widths: [32, 64, 128], blocksPerStage: [1, 1, 1] }); head 128-128-64.
  * Each backend and the PyTorch peer run in their own child process, alternating, `rounds` times;
  * prints images/s per run, the median per engine, the ratio of medians to the peer, and peak RSS.
- * Default backends: every one of native, wasm that loads.
+ * Default backends: every one of native, wasm that loads. `wasm@1` is wasm limited to 1 thread.
+ * `--profile` prints the kernels' share of one step (first run only).
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -109,10 +110,13 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
 }
 
 /** Runs `measure` in a child process (a clean heap and its own peak RSS). */
-function runChild(o: Options, backend: string): StepResult | string {
+function runChild(o: Options, spec: string): StepResult | string {
+  // `wasm@1`: the wasm backend with CONTRASTIVE_WASM_THREADS=1 (compare thread counts in one run)
+  const [backend, threads] = spec.split('@') as [string, string | undefined];
+  const env = threads === undefined ? process.env : { ...process.env, CONTRASTIVE_WASM_THREADS: threads };
   const args = ['--import', 'tsx', join(here, 'run.ts'), 'step', '--child', '--arch', o.arch, '--backend', backend, '--steps', String(o.steps)];
   if (o.profile) args.push('--profile');
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
   if (o.profile) process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('profile') || l.startsWith('  ')).join('\n') + '\n');
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) return (r.stderr.trim().split('\n').find((l) => /Error|error/.test(l)) ?? `exit ${r.status}`).slice(0, 200);

@@ -5,7 +5,7 @@
  * is split into chunks so that `cols` stays under `MAX_COLS_FLOATS` (32-bit wasm has a 4 GB heap).
  */
 import * as tf from '../../tf.js';
-import { callKernel, callStock, disposeInfo, f32, makeF32, view, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+import { callKernel, callStock, disposeInfo, f32, heapF32, makeF32, view, type KernelArgs, type TensorInfo } from './kernel-utils.js';
 
 /** Largest im2col chunk, in floats (16 Mi floats = 64 MB). */
 export const MAX_COLS_FLOATS = 16 * 1024 * 1024;
@@ -34,8 +34,12 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, max
     const p = nc * perImage;
     const dyc = nc === n ? view(dy, [1, p, cout]) : callStock('Slice', backend, { x: dy2 }, { begin: [n0 * perImage, 0], size: [p, cout] });
     const cols = makeF32(backend, [1, rows, p]); // [1, R, P]
+    // stride 1: rows are runs of the input copied with copyWithin on the heap (2x a JS loop)
+    const heap = heapF32(backend, xT, cols);
+    const s0 = backend.getMemoryOffset(xT.dataId) / 4;
     const src = f32(backend, xT);
     const dst = f32(backend, cols);
+    const d0 = backend.getMemoryOffset(cols.dataId) / 4;
     let o = 0;
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
@@ -54,10 +58,16 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, max
                 continue;
               }
               const base = (plane + iy) * w + shift;
+              if (sw === 1) {
+                if (x0 > 0) dst.fill(0, o, o + x0);
+                heap.copyWithin(d0 + o + x0, s0 + base + x0, s0 + base + x1);
+                if (x1 < ow) dst.fill(0, o + x1, o + ow);
+                o += ow;
+                continue;
+              }
               let xx = 0;
               for (; xx < x0; xx++) dst[o++] = 0;
-              if (sw === 1) for (; xx < x1; xx++) dst[o++] = src[base + xx]!;
-              else for (; xx < x1; xx++) dst[o++] = src[base + xx * sw]!;
+              for (; xx < x1; xx++) dst[o++] = src[base + xx * sw]!;
               for (; xx < ow; xx++) dst[o++] = 0;
             }
           }

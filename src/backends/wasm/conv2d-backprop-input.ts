@@ -1,11 +1,50 @@
 /**
- * Conv2DBackpropInput for wasm, as a forward Conv2D (XNNPACK) instead of the shipped scalar loop:
- * dx = conv2d(dilate(dy, stride) padded by (k - 1 - pad), W'), stride 1, where
- * W'[i, j, o, c] = W[kh-1-i, kw-1-j, c, o] (spatially flipped, in/out swapped).
- * Stride 1 lets the convolution pad (explicit padding); stride > 1 builds the dilated, padded dy.
+ * Conv2DBackpropInput for wasm, as forward Conv2Ds (XNNPACK) instead of the shipped scalar loop.
+ * Forward: y[u, v] = Σ_{i,j} x[u*s + i - pad, v*s + j - pad] W[i, j]. Hence
+ * dx[h] = Σ over taps i with (h + pad - i) divisible by s of dy[(h + pad - i) / s] W[i]^T.
+ * - stride 1: one convolution of dy with W'[i, j, o, c] = W[kh-1-i, kw-1-j, c, o] (spatially
+ *   flipped, in/out swapped), padded by (k - 1 - pad) (the convolution pads, no copy).
+ * - stride s > 1: the rows h = s*a + r of one phase r use only the taps i ≡ r + pad (mod s), so
+ *   each of the s x s phases is a stride-1 convolution of dy with the flipped sub-filter of those
+ *   taps, written interleaved into dx. The same FLOPs as the forward pass, where convolving a
+ *   zero-dilated dy would spend s² times as many on zeros.
  */
 import * as tf from '../../tf.js';
-import { callKernel, disposeInfo, f32, makeF32, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+import { callKernel, callStock, disposeInfo, f32, heapF32, makeF32, type BackendWasm, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+
+/** W'[m, n, o, c] = W[i0 + (mi-1-m)*sh, j0 + (mj-1-n)*sw, c, o]: taps i0, i0+sh, ... flipped, in/out swapped. */
+function subFilter(backend: BackendWasm, filter: TensorInfo, i0: number, mi: number, sh: number, j0: number, mj: number, sw: number): TensorInfo {
+  const [, kw, cin, cout] = filter.shape as [number, number, number, number];
+  const out = makeF32(backend, [mi, mj, cout, cin]);
+  const src = f32(backend, filter);
+  const dst = f32(backend, out);
+  for (let m = 0; m < mi; m++) {
+    for (let q = 0; q < mj; q++) {
+      const s0 = ((i0 + (mi - 1 - m) * sh) * kw + (j0 + (mj - 1 - q) * sw)) * cin * cout;
+      const d0 = (m * mj + q) * cout * cin;
+      for (let c = 0; c < cin; c++) for (let o = 0; o < cout; o++) dst[d0 + o * cin + c] = src[s0 + c * cout + o]!;
+    }
+  }
+  return out;
+}
+
+/** Stride-1 convolution with explicit padding; negative padding crops dy first. */
+function conv(backend: BackendWasm, dy: TensorInfo, f: TensorInfo, top: number, bottom: number, left: number, right: number): TensorInfo {
+  let x = dy;
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    const [n, oh, ow, c] = dy.shape as [number, number, number, number];
+    const t = Math.max(0, -top);
+    const l = Math.max(0, -left);
+    const size = [n, oh - t - Math.max(0, -bottom), ow - l - Math.max(0, -right), c];
+    x = callStock('Slice', backend, { x: dy }, { begin: [0, t, l, 0], size });
+  }
+  const pad = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
+  const out = callKernel('Conv2D', backend, { x, filter: f }, {
+    strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined,
+  } as unknown as tf.NamedAttrMap);
+  if (x !== dy) disposeInfo(backend, x);
+  return out;
+}
 
 export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
@@ -14,55 +53,50 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
   if (fmt !== 'channelsLast') throw new Error(`wasm Conv2DBackpropInput: dataFormat '${dataFormat}' is not supported, use 'NHWC'`);
   const info = tf.backend_util.computeConv2DInfo(
     inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, fmt);
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout } = info;
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin } = info;
   const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const top = kh - 1 - info.padInfo.top;
-  const left = kw - 1 - info.padInfo.left;
-  const bottom = h - (oh - 1) * sh - 1 + info.padInfo.top;
-  const right = w - (ow - 1) * sw - 1 + info.padInfo.left;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
 
-  // W' [kh, kw, cout, cin]
-  const flipped = makeF32(backend, [kh, kw, cout, cin]);
-  {
-    const src = f32(backend, filter);
-    const dst = f32(backend, flipped);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const s0 = ((kh - 1 - i) * kw + (kw - 1 - j)) * cin * cout;
-        const d0 = (i * kw + j) * cout * cin;
-        for (let c = 0; c < cin; c++) for (let o = 0; o < cout; o++) dst[d0 + o * cin + c] = src[s0 + c * cout + o]!;
-      }
-    }
-  }
-  let out: TensorInfo;
   if (sh === 1 && sw === 1) {
-    out = callKernel('Conv2D', backend, { x: dy, filter: flipped }, {
-      strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined,
-    } as unknown as tf.NamedAttrMap);
-  } else {
-    const hp = (oh - 1) * sh + 1 + top + bottom;
-    const wp = (ow - 1) * sw + 1 + left + right;
-    const padded = makeF32(backend, [n, hp, wp, cout]);
-    const src = f32(backend, dy);
-    const dst = f32(backend, padded);
-    dst.fill(0);
-    for (let b = 0; b < n; b++) {
-      for (let y = 0; y < oh; y++) {
-        const rowOut = ((b * hp + top + y * sh) * wp + left) * cout;
-        const rowIn = (b * oh + y) * ow * cout;
-        for (let x = 0; x < ow; x++) dst.set(src.subarray(rowIn + x * cout, rowIn + (x + 1) * cout), rowOut + x * sw * cout);
-      }
-    }
-    out = callKernel('Conv2D', backend, { x: padded, filter: flipped }, {
-      strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined,
-    } as unknown as tf.NamedAttrMap);
-    disposeInfo(backend, padded);
+    const f = subFilter(backend, filter, 0, kh, 1, 0, kw, 1);
+    const out = conv(backend, dy, f, kh - 1 - pt, h - oh + pt, kw - 1 - pl, w - ow + pl);
+    disposeInfo(backend, f);
+    return out;
   }
-  disposeInfo(backend, flipped);
-  if (out.shape[1] !== h || out.shape[2] !== w || out.shape[3] !== cin) {
-    disposeInfo(backend, out);
-    throw new Error(`wasm Conv2DBackpropInput: internal shape ${out.shape} != ${inputShape}`);
-  }
-  return out;
-}
 
+  const dx = makeF32(backend, [n, h, w, cin]);
+  f32(backend, dx).fill(0); // phases without taps stay 0
+  for (let r = 0; r < Math.min(sh, h); r++) {
+    const i0 = (r + pt) % sh;
+    const mi = i0 < kh ? Math.ceil((kh - i0) / sh) : 0;
+    const qr = (r + pt - i0) / sh;
+    const ha = Math.ceil((h - r) / sh); // rows h = sh*a + r
+    for (let t = 0; t < Math.min(sw, w); t++) {
+      const j0 = (t + pl) % sw;
+      const mj = j0 < kw ? Math.ceil((kw - j0) / sw) : 0;
+      if (mi === 0 || mj === 0) continue;
+      const qt = (t + pl - j0) / sw;
+      const wa = Math.ceil((w - t) / sw);
+      const f = subFilter(backend, filter, i0, mi, sh, j0, mj, sw);
+      const top = mi - 1 - qr;
+      const left = mj - 1 - qt;
+      const part = conv(backend, dy, f, top, ha + qr - oh, left, wa + qt - ow); // [n, ha, wa, cin]
+      disposeInfo(backend, f);
+      // interleave: dx[b, sh*a + r, sw*c + t, :] = part[b, a, c, :]
+      const heap = heapF32(backend, dx, part);
+      const d0 = backend.getMemoryOffset(dx.dataId) / 4;
+      const p0 = backend.getMemoryOffset(part.dataId) / 4;
+      for (let b = 0; b < n; b++) {
+        for (let a = 0; a < ha; a++) {
+          const src = p0 + ((b * ha + a) * wa) * cin;
+          const dst = d0 + ((b * h + sh * a + r) * w + t) * cin;
+          if (sw === 1) heap.copyWithin(dst, src, src + wa * cin);
+          else for (let c = 0; c < wa; c++) heap.copyWithin(dst + c * sw * cin, src + c * cin, src + (c + 1) * cin);
+        }
+      }
+      disposeInfo(backend, part);
+    }
+  }
+  return dx;
+}

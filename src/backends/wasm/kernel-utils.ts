@@ -60,6 +60,14 @@ function heapBuffer(backend: BackendWasm, end: number): ArrayBufferLike {
   return buf;
 }
 
+/** A Float32Array over the whole wasm heap (index = byte offset / 4), for `copyWithin` between tensors. */
+export function heapF32(backend: BackendWasm, ...tensors: TensorInfo[]): Float32Array {
+  let end = 0;
+  for (const t of tensors) end = Math.max(end, backend.getMemoryOffset(t.dataId) + 4 * tf.util.sizeFromShape(t.shape));
+  const buf = heapBuffer(backend, end);
+  return new Float32Array(buf, 0, Math.floor(buf.byteLength / 4));
+}
+
 /**
  * A Float32Array over a float32 tensor's bytes on the wasm heap. Take views after the last
  * allocation of a kernel: an allocation can grow (and move) the heap.

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as tf from '../../../src/tf.js';
 import { compareWithCpu } from './compare.js';
 
-const cases: { x: number[]; k: number; cin: number; cout: number; stride: number; pad: 'same' | 'valid' }[] = [];
+const cases: { x: number[]; k: number; cin: number; cout: number; stride: number; pad: 'same' | 'valid' | number }[] = [];
 for (const k of [1, 3, 5]) {
   for (const stride of [1, 2]) {
     for (const pad of ['same', 'valid'] as const) {
@@ -13,6 +13,10 @@ for (const k of [1, 3, 5]) {
 }
 cases.push({ x: [1, 8, 8, 5], k: 3, cin: 5, cout: 6, stride: 2, pad: 'same' }); // batch 1, even size
 cases.push({ x: [1, 6, 11, 2], k: 3, cin: 2, cout: 3, stride: 1, pad: 'valid' });
+// even kernel, stride 3 (phases without taps), and explicit numeric padding larger than 'same'
+cases.push({ x: [2, 10, 8, 2], k: 2, cin: 2, cout: 3, stride: 3, pad: 'same' });
+cases.push({ x: [2, 10, 8, 2], k: 2, cin: 2, cout: 3, stride: 3, pad: 'valid' });
+cases.push({ x: [1, 7, 6, 2], k: 3, cin: 2, cout: 2, stride: 2, pad: 2 });
 
 for (const c of cases) {
   test(`conv2d k=${c.k} stride=${c.stride} pad=${c.pad} x=[${c.x}] matches cpu (value, dx, dW)`, async () => {
