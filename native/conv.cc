@@ -5,6 +5,7 @@
 #include "common.h"
 #include "activation.h"
 #include "dnnl_engine.h"
+#include "omp_compat.h"
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -78,6 +79,17 @@ struct WeightBridge {
   bool needed = false;
   memory user, inner;
   reorder prim;
+  /**
+   * Runs the reorder on one thread: weights are small (< 1 MB here), and a two-thread barrier
+   * around microseconds of work costs milliseconds when the machine is oversubscribed.
+   */
+  void run(stream& s, bool toInner) {
+    const int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+    if (toInner) prim.execute(s, user, inner);
+    else prim.execute(s, inner, user);
+    omp_set_num_threads(threads);
+  }
   void init(const memory::desc& userMd, const memory::desc& innerMd, bool toInner) {
     user = memory(userMd, cpuEngine(), DNNL_MEMORY_NONE);
     needed = innerMd != userMd;
@@ -165,7 +177,7 @@ static Napi::Value conv2d(const Napi::CallbackInfo& info) {
   Forward& f = forwardFor(g, bias.data != nullptr, act, alpha);
   stream& s = cpuStream();
   f.w.user.set_data_handle(w.data);
-  if (f.w.needed) f.w.prim.execute(s, f.w.user, f.w.inner);
+  if (f.w.needed) f.w.run(s, true);
   f.src.set_data_handle(x.data);
   f.dst.set_data_handle(y.data);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, f.src}, {DNNL_ARG_WEIGHTS, f.w.needed ? f.w.inner : f.w.user}, {DNNL_ARG_DST, f.dst}};
@@ -186,7 +198,7 @@ static Napi::Value conv2dBackpropInput(const Napi::CallbackInfo& info) {
   BackwardData& b = backwardDataFor(g);
   stream& s = cpuStream();
   b.w.user.set_data_handle(w.data);
-  if (b.w.needed) b.w.prim.execute(s, b.w.user, b.w.inner);
+  if (b.w.needed) b.w.run(s, true);
   b.diffDst.set_data_handle(dy.data);
   b.diffSrc.set_data_handle(dx.data);
   b.prim.execute(s, {{DNNL_ARG_DIFF_DST, b.diffDst}, {DNNL_ARG_WEIGHTS, b.w.needed ? b.w.inner : b.w.user}, {DNNL_ARG_DIFF_SRC, b.diffSrc}});
@@ -205,7 +217,7 @@ static Napi::Value conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   b.src.set_data_handle(x.data);
   b.diffDst.set_data_handle(dy.data);
   b.prim.execute(s, {{DNNL_ARG_SRC, b.src}, {DNNL_ARG_DIFF_DST, b.diffDst}, {DNNL_ARG_DIFF_WEIGHTS, b.w.needed ? b.w.inner : b.w.user}});
-  if (b.w.needed) b.w.prim.execute(s, b.w.inner, b.w.user);
+  if (b.w.needed) b.w.run(s, false);
   s.wait();
   return info.Env().Undefined();
 }

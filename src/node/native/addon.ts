@@ -28,6 +28,10 @@ export interface NativeAddon {
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number): void;
   batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null, scale: Float32Array | null,
     y: Float32Array, rows: number, channels: number, epsilon: number): void;
+  /** dx and the per-channel gradients of FusedBatchNorm (mean and variance as inputs). */
+  batchNormGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array | null,
+    dx: Float32Array, dmean: Float32Array, dvariance: Float32Array, dscale: Float32Array, doffset: Float32Array,
+    rows: number, channels: number, epsilon: number): void;
   /** GFLOP/s of an in-register FMA loop on `threads` threads; width 256 (AVX2) or 512 (AVX-512). */
   fmaPeak(threads: number, iterations: number, width?: number): number;
   setThreads(threads: number): void;
