@@ -5,7 +5,7 @@
  * is split into chunks so that `cols` stays under `MAX_COLS_FLOATS` (32-bit wasm has a 4 GB heap).
  */
 import * as tf from '../../tf.js';
-import { callKernel, callStock, disposeInfo, f32, heapF32, makeF32, view, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+import { callKernel, callStock, disposeInfo, f32, heapF32, makeF32, releaseSubView, subView, view, type KernelArgs, type TensorInfo } from './kernel-utils.js';
 
 /** Largest im2col chunk, in floats (16 Mi floats = 64 MB). */
 export const MAX_COLS_FLOATS = 16 * 1024 * 1024;
@@ -27,12 +27,12 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, max
   const chunk = Math.max(1, Math.min(n, Math.floor(maxColsFloats / (rows * perImage))));
 
   const xT = callStock('Transpose', backend, { x }, { perm: [3, 0, 1, 2] }); // [cin, N, H, W]
-  const dy2 = view(dy, [n * perImage, cout]);
   let acc: TensorInfo | undefined;
   for (let n0 = 0; n0 < n; n0 += chunk) {
     const nc = Math.min(chunk, n - n0);
     const p = nc * perImage;
-    const dyc = nc === n ? view(dy, [1, p, cout]) : callStock('Slice', backend, { x: dy2 }, { begin: [n0 * perImage, 0], size: [p, cout] });
+    // this chunk's rows of dy are contiguous: a view, no copy
+    const dyc = nc === n ? view(dy, [1, p, cout]) : subView(backend, dy, n0 * perImage * cout, [1, p, cout]);
     const cols = makeF32(backend, [1, rows, p]); // [1, R, P]
     // stride 1: rows are runs of the input copied with copyWithin on the heap (2x a JS loop)
     const heap = heapF32(backend, xT, cols);
@@ -74,9 +74,9 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, max
         }
       }
     }
-    const part = callStock('BatchMatMul', backend, { a: cols, b: dyc.shape.length === 3 ? dyc : view(dyc, [1, p, cout]) }, { transposeA: false, transposeB: false }); // [1, R, cout]
+    const part = callStock('BatchMatMul', backend, { a: cols, b: dyc }, { transposeA: false, transposeB: false }); // [1, R, cout]
     disposeInfo(backend, cols);
-    if (nc !== n) disposeInfo(backend, dyc);
+    if (nc !== n) releaseSubView(backend, dyc);
     if (acc === undefined) acc = part;
     else {
       const sum = callKernel('Add', backend, { a: acc, b: part });

@@ -46,6 +46,21 @@ export function view(t: TensorInfo, shape: number[]): TensorInfo {
   return { dataId: t.dataId, shape, dtype: t.dtype };
 }
 
+/**
+ * A float32 TensorInfo over part of another tensor's memory (`offset` floats in), no copy.
+ * Release it with `releaseSubView`, never `disposeInfo` (which would free the parent's memory).
+ */
+export function subView(backend: BackendWasm, t: TensorInfo, offset: number, shape: number[]): TensorInfo {
+  return backend.makeOutput(shape, 'float32', backend.getMemoryOffset(t.dataId) + 4 * offset);
+}
+
+/** Forgets a `subView` (its id on both sides of the bridge) without freeing memory. */
+export function releaseSubView(backend: BackendWasm, t: TensorInfo): void {
+  const { id } = backend.dataIdMap.get(t.dataId)!;
+  backend.wasm.tfjs.disposeData(id);
+  backend.dataIdMap.delete(t.dataId);
+}
+
 /** A new uninitialised float32 output on the wasm heap. */
 export function makeF32(backend: BackendWasm, shape: number[]): TensorInfo {
   return backend.makeOutput(shape, 'float32');

@@ -1,5 +1,6 @@
 /** Conv2D gradients on wasm (Conv2DBackpropFilter, Conv2DBackpropInput) against cpu. */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import * as tf from '../../../src/tf.js';
 import { compareWithCpu } from './compare.js';
 
@@ -52,8 +53,11 @@ async function compareChunked(
   const backend = tf.backend() as never;
   const xw = tf.clone(x);
   const dyw = tf.clone(dy);
+  const ids = tf.backend().numDataIds();
   const out = kernel({ inputs: { x: xw, dy: dyw }, attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as never, backend }, 2 * 25 * 27);
   const t = tf.engine().makeTensorFromTensorInfo(out);
   assertClose(t.dataSync(), ref, 1e-4, 1e-4, 'chunked dW');
-  tf.dispose([t, xw, dyw]);
+  t.dispose();
+  assert.equal(tf.backend().numDataIds(), ids, 'the chunk views and intermediates are all released');
+  tf.dispose([xw, dyw]);
 }
