@@ -18,6 +18,7 @@ import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
 import { ARCHS, METHODS, DEFAULT_TEMPERATURE, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
 import { progress } from './progress.js';
+import { cmcRecipe } from './cmc-recipe.js';
 import { int, oneOf, positive } from './parse.js';
 
 export interface PretrainOptions {
@@ -35,6 +36,10 @@ export interface PretrainOptions {
   objective?: 'nce' | 'softmax';
   /** NPID noise rows per step. @default 4096 */
   negatives?: number;
+  /** CMC views, comma-separated. @default 'lab' */
+  views?: string;
+  /** CMC graph. @default 'core' */
+  graph?: 'core' | 'full';
   lr?: number;
   optimizer: OptimizerName;
   weightDecay: number;
@@ -115,6 +120,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       projectionDim: 128,
       seed: opts.seed,
       ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: opts.objective ?? 'nce', negatives: opts.negatives ?? 4096 } : {}),
+      ...(opts.method === 'cmc' ? cmcRecipe(opts, { kind: data.kind, sampleShape: data.sampleShape, trainSize: trainData.size, arch }) : {}),
     };
     build = { recipe, optimizer: { name: opts.optimizer, learningRate: opts.lr ?? defaultLr(opts.optimizer, opts.batchSize), weightDecay: opts.weightDecay, clipNorm: opts.clipNorm } };
   }
@@ -186,8 +192,10 @@ export function register(program: Command): void {
     .option('--steps <n>', 'total steps (overrides --epochs)', int())
     .option('--batch-size <n>', 'samples per step (SimCLR: 256)', int(2), 256)
     .option('--temperature <t>', 'temperature τ (default: simclr 0.5, npid 0.07, invaspread 0.1)', positive())
-    .addOption(new Option('--objective <name>', 'npid: nce (K noise rows) or softmax (the whole bank)').choices(['nce', 'softmax']))
-    .option('--negatives <k>', 'npid nce: noise rows per step (default 4096)', int())
+    .addOption(new Option('--objective <name>', 'npid: nce (K noise rows, default) or softmax (the whole bank); cmc: softmax (in-batch, default) or nce (one memory bank per view)').choices(['nce', 'softmax']))
+    .option('--views <list>', 'cmc: comma-separated views: lab (= lab-l,lab-ab), lab-l, lab-ab, gradient, half-luminance (default lab)')
+    .addOption(new Option('--graph <name>', 'cmc: core (view 1 with each other view, default) or full (every pair)').choices(['core', 'full']))
+    .option('--negatives <k>', 'npid, cmc nce: noise rows per step (default 4096)', int())
     .option('--lr <x>', 'peak learning rate (default: adam 1e-3, lars 0.3 x batch/256, sgd 0.05 x batch/256)', positive())
     .addOption(new Option('--optimizer <name>', 'optimizer').argParser(oneOf(OPTIMIZER_NAMES)).default('adam'))
     .option('--weight-decay <x>', 'weight decay, not on biases and norms (SimCLR: 1e-6)', positive(true), 1e-6)

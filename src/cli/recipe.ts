@@ -24,6 +24,8 @@ import { projectionHead } from '../models/projection-head.js';
 import { simclr } from '../methods/simclr.js';
 import { npid, type NpidObjective } from '../methods/npid.js';
 import { invaSpread } from '../methods/inva-spread.js';
+import { cmcAugmentation } from '../views/cmc-augmentation.js';
+import { buildCmc, type CmcRecipe } from './cmc-recipe.js';
 import { MemoryBank } from '../memory/memory-bank.js';
 import type { Method } from '../methods/method.js';
 import { Optimizer, type OptimizerName } from '../train/optimizers.js';
@@ -32,10 +34,10 @@ import { ConfigError } from '../errors.js';
 export const ARCHS = ['small-cnn', 'resnet18', 'mlp'] as const;
 export type Arch = (typeof ARCHS)[number];
 
-export const METHODS = ['simclr', 'npid', 'invaspread'] as const;
+export const METHODS = ['simclr', 'npid', 'invaspread', 'cmc'] as const;
 
 /** τ per method when `--temperature` is not given: SimCLR 0.5 (CIFAR-10), NPID 0.07, InvaSpread 0.1 (their papers). */
-export const DEFAULT_TEMPERATURE: Record<string, number> = { simclr: 0.5, npid: 0.07, invaspread: 0.1 };
+export const DEFAULT_TEMPERATURE: Record<string, number> = { simclr: 0.5, npid: 0.07, invaspread: 0.1, cmc: 0.07 };
 
 /** Everything needed to rebuild a run's models and augmentation; stored in config.json. */
 export interface Recipe {
@@ -58,6 +60,8 @@ export interface Recipe {
   objective?: NpidObjective;
   /** NPID: noise rows per step of the NCE objective. */
   negatives?: number;
+  /** CMC: views, graph, objective (src/cli/cmc-recipe.ts). */
+  cmc?: CmcRecipe;
 }
 
 /** The arch that suits the data when none is given. */
@@ -114,6 +118,8 @@ export function buildAugmentation(r: Pick<Recipe, 'augmentation' | 'inputShape' 
       return simclrCifar([h, w]);
     case 'simclr-imagenet':
       return simclrImageNet([h, w]);
+    case 'cmc':
+      return cmcAugmentation([h, w], { horizontalFlip: r.flip });
     case 'vector-corruption':
       return vectorCorruption();
     default:
@@ -149,6 +155,7 @@ export interface MethodBuild {
 
 /** The method of a recipe with fresh weights (seeded by the recipe). */
 export function buildMethod({ recipe, optimizer }: MethodBuild): Method {
+  if (recipe.method === 'cmc') return buildCmc(recipe, new Optimizer(optimizer), buildAugmentation(recipe)); // one encoder per view
   const encoder = buildEncoder(recipe, recipe.seed);
   const dim = encoder.outputs[0]!.shape[1] as number;
   const head = projectionHead({ inputDim: dim, outputDim: recipe.projectionDim, seed: recipe.seed + 1000 });
