@@ -50,6 +50,10 @@ export interface PretrainOptions {
   out: string;
   resume: boolean;
   flip: boolean;
+  /** Augmentation preset name (default: chosen from the data). */
+  augmentation?: string;
+  /** BatchNorm in the projection head. */
+  headBn?: boolean;
   imageSize?: number;
   /** Size of the held-out labelled kNN-monitor slice; 0 disables. */
   monitor?: number;
@@ -114,10 +118,11 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       inputShape,
       kind: data.kind,
       width: opts.width,
-      augmentation: defaultAugmentation(data.kind, inputShape),
+      augmentation: opts.augmentation ?? defaultAugmentation(data.kind, inputShape),
       flip: opts.flip,
       temperature: opts.temperature ?? DEFAULT_TEMPERATURE[opts.method] ?? 0.5,
       projectionDim: 128,
+      headBatchNorm: opts.headBn ?? false,
       seed: opts.seed,
       ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: opts.objective ?? 'nce', negatives: opts.negatives ?? 4096 } : {}),
       ...(opts.method === 'cmc' ? cmcRecipe(opts, { kind: data.kind, sampleShape: data.sampleShape, trainSize: trainData.size, arch }) : {}),
@@ -205,6 +210,8 @@ export function register(program: Command): void {
     .option('--width <n>', 'resnet18 base width (64 is the standard ResNet-18)', int(), 64)
     .option('--image-size <n>', 'image folders: resize to N x N', int())
     .option('--monitor <n>', 'labelled samples held out for the per-epoch kNN monitor (default min(1000, 10%); 0: off)', int(0))
+    .addOption(new Option('--augmentation <name>', 'augmentation preset (default: chosen from the data)').choices(['small-grey', 'small-grey-jitter', 'simclr-cifar', 'simclr-imagenet', 'vector-corruption']))
+    .option('--head-bn', 'BatchNorm in the projection head (SimCLR v2)', false)
     .option('--no-flip', 'grey images: no horizontal flips (digits, letters)')
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .action(async (opts: PretrainOptions) => {

@@ -17,6 +17,8 @@ import type { Rng } from '../random.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Augmentation } from '../augment/augmentation.js';
 import { smallGrey, simclrCifar, simclrImageNet } from '../augment/presets.js';
+import { compose } from '../augment/compose.js';
+import { colorJitter } from '../augment/color-jitter.js';
 import { convNet } from '../models/conv-net.js';
 import { resnet } from '../models/resnet.js';
 import { mlp } from '../models/mlp.js';
@@ -53,6 +55,8 @@ export interface Recipe {
   flip: boolean;
   temperature: number;
   projectionDim: number;
+  /** BatchNorm in the projection head's hidden layer (SimCLR v2's heads). @default false */
+  headBatchNorm?: boolean;
   seed: number;
   /** NPID: rows of the memory bank (the training set's size). */
   bankSize?: number;
@@ -114,6 +118,10 @@ export function buildAugmentation(r: Pick<Recipe, 'augmentation' | 'inputShape' 
   switch (r.augmentation) {
     case 'small-grey':
       return smallGrey([h, w], { horizontalFlip: r.flip });
+    case 'small-grey-jitter':
+      // smallGrey, then brightness and contrast jitter (p 0.8, 0.4 each: SimCLR's CIFAR strength):
+      // the grey analogue of colour distortion, so that two crops cannot match by their intensity histogram alone
+      return compose([smallGrey([h, w], { horizontalFlip: r.flip }), colorJitter({ probability: 0.8, brightness: 0.4, contrast: 0.4, saturation: 0, hue: 0 })]);
     case 'simclr-cifar':
       return simclrCifar([h, w]);
     case 'simclr-imagenet':
@@ -123,7 +131,7 @@ export function buildAugmentation(r: Pick<Recipe, 'augmentation' | 'inputShape' 
     case 'vector-corruption':
       return vectorCorruption();
     default:
-      throw new ConfigError('buildAugmentation', 'augmentation', `must be one of small-grey, simclr-cifar, simclr-imagenet, vector-corruption, got '${r.augmentation}'`);
+      throw new ConfigError('buildAugmentation', 'augmentation', `must be one of small-grey, small-grey-jitter, simclr-cifar, simclr-imagenet, vector-corruption, got '${r.augmentation}'`);
   }
 }
 
@@ -158,7 +166,7 @@ export function buildMethod({ recipe, optimizer }: MethodBuild): Method {
   if (recipe.method === 'cmc') return buildCmc(recipe, new Optimizer(optimizer), buildAugmentation(recipe)); // one encoder per view
   const encoder = buildEncoder(recipe, recipe.seed);
   const dim = encoder.outputs[0]!.shape[1] as number;
-  const head = projectionHead({ inputDim: dim, outputDim: recipe.projectionDim, seed: recipe.seed + 1000 });
+  const head = projectionHead({ inputDim: dim, outputDim: recipe.projectionDim, batchNorm: recipe.headBatchNorm ?? false, seed: recipe.seed + 1000 });
   const opt = new Optimizer(optimizer);
   switch (recipe.method) {
     case 'simclr':

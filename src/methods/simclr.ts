@@ -5,14 +5,15 @@
  */
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
+import type { Augmentation } from '../augment/augmentation.js';
 import { ntXentLoss } from '../losses/nt-xent.js';
 import { Optimizer } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
 import { assertPositive, describe } from '../validate.js';
 import { collectState, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
 
-/** A random augmentation of a batch: same shape out as in, randomness from `rng` only. */
-export type BatchAugmentation = (x: tf.Tensor, rng: Rng) => tf.Tensor;
+/** A random augmentation of a batch (`src/augment/`): randomness from `rng` only. */
+export type BatchAugmentation = Augmentation;
 
 export interface SimclrOptions {
   /** The encoder f: samples -> representation h `[N, D]`. The method owns it from now on (disposes it). */
