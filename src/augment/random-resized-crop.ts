@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { type Augmentation, assertImageBatch, assertInterval, assertOptionKeys, toSize } from './augmentation.js';
 
 export interface RandomResizedCropOptions {
-  /** Output [height, width] (a number means square). @default 32 */
+  /** Output [height, width] (a number means square). @default 32 (CIFAR-10's side) */
   size?: number | [number, number];
   /** Range of the crop's area as a fraction of the image's area. @default [0.08, 1] (Inception, Szegedy et al. 2015; torchvision; SimCLR) */
   scale?: [number, number];
@@ -58,7 +58,7 @@ export function sampleCropBoxes(rng: Rng, batch: number, height: number, width: 
  * Random resized crop: each sample is cropped to its own random box and resized (bilinear) to
  * `size`, in one `tf.image.cropAndResize`. [B, H, W, C] -> [B, size[0], size[1], C].
  * The crop's corner pixels map to the output's corner pixels, so a full-image crop at the same
- * size returns the image unchanged.
+ * size returns the image (to 1e-3 of a pixel step on the last row and column, see `cropBoxes`).
  *
  * @example randomResizedCrop({ size: [32, 32], scale: [0.08, 1], ratio: [3 / 4, 4 / 3] })
  */
