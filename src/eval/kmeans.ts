@@ -2,7 +2,8 @@
  * k-means (Lloyd's algorithm) with k-means++ seeding (Arthur & Vassilvitskii 2007, "k-means++:
  * The Advantages of Careful Seeding", SODA). Several seeded restarts; the partition with the lowest
  * inertia (sum of squared distances to the assigned centre) wins. The assignment step is one
- * matMul on the backend (‖x‖² − 2 x·c + ‖c‖²); seeding and centre updates run in plain JS.
+ * matMul on the backend (‖x‖² − 2 x·c + ‖c‖²), read back and reduced in JS; seeding and centre
+ * updates run in plain JS.
  */
 import * as tf from '../tf.js';
 import { ConfigError } from '../errors.js';
@@ -69,17 +70,30 @@ function seedCentres(x: Float32Array, n: number, d: number, k: number, rng: Rng)
   return centres;
 }
 
-/** Nearest centre of every row and the squared distance to it. */
-async function assign(x: tf.Tensor2D, xx: tf.Tensor2D, centres: Float32Array, k: number, d: number): Promise<{ ids: Int32Array; dist: Float32Array }> {
-  const [ids, dist] = tf.tidy(() => {
-    const cT = tf.transpose(tf.tensor2d(centres, [k, d])); // [D, k]
-    const cc = tf.sum(tf.square(cT), 0, true); // [1, k]
-    const d2 = tf.add(tf.sub(xx, tf.mul(tf.matMul(x, cT), 2)), cc); // [N, k]
-    return [tf.argMin(d2, 1), tf.relu(tf.min(d2, 1))]; // [N], [N]
-  });
-  const out = { ids: Int32Array.from(await ids.data()), dist: Float32Array.from(await dist.data()) };
-  tf.dispose([ids, dist]);
-  return out;
+/** Nearest centre of every row and the squared distance to it: x·cᵀ on the backend, the rest in one JS loop. */
+async function assign(x: tf.Tensor2D, xx: Float64Array, centres: Float32Array, k: number, d: number): Promise<{ ids: Int32Array; dist: Float32Array }> {
+  const dotsT = tf.tidy(() => tf.matMul(x, tf.transpose(tf.tensor2d(centres, [k, d])))); // [N, k]
+  const dots = (await dotsT.data()) as Float32Array;
+  dotsT.dispose();
+  const cc = new Float64Array(k);
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) cc[c]! += centres[c * d + j]! ** 2;
+  const n = xx.length;
+  const ids = new Int32Array(n);
+  const dist = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bestD = Infinity;
+    for (let c = 0; c < k; c++) {
+      const d2 = cc[c]! - 2 * dots[i * k + c]!; // ‖x‖² is the same for every centre
+      if (d2 < bestD) {
+        bestD = d2;
+        best = c;
+      }
+    }
+    ids[i] = best;
+    dist[i] = Math.max(0, xx[i]! + bestD);
+  }
+  return { ids, dist };
 }
 
 /** Cluster means; an empty cluster takes the row farthest from its centre. */
@@ -131,7 +145,8 @@ export async function kmeans(features: Features, options: KmeansOptions): Promis
   assertFiniteValues(values, d, FN, 'features');
   const rng = new Rng(seed);
   const { tensor: x, owned } = toTensor(features);
-  const xx = tf.tidy(() => tf.sum(tf.square(x), 1, true)) as tf.Tensor2D; // [N, 1]
+  const xx = new Float64Array(n); // ‖x_i‖²
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xx[i]! += values[i * d + j]! ** 2;
   let best: KmeansResult | undefined;
   try {
     for (let r = 0; r < restarts; r++) {
@@ -158,7 +173,6 @@ export async function kmeans(features: Features, options: KmeansOptions): Promis
       if (best === undefined || inertia < best.inertia) best = { assignments: ids, centroids: centres, inertia, iterations: it };
     }
   } finally {
-    xx.dispose();
     if (owned) x.dispose();
   }
   return best!;
