@@ -9,7 +9,8 @@ namespace cn {
 namespace {
 
 // kReluGrad: a = dy, b = the ReLU's input; dy where b > 0, else 0 (tfjs: dy * step(x)).
-enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kSquaredDifference, kReluGrad, kBinaryMax = kReluGrad };
+// kSquareGrad: a = dy, b = x; 2 * x * dy (tfjs: dy * (x * 2)).
+enum BinaryOp : int { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kSquaredDifference, kReluGrad, kSquareGrad, kBinaryMax = kSquareGrad };
 
 template <int op>
 inline float binary(float a, float b) {
@@ -20,6 +21,7 @@ inline float binary(float a, float b) {
   if (op == kMaximum) return (a != a || b != b) ? NAN : (a > b ? a : b);
   if (op == kMinimum) return (a != a || b != b) ? NAN : (a < b ? a : b);
   if (op == kReluGrad) return b > 0.f ? a : (b != b ? b : 0.f);
+  if (op == kSquareGrad) return a * (b * 2.f);
   const float d = a - b;
   return d * d;
 }
@@ -136,7 +138,8 @@ static Napi::Value binaryOp(const Napi::CallbackInfo& info) {
     case kMaximum: runBinary<kMaximum>(a.data, b.data, out.data, shape, sa, sb); break;
     case kMinimum: runBinary<kMinimum>(a.data, b.data, out.data, shape, sa, sb); break;
     case kSquaredDifference: runBinary<kSquaredDifference>(a.data, b.data, out.data, shape, sa, sb); break;
-    default: runBinary<kReluGrad>(a.data, b.data, out.data, shape, sa, sb); break;
+    case kReluGrad: runBinary<kReluGrad>(a.data, b.data, out.data, shape, sa, sb); break;
+    default: runBinary<kSquareGrad>(a.data, b.data, out.data, shape, sa, sb); break;
   }
   return info.Env().Undefined();
 }

@@ -15,7 +15,7 @@ const UNARY: Record<string, { code: number; alpha?: string; alphaDefault?: numbe
 };
 
 /** Row-major strides of `shape` aligned to the output's rank; broadcast axes get stride 0. */
-function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const r = outShape.length, off = r - shape.length;
   const strides = new Array<number>(r).fill(0);
   let s = 1;

@@ -1,17 +1,18 @@
 /**
  * Gradients the native backend computes in fewer passes. tfjs-core's ReLU gradient is
- * `dy * step(x)`: two passes over the activation and one temporary tensor; its FusedBatchNorm
- * gradient takes about ten. On the native backend the replacements run one fused pass
- * (`NativeReluGrad`, `NativeBatchNormGrad`); on every other backend, or for inputs the native
+ * `dy * step(x)`: two passes over the activation and one temporary tensor; Square's is two
+ * passes, Mean's two plus a tensor of ones, FusedBatchNorm's about ten. On the native backend the replacements run one fused pass
+ * (`NativeReluGrad`, `NativeSquareGrad`, `NativeMeanGrad`, `NativeBatchNormGrad`); on every other backend, or for inputs the native
  * kernels do not take, they call the original gradient, so registering them changes nothing
  * elsewhere.
  */
 import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
 import { alloc, NATIVE, nativeKernel, output, shapeError, sizeOf, values } from './kernel-utils.js';
+import { broadcastStrides, collapse } from './elementwise.js';
 
-/** Binary op code of the fused ReLU gradient in native/elementwise.cc. */
-const RELU_GRAD = 7;
+/** Binary op codes in native/elementwise.cc. */
+const MULTIPLY = 2, RELU_GRAD = 7, SQUARE_GRAD = 8;
 
 export function gradientKernels(addon: NativeAddon): tf.KernelConfig[] {
   return [{
@@ -25,7 +26,30 @@ export function gradientKernels(addon: NativeAddon): tf.KernelConfig[] {
       if (n > 0) addon.binary(RELU_GRAD, dyv, xv, out, [n], [1], [1]);
       return output(backend, [...x!.shape], out);
     }, false),
-  }];
+  }, nativeKernel('NativeSquareGrad', ({ inputs }, backend) => {
+    const { dy, x } = inputs as Record<string, tf.TensorInfo>;
+    if (dy!.shape.join() !== x!.shape.join()) shapeError('NativeSquareGrad', 'dy', `have the shape of x [${x!.shape.join(', ')}]`, dy!.shape);
+    const dyv = values(backend, dy!), xv = values(backend, x!);
+    if (dyv === undefined || xv === undefined) throw new Error('native NativeSquareGrad: dy and x must be float32');
+    const n = sizeOf(x!.shape);
+    const out = alloc(n);
+    if (n > 0) addon.binary(SQUARE_GRAD, dyv, xv, out, [n], [1], [1]);
+    return output(backend, [...x!.shape], out);
+  }, false), nativeKernel('NativeMeanGrad', ({ inputs, attrs }, backend) => {
+    // dy (the mean, keep-dims shape `expanded`) broadcast to `shape` and divided by the reduced size, in one pass.
+    const { dy } = inputs as Record<string, tf.TensorInfo>;
+    const { shape, expanded, reduceSize } = attrs as unknown as { shape: number[]; expanded: number[]; reduceSize: number };
+    if (sizeOf(dy!.shape) !== sizeOf(expanded) || expanded.length !== shape.length) shapeError('NativeMeanGrad', 'dy', `have ${sizeOf(expanded)} elements`, dy!.shape);
+    const dyv = values(backend, dy!);
+    if (dyv === undefined) throw new Error('native NativeMeanGrad: dy must be float32');
+    const n = sizeOf(shape);
+    const out = alloc(n);
+    if (n > 0) {
+      const c = collapse(shape, broadcastStrides(expanded, shape), shape.map(() => 0));
+      addon.binary(MULTIPLY, dyv, Float32Array.of(1 / reduceSize), out, c.shape, c.sa, c.sb);
+    }
+    return output(backend, [...shape], out);
+  }, false)];
 }
 
 let registered = false;
@@ -37,7 +61,7 @@ function batchNormGradApplies(x: tf.Tensor, dy: tf.Tensor, params: (tf.Tensor | 
   return params.every((p) => p === undefined || (p.dtype === 'float32' && p.rank === 1 && p.size === c));
 }
 
-/** Replaces the ReLU and FusedBatchNorm gradients by fused native ones when the active backend is native. */
+/** Replaces the ReLU, Square, Mean and FusedBatchNorm gradients by fused native ones when the active backend is native. */
 export function registerNativeGradients(): void {
   if (registered) return;
   const original = tf.getGradient('Relu');
@@ -51,6 +75,34 @@ export function registerNativeGradients(): void {
       return { x: () => tf.engine().runKernel('NativeReluGrad', { dy: dy as tf.Tensor, x }) as tf.Tensor };
     },
   });
+  const square = tf.getGradient('Square');
+  if (square !== undefined) {
+    tf.registerGradient({
+      kernelName: 'Square',
+      inputsToSave: ['x'],
+      gradFunc: (dy, saved, attrs) => {
+        const x = saved[0]!;
+        if (tf.getBackend() !== NATIVE || x.dtype !== 'float32' || (dy as tf.Tensor).dtype !== 'float32') return square.gradFunc(dy, saved, attrs);
+        return { x: () => tf.engine().runKernel('NativeSquareGrad', { dy: dy as tf.Tensor, x }) as tf.Tensor };
+      },
+    });
+  }
+  const mean = tf.getGradient('Mean');
+  if (mean !== undefined) {
+    tf.registerGradient({
+      kernelName: 'Mean',
+      inputsToSave: ['x'],
+      gradFunc: (dy, saved, attrs) => {
+        const x = saved[0]!;
+        if (tf.getBackend() !== NATIVE || x.dtype !== 'float32' || (dy as tf.Tensor).dtype !== 'float32') return mean.gradFunc(dy, saved, attrs);
+        const axes = tf.util.parseAxisParam((attrs as { axis: number | number[] }).axis, x.shape);
+        const expanded = x.shape.slice();
+        for (const a of axes) expanded[a] = 1;
+        const reduceSize = axes.reduce((p, a) => p * x.shape[a]!, 1);
+        return { x: () => tf.engine().runKernel('NativeMeanGrad', { dy: dy as tf.Tensor }, { shape: x.shape, expanded, reduceSize } as unknown as tf.NamedAttrMap) as tf.Tensor };
+      },
+    });
+  }
   const batchNorm = tf.getGradient('FusedBatchNorm');
   if (batchNorm !== undefined) {
     tf.registerGradient({

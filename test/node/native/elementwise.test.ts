@@ -36,7 +36,8 @@ test('native unary ops match cpu, with gradients', { skip }, () => {
     ['LeakyRelu', (x) => tf.leakyRelu(x, 0.1)], ['Elu', tf.elu], ['Log1p', (x) => tf.log1p(tf.abs(x))], ['Softplus', tf.softplus],
   ];
   for (const [kernel, f] of ops) {
-    const kernels = kernel === 'Relu' ? ['Relu', 'NativeReluGrad'] : [kernel]; // ReLU's gradient is one fused native pass
+    // ReLU's and Square's gradients are one fused native pass each.
+    const kernels = kernel === 'Relu' ? ['Relu', 'NativeReluGrad'] : kernel === 'Square' ? ['Square', 'NativeSquareGrad'] : [kernel];
     compareWithCpu(kernel, [{ shape: [3, 17], seed: 3 }], f, { kernels });
   }
   compareWithCpu('Relu, large (parallel chunks)', [{ shape: [64, 40000], seed: 4 }], tf.relu, { kernels: ['Relu', 'NativeReluGrad'] });
@@ -57,7 +58,7 @@ test('native Sum/Mean/Max/Min over adjacent axes match cpu, with gradients', { s
     for (const keepDims of [false, true]) {
       const w = `${JSON.stringify(axis)} keepDims=${keepDims}`;
       compareWithCpu(`sum ${w}`, [{ shape: x, seed: 10 }], (t) => tf.sum(t, axis, keepDims), { kernels: ['Sum'] });
-      compareWithCpu(`mean ${w}`, [{ shape: x, seed: 11 }], (t) => tf.mean(t, axis, keepDims), { kernels: ['Mean'] });
+      compareWithCpu(`mean ${w}`, [{ shape: x, seed: 11 }], (t) => tf.mean(t, axis, keepDims), { kernels: ['Mean', 'NativeMeanGrad'] });
       compareWithCpu(`max ${w}`, [{ shape: x, seed: 12 }], (t) => tf.max(t, axis, keepDims), { kernels: ['Max'] });
       compareWithCpu(`min ${w}`, [{ shape: x, seed: 13 }], (t) => tf.min(t, axis, keepDims), { kernels: ['Min'] });
     }
