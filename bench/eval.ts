@@ -3,7 +3,9 @@
  *  [--features random|clusters]`: wall time of the weighted kNN (k = 200) and of the linear probe
  * (default grid, L-BFGS), plus k-means and alignment/uniformity on the test rows.
  * `random`: N(0, 1) features, random labels (chance accuracy). `clusters`: class centre
- * N(0, 0.35²) per coordinate plus N(0, 1) noise, so the probe has something to fit (~80-90%).
+ * N(0, 0.35²) per coordinate plus N(0, 1) noise, so the probe has something to fit.
+ * `fashion-mnist`: raw pixels of Fashion-MNIST from `$CONTRASTIVE_DATA` (default ../shared/data),
+ * the full label-efficiency run (1%, 10%, 100%) and k-means on the test pixels: the pixel baseline.
  */
 import * as tf from '../src/tf.js';
 import { initBackend, type BackendName } from '../src/backend.js';
@@ -12,6 +14,12 @@ import { knnAccuracy } from '../src/eval/knn.js';
 import { linearProbe } from '../src/eval/linear-probe.js';
 import { kmeans } from '../src/eval/kmeans.js';
 import { alignmentUniformity } from '../src/eval/alignment-uniformity.js';
+import { labelEfficiency } from '../src/eval/label-efficiency.js';
+import { ari, nmi } from '../src/eval/metrics.js';
+import { parseIdx } from '../src/data/idx.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { join, resolve } from 'node:path';
 
 function arg(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(`--${name}`);
@@ -25,6 +33,7 @@ export async function main(args: string[]): Promise<void> {
   const c = Number(arg(args, 'classes', '10'));
   const backend = arg(args, 'backend', '') as BackendName | '';
   const kind = arg(args, 'features', 'random');
+  if (kind === 'fashion-mnist') return pixels(backend);
   const info = await initBackend(backend === '' ? undefined : backend);
   console.log(`backend ${info.name}, ${info.threads} thread(s); ${kind} features; train ${n} x ${d}, test ${m} x ${d}, ${c} classes`);
   const rng = new Rng(1);
@@ -53,4 +62,31 @@ export async function main(args: string[]): Promise<void> {
   const au = await time('alignment/uniformity (test halves as pairs)', () => alignmentUniformity(x as tf.Tensor2D, y as tf.Tensor2D));
   console.log(`  alignment ${au.alignment.toFixed(4)}, uniformity ${au.uniformity.toFixed(4)}`);
   tf.dispose([train, test, x, y]);
+}
+
+async function pixels(backend: BackendName | ''): Promise<void> {
+  const dir = join(resolve(process.env.CONTRASTIVE_DATA ?? '../shared/data'), 'fashion-mnist');
+  if (!existsSync(dir)) {
+    console.log(`skipped: ${dir} is absent (set CONTRASTIVE_DATA)`);
+    return;
+  }
+  const info = await initBackend(backend === '' ? undefined : backend);
+  console.log(`backend ${info.name}, ${info.threads} thread(s); Fashion-MNIST raw pixels`);
+  const read = (f: string) => parseIdx(gunzipSync(readFileSync(join(dir, f))), f).data;
+  const px = (f: string) => ({ data: Float32Array.from(read(f), (v) => v / 255), dim: 784 });
+  const train = { features: px('train-images-idx3-ubyte.gz'), labels: Int32Array.from(read('train-labels-idx1-ubyte.gz')) };
+  const test = { features: px('t10k-images-idx3-ubyte.gz'), labels: Int32Array.from(read('t10k-labels-idx1-ubyte.gz')) };
+  let t0 = performance.now();
+  const r = await labelEfficiency({
+    train,
+    test,
+    onProgress: (p) => {
+      if (p.accuracy === undefined) t0 = performance.now();
+      else console.log(`${p.probe} ${p.fraction} (${p.trainRows} rows): ${p.accuracy.toFixed(4)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    },
+  });
+  console.log(JSON.stringify(r));
+  t0 = performance.now();
+  const km = await kmeans(test.features, { k: 10 });
+  console.log(`k-means on the test pixels: NMI ${nmi(km.assignments, test.labels).toFixed(4)}, ARI ${ari(km.assignments, test.labels).toFixed(4)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
