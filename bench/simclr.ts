@@ -43,7 +43,7 @@ export async function main(args: string[]): Promise<void> {
   let steps = num('steps');
   const epochs = num('epochs');
   if (steps === undefined && epochs === undefined) {
-    const recipe: Recipe = { method: 'simclr', arch: 'small-cnn', inputShape: [28, 28, 1], kind: 'image', width: 64, augmentation: 'small-grey', flip: true, temperature: 0.5, projectionDim: 128, seed };
+    const recipe: Recipe = { method: 'simclr', arch: 'small-cnn', inputShape: [28, 28, 1], kind: 'image', width: 64, augmentation: 'small-grey-jitter', flip: true, temperature: 0.5, projectionDim: 128, seed };
     const probe = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });
     const sample = await loadDataset(fm, { split: 'train', limit: batch });
     const b = await sample.getBatch(Int32Array.from({ length: batch }, (_, i) => i));

@@ -5,7 +5,7 @@
  *
  * | data               | arch        | augmentation                                   |
  * |--------------------|-------------|------------------------------------------------|
- * | image, 1 channel   | small-cnn   | smallGrey(size) (crop 0.3-1, flip, erasing)     |
+ * | image, 1 channel   | small-cnn   | smallGrey(size) + brightness/contrast jitter    |
  * | image, 3 channels  | small-cnn   | simclrCifar(size); simclrImageNet from 64 px   |
  * | vector             | mlp         | vectorCorruption (SCARF-style) + noise          |
  *
@@ -79,7 +79,7 @@ export function defaultArch(data: Pick<Dataset, 'kind' | 'sampleShape'>): Arch {
 export function defaultAugmentation(kind: Dataset['kind'], inputShape: readonly number[]): string {
   if (kind === 'vector') return 'vector-corruption';
   const [h, w, c] = inputShape as [number, number, number];
-  if (c === 1) return 'small-grey';
+  if (c === 1) return 'small-grey-jitter';
   if (c === 3) return Math.min(h, w) >= 64 ? 'simclr-imagenet' : 'simclr-cifar';
   throw new ConfigError('pretrain', '--data', `images must have 1 or 3 channels, got ${c}`);
 }

@@ -1,0 +1,54 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '../../src/tf.js';
+import { Rng } from '../../src/random.js';
+import { buildMethod, checkArch, defaultArch, defaultAugmentation, vectorCorruption, type Recipe } from '../../src/cli/recipe.js';
+import { ConfigError } from '../../src/errors.js';
+import { useBackend, randn } from '../support/tensors.js';
+
+before(() => useBackend());
+
+test('defaults by data: grey and colour images get the small CNN and their presets, vectors the MLP', () => {
+  assert.equal(defaultArch({ kind: 'image', sampleShape: [28, 28, 1] }), 'small-cnn');
+  assert.equal(defaultArch({ kind: 'vector', sampleShape: [64] }), 'mlp');
+  assert.throws(() => defaultArch({ kind: 'sequence', sampleShape: [100, 1] }), /cpc/);
+  assert.equal(defaultAugmentation('image', [28, 28, 1]), 'small-grey-jitter');
+  assert.equal(defaultAugmentation('image', [32, 32, 3]), 'simclr-cifar');
+  assert.equal(defaultAugmentation('image', [96, 96, 3]), 'simclr-imagenet');
+  assert.equal(defaultAugmentation('vector', [10]), 'vector-corruption');
+  assert.throws(() => defaultAugmentation('image', [8, 8, 4]), ConfigError);
+  assert.throws(() => checkArch({ arch: 'mlp', inputShape: [8, 8, 1], kind: 'image' }), /--arch/);
+  assert.throws(() => checkArch({ arch: 'small-cnn', inputShape: [64], kind: 'vector' }), /takes images/);
+});
+
+test('vectorCorruption: same shape, reproducible from the Rng state, mixes rows, leak-free', () => {
+  const x = tf.tensor2d(randn(8 * 5, 1), [8, 5]);
+  const aug = vectorCorruption();
+  const before = tf.memory().numTensors;
+  const a = aug(x, new Rng(3));
+  const b = aug(x, new Rng(3));
+  assert.equal(tf.memory().numTensors, before + 2);
+  assert.deepEqual(a.shape, [8, 5]);
+  assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
+  assert.notDeepEqual(Array.from(a.dataSync()), Array.from(x.dataSync()));
+  tf.dispose([a, b, x]);
+  assert.throws(() => aug(tf.zeros([2, 2, 2]), new Rng(0)), ConfigError);
+});
+
+test('buildMethod: a SimCLR step runs for grey images, colour images and vectors', () => {
+  const cases: [Recipe, number[]][] = [
+    [{ method: 'simclr', arch: 'small-cnn', inputShape: [8, 8, 1], kind: 'image', width: 8, augmentation: 'small-grey-jitter', flip: true, temperature: 0.5, projectionDim: 16, seed: 0 }, [4, 8, 8, 1]],
+    [{ method: 'simclr', arch: 'small-cnn', inputShape: [8, 8, 3], kind: 'image', width: 8, augmentation: 'simclr-cifar', flip: true, temperature: 0.5, projectionDim: 16, seed: 0 }, [4, 8, 8, 3]],
+    [{ method: 'simclr', arch: 'mlp', inputShape: [6], kind: 'vector', width: 8, augmentation: 'vector-corruption', flip: true, temperature: 0.5, projectionDim: 16, seed: 0 }, [4, 6]],
+  ];
+  for (const [recipe, shape] of cases) {
+    const m = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });
+    const x = tf.randomUniform(shape, 0, 1, 'float32', 1);
+    const r = m.trainStep({ x, indices: new Int32Array(4) }, new Rng(0));
+    assert.ok(Number.isFinite(r.loss), `${recipe.augmentation}: loss ${r.loss}`);
+    const h = m.embed(x);
+    assert.equal(h.shape[0], 4);
+    tf.dispose([x, h]);
+    m.dispose();
+  }
+});
