@@ -103,6 +103,12 @@ export { FASHION_MNIST_CLASSES, DIGIT_CLASSES, CIFAR10_CLASSES } from './data/cl
 // ── Models ────────────────────────────────────────────────────────────────────
 export { mlp } from './models/mlp.js';
 export type { MlpOptions } from './models/mlp.js';
+export { convNet } from './models/conv-net.js';
+export type { ConvNetOptions } from './models/conv-net.js';
+export { resnet } from './models/resnet.js';
+export type { ResNetOptions } from './models/resnet.js';
+export { projectionHead } from './models/projection-head.js';
+export type { ProjectionHeadOptions } from './models/projection-head.js';
 
 // ── Methods ───────────────────────────────────────────────────────────────────
 // The interface every method implements, and SimCLR
