@@ -5,6 +5,7 @@
  * initialisation), k-means NMI/ARI, and alignment/uniformity on two augmented views of test
  * samples. `--json` prints exactly one JSON object on stdout; progress goes to stderr.
  */
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { initBackend, describeBackend } from '../backend.js';
 import type { Dataset } from '../data/dataset.js';
@@ -15,6 +16,8 @@ import { formatLabelEfficiencyTable } from '../eval/format-table.js';
 import { loadDataset } from '../node/data/load-dataset.js';
 import { RunFolder } from '../node/run/run-folder.js';
 import { loadModel } from '../node/run/model-io.js';
+import { writeFileAtomic } from '../node/run/atomic-write.js';
+import { EVAL_FILE } from '../node/report/read-run-texts.js';
 import { Rng } from '../random.js';
 import { DataError } from '../errors.js';
 import { buildAugmentation, type Recipe } from './recipe.js';
@@ -108,6 +111,8 @@ export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
       },
     });
     log(`eval done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // kept in the run folder for `contrastive report` (label-efficiency chart, alignment/uniformity point)
+    await writeFileAtomic(join(o.run, EVAL_FILE), JSON.stringify(report, null, 2) + '\n');
     return report;
   } finally {
     encoder.dispose();

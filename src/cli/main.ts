@@ -10,6 +10,7 @@ import * as pretrainCommand from './pretrain.js';
 import * as evalCommand from './eval.js';
 import * as embedCommand from './embed.js';
 import * as doctorCommand from './doctor.js';
+import * as reportCommand from './report.js';
 
 const program = new Command('contrastive')
   .description('Contrastive self-supervised learning on TensorFlow.js')
@@ -18,7 +19,7 @@ const program = new Command('contrastive')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 // Commands register themselves here, one import each.
-const commands: { register(p: Command): void }[] = [dataCommand, pretrainCommand, evalCommand, embedCommand, doctorCommand];
+const commands: { register(p: Command): void }[] = [dataCommand, pretrainCommand, evalCommand, embedCommand, doctorCommand, reportCommand];
 for (const c of commands) c.register(program);
 
 try {

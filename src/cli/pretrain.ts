@@ -13,6 +13,7 @@ import { stratifiedSubset } from '../eval/stratify.js';
 import { loadDataset } from '../node/data/load-dataset.js';
 import { RunFolder } from '../node/run/run-folder.js';
 import { saveModel } from '../node/run/model-io.js';
+import { writeRunReport } from '../node/report/write-run-report.js';
 import { train, planEpoch, type TrainResult } from '../train/trainer.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
@@ -59,6 +60,8 @@ export interface PretrainOptions {
   monitor?: number;
   /** Print progress (false for quiet callers). */
   quiet?: boolean;
+  /** Write runs/<name>/report.html when the run finishes. @default true */
+  report?: boolean;
 }
 
 /** Default peak learning rate per optimizer (SimCLR: LARS 0.3 x batch / 256; Adam 1e-3). */
@@ -176,6 +179,14 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       const prev = (cfg.result as { seconds?: number } | undefined)?.seconds ?? 0;
       await run.writeConfig({ ...cfg, result: { steps: result.steps, epochs: result.epochs, lastLoss: result.lastLoss, seconds: prev + result.seconds, epochRecords: result.epochRecords, backend: { name: backend.name, threads: backend.threads } } });
       log(o.quiet, `done: ${result.steps} steps in ${result.seconds.toFixed(0)} s; encoder saved to ${run.path('encoder')}`);
+      if (o.report !== false) {
+        try {
+          const r = await writeRunReport(o.out);
+          log(o.quiet, `report: ${r.path}${r.problems.length > 0 ? ` (${r.problems.length} section notes: ${r.problems[0]}${r.problems.length > 1 ? ' ...' : ''})` : ''}`);
+        } catch (err) {
+          log(o.quiet, `report: not written (${(err as Error).message.split('\n')[0]}); run \`contrastive report --run ${o.out}\``);
+        }
+      }
     }
     return { run, backend, result, trainSize: trainData.size };
   } finally {
@@ -214,6 +225,7 @@ export function register(program: Command): void {
     .option('--head-bn', 'BatchNorm in the projection head (SimCLR v2)', false)
     .option('--no-flip', 'grey images: no horizontal flips (digits, letters)')
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
+    .option('--no-report', 'do not write report.html at the end')
     .action(async (opts: PretrainOptions) => {
       const ac = new AbortController();
       let interrupts = 0;
