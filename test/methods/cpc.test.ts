@@ -1,0 +1,152 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '../../src/tf.js';
+import { Rng } from '../../src/random.js';
+import { cpc, type CpcNegatives } from '../../src/methods/cpc.js';
+import { conv1dEncoder } from '../../src/models/conv1d-encoder.js';
+import { gruContext } from '../../src/models/gru-context.js';
+import { Optimizer } from '../../src/train/optimizers.js';
+import { ConfigError, DataError, ShapeError } from '../../src/errors.js';
+import { useBackend, rng, assertClose } from '../support/tensors.js';
+
+before(() => useBackend());
+
+const GEOMETRY = { strides: [2, 2], kernelSizes: [4, 4] };
+
+function make(o: { seed?: number; negatives?: CpcNegatives; pooling?: 'last' | 'mean'; window?: number; k?: number; lr?: number } = {}) {
+  const seed = o.seed ?? 1;
+  return cpc({
+    encoder: conv1dEncoder({ ...GEOMETRY, filters: 8, seed }),
+    context: gruContext({ inputDim: 8, units: 12, seed: seed + 10 }),
+    geometry: GEOMETRY,
+    predictionSteps: o.k ?? 3,
+    negatives: o.negatives ?? 'batch',
+    timeSteps: 4,
+    pooling: o.pooling ?? 'mean',
+    seed: seed + 20,
+    ...(o.window !== undefined ? { window: o.window } : {}),
+    optimizer: new Optimizer({ learningRate: o.lr ?? 1e-2 }),
+  });
+}
+
+/**
+ * Synthetic classes: a sum of two sinusoids whose frequencies depend on the class, random phase
+ * and amplitude, a little noise. [n, t, 1], classes cycle 0..classes-1.
+ */
+function sinusoids(n: number, t: number, seed: number, classes = 4): { x: tf.Tensor3D; labels: Int32Array } {
+  const r = rng(seed);
+  const v = new Float32Array(n * t);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % classes;
+    labels[i] = c;
+    const f1 = 0.03 + 0.05 * c;
+    const f2 = 0.21 - 0.03 * c;
+    const p1 = 2 * Math.PI * r();
+    const p2 = 2 * Math.PI * r();
+    const a = 0.7 + 0.6 * r();
+    for (let s = 0; s < t; s++) v[i * t + s] = a * (Math.sin(2 * Math.PI * f1 * s + p1) + 0.5 * Math.sin(2 * Math.PI * f2 * s + p2)) + 0.05 * (r() - 0.5);
+  }
+  return { x: tf.tensor3d(v, [n, t, 1]), labels };
+}
+
+test('cpc: repeated steps lower the loss on a tiny batch; a step leaks nothing; accuracy per k is reported', () => {
+  const m = make();
+  const { x } = sinusoids(8, 64, 1);
+  const batch = { x, indices: Int32Array.from({ length: 8 }, (_, i) => i) };
+  const first = m.trainStep(batch, new Rng(3));
+  let last = first;
+  for (let i = 0; i < 12; i++) last = m.trainStep(batch, new Rng(3)); // same windows and positions each step
+  assert.ok(last.loss < first.loss - 0.1, `loss ${first.loss} -> ${last.loss}`);
+  assert.ok(Number.isFinite(first.gradNorm!) && first.gradNorm! > 0);
+  for (const k of [1, 2, 3]) assert.ok(last[`acc${k}`]! >= 0 && last[`acc${k}`]! <= 1, `acc${k}`);
+  assert.equal(last.accuracy, (last.acc1! + last.acc2! + last.acc3!) / 3);
+  const before = tf.memory().numTensors;
+  m.trainStep(batch, new Rng(4));
+  assert.equal(tf.memory().numTensors, before, 'a training step leaked tensors');
+  x.dispose();
+  m.dispose();
+});
+
+test('cpc: the loss at initialisation is about log(1 + negatives) and every negatives mode trains', () => {
+  const { x } = sinusoids(6, 48, 2);
+  for (const negatives of ['batch', 'time', 'both'] as const) {
+    const m = make({ negatives, lr: 0 });
+    const r = m.trainStep({ x, indices: new Int32Array(6) }, new Rng(1));
+    assert.ok(Number.isFinite(r.loss) && r.loss > 0, `${negatives}: loss ${r.loss}`);
+    m.dispose();
+  }
+  // batch negatives: 5 per query; scores near 0 at a small init give a loss near log(6)
+  const m = make({ negatives: 'batch', lr: 0 });
+  const small = tf.mul(x, 1e-3);
+  const r = m.trainStep({ x: small, indices: new Int32Array(6) }, new Rng(1));
+  assertClose(r.loss, Math.log(6), 0.05, 0, 'initial loss');
+  tf.dispose([x, small]);
+  m.dispose();
+});
+
+test('cpc: embed returns [N, U] for both poolings (last = the GRU state at the last step), leak-free', () => {
+  const { x } = sinusoids(5, 40, 3);
+  for (const pooling of ['last', 'mean'] as const) {
+    const m = make({ pooling });
+    const before = tf.memory().numTensors;
+    const h = m.embed(x);
+    assert.equal(tf.memory().numTensors, before + 1);
+    assert.deepEqual(h.shape, [5, 12]);
+    const c = tf.tidy(() => m.context.predict(m.latentEncoder.predict(x) as tf.Tensor) as tf.Tensor3D); // [5, T', 12]
+    const expect = tf.tidy(() => (pooling === 'mean' ? tf.mean(c, 1) : tf.squeeze(tf.slice(c, [0, c.shape[1] - 1, 0], [-1, 1, -1]), [1])));
+    assertClose(h.dataSync(), expect.dataSync(), 1e-5, 1e-6, `${pooling} pooling`);
+    tf.dispose([h, c, expect]);
+    m.dispose();
+  }
+  x.dispose();
+});
+
+test('cpc: CPC accuracy rises with training on the synthetic task and training windows are random crops', () => {
+  const m = make({ window: 56, k: 2, lr: 1e-2 });
+  const { x } = sinusoids(16, 64, 5);
+  const idx = Int32Array.from({ length: 16 }, (_, i) => i);
+  const r = new Rng(11);
+  const accs: number[] = [];
+  for (let i = 0; i < 30; i++) accs.push(m.trainStep({ x, indices: idx }, r).accuracy!);
+  const early = (accs[0]! + accs[1]! + accs[2]!) / 3;
+  const late = (accs[27]! + accs[28]! + accs[29]!) / 3;
+  assert.ok(late > early + 0.15 && late > 1 / 16 + 0.2, `accuracy ${early.toFixed(2)} -> ${late.toFixed(2)} (chance 1/16)`);
+  x.dispose();
+  m.dispose();
+});
+
+test('cpc: getState/setState continues bit-exactly', () => {
+  const { x } = sinusoids(6, 48, 6);
+  const a = make({ seed: 3 });
+  a.trainStep({ x, indices: new Int32Array(6) }, new Rng(1));
+  const state = a.getState();
+  const b = make({ seed: 9 });
+  b.setState(state);
+  tf.dispose(Object.values(state.tensors));
+  const la = a.trainStep({ x, indices: new Int32Array(6) }, new Rng(2)).loss;
+  const lb = b.trainStep({ x, indices: new Int32Array(6) }, new Rng(2)).loss;
+  assert.equal(la, lb);
+  const ha = a.embed(x);
+  const hb = b.embed(x);
+  assertClose(hb.dataSync(), ha.dataSync(), 0, 0, 'embedding after restore');
+  tf.dispose([ha, hb, x]);
+  a.dispose();
+  b.dispose();
+});
+
+test('cpc: bad input is a typed error naming the sample and the length needed', () => {
+  const m = make({ k: 3 }); // receptive field 10, stride 4: K + 1 = 4 latents need 10 + 3 * 4 = 22 steps
+  assert.equal(m.minLength, 22);
+  const short = tf.zeros([4, 21, 1]);
+  assert.throws(() => m.trainStep({ x: short, indices: Int32Array.from([7, 8, 9, 10]) }, new Rng(1)), (e: Error) => e instanceof ShapeError && /cpc\.trainStep: `batch\.x` sample 7 .*at least 22 time steps.*got 21/.test(e.message));
+  const v = new Float32Array(4 * 30);
+  v[2 * 30 + 17] = NaN;
+  const bad = tf.tensor3d(v, [4, 30, 1]);
+  assert.throws(() => m.trainStep({ x: bad, indices: Int32Array.from([5, 6, 42, 8]) }, new Rng(1)), (e: Error) => e instanceof DataError && /sample 42 has a non-finite value \(NaN\) at time step 17/.test(e.message));
+  assert.throws(() => m.embed(tf.zeros([2, 9, 1])), (e: Error) => e instanceof ShapeError && /at least 10 time steps/.test(e.message));
+  assert.throws(() => make({ window: 20, k: 3 }), (e: Error) => e instanceof ConfigError && /`window` must be at least 22/.test(e.message));
+  assert.throws(() => make({ negatives: 'all' as CpcNegatives }), ConfigError);
+  tf.dispose([short, bad]);
+  m.dispose();
+});

@@ -1,0 +1,87 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '../../src/tf.js';
+import { SequenceGru, gruContext, sequencePool } from '../../src/models/gru-context.js';
+import { ConfigError } from '../../src/errors.js';
+import { useBackend, randn, assertClose } from '../support/tensors.js';
+
+before(() => useBackend());
+
+/** tf.layers.gru (sigmoid gates, every step) with the weights of `mine`. */
+function reference(mine: tf.LayersModel, d: number, u: number): tf.LayersModel {
+  const input = tf.input({ shape: [null, d] });
+  const layer = tf.layers.gru({ units: u, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
+  const m = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
+  layer.setWeights(mine.getWeights());
+  return m;
+}
+
+test('SequenceGru: same outputs and gradients as tf.layers.gru with the same weights', () => {
+  const [b, t, d, u] = [3, 7, 5, 4];
+  const mine = gruContext({ inputDim: d, units: u, seed: 3 });
+  // non-zero biases so that every weight is exercised
+  const w = mine.getWeights();
+  const bias = tf.tensor1d(randn(3 * u, 9));
+  mine.setWeights([w[0]!, w[1]!, bias]);
+  bias.dispose();
+  const ref = reference(mine, d, u);
+  const x = tf.tensor3d(randn(b * t * d, 4), [b, t, d]);
+  const a = mine.predict(x) as tf.Tensor;
+  const r = ref.predict(x) as tf.Tensor;
+  assert.deepEqual(a.shape, [b, t, u]);
+  assertClose(a.dataSync(), r.dataSync(), 1e-4, 1e-5, 'GRU output');
+  const g = (m: tf.LayersModel) => tf.grads((xx: tf.Tensor) => tf.sum(tf.square(m.apply(xx) as tf.Tensor)))([x])[0]!;
+  const ga = g(mine);
+  const gr = g(ref);
+  assertClose(ga.dataSync(), gr.dataSync(), 1e-3, 1e-5, 'gradient wrt input');
+  tf.dispose([x, a, r, ga, gr]);
+  mine.dispose();
+  ref.dispose();
+});
+
+test('SequenceGru: c_t depends on z_1..z_t only (causal), leak-free', () => {
+  const m = gruContext({ inputDim: 3, units: 6, seed: 1 });
+  const za = randn(10 * 3, 2);
+  const zb = za.slice();
+  for (let i = 6 * 3; i < zb.length; i++) zb[i] = zb[i]! + 2;
+  const before = tf.memory().numTensors;
+  const ca = tf.tidy(() => (m.predict(tf.tensor3d(za, [1, 10, 3])) as tf.Tensor).arraySync() as number[][][]);
+  const cb = tf.tidy(() => (m.predict(tf.tensor3d(zb, [1, 10, 3])) as tf.Tensor).arraySync() as number[][][]);
+  assert.equal(tf.memory().numTensors, before);
+  for (let t = 0; t < 6; t++) assertClose(cb[0]![t]!, ca[0]![t]!, 0, 0, `c_${t}`);
+  assert.notDeepEqual(cb[0]![6], ca[0]![6]);
+  m.dispose();
+});
+
+test('SequencePool: last step and mean over time; a model with it saves and loads', async () => {
+  const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
+  const last = sequencePool({ mode: 'last' }).apply(x) as tf.Tensor;
+  const mean = sequencePool({ mode: 'mean' }).apply(x) as tf.Tensor;
+  assert.deepEqual(last.arraySync(), [[5, 6], [11, 12]]);
+  assert.deepEqual(mean.arraySync(), [[3, 4], [9, 10]]);
+  tf.dispose([last, mean]);
+  assert.throws(() => sequencePool({ mode: 'max' as 'last' }), ConfigError);
+
+  const input = tf.input({ shape: [null, 2] });
+  const c = gruContext({ inputDim: 2, units: 4, seed: 5 }).apply(input) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: sequencePool({ mode: 'last' }).apply(c) as tf.SymbolicTensor });
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    saved = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+  const ya = model.predict(x) as tf.Tensor;
+  const yb = loaded.predict(x) as tf.Tensor;
+  assert.deepEqual(yb.shape, [2, 4]);
+  assertClose(yb.dataSync(), ya.dataSync(), 0, 0, 'loaded model output');
+  tf.dispose([x, ya, yb]);
+  model.dispose();
+  loaded.dispose();
+});
+
+test('gruContext: bad options are ConfigErrors; SequenceGru is registered for loading', () => {
+  assert.throws(() => gruContext({ inputDim: 0 }), (e: Error) => e instanceof ConfigError && /gruContext: `inputDim`/.test(e.message));
+  assert.throws(() => gruContext({ inputDim: 4, units: 2.5 }), (e: Error) => e instanceof ConfigError && /`units`/.test(e.message));
+  assert.equal(SequenceGru.className, 'ContrastiveSequenceGru');
+});
