@@ -4,7 +4,7 @@
  * L in [0, 100] maps to [-1, 1]). RGB `[B, H, W, 3]` in [0, 1] -> `[B, H, W, 1]`.
  */
 import * as tf from '../tf.js';
-import { rgbToLab, labNormalize } from '../augment/lab.js';
+import { normalizedLab } from './lab-values.js';
 import type { View } from './view.js';
 import { assertImages } from './image-input.js';
 
@@ -16,7 +16,7 @@ export function labL(): View {
     spec: { name },
     apply: (x: tf.Tensor): tf.Tensor => {
       assertImages(x, name, [3], 'RGB: the Lab views need colour, a grey image has no a and b');
-      return tf.tidy(() => tf.slice(labNormalize(rgbToLab(x as tf.Tensor4D)), [0, 0, 0, 0], [-1, -1, -1, 1]));
+      return normalizedLab(x as tf.Tensor4D, 0, 1);
     },
   };
 }

@@ -5,7 +5,8 @@ import { ShapeError } from '../../src/errors.js';
 import { labL } from '../../src/views/lab-l.js';
 import { labAb } from '../../src/views/lab-ab.js';
 import { applyView } from '../../src/views/view.js';
-import { labDenormalize, labToRgb } from '../../src/augment/lab.js';
+import { labDenormalize, labNormalize, labToRgb, rgbToLab } from '../../src/augment/lab.js';
+import { normalizedLab, normalizedLabValues } from '../../src/views/lab-values.js';
 import { assertClose, assertNoLeak, rng, useBackend } from '../support/tensors.js';
 
 before(() => useBackend());
@@ -70,4 +71,17 @@ test('Lab views reject grey images with a ShapeError that names the view', () =>
   }
   assert.throws(() => labL().apply(tf.zeros([4, 4, 3])), ShapeError);
   grey.dispose();
+});
+
+test('normalizedLab: the pixel loop (CPU-class backends) agrees with labNormalize(rgbToLab(x)) of src/augment/lab.ts; out-of-range inputs clamp alike', () => {
+  const r = rng(11);
+  const x = tf.tensor4d(Float32Array.from({ length: 3 * 5 * 5 * 3 }, () => r() * 1.2 - 0.1), [3, 5, 5, 3]);
+  const want = tf.tidy(() => labNormalize(rgbToLab(x)));
+  assertClose(normalizedLabValues(x.dataSync()), want.dataSync(), 1e-4, 2e-5, 'loop');
+  const a = normalizedLab(x);
+  const b = normalizedLab(x); // the cached values of the same input, as a new tensor
+  assert.notEqual(a, b);
+  assertClose(b.dataSync(), a.dataSync(), 0, 0, 'cached');
+  assertClose(a.dataSync(), want.dataSync(), 1e-4, 2e-5, 'tensor');
+  tf.dispose([x, want, a, b]);
 });
