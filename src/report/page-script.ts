@@ -135,7 +135,20 @@ export const PAGE_SCRIPT = String.raw`
     var size = 56;
     var cv = el('canvas', { width: String(size), height: String(size), class: 'thumb' + (same === undefined ? ' query' : same ? ' same' : ' other') });
     var g = cv.getContext('2d');
-    if (rt.kind === 'image') {
+    var side = Math.round(Math.sqrt(sample.values.length));
+    if (rt.kind === 'vector' && side * side === sample.values.length && side >= 4) {
+      // square vectors (8x8 digits as 64 values) are drawn as grey images, scaled to their range
+      var vlo = Math.min.apply(null, sample.values), vhi = Math.max.apply(null, sample.values);
+      var sq = g.createImageData(side, side);
+      for (var q = 0; q < side * side; q++) {
+        var v = vhi > vlo ? Math.round(255 * (sample.values[q] - vlo) / (vhi - vlo)) : 0;
+        sq.data[4 * q] = v; sq.data[4 * q + 1] = v; sq.data[4 * q + 2] = v; sq.data[4 * q + 3] = 255;
+      }
+      var tq = el('canvas', { width: String(side), height: String(side) });
+      tq.getContext('2d').putImageData(sq, 0, 0);
+      g.imageSmoothingEnabled = false;
+      g.drawImage(tq, 0, 0, size, size);
+    } else if (rt.kind === 'image') {
       var h = rt.shape[0], w = rt.shape[1], ch = rt.shape[2] || 1;
       var img = g.createImageData(w, h);
       for (var p = 0; p < h * w; p++) {
