@@ -131,6 +131,20 @@ export { invaSpread } from './methods/inva-spread.js';
 export type { InvaSpreadMethodOptions } from './methods/inva-spread.js';
 export { invaSpreadLoss } from './losses/inva-spread.js';
 export type { InvaSpreadOptions } from './losses/inva-spread.js';
+// CMC: views, the multiview method
+export { cmc, Cmc, cmcEdges, crossViewInfoNceLoss, CMC_GRAPHS, CMC_OBJECTIVES } from './methods/cmc.js';
+export type { CmcOptions, CmcGraph, CmcObjective, CrossViewInfoNceOptions } from './methods/cmc.js';
+export { view, toView, applyView, viewSampleShape, BUILTIN_VIEWS } from './views/view.js';
+export type { View, ViewFunction, ViewSpec, BuiltinViewName } from './views/view.js';
+export { labL } from './views/lab-l.js';
+export { labAb } from './views/lab-ab.js';
+export { gradient } from './views/gradient.js';
+export type { GradientOptions, GradientOutput } from './views/gradient.js';
+export { halfLuminance } from './views/half-luminance.js';
+export { builtinView, parseViewList, VIEW_LIST_NAMES } from './views/builtin.js';
+export { ViewLayer } from './views/view-layer.js';
+export { cmcAugmentation } from './views/cmc-augmentation.js';
+export type { CmcAugmentationOptions } from './views/cmc-augmentation.js';
 
 // ── Training ──────────────────────────────────────────────────────────────────
 export { train, planEpoch } from './train/trainer.js';
