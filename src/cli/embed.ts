@@ -15,6 +15,7 @@ import { RunFolder } from '../node/run/run-folder.js';
 import { loadModel } from '../node/run/model-io.js';
 import { ConfigError, DataError } from '../errors.js';
 import type { Recipe } from './recipe.js';
+import { fitSequenceLength } from './cpc-recipe.js';
 import { embedDataset } from './features.js';
 import { int } from './parse.js';
 
@@ -37,7 +38,7 @@ export async function runEmbed(o: EmbedOptions): Promise<{ files: string[]; shap
   const runOptions = (config.options ?? {}) as { data?: string; imageSize?: number };
   const spec = o.data ?? runOptions.data;
   if (spec === undefined) throw new DataError('embed', 'config.json', 'names no data: pass --data');
-  const data = await loadDataset(spec, { split: o.split, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(runOptions.imageSize !== undefined ? { imageSize: runOptions.imageSize } : {}) });
+  const data = fitSequenceLength(await loadDataset(spec, { split: o.split, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(runOptions.imageSize !== undefined ? { imageSize: runOptions.imageSize } : {}) }), recipe); // sequences: the run's length
   if (data.sampleShape.join(',') !== recipe.inputShape.join(',')) {
     throw new DataError('embed', spec, `has samples of shape [${data.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
   }

@@ -21,6 +21,7 @@ import { EVAL_FILE } from '../node/report/read-run-texts.js';
 import { Rng } from '../random.js';
 import { DataError } from '../errors.js';
 import { buildAugmentation, type Recipe } from './recipe.js';
+import { fitSequenceLength } from './cpc-recipe.js';
 import { embedDataset, rawFeatures } from './features.js';
 import { int } from './parse.js';
 
@@ -77,7 +78,9 @@ export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
   const runOptions = (config.options ?? {}) as { data?: string; imageSize?: number };
   const spec = o.data ?? runOptions.data;
   if (spec === undefined) throw new DataError('eval', 'config.json', 'names no data: pass --data');
-  const { train, test } = await loadSplits(spec, { ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}), ...(runOptions.imageSize !== undefined ? { imageSize: runOptions.imageSize } : {}), seed: o.seed ?? 0 }, log);
+  const splits = await loadSplits(spec, { ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}), ...(runOptions.imageSize !== undefined ? { imageSize: runOptions.imageSize } : {}), seed: o.seed ?? 0 }, log);
+  const train = fitSequenceLength(splits.train, recipe); // sequences: the run's length
+  const test = fitSequenceLength(splits.test, recipe);
   if (train.labels === undefined || test.labels === undefined) throw new DataError('eval', spec, 'has no labels: evaluation needs class labels');
   if (train.sampleShape.join(',') !== recipe.inputShape.join(',')) {
     throw new DataError('eval', spec, `has samples of shape [${train.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);

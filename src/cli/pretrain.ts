@@ -19,6 +19,7 @@ import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
 import { ARCHS, METHODS, DEFAULT_TEMPERATURE, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
 import { progress } from './progress.js';
+import { cpcSequenceData } from './cpc-recipe.js';
 import { cmcRecipe } from './cmc-recipe.js';
 import { int, oneOf, positive } from './parse.js';
 
@@ -60,6 +61,16 @@ export interface PretrainOptions {
   monitor?: number;
   /** Print progress (false for quiet callers). */
   quiet?: boolean;
+  /** Sequences: crop/pad every sample to this many steps. @default the data's length (the median when lengths vary) */
+  length?: number;
+  /** CPC: training window (steps). @default min(length, 4096) for audio, else length */
+  window?: number;
+  /** CPC: future offsets K. @default 12 for audio, fewer for short series */
+  predictionSteps?: number;
+  /** CPC: where negatives come from. @default 'batch' */
+  cpcNegatives?: 'batch' | 'time' | 'both';
+  /** CPC: representation pooling. @default 'mean' */
+  pooling?: 'last' | 'mean';
   /** Write runs/<name>/report.html when the run finishes. @default true */
   report?: boolean;
 }
@@ -107,12 +118,18 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
     throw new ConfigError('pretrain', '--out', `${o.out} already holds a run; pass --resume to continue it or choose another --out`);
   }
 
-  const data = await loadDataset(opts.data!, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}) });
+  const loaded = await loadDataset(opts.data!, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}) });
+  // CPC: sequences made one length (the median when they vary; a resumed run keeps its length)
+  const seq = opts.method === 'cpc'
+    ? await cpcSequenceData(loaded, { autoLength: true, ...(o.resume ? { length: build!.recipe.inputShape[0]! } : opts.length !== undefined ? { length: opts.length } : {}), ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.predictionSteps !== undefined ? { predictionSteps: opts.predictionSteps } : {}), ...(opts.cpcNegatives !== undefined ? { negatives: opts.cpcNegatives } : {}), ...(opts.pooling !== undefined ? { pooling: opts.pooling } : {}) })
+    : undefined;
+  if (seq?.note !== undefined) log(o.quiet, seq.note);
+  const data = seq?.data ?? loaded;
   const { trainData, monitorData } = splitMonitor(data, opts.monitor, opts.seed);
 
   // every check of options against the data runs before the backend starts: a bad value is one line
   if (!o.resume) {
-    const arch = opts.arch ?? defaultArch(data);
+    const arch = opts.method === 'cpc' ? 'conv1d-gru' : opts.arch ?? defaultArch(data);
     checkArch({ arch, inputShape: [...data.sampleShape], kind: data.kind });
     const inputShape = [...data.sampleShape];
     const recipe: Recipe = {
@@ -121,12 +138,13 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       inputShape,
       kind: data.kind,
       width: opts.width,
-      augmentation: opts.augmentation ?? defaultAugmentation(data.kind, inputShape),
+      augmentation: opts.augmentation ?? (data.kind === 'sequence' ? 'sequence' : defaultAugmentation(data.kind, inputShape)),
       flip: opts.flip,
       temperature: opts.temperature ?? DEFAULT_TEMPERATURE[opts.method] ?? 0.5,
       projectionDim: 128,
       headBatchNorm: opts.headBn ?? false,
       seed: opts.seed,
+      ...(seq !== undefined ? { cpc: seq.recipe } : {}),
       ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: opts.objective ?? 'nce', negatives: opts.negatives ?? 4096 } : {}),
       ...(opts.method === 'cmc' ? cmcRecipe(opts, { kind: data.kind, sampleShape: data.sampleShape, trainSize: trainData.size, arch }) : {}),
     };
@@ -224,6 +242,11 @@ export function register(program: Command): void {
     .addOption(new Option('--augmentation <name>', 'augmentation preset (default: chosen from the data)').choices(['small-grey', 'small-grey-jitter', 'simclr-cifar', 'simclr-imagenet', 'vector-corruption']))
     .option('--head-bn', 'BatchNorm in the projection head (SimCLR v2)', false)
     .option('--no-flip', 'grey images: no horizontal flips (digits, letters)')
+    .option('--length <n>', 'sequences: crop/pad every sample to N steps (default: the median length)', int(2))
+    .option('--window <n>', 'cpc: training window in steps (default: min(length, 4096) for audio, else length)', int(2))
+    .option('--prediction-steps <k>', 'cpc: future offsets K predicted (default 12 for audio, fewer for short series)', int())
+    .addOption(new Option('--cpc-negatives <source>', 'cpc: negatives from other sequences (batch), other steps of the same sequence (time), or both').choices(['batch', 'time', 'both']))
+    .addOption(new Option('--pooling <mode>', 'cpc: representation = context at the last step or mean over time').choices(['last', 'mean']))
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .option('--no-report', 'do not write report.html at the end')
     .action(async (opts: PretrainOptions) => {

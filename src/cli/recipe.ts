@@ -16,7 +16,7 @@ import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Augmentation } from '../augment/augmentation.js';
-import { smallGrey, simclrCifar, simclrImageNet } from '../augment/presets.js';
+import { smallGrey, simclrCifar, simclrImageNet, sequence } from '../augment/presets.js';
 import { compose } from '../augment/compose.js';
 import { colorJitter } from '../augment/color-jitter.js';
 import { convNet } from '../models/conv-net.js';
@@ -30,13 +30,14 @@ import { cmcAugmentation } from '../views/cmc-augmentation.js';
 import { buildCmc, type CmcRecipe } from './cmc-recipe.js';
 import { MemoryBank } from '../memory/memory-bank.js';
 import type { Method } from '../methods/method.js';
+import { buildCpc, type CpcRecipe } from './cpc-recipe.js';
 import { Optimizer, type OptimizerName } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
 
-export const ARCHS = ['small-cnn', 'resnet18', 'mlp'] as const;
+export const ARCHS = ['small-cnn', 'resnet18', 'mlp', 'conv1d-gru'] as const;
 export type Arch = (typeof ARCHS)[number];
 
-export const METHODS = ['simclr', 'npid', 'invaspread', 'cmc'] as const;
+export const METHODS = ['simclr', 'npid', 'invaspread', 'cmc', 'cpc'] as const;
 
 /** τ per method when `--temperature` is not given: SimCLR 0.5 (CIFAR-10), NPID 0.07, InvaSpread 0.1 (their papers). */
 export const DEFAULT_TEMPERATURE: Record<string, number> = { simclr: 0.5, npid: 0.07, invaspread: 0.1, cmc: 0.07 };
@@ -58,6 +59,8 @@ export interface Recipe {
   /** BatchNorm in the projection head's hidden layer (SimCLR v2's heads). @default false */
   headBatchNorm?: boolean;
   seed: number;
+  /** CPC: encoder geometry, K, negatives, window, pooling (sequences; `arch` 'conv1d-gru'). */
+  cpc?: CpcRecipe;
   /** NPID: rows of the memory bank (the training set's size). */
   bankSize?: number;
   /** NPID: 'nce' or 'softmax'. */
@@ -130,6 +133,8 @@ export function buildAugmentation(r: Pick<Recipe, 'augmentation' | 'inputShape' 
       return cmcAugmentation([h, w], { horizontalFlip: r.flip });
     case 'vector-corruption':
       return vectorCorruption();
+    case 'sequence':
+      return sequence();
     default:
       throw new ConfigError('buildAugmentation', 'augmentation', `must be one of small-grey, small-grey-jitter, simclr-cifar, simclr-imagenet, vector-corruption, got '${r.augmentation}'`);
   }
@@ -137,6 +142,12 @@ export function buildAugmentation(r: Pick<Recipe, 'augmentation' | 'inputShape' 
 
 /** Throws a ConfigError naming `--arch` when the arch cannot read the data (no tensor is made). */
 export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'>): void {
+  if (r.arch === 'conv1d-gru' || r.kind === 'sequence') {
+    if (r.arch !== 'conv1d-gru' || r.kind !== 'sequence' || r.inputShape.length !== 2) {
+      throw new ConfigError('pretrain', '--arch', `conv1d-gru (CPC) takes sequences ([T, C] samples) and sequences take conv1d-gru, got ${r.arch} for ${r.kind} samples of shape [${r.inputShape.join(', ')}]`);
+    }
+    return;
+  }
   if (r.arch === 'mlp') {
     if (r.kind !== 'vector' || r.inputShape.length !== 1) {
       throw new ConfigError('pretrain', '--arch', `mlp takes vector data ([D] samples), got samples of shape [${r.inputShape.join(', ')}]`);
@@ -163,6 +174,10 @@ export interface MethodBuild {
 
 /** The method of a recipe with fresh weights (seeded by the recipe). */
 export function buildMethod({ recipe, optimizer }: MethodBuild): Method {
+  if (recipe.method === 'cpc') {
+    if (recipe.cpc === undefined) throw new ConfigError('pretrain', '--method', 'cpc needs the recipe\'s cpc section (made by pretrain from the data)');
+    return buildCpc(recipe.cpc, recipe.inputShape[1]!, recipe.seed, new Optimizer(optimizer));
+  }
   if (recipe.method === 'cmc') return buildCmc(recipe, new Optimizer(optimizer), buildAugmentation(recipe)); // one encoder per view
   const encoder = buildEncoder(recipe, recipe.seed);
   const dim = encoder.outputs[0]!.shape[1] as number;
