@@ -21,6 +21,10 @@ export interface StepResult {
   imagesPerS: number;
   /** Peak resident memory of the process, MB (undefined when it could not be measured). */
   peakRssMb: number | undefined;
+  /** CPU time (user + system, all threads) of one timed step, s, when measured. */
+  cpuPerStepS?: number | undefined;
+  /** CPU time of the whole process, s (the peer, under /usr/bin/time). */
+  processCpuS?: number | undefined;
 }
 
 /** Why the peer cannot run here, or undefined when it can. */
@@ -37,12 +41,13 @@ export function runPeer(arch: 'small' | 'resnet', steps: number, threads = 2): S
   const args = [PEER_SCRIPT, arch, String(steps), String(threads)];
   const timed = existsSync(TIME);
   const r = timed
-    ? spawnSync(TIME, ['-f', 'peak_rss_kb=%M', PYTHON, ...args], { encoding: 'utf8' })
+    ? spawnSync(TIME, ['-f', 'peak_rss_kb=%M cpu_s=%U+%S', PYTHON, ...args], { encoding: 'utf8' })
     : spawnSync(PYTHON, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`peer failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const line = r.stdout.trim().split('\n').pop()!;
   const j = JSON.parse(line) as { engine: string; threads: number; images: number; median_step_s: number; images_per_s: number };
   const rss = /peak_rss_kb=(\d+)/.exec(r.stderr);
+  const cpu = /cpu_s=([\d.]+)\+([\d.]+)/.exec(r.stderr);
   return {
     engine: j.engine,
     threads: j.threads,
@@ -50,5 +55,17 @@ export function runPeer(arch: 'small' | 'resnet', steps: number, threads = 2): S
     medianStepS: j.median_step_s,
     imagesPerS: j.images_per_s,
     peakRssMb: rss ? Number(rss[1]) / 1024 : undefined,
+    processCpuS: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
   };
+}
+
+/**
+ * The peer's CPU time per step: two runs, `steps` and 1 timed steps (each after 2 warm-ups);
+ * the difference of their process CPU times over `steps - 1` leaves out start-up and warm-up.
+ */
+export function peerCpuPerStep(arch: 'small' | 'resnet', steps: number, threads: number): number | undefined {
+  if (steps < 2) return undefined;
+  const long = runPeer(arch, steps, threads).processCpuS;
+  const short = runPeer(arch, 1, threads).processCpuS;
+  return long === undefined || short === undefined ? undefined : (long - short) / (steps - 1);
 }

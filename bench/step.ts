@@ -1,18 +1,20 @@
 /**
  * `npm run bench -- step [--arch small|resnet] [--backend native,wasm,wasm@1,cpu] [--steps N]
- * [--rounds R] [--no-peer] [--profile]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
+ * [--rounds R] [--no-peer] [--profile] [--cpu] [--peer-threads N]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
  * (same model, batch, NT-Xent τ = 0.5, Adam lr 1e-3, views pre-made): small = 256 pairs of
  * 28x28x1 through convNet(); resnet = 128 pairs of 32x32x3 through resnet({ stemWidth: 32,
  * widths: [32, 64, 128], blocksPerStage: [1, 1, 1] }); head 128-128-64.
  * Each backend and the PyTorch peer run in their own child process, alternating, `rounds` times;
  * prints images/s per run, the median per engine, the ratio of medians to the peer, and peak RSS.
  * Default backends: every one of native, wasm that loads. `wasm@1` is wasm limited to 1 thread.
- * `--profile` prints the kernels' share of one step (first run only).
+ * `--profile` prints the kernels' share of one step (first run only). `--cpu` also reports CPU time
+ * per step (the peer's from two runs' difference), a measure other processes' load barely moves;
+ * with 1 thread on both sides it compares the work each engine does.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { peerUnavailable, runPeer, type StepResult } from './_peer.js';
+import { peerCpuPerStep, peerUnavailable, runPeer, type StepResult } from './_peer.js';
 import type * as TF from '../src/tf.js';
 
 type Arch = 'small' | 'resnet';
@@ -26,10 +28,13 @@ interface Options {
   peer: boolean;
   profile: boolean;
   child: boolean;
+  /** Also measure CPU time per step (robust when other processes load the machine). */
+  cpu: boolean;
+  peerThreads: number;
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { arch: 'small', backends: undefined, steps: 5, rounds: 3, peer: true, profile: false, child: false };
+  const o: Options = { arch: 'small', backends: undefined, steps: 5, rounds: 3, peer: true, profile: false, child: false, cpu: false, peerThreads: 2 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = (): string => {
@@ -47,6 +52,8 @@ function parse(args: string[]): Options {
     else if (a === '--no-peer') o.peer = false;
     else if (a === '--profile') o.profile = true;
     else if (a === '--child') o.child = true;
+    else if (a === '--cpu') o.cpu = true;
+    else if (a === '--peer-threads') o.peerThreads = Math.max(1, Number.parseInt(next(), 10));
     else throw new Error(`step: unknown option '${a}'`);
   }
   return o;
@@ -79,12 +86,16 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
     return v;
   };
   const times: number[] = [];
+  let cpu0 = process.cpuUsage();
   for (let i = 0; i < 2 + steps; i++) {
+    if (i === 2) cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const loss = step();
     if (!Number.isFinite(loss)) throw new Error(`step: loss is ${loss} at step ${i}`);
     if (i >= 2) times.push((performance.now() - t0) / 1000);
   }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPerStepS = (cpu.user + cpu.system) / 1e6 / steps;
   if (profile) {
     const p = await tf.profile(() => {
       step();
@@ -106,6 +117,7 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
     medianStepS: med,
     imagesPerS: (2 * pairs) / med,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuPerStepS,
   };
 }
 
@@ -125,7 +137,13 @@ function runChild(o: Options, spec: string): StepResult | string {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (r: StepResult): string =>
-  `${r.engine} (${r.threads} thr): ${r.imagesPerS.toFixed(1)} images/s, median step ${(r.medianStepS * 1000).toFixed(0)} ms, peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB`;
+  `${r.engine} (${r.threads} thr): ${r.imagesPerS.toFixed(1)} images/s, median step ${(r.medianStepS * 1000).toFixed(0)} ms, ` +
+  `${r.cpuPerStepS !== undefined ? `CPU ${r.cpuPerStepS.toFixed(2)} s/step, ` : ''}peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB`;
+/** Images per CPU-second: the work a step costs, whatever else loads the machine. */
+const perCpu = (rs: StepResult[]): number | undefined => {
+  const c = rs.map((r) => r.cpuPerStepS).filter((v): v is number => v !== undefined);
+  return c.length === 0 ? undefined : rs[0]!.images / median(c);
+};
 
 export async function main(args: string[]): Promise<void> {
   const o = parse(args);
@@ -137,7 +155,7 @@ export async function main(args: string[]): Promise<void> {
   const explicit = o.backends !== undefined;
   let backends = o.backends ?? ['native', 'wasm'];
   const peerWhy = o.peer ? peerUnavailable() : 'disabled (--no-peer)';
-  console.log(`step benchmark: arch ${o.arch}, ${o.steps} timed steps per run, ${o.rounds} rounds, backends ${backends.join(', ')}; peer: ${peerWhy ?? 'torch, 2 threads'}`);
+  console.log(`step benchmark: arch ${o.arch}, ${o.steps} timed steps per run, ${o.rounds} rounds, backends ${backends.join(', ')}; peer: ${peerWhy ?? `torch, ${o.peerThreads} threads`}`);
   const results = new Map<string, StepResult[]>();
   const peer: StepResult[] = [];
   for (let round = 1; round <= o.rounds; round++) {
@@ -153,19 +171,23 @@ export async function main(args: string[]): Promise<void> {
       if (o.profile) o.profile = false; // one profile is enough
     }
     if (peerWhy === undefined) {
-      const r = runPeer(o.arch, o.steps, 2);
+      const r = runPeer(o.arch, o.steps, o.peerThreads);
+      if (o.cpu) r.cpuPerStepS = peerCpuPerStep(o.arch, o.steps, o.peerThreads);
       console.log(`  round ${round} ${fmt(r)}`);
       peer.push(r);
     }
   }
   console.log('summary (median over rounds of each run\'s median step):');
   const peerMed = peer.length > 0 ? median(peer.map((r) => r.imagesPerS)) : undefined;
+  const peerCpu = o.cpu ? perCpu(peer) : undefined;
+  const cpuText = (v: number | undefined, ref: number | undefined) =>
+    v === undefined ? '' : `; ${v.toFixed(1)} images per CPU-second${ref !== undefined ? ` (ratio ${(v / ref).toFixed(3)})` : ''}`;
   if (peerMed !== undefined) {
-    console.log(`  ${peer[0]!.engine} 2 threads: ${peerMed.toFixed(1)} images/s, peak RSS ${median(peer.map((r) => r.peakRssMb ?? NaN)).toFixed(0)} MB`);
+    console.log(`  ${peer[0]!.engine} ${o.peerThreads} threads: ${peerMed.toFixed(1)} images/s, peak RSS ${median(peer.map((r) => r.peakRssMb ?? NaN)).toFixed(0)} MB${cpuText(peerCpu, undefined)}`);
   }
   for (const [b, rs] of results) {
     const m = median(rs.map((r) => r.imagesPerS));
     const ratio = peerMed !== undefined ? `, ratio to PyTorch ${(m / peerMed).toFixed(3)}` : '';
-    console.log(`  ${rs[0]!.engine} ${rs[0]!.threads} threads: ${m.toFixed(1)} images/s${ratio}, peak RSS ${Math.max(...rs.map((r) => r.peakRssMb ?? 0)).toFixed(0)} MB`);
+    console.log(`  ${rs[0]!.engine} (${b}) ${rs[0]!.threads} threads: ${m.toFixed(1)} images/s${ratio}, peak RSS ${Math.max(...rs.map((r) => r.peakRssMb ?? 0)).toFixed(0)} MB${o.cpu ? cpuText(perCpu(rs), peerCpu) : ''}`);
   }
 }
