@@ -28,7 +28,7 @@ test('cmcRecipe: defaults (lab, core, softmax, K capped at the train size) and o
 });
 
 test('buildCmc: half-width encoder per view, concatenated representation; trains a step', () => {
-  const recipe = { arch: 'small-cnn', inputShape: [8, 8, 3], width: 64, seed: 0, temperature: 0.07, projectionDim: 16, augmentation: 'cmc', flip: true, ...cmcRecipe({ views: 'lab,half-luminance' }, colour) };
+  const recipe = { arch: 'small-cnn', inputShape: [8, 8, 3], width: 64, seed: 0, temperature: 0.07, projectionDim: 16, flip: true, ...cmcRecipe({ views: 'lab,half-luminance' }, colour) };
   const m = buildCmc(recipe, new Optimizer(), buildAugmentation(recipe));
   const x = tf.randomUniform([4, 8, 8, 3], 0, 1, 'float32', 1);
   const e = m.embed(x);
