@@ -11,6 +11,7 @@ import * as evalCommand from './eval.js';
 import * as embedCommand from './embed.js';
 import * as doctorCommand from './doctor.js';
 import * as reportCommand from './report.js';
+import * as serveCommand from './serve.js';
 
 const program = new Command('contrastive')
   .description('Contrastive self-supervised learning on TensorFlow.js')
@@ -19,7 +20,7 @@ const program = new Command('contrastive')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 // Commands register themselves here, one import each.
-const commands: { register(p: Command): void }[] = [dataCommand, pretrainCommand, evalCommand, embedCommand, doctorCommand, reportCommand];
+const commands: { register(p: Command): void }[] = [dataCommand, pretrainCommand, evalCommand, embedCommand, doctorCommand, reportCommand, serveCommand];
 for (const c of commands) c.register(program);
 
 try {

@@ -69,7 +69,7 @@ test('report.html: loads from file:// offline, every chart drawn, one UMAP point
   const drawn = await drawnPixels(page);
   for (const [id, n] of Object.entries(drawn)) assert.ok(n > 1000, `${id}: ${n} drawn pixels`);
   // the retrieval grid: a query and 6 neighbours per row, each a drawn thumbnail
-  const thumbs = await page.evaluate(() => [...document.querySelectorAll('canvas.thumb')].filter((c) => (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 56, 56).data.some((v, i) => i % 4 === 3 && v > 0)).length);
+  const thumbs = await page.evaluate(() => Array.from(document.querySelectorAll("canvas.thumb")).filter((c) => (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 56, 56).data.some((v, i) => i % 4 === 3 && v > 0)).length);
   assert.equal(thumbs, 8 * 7);
   assert.equal(await page.locator('#problems li').count(), 0);
   mkdirSync('test-artifacts', { recursive: true });

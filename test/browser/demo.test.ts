@@ -1,0 +1,101 @@
+/**
+ * The browser training demo in headless Chromium: `npm run demo:web`'s bundle (built here into a
+ * temp folder: esbuild with platform=browser fails on any `node:` import of the core), served by
+ * `contrastive serve`'s server, trains SimCLR on the digits for a bounded number of steps on the
+ * backend the page gets; the loss goes down, the scatter updates, the encoder downloads.
+ * Screenshot: test-artifacts/demo.png.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startStaticServer, type StaticServer } from '../../src/cli/serve.js';
+import { chromiumMissing, launchChromium, type Launched } from './chromium.js';
+
+const skip = chromiumMissing;
+let out: string;
+let server: StaticServer | undefined;
+let browser: Launched | undefined;
+
+before(async () => {
+  if (skip !== false) return;
+  out = mkdtempSync(join(tmpdir(), 'contrastive-web-'));
+  const r = spawnSync(process.execPath, ['scripts/build-web.mjs', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `build-web failed:\n${r.stdout}\n${r.stderr}`);
+  server = await startStaticServer({ dir: out, port: 0 });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (out !== undefined) rmSync(out, { recursive: true, force: true });
+});
+
+interface Demo {
+  backend?: string;
+  losses: number[];
+  knn: { step: number; accuracy: number }[];
+  scatterUpdates: number;
+  done: boolean;
+  error?: string;
+}
+
+test('demo page: trains SimCLR in the browser, the loss goes down, the scatter updates', { skip }, async () => {
+  for (const f of ['index.html', 'main.js', 'digits.csv.gz', 'tfjs-backend-wasm-simd.wasm']) assert.ok(existsSync(join(out, f)), f);
+  const page = await browser!.context.newPage();
+  const errors: string[] = [];
+  const outside: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith(server!.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) outside.push(r.url());
+  });
+  const steps = 24;
+  await page.goto(`${server!.url}?steps=${steps}&batch=64&evalEvery=8&auto=1`);
+  await page.waitForFunction(() => {
+    const d = (window as unknown as { __demo?: Demo }).__demo;
+    return d?.done === true || d?.error !== undefined;
+  }, undefined, { timeout: 45_000 });
+  const demo = await page.evaluate(() => (window as unknown as { __demo: Demo }).__demo);
+  assert.equal(demo.error, undefined, demo.error);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(outside, [], 'no request leaves the local server');
+  assert.ok(['webgpu', 'webgl', 'wasm', 'cpu'].includes(demo.backend!), demo.backend);
+  assert.equal(demo.losses.length, steps);
+  assert.ok(demo.losses.every(Number.isFinite));
+  const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+  const first = mean(demo.losses.slice(0, 5));
+  const last = mean(demo.losses.slice(-5));
+  assert.ok(last < first - 0.05, `loss went down: first 5 steps ${first.toFixed(3)}, last 5 ${last.toFixed(3)}`);
+  // measured before training and at steps 8, 16, 24
+  assert.equal(demo.scatterUpdates, 4);
+  assert.deepEqual(demo.knn.map((k) => k.step), [0, 8, 16, 24]);
+  const drawn = await page.evaluate(() => {
+    const c = document.getElementById('scatter') as HTMLCanvasElement;
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let coloured = 0;
+    for (let i = 0; i < px.length; i += 4) if (px[i + 3]! > 0 && !(px[i] === px[i + 1] && px[i + 1] === px[i + 2])) coloured++;
+    return coloured;
+  });
+  assert.ok(drawn > 500, `scatter has ${drawn} coloured pixels`);
+  // the trained encoder downloads as TF.js model.json + weights.bin
+  const downloads: { name: string; path: string }[] = [];
+  page.on('download', (d) => {
+    void d.path().then((p) => downloads.push({ name: d.suggestedFilename(), path: p }));
+  });
+  await page.click('#download');
+  await page.waitForFunction(() => true);
+  for (let i = 0; i < 50 && downloads.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  const json = downloads.find((d) => d.name.endsWith('.json'));
+  assert.ok(json !== undefined, `downloads: ${downloads.map((d) => d.name).join(', ')}`);
+  const model = JSON.parse(readFileSync(json.path, 'utf8')) as { modelTopology: unknown; weightsManifest: unknown[] };
+  assert.ok(model.modelTopology !== undefined && model.weightsManifest.length === 1);
+  assert.ok(downloads.some((d) => d.name.endsWith('.weights.bin')), downloads.map((d) => d.name).join(', '));
+  mkdirSync('test-artifacts', { recursive: true });
+  await page.screenshot({ path: join('test-artifacts', 'demo.png'), fullPage: true });
+  await page.close();
+});
