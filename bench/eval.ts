@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- eval [--train 60000] [--test 10000] [--dim 128] [--classes 10] [--backend wasm]
- *  [--features random|clusters]`: wall time of the weighted kNN (k = 200) and of the linear probe
+ *  [--features random|clusters|fashion-mnist] [--selection auto|backend|js]`: wall time of the weighted kNN (k = 200) and of the linear probe
  * (default grid, L-BFGS), plus k-means and alignment/uniformity on the test rows.
  * `random`: N(0, 1) features, random labels (chance accuracy). `clusters`: class centre
  * N(0, 0.35²) per coordinate plus N(0, 1) noise, so the probe has something to fit.
@@ -50,7 +50,8 @@ export async function main(args: string[]): Promise<void> {
     console.log(`${what}: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     return r;
   };
-  const knn = await time('kNN (k=200, σ=0.1)', () => knnAccuracy(train, yTrain, test, yTest));
+  const selection = arg(args, 'selection', 'auto') as 'auto' | 'backend' | 'js';
+  const knn = await time(`kNN (k=200, σ=0.1, selection ${selection})`, () => knnAccuracy(train, yTrain, test, yTest, { selection }));
   console.log(`  accuracy ${knn.toFixed(4)} (chance ${(1 / c).toFixed(2)})`);
   const probe = await time('linear probe (7-value L2 grid + refit, ≤100 L-BFGS iterations each)', () => linearProbe(train, yTrain, test, yTest));
   console.log(`  accuracy ${probe.accuracy.toFixed(4)}, chosen L2 ${probe.l2}, validation accuracy ${probe.validationAccuracy}`);
