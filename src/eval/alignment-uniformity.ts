@@ -15,7 +15,7 @@ import { l2Normalize } from '../ops/l2-normalize.js';
 import { Rng } from '../random.js';
 import { assertFinite, assertInteger, assertPositive } from '../validate.js';
 import { ShapeError } from '../errors.js';
-import { assertFeatures, assertSameDim, toTensor, type Features } from './features.js';
+import { assertFeatures, assertOptionsObject, assertSameDim, toTensor, type Features } from './features.js';
 
 export interface AlignmentUniformityOptions {
   /** Exponent α of the alignment distance. @default 2 (Wang & Isola 2020, §4) */
@@ -44,6 +44,7 @@ const FN = 'alignmentUniformity';
  * const { alignment, uniformity } = await alignmentUniformity(embed(view1), embed(view2));
  */
 export async function alignmentUniformity(x: Features, y: Features, options: AlignmentUniformityOptions = {}): Promise<AlignmentUniformity> {
+  assertOptionsObject(options, FN);
   const { alpha = 2, t = 2, maxUniformityRows = 2048, seed = 0 } = options;
   const [n, d] = assertFeatures(x, FN, 'x', 2);
   const [ny, dy] = assertFeatures(y, FN, 'y');

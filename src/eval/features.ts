@@ -6,8 +6,13 @@
  * `Float32Array` with its row width, `{ data, dim }` (what a file or a worker hands over).
  */
 import * as tf from '../tf.js';
-import { DataError, ShapeError } from '../errors.js';
+import { ConfigError, DataError, ShapeError } from '../errors.js';
 import { assertInteger, describe } from '../validate.js';
+
+/** `options` must be a plain object (a missing one is defaulted by the caller). */
+export function assertOptionsObject(options: unknown, fn: string): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ConfigError(fn, 'options', `must be an object, got ${describe(options)}`);
+}
 
 /** Row-major features: `data.length === N * dim`. */
 export interface FeatureArray {

@@ -10,7 +10,7 @@
 import * as tf from '../tf.js';
 import { ConfigError } from '../errors.js';
 import { assertInteger, assertOneOf, assertPositive } from '../validate.js';
-import { assertFeatures, assertLabels, assertSameDim, type Features } from './features.js';
+import { assertFeatures, assertLabels, assertOptionsObject, assertSameDim, type Features } from './features.js';
 import { accuracy } from './metrics.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
 import { topKRows } from './top-k.js';
@@ -64,6 +64,7 @@ export class KnnClassifier {
   private readonly selection: 'auto' | 'backend' | 'js';
 
   constructor(trainFeatures: Features, trainLabels: Int32Array, options: KnnOptions = {}) {
+    assertOptionsObject(options, FN);
     const { k = 200, temperature = 0.1, numClasses, maxChunkValues = 2 ** 23, selection = 'auto' } = options;
     const [n, d] = assertFeatures(trainFeatures, FN, 'trainFeatures');
     if (numClasses !== undefined) assertInteger(numClasses, FN, 'numClasses');
@@ -158,6 +159,7 @@ export async function knnAccuracy(
   options: KnnOptions = {},
 ): Promise<number> {
   const fn = 'knnAccuracy';
+  assertOptionsObject(options, fn);
   const [n, d] = assertFeatures(trainFeatures, fn, 'trainFeatures');
   const [m, dt] = assertFeatures(testFeatures, fn, 'testFeatures');
   assertSameDim(d, dt, fn, 'testFeatures', 'trainFeatures');

@@ -15,7 +15,7 @@
 import * as tf from '../tf.js';
 import { ConfigError, DataError } from '../errors.js';
 import { assertFinite, assertInRange, assertInteger, assertNonNegative, assertPositive } from '../validate.js';
-import { assertFeatures, assertLabels, assertSameDim, selectLabels, toTensor, type Features } from './features.js';
+import { assertFeatures, assertLabels, assertOptionsObject, assertSameDim, selectLabels, toTensor, type Features } from './features.js';
 import { accuracy } from './metrics.js';
 import { SoftmaxProblem, softmaxPredict, type SoftmaxParams } from './softmax-regression.js';
 import { stratifiedSplit, stratifiedSubset } from './stratify.js';
@@ -89,6 +89,7 @@ export async function linearProbe(
   testLabels: Int32Array,
   options: LinearProbeOptions = {},
 ): Promise<LinearProbeResult> {
+  assertOptionsObject(options, FN);
   const { numClasses, l2Grid = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], validationFraction = 0.2, seed = 0, maxIterations = 100, tolerance = 1e-4, fallbackL2 = 1e-3, maxSelectionRows = 10_000, patience = 2 } = options;
   const [n, d] = assertFeatures(trainFeatures, FN, 'trainFeatures');
   const [m, dt] = assertFeatures(testFeatures, FN, 'testFeatures');

@@ -90,6 +90,7 @@ test('typed errors name the argument', async () => {
   await assert.rejects(knnAccuracy(x, Int32Array.from([0, -2, 0, 1]), x, y), DataError);
   await assert.rejects(knnAccuracy(x, y, x, y, { k: 0 }), (e: unknown) => e instanceof ConfigError && /`k` must be an integer >= 1, got 0/.test(e.message));
   await assert.rejects(knnAccuracy(x, y, x, y, { temperature: -1 }), ConfigError);
+  await assert.rejects(knnAccuracy(x, y, x, y, null as never), (e: unknown) => e instanceof ConfigError && /knnAccuracy: `options` must be an object, got null/.test(e.message));
   await assert.rejects(knnAccuracy(x, y, x, y, { selection: 'gpu' as never }), (e: unknown) => e instanceof ConfigError && /`selection` must be one of 'auto', 'backend', 'js', got 'gpu'/.test(e.message));
   assert.throws(() => knnClassifier({ data: new Float32Array(5), dim: 3 }, y), ShapeError);
   const t3 = tf.zeros([2, 2, 2]);

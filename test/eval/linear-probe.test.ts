@@ -89,6 +89,7 @@ test('typed errors: sizes, labels out of range, options, non-finite features', a
   await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, { numClasses: 3 }), (e: unknown) => e instanceof DataError && /`trainLabels` must hold class ids in \[0, 2\]/.test(e.message));
   await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, { l2Grid: [-1] }), (e: unknown) => e instanceof ConfigError && /`l2Grid\[0\]` must be >= 0/.test(e.message));
   await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, { validationFraction: 1 }), ConfigError);
+  await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, 3 as never), ConfigError);
   const bad = train.data.slice();
   bad[17] = NaN;
   await assert.rejects(linearProbe({ data: bad, dim: 12 }, train.labels, te, test_.labels), (e: unknown) => e instanceof DataError && /`trainFeatures` must hold finite values/.test(e.message));
