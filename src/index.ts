@@ -180,3 +180,13 @@ export { formatLabelEfficiencyTable } from './eval/format-table.js';
 export type { LabelEfficiencyTableOptions } from './eval/format-table.js';
 export { evaluateRepresentation, buildEvaluationReport } from './eval/report.js';
 export type { EvaluationReport, EvaluationReportParts, EvaluateRepresentationOptions, ClusteringScores } from './eval/report.js';
+
+// ── Browser ───────────────────────────────────────────────────────────────────
+// initBackend() in a browser: webgpu (when the page imports @tensorflow/tfjs-backend-webgpu) > webgl > wasm > cpu.
+import './backends/webgpu.js';
+import './backends/webgl.js';
+
+// ── Report ────────────────────────────────────────────────────────────────────
+// The HTML report's data model and renderer (browser-safe); Node writes it: contrastive/node writeRunReport.
+export { buildReportData, parseJsonl, renderReportHtml, scriptSafeJson } from './report/index.js';
+export type { ReportData, ReportStep, ReportEpoch, ReportLabelEfficiency, ReportAlignmentPoint, ReportUmap, ReportSample, ReportRetrieval, ReportSummary, RunTexts, ReportExtras, ParsedJsonl, RenderReportOptions } from './report/index.js';

@@ -5,14 +5,14 @@
  * representation, and a download of the trained encoder (TF.js model.json + weights.bin).
  *
  * URL parameters (used by the headless test): `steps`, `batch`, `evalEvery`, `auto=1` (start at
- * once). State for tests: `window.__demo`.
+ * once), `backend` (force one: webgl, wasm, cpu). State for tests: `window.__demo`.
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Chart } from 'chart.js/auto';
 import * as tf from '../src/tf.js';
 import '../src/backends/webgpu.js';
 import '../src/backends/webgl.js';
-import { describeBackend, initBackend } from '../src/backend.js';
+import { describeBackend, initBackend, type BackendName } from '../src/backend.js';
 import { maybeGunzip } from '../src/data/gunzip.js';
 import { csvDataset, parseCsv } from '../src/data/csv.js';
 import { stratifiedLimit } from '../src/data/stratified-limit.js';
@@ -165,7 +165,8 @@ async function main(): Promise<void> {
   if (params.has('steps')) $<HTMLInputElement>('steps').value = params.get('steps')!;
   if (params.has('batch')) $<HTMLInputElement>('batch').value = params.get('batch')!;
   setWasmPaths(new URL('./', location.href).href); // the .wasm files sit beside main.js
-  const info = await initBackend();
+  const wanted = params.get('backend');
+  const info = await initBackend(wanted === null || wanted === '' ? undefined : (wanted as BackendName));
   state.backend = info.name;
   $('backend').textContent = describeBackend(info);
   const fail = (err: unknown): void => {

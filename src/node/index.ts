@@ -35,3 +35,6 @@ export { RunFolder, RUN_FILES, writeFileAtomic, encodeCheckpoint, decodeCheckpoi
 // ── Native backend (oneDNN + OpenBLAS addon) ────────────────────────────────
 export { nativeStatus, registerNativeBackend, NATIVE_KERNELS } from './native/index.js';
 export type { NativeStatus } from './native/index.js';
+// ── Report: report.html from a run folder ─────────────────────────────────────
+export { writeRunReport, readChartJs, readRunTexts, EVAL_FILE, REPORT_FILE, embeddingSections, umap2d, retrievalGrid } from './report/index.js';
+export type { WriteRunReportOptions, WriteRunReportResult, EmbeddingSectionsOptions, EmbeddingSections } from './report/index.js';
