@@ -142,7 +142,8 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       flip: opts.flip,
       temperature: opts.temperature ?? DEFAULT_TEMPERATURE[opts.method] ?? 0.5,
       projectionDim: 128,
-      headBatchNorm: opts.headBn ?? false,
+      // NPID always gets it: with a plain head its NCE collapses (BENCHMARKS.md, NPID)
+      headBatchNorm: opts.headBn === true || opts.method === 'npid',
       seed: opts.seed,
       ...(seq !== undefined ? { cpc: seq.recipe } : {}),
       ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: opts.objective ?? 'nce', negatives: opts.negatives ?? 4096 } : {}),
