@@ -19,7 +19,7 @@ import { batchNormKernels } from './batchnorm.js';
 import { gradientKernels, registerNativeGradients } from './gradients.js';
 
 /** Output buffers of native kernels, reused after their tensors are disposed (see buffer-pool.ts). */
-export const pool = new BufferPool(Number(process.env.CONTRASTIVE_NATIVE_POOL_MB ?? 2048) * 2 ** 20);
+export const pool = new BufferPool(Number(process.env.CONTRASTIVE_NATIVE_POOL_MB ?? 1024) * 2 ** 20);
 
 /** The CPU backend, telling the pool when buffers are stored, read out and disposed. */
 class NativeBackend extends MathBackendCPU {
@@ -56,7 +56,7 @@ export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
 /**
  * Registers the `native` backend with tf (once). `threads` defaults to
  * `CONTRASTIVE_NATIVE_THREADS` or the machine's available parallelism. Large outputs come from
- * a pool of reused buffers unless `CONTRASTIVE_NATIVE_POOL=0` (cap: `CONTRASTIVE_NATIVE_POOL_MB`, 2048).
+ * a pool of reused buffers unless `CONTRASTIVE_NATIVE_POOL=0` (cap: `CONTRASTIVE_NATIVE_POOL_MB`, 1024).
  * @throws Error with the one-line reason when the addon is not available.
  */
 export function registerNativeBackend(threads?: number): NativeAddon {
