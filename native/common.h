@@ -32,6 +32,19 @@ inline F32 f32(const Napi::CallbackInfo& info, size_t i, size_t need, const char
   return {a.Data(), a.ElementLength()};
 }
 
+/** Reads argument `i` as a Uint8Array (tfjs's bool storage) holding at least `need` elements. */
+inline uint8_t* u8(const Napi::CallbackInfo& info, size_t i, size_t need, const char* what) {
+  if (i >= info.Length() || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw std::invalid_argument(std::string(what) + " must be a Uint8Array");
+  }
+  Napi::Uint8Array a = info[i].As<Napi::Uint8Array>();
+  if (a.ElementLength() < need) {
+    throw std::invalid_argument(std::string(what) + " has " + std::to_string(a.ElementLength()) + " elements, needs " +
+                                std::to_string(need));
+  }
+  return a.Data();
+}
+
 /** Optional Float32Array: null/undefined gives {nullptr, 0}. */
 inline F32 f32opt(const Napi::CallbackInfo& info, size_t i, size_t need, const char* what) {
   if (i >= info.Length() || info[i].IsNull() || info[i].IsUndefined()) return {nullptr, 0};

@@ -1,4 +1,4 @@
-// Element-wise kernels: broadcasting binary ops over strided inputs, unary ops, and Tile.
+// Element-wise kernels: broadcasting binary ops and comparisons over strided inputs, unary ops, and Tile.
 // Shapes arrive collapsed by the TypeScript side (adjacent dims merged), rank <= 8.
 #include "common.h"
 #include <cmath>
@@ -144,6 +144,64 @@ static Napi::Value binaryOp(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+namespace {
+enum CompareOp : int { kEqual = 0, kNotEqual, kGreater, kGreaterEqual, kLess, kLessEqual, kCompareMax = kLessEqual };
+
+template <int op>
+inline uint8_t compare(float a, float b) {
+  if (op == kEqual) return a == b;
+  if (op == kNotEqual) return a != b;
+  if (op == kGreater) return a > b;
+  if (op == kGreaterEqual) return a >= b;
+  if (op == kLess) return a < b;
+  return a <= b;
+}
+
+template <int op>
+void runCompare(const float* a, const float* b, uint8_t* out, const std::vector<int64_t>& shape,
+                const std::vector<int64_t>& sa, const std::vector<int64_t>& sb) {
+  const size_t r = shape.size();
+  const int64_t inner = shape[r - 1], ia = sa[r - 1], ib = sb[r - 1];
+  int64_t rows = 1;
+  for (size_t i = 0; i + 1 < r; i++) rows *= shape[i];
+#pragma omp parallel for schedule(dynamic, 16) if (rows * inner > 2 * kChunk)
+  for (int64_t row = 0; row < rows; row++) {
+    int64_t rest = row, oa = 0, ob = 0;
+    for (size_t d = r - 1; d-- > 0;) {
+      const int64_t idx = rest % shape[d];
+      rest /= shape[d];
+      oa += idx * sa[d];
+      ob += idx * sb[d];
+    }
+    uint8_t* po = out + row * inner;
+    for (int64_t i = 0; i < inner; i++) po[i] = compare<op>(a[oa + i * ia], b[ob + i * ib]);
+  }
+}
+}  // namespace
+
+// compare(op, a, b, out: Uint8Array, shape, aStrides, bStrides): out = a <op> b (1 or 0)
+static Napi::Value compareOp(const Napi::CallbackInfo& info) {
+  const int op = (int)integer(info, 0, "op");
+  require(op >= 0 && op <= kCompareMax, "compare: unknown op");
+  auto shape = intList(info, 4, "shape");
+  require(!shape.empty() && shape.size() <= 8, "compare: rank must be 1..8");
+  auto sa = ints(info, 5, shape.size(), "aStrides"), sb = ints(info, 6, shape.size(), "bStrides");
+  const size_t n = prod(shape);
+  F32 a = f32(info, 1, extent(shape, sa), "compare a");
+  F32 b = f32(info, 2, extent(shape, sb), "compare b");
+  uint8_t* out = u8(info, 3, n, "compare out");
+  if (n == 0) return info.Env().Undefined();
+  switch (op) {
+    case kEqual: runCompare<kEqual>(a.data, b.data, out, shape, sa, sb); break;
+    case kNotEqual: runCompare<kNotEqual>(a.data, b.data, out, shape, sa, sb); break;
+    case kGreater: runCompare<kGreater>(a.data, b.data, out, shape, sa, sb); break;
+    case kGreaterEqual: runCompare<kGreaterEqual>(a.data, b.data, out, shape, sa, sb); break;
+    case kLess: runCompare<kLess>(a.data, b.data, out, shape, sa, sb); break;
+    default: runCompare<kLessEqual>(a.data, b.data, out, shape, sa, sb); break;
+  }
+  return info.Env().Undefined();
+}
+
 // unary(op, x, y, n, alpha)
 static Napi::Value unaryOp(const Napi::CallbackInfo& info) {
   const int op = (int)integer(info, 0, "op");
@@ -196,6 +254,7 @@ static Napi::Value tile(const Napi::CallbackInfo& info) {
 
 void initElementwise(Napi::Env env, Napi::Object exports) {
   CN_EXPORT(env, exports, "binary", binaryOp);
+  CN_EXPORT(env, exports, "compare", compareOp);
   CN_EXPORT(env, exports, "unary", unaryOp);
   CN_EXPORT(env, exports, "tile", tile);
 }

@@ -23,6 +23,8 @@ export interface NativeAddon {
   maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, params: number[]): void;
   avgPoolGrad(dy: Float32Array, dx: Float32Array, params: number[]): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: number[], aStrides: number[], bStrides: number[]): void;
+  /** out[i] = a <op> b (1/0), broadcast like `binary`; op: Equal, NotEqual, Greater, GreaterEqual, Less, LessEqual. */
+  compare(op: number, a: Float32Array, b: Float32Array, out: Uint8Array, shape: number[], aStrides: number[], bStrides: number[]): void;
   unary(op: number, x: Float32Array, y: Float32Array, n: number, alpha: number): void;
   tile(x: Float32Array, out: Float32Array, inShape: number[], reps: number[]): void;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number): void;

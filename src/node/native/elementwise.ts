@@ -1,10 +1,13 @@
-/** Element-wise kernels: broadcasting binary ops, unary ops, AddN and Tile on float32 tensors. */
+/** Element-wise kernels: broadcasting binary ops and comparisons, unary ops, AddN and Tile on float32 tensors. */
 import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
 import { alloc, nativeKernel, output, sizeOf, values } from './kernel-utils.js';
 
 /** Binary op codes of native/elementwise.cc. */
 const BINARY: Record<string, number> = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6 };
+
+/** Comparison op codes of native/elementwise.cc (bool outputs, stored as Uint8Array like the cpu backend's). */
+const COMPARE: Record<string, number> = { Equal: 0, NotEqual: 1, Greater: 2, GreaterEqual: 3, Less: 4, LessEqual: 5 };
 
 /** Unary op codes of native/elementwise.cc; `alpha` names the attribute some of them take. */
 const UNARY: Record<string, { code: number; alpha?: string; alphaDefault?: number }> = {
@@ -62,6 +65,20 @@ export function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
     return output(backend, outShape, out);
   }));
 
+  const compare = Object.entries(COMPARE).map(([name, code]) => nativeKernel(name, ({ inputs }, backend) => {
+    const { a, b } = inputs as Record<string, tf.TensorInfo>;
+    const av = values(backend, a!), bv = values(backend, b!);
+    if (av === undefined || bv === undefined) return undefined;
+    const outShape = tf.backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
+    const out = new Uint8Array(sizeOf(outShape));
+    if (out.length > 0) {
+      const c = collapse(outShape, broadcastStrides(a!.shape, outShape), broadcastStrides(b!.shape, outShape));
+      if (c.shape.length > 8) return undefined;
+      addon.compare(code, av, bv, out, c.shape, c.sa, c.sb);
+    }
+    return backend.makeTensorInfo(outShape, 'bool', out);
+  }));
+
   const unary = Object.entries(UNARY).map(([name, u]) => nativeKernel(name, ({ inputs, attrs }, backend) => {
     const { x } = inputs as Record<string, tf.TensorInfo>;
     const xv = values(backend, x!);
@@ -98,5 +115,5 @@ export function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
     return output(backend, outShape, out);
   });
 
-  return [...binary, ...unary, addN, tile];
+  return [...binary, ...compare, ...unary, addN, tile];
 }

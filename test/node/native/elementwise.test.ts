@@ -28,6 +28,19 @@ test('native binary ops broadcast like cpu, with gradients', { skip }, () => {
   }
 });
 
+test('native comparisons broadcast like cpu (bool outputs)', { skip }, () => {
+  const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
+    ['Equal', tf.equal], ['NotEqual', tf.notEqual], ['Greater', tf.greater], ['GreaterEqual', tf.greaterEqual], ['Less', tf.less], ['LessEqual', tf.lessEqual],
+  ];
+  for (const [kernel, f] of ops) {
+    for (const [sa, sb] of pairs) {
+      // Rounded values so that equal elements occur; the bool result is cast to compare it.
+      compareWithCpu(`${kernel} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`, [{ shape: sa, seed: 1 }, { shape: sb, seed: 2 }],
+        (a, b) => tf.cast(f(tf.round(a!), tf.round(b!)), 'float32'), { grad: false, kernels: [kernel] });
+    }
+  }
+});
+
 test('native unary ops match cpu, with gradients', { skip }, () => {
   const ops: [string, (x: tf.Tensor) => tf.Tensor][] = [
     ['Relu', tf.relu], ['Relu6', (x) => tf.relu6(tf.mul(x, 4))], ['Exp', tf.exp], ['Log', (x) => tf.log(tf.add(tf.abs(x), 0.1))],
