@@ -57,6 +57,8 @@ export interface PretrainOptions {
   /** BatchNorm in the projection head. */
   headBn?: boolean;
   imageSize?: number;
+  /** Checkpoint every N steps inside an epoch too. */
+  checkpointEvery?: number;
   /** Size of the held-out labelled kNN-monitor slice; 0 disables. */
   monitor?: number;
   /** Print progress (false for quiet callers). */
@@ -184,6 +186,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
         seed: opts.seed,
         ...(monitorData !== undefined ? { monitor: { data: monitorData } } : {}),
         store: run,
+        ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
         ...(signal !== undefined ? { signal } : {}),
         ...(resumeFrom !== undefined ? { resume: resumeFrom } : {}),
         ...(o.quiet === true ? {} : { onStep: (r, i) => bar.step(r, i), onEpoch: (e) => bar.epoch(e) }),
@@ -241,6 +244,7 @@ export function register(program: Command): void {
     .option('--image-size <n>', 'image folders: resize to N x N', int())
     .option('--monitor <n>', 'labelled samples held out for the per-epoch kNN monitor (default min(1000, 10%); 0: off)', int(0))
     .addOption(new Option('--augmentation <name>', 'augmentation preset (default: chosen from the data)').choices(['small-grey', 'small-grey-jitter', 'simclr-cifar', 'simclr-imagenet', 'vector-corruption']))
+    .option('--checkpoint-every <steps>', 'also checkpoint every N steps inside an epoch (default: epoch ends and Ctrl-C only)', int())
     .option('--head-bn', 'BatchNorm in the projection head (SimCLR v2)', false)
     .option('--no-flip', 'grey images: no horizontal flips (digits, letters)')
     .option('--length <n>', 'sequences: crop/pad every sample to N steps (default: the median length)', int(2))

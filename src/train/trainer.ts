@@ -106,6 +106,8 @@ export interface TrainOptions {
   onEpoch?: (record: EpochRecord) => void;
   /** Metrics records buffered before a store write. @default 50 */
   flushEvery?: number;
+  /** Also checkpoint every this many steps inside an epoch (long epochs on slow machines). @default off */
+  checkpointEvery?: number;
 }
 
 export interface TrainResult {
@@ -179,6 +181,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (warmupSteps > totalSteps) throw new ConfigError(fn, 'warmupSteps', `must be <= the run's ${totalSteps} steps, got ${warmupSteps}`);
   const schedule = options.schedule ?? warmupCosine({ baseLr, totalSteps, warmupSteps });
   const flushEvery = options.flushEvery ?? 50;
+  if (options.checkpointEvery !== undefined) assertInteger(options.checkpointEvery, fn, 'checkpointEvery');
 
   let rng: Rng;
   let epoch = 0;
@@ -260,6 +263,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       pending.push(record);
       if (pending.length >= flushEvery) await flush();
       onStep?.(record, { stepsPerEpoch, totalSteps, epochs });
+      if (options.checkpointEvery !== undefined && step % options.checkpointEvery === 0 && k < stepsPerEpoch && step < totalSteps) {
+        await checkpoint(k, e0);
+      }
       // mid-epoch abort: checkpoint here; at an epoch's last step the epoch-end checkpoint below serves
       if (signal?.aborted === true && step < totalSteps && k < stepsPerEpoch) {
         await checkpoint(k, e0);

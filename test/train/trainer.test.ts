@@ -99,6 +99,36 @@ test('train: abort mid-epoch checkpoints; resume ends bit-identical to an uninte
   b.dispose();
 });
 
+test('train: checkpointEvery adds mid-epoch checkpoints; resuming from one matches the uninterrupted run', async () => {
+  const data = clusters();
+  const full = method(6);
+  await train({ method: full, data, batchSize: 32, epochs: 2, seed: 4 });
+  const expected = await weights(full);
+  full.dispose();
+  const all: Uint8Array[] = [];
+  const store = new MemoryStore();
+  const save = store.saveCheckpoint.bind(store);
+  store.saveCheckpoint = async (c) => {
+    await save(c);
+    all.push(store.checkpoint!);
+  };
+  const a = method(6);
+  await train({ method: a, data, batchSize: 32, epochs: 2, seed: 4, store, checkpointEvery: 2 });
+  a.dispose();
+  const steps = all.map((bytes) => {
+    const c = decodeCheckpoint(bytes);
+    tf.dispose(Object.values(c.state.tensors));
+    return c.step;
+  });
+  assert.deepEqual(steps, [2, 3, 4, 6]); // every 2 steps inside an epoch, plus each epoch end
+  const ckpt = decodeCheckpoint(all[2]!); // step 4: one step into epoch 2, as if killed after it
+  const b = method(42);
+  await train({ method: b, data, batchSize: 32, epochs: 2, seed: 0, resume: ckpt });
+  tf.dispose(Object.values(ckpt.state.tensors));
+  assert.deepEqual(await weights(b), expected);
+  b.dispose();
+});
+
 test('train: a non-finite loss stops with a message naming the step', async () => {
   const m = method();
   let calls = 0;
