@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- step [--arch small|resnet] [--backend native,wasm,wasm@1,cpu] [--steps N]
- * [--rounds R] [--no-peer] [--profile] [--cpu] [--peer-threads N]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
+ * [--rounds R] [--no-peer] [--profile] [--cpu] [--peer-threads N] [--kernels]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
  * (same model, batch, NT-Xent τ = 0.5, Adam lr 1e-3, views pre-made): small = 256 pairs of
  * 28x28x1 through convNet(); resnet = 128 pairs of 32x32x3 through resnet({ stemWidth: 32,
  * widths: [32, 64, 128], blocksPerStage: [1, 1, 1] }); head 128-128-64.
@@ -9,7 +9,8 @@
  * Default backends: every one of native, wasm that loads. `wasm@1` is wasm limited to 1 thread.
  * `--profile` prints the kernels' share of one step (first run only). `--cpu` also reports CPU time
  * per step (the peer's from two runs' difference), a measure other processes' load barely moves;
- * with 1 thread on both sides it compares the work each engine does.
+ * with 1 thread on both sides it compares the work each engine does. `--kernels` times the
+ * project's wasm kernels against the shipped ones instead.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -30,11 +31,13 @@ interface Options {
   child: boolean;
   /** Also measure CPU time per step (robust when other processes load the machine). */
   cpu: boolean;
+  /** Instead of steps: the project's wasm kernels against the shipped ones, on this step's shapes. */
+  kernels: boolean;
   peerThreads: number;
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { arch: 'small', backends: undefined, steps: 5, rounds: 3, peer: true, profile: false, child: false, cpu: false, peerThreads: 2 };
+  const o: Options = { arch: 'small', backends: undefined, steps: 5, rounds: 3, peer: true, profile: false, child: false, cpu: false, kernels: false, peerThreads: 2 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = (): string => {
@@ -53,6 +56,7 @@ function parse(args: string[]): Options {
     else if (a === '--profile') o.profile = true;
     else if (a === '--child') o.child = true;
     else if (a === '--cpu') o.cpu = true;
+    else if (a === '--kernels') o.kernels = true;
     else if (a === '--peer-threads') o.peerThreads = Math.max(1, Number.parseInt(next(), 10));
     else throw new Error(`step: unknown option '${a}'`);
   }
@@ -145,8 +149,74 @@ const perCpu = (rs: StepResult[]): number | undefined => {
   return c.length === 0 ? undefined : rs[0]!.images / median(c);
 };
 
+/**
+ * `--kernels`: each replaced wasm kernel against the shipped one (where there is one), 1 thread,
+ * CPU time (best of 3), on activation shapes of the two bench models.
+ */
+async function kernels(): Promise<void> {
+  process.env.CONTRASTIVE_WASM_THREADS = '1';
+  const tf = await import('../src/tf.js');
+  const { initBackend } = await import('../src/backend.js');
+  const { callStock } = await import('../src/backends/wasm/kernel-utils.js');
+  await initBackend('wasm');
+  const backend = tf.backend() as never;
+  const best = (f: () => TF.TensorInfo): number => {
+    const ts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const t0 = process.cpuUsage();
+      const out = f();
+      const d = process.cpuUsage(t0);
+      (tf.backend() as unknown as { disposeData(id: object): void }).disposeData(out.dataId);
+      if (i > 0) ts.push((d.user + d.system) / 1000);
+    }
+    return Math.min(...ts);
+  };
+  const run = (name: string, inputs: TF.NamedTensorInfoMap, attrs: object) => (): TF.TensorInfo =>
+    tf.getKernel(name, 'wasm')!.kernelFunc({ inputs, attrs: attrs as TF.NamedAttrMap, backend }) as TF.TensorInfo;
+  const stock = (name: string, inputs: TF.NamedTensorInfoMap, attrs: object) => (): TF.TensorInfo => callStock(name, backend, inputs, attrs as TF.NamedAttrMap);
+  console.log('kernel, shape: project ms / shipped ms (CPU time, 1 thread, best of 3)');
+  const line = (what: string, mine: () => TF.TensorInfo, shipped?: () => TF.TensorInfo, note = '(shipped: none)') => {
+    const a = best(mine);
+    const b = shipped === undefined ? undefined : best(shipped);
+    console.log(`  ${what.padEnd(62)} ${a.toFixed(1).padStart(7)} ms${b === undefined ? `   ${note}` : ` / ${b.toFixed(1).padStart(7)} ms = ${(b / a).toFixed(1)}x`}`);
+  };
+  for (const s of [[512, 28, 28, 32], [256, 32, 32, 32], [256, 16, 16, 64]] as [number, number, number, number][]) {
+    const x = tf.randomNormal(s);
+    const c = tf.randomNormal([1, 1, 1, s[3]]);
+    const y = tf.maxPool(x as TF.Tensor4D, 2, 2, 'valid');
+    line(`Tile [1,1,1,${s[3]}] -> [${s}]`, run('Tile', { x: c }, { reps: [s[0], s[1], s[2], 1] }), stock('Tile', { x: c }, { reps: [s[0], s[1], s[2], 1] }));
+    line(`Sum [${s}] over axes 0,1,2`, run('Sum', { x }, { axis: [0, 1, 2], keepDims: false }), stock('Sum', { x }, { axis: [0, 1, 2], keepDims: false }));
+    line(`Mean [${s}] over axes 0,1,2`, run('Mean', { x }, { axis: [0, 1, 2], keepDims: false }), stock('Mean', { x }, { axis: [0, 1, 2], keepDims: false }));
+    const mp = { filterSize: 2, strides: 2, pad: 'valid' };
+    line(`MaxPoolGrad 2x2/2 of [${s}]`, run('MaxPoolGrad', { dy: y, input: x, output: y }, mp), stock('MaxPoolGrad', { dy: y, input: x, output: y }, mp));
+    line(`Cast float32 -> float32 [${s}]`, run('Cast', { x }, { dtype: 'float32' }), stock('Cast', { x }, { dtype: 'float32' }));
+    tf.dispose([x, c, y]);
+  }
+  for (const [n, h, ci, co, st] of [[512, 14, 32, 64, 1], [256, 32, 32, 32, 1], [256, 32, 32, 64, 2], [256, 16, 64, 128, 2]]) {
+    const x = tf.randomNormal([n!, h!, h!, ci!]);
+    const w = tf.randomNormal([3, 3, ci!, co!]);
+    const dy = tf.randomNormal([n!, h! / st!, h! / st!, co!]);
+    const conv = { strides: st, pad: 'same', dataFormat: 'NHWC', dilations: 1 };
+    const tag = `[${n},${h},${h},${ci}] 3x3 -> ${co}, stride ${st}`;
+    line(`Conv2D ${tag}`, run('Conv2D', { x, filter: w }, conv), undefined, '(the shipped forward, for scale)');
+    line(`Conv2DBackpropFilter ${tag}`, run('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [3, 3, ci, co] }));
+    line(`Conv2DBackpropInput ${tag}`, run('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape }), stock('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape }));
+    tf.dispose([x, w, dy]);
+  }
+  for (const [m, k, n] of [[512, 128, 512], [128, 512, 128]]) {
+    const a = tf.randomNormal([1, k!, m!]);
+    const b = tf.randomNormal([1, k!, n!]);
+    line(`BatchMatMul transposeA [${k}x${m}]^T x [${k}x${n}]`, run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false }), stock('BatchMatMul', { a, b }, { transposeA: true, transposeB: false }));
+    tf.dispose([a, b]);
+  }
+}
+
 export async function main(args: string[]): Promise<void> {
   const o = parse(args);
+  if (o.kernels) {
+    await kernels();
+    return;
+  }
   if (o.child) {
     const r = await measure(o.arch, o.backends?.[0] ?? 'wasm', o.steps, o.profile);
     console.log(JSON.stringify(r));
