@@ -167,27 +167,32 @@ class Cpc implements Method {
     const { value, grads } = tf.variableGrads(() => {
       const z = this.latentEncoder.apply(input, { training: true }) as tf.Tensor3D; // [B, T', D]
       const c = this.context.apply(z, { training: true }) as tf.Tensor3D; // [B, T', U]
-      const tIdx = tf.tensor1d(Int32Array.from(ts), 'int32');
-      const cT = tf.reshape(tf.transpose(tf.gather(c, tIdx, 1), [1, 0, 2]), [s * n, -1]); // [S*B, U], row (i, b)
+      // slices, stacks and one-hot products only (no gather: its gradient kernel is missing on wasm)
+      const at = (v: tf.Tensor3D, t: number): tf.Tensor2D => tf.reshape(tf.slice(v, [0, t, 0], [n, 1, -1]), [n, v.shape[2]]); // [B, F]
+      const cT = tf.reshape(tf.stack(ts.map((t) => at(c, t))), [s * n, -1]) as tf.Tensor2D; // [S*B, U], row (i, b)
       const pred = tf.reshape(this.predictor.apply(cT) as tf.Tensor2D, [s * n, k, d]); // [S*B, K, D]
-      const zByTime = tf.transpose(z, [1, 0, 2]) as tf.Tensor3D; // [T', B, D]
+      const select = others !== undefined ? tf.cast(tf.oneHot(tf.tensor1d(others, 'int32'), n), 'float32') : undefined; // [B*(B-1), B]
       const losses: tf.Scalar[] = [];
       for (let j = 1; j <= k; j++) {
         const q = tf.reshape(tf.slice(pred, [0, j - 1, 0], [s * n, 1, d]), [s * n, d]); // [S*B, D] = W_k c_t
-        const target = tf.gather(zByTime, tf.tensor1d(Int32Array.from(ts, (t) => t + j), 'int32')); // [S, B, D]
+        const target = tf.stack(ts.map((t) => at(z, t + j))) as tf.Tensor3D; // [S, B, D]
         const pos = tf.reshape(target, [s * n, d]); // [S*B, D] = z_{t+k}
         const negs: tf.Tensor3D[] = [];
-        if (others !== undefined) {
-          // the other sequences' latents at the same offset: [S, B*(B-1), D] -> [S*B, B-1, D]
-          negs.push(tf.reshape(tf.gather(target, tf.tensor1d(others, 'int32'), 1), [s * n, n - 1, d]));
+        if (select !== undefined) {
+          // the other sequences' latents at the same offset: rows of `select` pick them, [S*B, B-1, D]
+          const byRow = tf.reshape(tf.transpose(target, [1, 0, 2]), [n, s * d]); // [B, S*D]
+          const picked = tf.reshape(tf.matMul(select, byRow), [n, n - 1, s, d]); // [B, B-1, S, D]
+          negs.push(tf.reshape(tf.transpose(picked, [2, 0, 1, 3]), [s * n, n - 1, d]));
         }
         if (this.negatives !== 'batch') {
-          // the same sequence's other latents z_{t'}, t' != t + k: [S*B, T'-1, D]
+          // the same sequence's other latents z_{t'}, t' != t + k: [S*B, T'-1, D], row (i, b)
           const perT = ts.map((t) => {
-            const keep = Int32Array.from({ length: tLat - 1 }, (_, i) => (i < t + j ? i : i + 1));
-            return tf.gather(z, tf.tensor1d(keep, 'int32'), 1) as tf.Tensor3D; // [B, T'-1, D]
+            const parts = [];
+            if (t + j > 0) parts.push(tf.slice(z, [0, 0, 0], [n, t + j, d]));
+            if (t + j < tLat - 1) parts.push(tf.slice(z, [0, t + j + 1, 0], [n, tLat - t - j - 1, d]));
+            return parts.length === 1 ? parts[0]! : tf.concat(parts, 1); // [B, T'-1, D]
           });
-          negs.push(tf.concat(perT, 0) as tf.Tensor3D); // [S*B, T'-1, D], row (i, b)
+          negs.push(tf.concat(perT, 0) as tf.Tensor3D);
         }
         const neg = negs.length === 1 ? negs[0]! : (tf.concat(negs, 1) as tf.Tensor3D); // [S*B, M, D]
         losses.push(infoNceLoss(q as tf.Tensor2D, pos as tf.Tensor2D, neg, { normalize: false, temperature: 1 }));

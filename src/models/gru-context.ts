@@ -27,8 +27,9 @@ export interface GruContextOptions {
  * `recurrent_kernel [U, 3U]`, `bias [3U]` in z, r, h order), with sigmoid gates:
  *   z = σ(x W_z + h U_z + b_z), r = σ(x W_r + h U_r + b_r), h~ = tanh(x W_h + (r ⊙ h) U_h + b_h),
  *   h' = z ⊙ h + (1 - z) ⊙ h~.
- * Faster than `tf.layers.gru`: the input projection of all T steps is one matrix product, and
- * each step is two small products and a few element-wise ops.
+ * Faster than `tf.layers.gru`: the input projections of all T steps are three matrix products
+ * (one per gate), and each step is three small products and a few element-wise ops, with no
+ * slicing of columns (slow on the CPU-class backends).
  */
 export class SequenceGru extends tf.layers.Layer {
   static readonly className = 'ContrastiveSequenceGru';
@@ -68,17 +69,20 @@ export class SequenceGru extends tf.layers.Layer {
       const u = this.units;
       const kernel = this.kernel!.read() as tf.Tensor2D; // [D, 3U]
       const rk = this.recurrentKernel!.read() as tf.Tensor2D; // [U, 3U]
-      const xw = tf.add(tf.matMul(tf.reshape(x, [b * t, d]), kernel), this.bias!.read()); // [B*T, 3U]
-      const steps = tf.unstack(tf.transpose(tf.reshape(xw, [b, t, 3 * u]), [1, 0, 2])); // T x [B, 3U]
-      const rkZr = tf.slice(rk, [0, 0], [u, 2 * u]); // [U, 2U]
-      const rkH = tf.slice(rk, [0, 2 * u], [u, u]); // [U, U]
+      const bias = this.bias!.read() as tf.Tensor1D; // [3U]
+      const xT = tf.reshape(tf.transpose(x, [1, 0, 2]), [t * b, d]); // [T*B, D], time-major (D is small: a cheap transpose)
+      // per-gate weights sliced once per call (small); no step slices, splits or transposes a large tensor
+      const gate = (g: number): [tf.Tensor2D[], tf.Tensor2D] => [
+        tf.unstack(tf.reshape(tf.add(tf.matMul(xT, tf.slice(kernel, [0, g * u], [d, u])), tf.slice(bias, [g * u], [u])), [t, b, u])) as tf.Tensor2D[], // T x [B, U]
+        tf.slice(rk, [0, g * u], [u, u]), // [U, U]
+      ];
+      const [[xz, rkZ], [xr, rkR], [xh, rkH]] = [gate(0), gate(1), gate(2)];
       let h: tf.Tensor2D = tf.zeros([b, u]);
       const out: tf.Tensor2D[] = [];
-      for (const xt of steps) {
-        const [xzr, xh] = tf.split(xt, [2 * u, u], 1) as [tf.Tensor2D, tf.Tensor2D]; // [B, 2U], [B, U]
-        const zr = tf.sigmoid(tf.add(xzr, tf.matMul(h, rkZr))); // [B, 2U]
-        const [z, r] = tf.split(zr, 2, 1) as [tf.Tensor2D, tf.Tensor2D]; // [B, U] each
-        const hh = tf.tanh(tf.add(xh, tf.matMul(tf.mul(r, h), rkH))); // [B, U]
+      for (let i = 0; i < t; i++) {
+        const z = tf.sigmoid(tf.add(xz[i]!, tf.matMul(h, rkZ))); // [B, U]
+        const r = tf.sigmoid(tf.add(xr[i]!, tf.matMul(h, rkR))); // [B, U]
+        const hh = tf.tanh(tf.add(xh[i]!, tf.matMul(tf.mul(r, h), rkH))); // [B, U]
         h = tf.add(hh, tf.mul(z, tf.sub(h, hh))); // z h + (1 - z) h~
         out.push(h);
       }

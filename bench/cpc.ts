@@ -1,0 +1,236 @@
+/**
+ * `npm run bench -- cpc [options]`: Contrastive Predictive Coding on raw sequences.
+ *
+ * - FSDD (../shared/data/fsdd, 8 kHz speech, official split: index 0-4 is test): linear probe
+ *   accuracy for the digit and for the speaker from CPC features, from the same network with its
+ *   random initial weights, and from the raw waveform resampled to a fixed size (each whole clip
+ *   linearly interpolated to `--raw-size` points).
+ * - ECG5000 (train file only: a stratified 80/20 split) and CricketX (its TRAIN/TEST files):
+ *   kNN (cosine, k = 20, σ = 0.1) and linear probe for CPC vs random weights vs the raw series.
+ * - The CPC accuracy per k (the true z_{t+k} scores above every negative), averaged over the first
+ *   and the last 10% of the steps.
+ *
+ * Clips/series are cropped or padded (zeros at the end) to one length: FSDD the median clip length
+ * (3,360 samples), UCR sets their own length. Recipe as the CLI's (`src/cli/cpc-recipe.ts`).
+ *
+ * Options: --sets fsdd,ecg5000,cricketx  --steps 150 (per set)  --batch 32  --lr 2e-3
+ *   --filters 64 --units 128  --window-latents 24 (training windows of 24 latents; evaluation sees
+ *   the whole clip)  --raw-size 512  --backend name  --seed 0
+ */
+import * as tf from '../src/tf.js';
+import { initBackend, describeBackend, type BackendName } from '../src/backend.js';
+import type { Dataset } from '../src/data/dataset.js';
+import { subset } from '../src/data/subset.js';
+import { loadWavFolder } from '../src/node/data/wav-folder.js';
+import { loadUcr } from '../src/node/data/load-ucr.js';
+import { sharedDataDir } from '../src/node/data/paths.js';
+import { stratifiedSplit } from '../src/eval/stratify.js';
+import { cpcRecipe, cpcSequenceData, buildCpc } from '../src/cli/cpc-recipe.js';
+import type { CpcMethod } from '../src/methods/cpc.js';
+import { inputLengthFor } from '../src/models/conv1d-encoder.js';
+import { Optimizer } from '../src/train/optimizers.js';
+import { train, type StepRecord } from '../src/train/trainer.js';
+import { linearProbe } from '../src/eval/linear-probe.js';
+import { knnAccuracy } from '../src/eval/knn.js';
+import type { FeatureArray } from '../src/eval/features.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface Options {
+  sets: string[];
+  steps: number;
+  batch: number;
+  lr: number;
+  filters: number;
+  units: number;
+  rawSize: number;
+  /** Training window in latents (input steps = receptive field + (n - 1) x stride), capped at the length. */
+  windowLatents: number;
+  backend: BackendName | undefined;
+  seed: number;
+}
+
+function parse(args: string[]): Options {
+  const o: Options = { sets: ['fsdd', 'ecg5000', 'cricketx'], steps: 150, batch: 32, lr: 2e-3, filters: 64, units: 128, rawSize: 512, windowLatents: 24, backend: undefined, seed: 0 };
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i + 1];
+    switch (args[i]) {
+      case '--sets': o.sets = v!.split(','); i++; break;
+      case '--steps': o.steps = Number(v); i++; break;
+      case '--batch': o.batch = Number(v); i++; break;
+      case '--lr': o.lr = Number(v); i++; break;
+      case '--filters': o.filters = Number(v); i++; break;
+      case '--units': o.units = Number(v); i++; break;
+      case '--raw-size': o.rawSize = Number(v); i++; break;
+      case '--window-latents': o.windowLatents = Number(v); i++; break;
+      case '--backend': o.backend = v as BackendName; i++; break;
+      case '--seed': o.seed = Number(v); i++; break;
+      default: throw new Error(`bench cpc: unknown option ${args[i]}`);
+    }
+  }
+  return o;
+}
+
+/** The method's pooled representation of every sample, `[N, U]`. */
+async function embedAll(m: CpcMethod, data: Dataset, batch = 64): Promise<FeatureArray> {
+  const parts: Float32Array[] = [];
+  let dim = 0;
+  for (let s = 0; s < data.size; s += batch) {
+    const b = await data.getBatch(Int32Array.from({ length: Math.min(batch, data.size - s) }, (_, i) => s + i));
+    const x = tf.tensor(b.x, b.shape);
+    const h = m.embed(x);
+    dim = h.shape[1];
+    parts.push((await h.data()) as Float32Array);
+    tf.dispose([x, h]);
+  }
+  const out = new Float32Array(data.size * dim);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return { data: out, dim };
+}
+
+/** Each whole sample (its own length, channel 0) linearly resampled to `size` points. */
+async function rawResampled(data: Dataset, size: number): Promise<FeatureArray> {
+  const out = new Float32Array(data.size * size);
+  for (let i = 0; i < data.size; i++) {
+    const s = await data.get(i);
+    const t = s.shape[0]!;
+    const c = s.shape[1]!;
+    for (let j = 0; j < size; j++) {
+      const pos = size === 1 ? 0 : (j * (t - 1)) / (size - 1);
+      const a = Math.floor(pos);
+      const b = Math.min(t - 1, a + 1);
+      const f = pos - a;
+      out[i * size + j] = (1 - f) * s.data[a * c]! + f * s.data[b * c]!;
+    }
+  }
+  return { data: out, dim: size };
+}
+
+const pct = (x: number): string => (x * 100).toFixed(1);
+
+interface SetResult {
+  name: string;
+  rows: { features: string; probe: string; task: string; accuracy: number }[];
+  accEarly: number[];
+  accLate: number[];
+  secondsPerStep: number;
+  trainSize: number;
+  testSize: number;
+  length: number;
+}
+
+async function runSet(name: string, o: Options, log: (l: string) => void): Promise<SetResult | undefined> {
+  const shared = sharedDataDir();
+  if (shared === undefined) {
+    log(`${name}: skipped (no shared data folder; set CONTRASTIVE_DATA)`);
+    return undefined;
+  }
+  let trainRaw: Dataset;
+  let testRaw: Dataset;
+  const tasks: { task: string; train: Int32Array; test: Int32Array }[] = [];
+  if (name === 'fsdd') {
+    const dir = join(shared, 'fsdd');
+    if (!existsSync(dir)) return (log(`fsdd: skipped (${dir} missing)`), undefined);
+    trainRaw = await loadWavFolder(dir, { split: 'train', name: 'fsdd:train' });
+    testRaw = await loadWavFolder(dir, { split: 'test', name: 'fsdd:test' });
+    tasks.push({ task: 'digit', train: trainRaw.labels!.values, test: testRaw.labels!.values });
+    tasks.push({ task: 'speaker', train: trainRaw.extraLabels!.speaker!.values, test: testRaw.extraLabels!.speaker!.values });
+  } else {
+    const folder = name === 'ecg5000' ? 'ECG5000' : name === 'cricketx' ? 'CricketX' : name;
+    const dir = join(shared, 'ucr2018', folder);
+    if (!existsSync(dir)) return (log(`${name}: skipped (${dir} missing)`), undefined);
+    const all = await loadUcr(dir, { split: 'train' });
+    if (existsSync(join(dir, `${folder}_TEST.tsv`))) {
+      trainRaw = all;
+      testRaw = await loadUcr(dir, { split: 'test' });
+    } else {
+      const { fit, validation } = stratifiedSplit(all.labels!.values, 0.2, o.seed);
+      trainRaw = subset(all, fit, `${folder}:train80`);
+      testRaw = subset(all, validation, `${folder}:test20`);
+    }
+    tasks.push({ task: 'class', train: trainRaw.labels!.values, test: testRaw.labels!.values });
+  }
+  // one length for the run (the train split's median / fixed length), applied to both splits
+  const prepared = await cpcSequenceData(trainRaw, { autoLength: true });
+  const recipe = cpcRecipe(prepared.length, {});
+  const r = { ...recipe, filters: o.filters, units: o.units, window: Math.min(prepared.length, inputLengthFor(recipe, Math.max(o.windowLatents, recipe.predictionSteps + 1))) };
+  const trainData = prepared.data;
+  const testData = (await cpcSequenceData(testRaw, { length: prepared.length })).data;
+  log(`${name}: ${trainData.size} train, ${testData.size} test, length ${prepared.length}; g_enc strides [${r.strides}] kernels [${r.kernelSizes}], D ${r.filters}, GRU ${r.units}, K ${r.predictionSteps}, window ${r.window}, ${r.negatives} negatives, ${r.timeSteps} t per step, ${r.pooling} pooling`);
+
+  const method = buildCpc(r, 1, o.seed, new Optimizer({ learningRate: o.lr }));
+  try {
+    const t0 = performance.now();
+    const random = { train: await embedAll(method, trainData), test: await embedAll(method, testData) };
+    const raw = name === 'fsdd'
+      ? { train: await rawResampled(trainRaw, o.rawSize), test: await rawResampled(testRaw, o.rawSize) }
+      : { train: await rawResampled(trainData, prepared.length), test: await rawResampled(testData, prepared.length) };
+    log(`${name}: baseline features in ${((performance.now() - t0) / 1000).toFixed(0)} s; training ${o.steps} steps of ${o.batch}`);
+    const records: StepRecord[] = [];
+    const t1 = performance.now();
+    await train({
+      method,
+      data: trainData,
+      batchSize: o.batch,
+      steps: o.steps,
+      seed: o.seed,
+      onStep: (rec) => {
+        records.push(rec);
+        if (rec.step % 25 === 0) log(`  step ${rec.step}: loss ${rec.loss.toFixed(3)}, CPC accuracy k=1 ${pct(rec.acc1 ?? NaN)}%, mean over k ${pct(rec.accuracy ?? NaN)}%`);
+      },
+    });
+    const secondsPerStep = (performance.now() - t1) / 1000 / records.length;
+    const cpcF = { train: await embedAll(method, trainData), test: await embedAll(method, testData) };
+    const k = r.predictionSteps;
+    const tenth = Math.max(1, Math.round(records.length / 10));
+    const meanAcc = (recs: StepRecord[], j: number): number => recs.reduce((a, x) => a + (x[`acc${j}`] ?? 0), 0) / recs.length;
+    const accEarly = Array.from({ length: k }, (_, j) => meanAcc(records.slice(0, tenth), j + 1));
+    const accLate = Array.from({ length: k }, (_, j) => meanAcc(records.slice(-tenth), j + 1));
+    const rows: SetResult['rows'] = [];
+    const sets = { cpc: cpcF, random, raw };
+    for (const t of tasks) {
+      for (const [fname, f] of Object.entries(sets)) {
+        const lin = await linearProbe(f.train, t.train, f.test, t.test, { seed: o.seed });
+        rows.push({ features: fname, probe: 'linear', task: t.task, accuracy: lin.accuracy });
+        if (name !== 'fsdd') rows.push({ features: fname, probe: 'knn', task: t.task, accuracy: await knnAccuracy(f.train, t.train, f.test, t.test, { k: 20 }) });
+        log(`  ${t.task} ${fname}: ${rows.filter((x) => x.features === fname && x.task === t.task).map((x) => `${x.probe} ${pct(x.accuracy)}%`).join(', ')}`);
+      }
+    }
+    return { name, rows, accEarly, accLate, secondsPerStep, trainSize: trainData.size, testSize: testData.size, length: prepared.length };
+  } finally {
+    method.dispose();
+    await trainRaw.close?.();
+    await testRaw.close?.();
+  }
+}
+
+export async function main(args: string[]): Promise<void> {
+  const o = parse(args);
+  const log = (l: string): void => void process.stderr.write(l + '\n');
+  const backend = await initBackend(o.backend);
+  log(`bench cpc: ${describeBackend(backend)}; ${JSON.stringify(o)}`);
+  const results: SetResult[] = [];
+  for (const name of o.sets) {
+    const r = await runSet(name, o, log);
+    if (r !== undefined) results.push(r);
+  }
+  for (const r of results) {
+    console.log(`\n### ${r.name}: ${r.trainSize} train / ${r.testSize} test, length ${r.length}, ${o.steps} steps of ${o.batch} (${r.secondsPerStep.toFixed(2)} s/step)\n`);
+    const tasks = [...new Set(r.rows.map((x) => `${x.task} ${x.probe}`))];
+    console.log(`| task, probe | CPC | random weights | raw |`);
+    console.log(`|---|---|---|---|`);
+    for (const tp of tasks) {
+      const get = (f: string): string => pct(r.rows.find((x) => `${x.task} ${x.probe}` === tp && x.features === f)!.accuracy) + '%';
+      console.log(`| ${tp} | ${get('cpc')} | ${get('random')} | ${get('raw')} |`);
+    }
+    console.log(`\nCPC accuracy per k (first 10% of steps -> last 10%):\n`);
+    console.log(`| k | ${r.accEarly.map((_, j) => j + 1).join(' | ')} |`);
+    console.log(`|---|${r.accEarly.map(() => '---').join('|')}|`);
+    console.log(`| early | ${r.accEarly.map(pct).join(' | ')} |`);
+    console.log(`| late | ${r.accLate.map(pct).join(' | ')} |`);
+  }
+}
