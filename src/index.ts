@@ -145,6 +145,13 @@ export { builtinView, parseViewList, VIEW_LIST_NAMES } from './views/builtin.js'
 export { ViewLayer } from './views/view-layer.js';
 export { cmcAugmentation } from './views/cmc-augmentation.js';
 export type { CmcAugmentationOptions } from './views/cmc-augmentation.js';
+// CPC: strided 1-D convolutions g_enc, a GRU g_ar, InfoNCE on future latents
+export { cpc, assertFiniteSequences } from './methods/cpc.js';
+export type { CpcOptions, CpcMethod, CpcNegatives } from './methods/cpc.js';
+export { conv1dEncoder, conv1dPreset, receptiveField, latentLength, inputLengthFor, AUDIO_8K_GEOMETRY, SHORT_SERIES_GEOMETRY, TINY_SERIES_GEOMETRY } from './models/conv1d-encoder.js';
+export type { Conv1dEncoderOptions, Conv1dGeometry } from './models/conv1d-encoder.js';
+export { gruContext, SequenceGru, SequencePool, sequencePool } from './models/gru-context.js';
+export type { GruContextOptions, SequencePooling } from './models/gru-context.js';
 
 // ── Training ──────────────────────────────────────────────────────────────────
 export { train, planEpoch } from './train/trainer.js';
