@@ -178,7 +178,7 @@ export const PAGE_SCRIPT = String.raw`
     }
     var fig = el('figure');
     fig.appendChild(cv);
-    fig.appendChild(el('figcaption', {}, (rt.classNames[sample.label] || String(sample.label)) + (sample.similarity === undefined ? '' : ' ' + fmt(sample.similarity, 2))));
+    fig.appendChild(el('figcaption', {}, (rt.classNames[sample.label] || String(sample.label)) + (sample.similarity === undefined ? '' : ' ' + fmt(sample.similarity, 3))));
     return fig;
   }
   if (rt === null) missing(s6, 'No embeddings (the encoder or the test data could not be loaded).');

@@ -30,7 +30,7 @@ const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1000px; padding: 0 16px; color: #222; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; }
 table.summary th { text-align: left; padding-right: 16px; font-weight: 600; }
-#problems { background: #fff4e5; border: 1px solid #f0b36a; padding: 4px 16px; }
+#problems { background: #fff4e5; border: 1px solid #f0b36a; padding: 4px 16px; } #problems:empty { display: none; }
 .note { color: #555; } .missing { color: #a33; font-style: italic; }
 .grid .row { display: flex; gap: 6px; margin-bottom: 6px; }
 figure { margin: 0; text-align: center; font-size: 10px; }
