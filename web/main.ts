@@ -5,13 +5,14 @@
  * representation, and a download of the trained encoder (TF.js model.json + weights.bin).
  *
  * URL parameters (used by the headless test): `steps`, `batch`, `evalEvery`, `auto=1` (start at
- * once), `backend` (force one: webgl, wasm, cpu). State for tests: `window.__demo`.
+ * once), `backend` (force one: webgl, wasm, cpu), `softwareWebgl=1` (accept a software WebGL), `evalSize` (labelled
+ * images held out to measure, default 500). State for tests: `window.__demo`.
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Chart } from 'chart.js/auto';
 import * as tf from '../src/tf.js';
 import '../src/backends/webgpu.js';
-import '../src/backends/webgl.js';
+import { allowSoftwareWebgl } from '../src/backends/webgl.js';
 import { describeBackend, initBackend, type BackendName } from '../src/backend.js';
 import { maybeGunzip } from '../src/data/gunzip.js';
 import { csvDataset, parseCsv } from '../src/data/csv.js';
@@ -45,7 +46,6 @@ const state: DemoState = { losses: [], knn: [], scatterUpdates: 0, running: fals
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-const EVAL_SIZE = 500;
 const yieldToPage = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 Chart.defaults.animation = false;
@@ -112,7 +112,7 @@ async function run(): Promise<void> {
   knnChart.data.datasets[0]!.data = [];
 
   const all = await loadDigits();
-  const evalRows = stratifiedLimit(all.labels!.values, EVAL_SIZE);
+  const evalRows = stratifiedLimit(all.labels!.values, Number(params.get('evalSize') ?? 500));
   const isEval = new Uint8Array(all.size);
   for (const i of evalRows) isEval[i] = 1;
   const train = subset(all, Int32Array.from({ length: all.size }, (_, i) => i).filter((i) => isEval[i] === 0), 'digits:train');
@@ -166,6 +166,7 @@ async function main(): Promise<void> {
   if (params.has('batch')) $<HTMLInputElement>('batch').value = params.get('batch')!;
   setWasmPaths(new URL('./', location.href).href); // the .wasm files sit beside main.js
   const wanted = params.get('backend');
+  if (params.get('softwareWebgl') === '1') allowSoftwareWebgl();
   const info = await initBackend(wanted === null || wanted === '' ? undefined : (wanted as BackendName));
   state.backend = info.name;
   $('backend').textContent = describeBackend(info);

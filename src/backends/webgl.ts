@@ -20,6 +20,13 @@ function webglRenderer(): string | null {
   return name;
 }
 
+let allowSoftware = false;
+
+/** Lets `webgl` load on a software rasteriser too (tests of the WebGL path on machines without a GPU). */
+export function allowSoftwareWebgl(allow = true): void {
+  allowSoftware = allow;
+}
+
 registerBackendProvider('webgl', {
   priority: 30,
   runtime: 'browser',
@@ -27,7 +34,7 @@ registerBackendProvider('webgl', {
     const renderer = webglRenderer();
     if (renderer === null) throw new Error('this browser gives no WebGL context');
     // a software rasteriser (SwiftShader, llvmpipe: headless browsers, no GPU) trains ~20x slower than wasm
-    if (/swiftshader|llvmpipe|softpipe|software/i.test(renderer)) throw new Error(`WebGL is software-rendered here (${renderer}); wasm is faster`);
+    if (!allowSoftware && /swiftshader|llvmpipe|softpipe|software/i.test(renderer)) throw new Error(`WebGL is software-rendered here (${renderer}); wasm is faster`);
     await import('@tensorflow/tfjs-backend-webgl');
     if (tf.findBackendFactory('webgl') === null) throw new Error('@tensorflow/tfjs-backend-webgl did not register');
   },

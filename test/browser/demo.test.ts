@@ -99,3 +99,27 @@ test('demo page: trains SimCLR in the browser, the loss goes down, the scatter u
   await page.screenshot({ path: join('test-artifacts', 'demo.png'), fullPage: true });
   await page.close();
 });
+
+test('demo page on WebGL (SwiftShader, forced): the same training runs on the webgl backend', { skip }, async () => {
+  const page = await browser!.context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  // without softwareWebgl=1 the page would skip a software WebGL for wasm (see the test above)
+  await page.goto(`${server!.url}?steps=2&batch=16&evalEvery=2&evalSize=100&auto=1&backend=webgl&softwareWebgl=1`);
+  await page.waitForFunction(() => {
+    const d = (window as unknown as { __demo?: Demo }).__demo;
+    return d?.done === true || d?.error !== undefined;
+  }, undefined, { timeout: 50_000 });
+  const demo = await page.evaluate(() => (window as unknown as { __demo: Demo }).__demo);
+  assert.equal(demo.error, undefined, demo.error);
+  assert.deepEqual(errors, []);
+  assert.equal(demo.backend, 'webgl');
+  assert.equal(demo.losses.length, 2);
+  assert.ok(demo.losses.every((l) => Number.isFinite(l) && l > 0), demo.losses.join(', '));
+  assert.equal(demo.scatterUpdates, 2);
+  await page.close();
+});
+
