@@ -195,5 +195,5 @@ import './backends/webgl.js';
 
 // ── Report ────────────────────────────────────────────────────────────────────
 // The HTML report's data model and renderer (browser-safe); Node writes it: contrastive/node writeRunReport.
-export { buildReportData, parseJsonl, renderReportHtml, scriptSafeJson } from './report/index.js';
+export { buildReportData, binSteps, parseJsonl, renderReportHtml, scriptSafeJson } from './report/index.js';
 export type { ReportData, ReportStep, ReportEpoch, ReportLabelEfficiency, ReportAlignmentPoint, ReportUmap, ReportSample, ReportRetrieval, ReportSummary, RunTexts, ReportExtras, ParsedJsonl, RenderReportOptions } from './report/index.js';

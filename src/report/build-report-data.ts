@@ -29,6 +29,20 @@ export interface ReportExtras {
   problems?: string[];
   /** Time stamp of the page. @default now */
   generated?: string;
+  /** Most points of the loss curve: longer runs are averaged over bins of consecutive steps. @default 4000 */
+  maxStepPoints?: number;
+}
+
+/** Bins of consecutive steps averaged to at most `max` points (loss: bin mean; step, lr: the bin's last). */
+export function binSteps(steps: ReportStep[], max: number): ReportStep[] {
+  if (steps.length <= max) return steps;
+  const size = Math.ceil(steps.length / max);
+  const out: ReportStep[] = [];
+  for (let i = 0; i < steps.length; i += size) {
+    const bin = steps.slice(i, i + size);
+    out.push({ step: bin.at(-1)!.step, loss: bin.reduce((a, r) => a + r.loss, 0) / bin.length, lr: bin.at(-1)!.lr });
+  }
+  return out;
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -143,7 +157,7 @@ export function buildReportData(texts: RunTexts, extras: ReportExtras = {}): Rep
     generated: extras.generated ?? new Date().toISOString(),
     summary: summaryOf(config, steps, epochs),
     config,
-    steps,
+    steps: binSteps(steps, extras.maxStepPoints ?? 4000),
     epochs,
     labelEfficiency,
     alignmentUniformity,

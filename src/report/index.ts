@@ -1,6 +1,6 @@
 /** The HTML report: its data model, built from a run folder's texts, and the page renderer. */
 export type { ReportData, ReportStep, ReportEpoch, ReportLabelEfficiency, ReportAlignmentPoint, ReportUmap, ReportSample, ReportRetrieval, ReportSummary } from './report-data.js';
-export { buildReportData } from './build-report-data.js';
+export { buildReportData, binSteps } from './build-report-data.js';
 export type { RunTexts, ReportExtras } from './build-report-data.js';
 export { parseJsonl } from './parse-jsonl.js';
 export type { ParsedJsonl } from './parse-jsonl.js';

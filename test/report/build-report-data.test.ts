@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildReportData } from '../../src/report/build-report-data.js';
+import { binSteps, buildReportData } from '../../src/report/build-report-data.js';
 import { parseJsonl } from '../../src/report/parse-jsonl.js';
 import { EVAL, STEPS, configObject, epochsText, metricsText } from './fixture-run.js';
 
@@ -62,4 +62,13 @@ test('parseJsonl: a bad middle line is named by number', () => {
   const r = parseJsonl('{"a":1}\nnot json\n{"a":2}\n', 'f.jsonl');
   assert.deepEqual(r.records, [{ a: 1 }, { a: 2 }]);
   assert.deepEqual(r.problems, ['f.jsonl: line 2 is not a JSON object; it was skipped']);
+});
+
+test('buildReportData: a long run is averaged over bins of steps to at most maxStepPoints points', () => {
+  const d = buildReportData({ ...full(), metrics: metricsText(100) }, { maxStepPoints: 30 });
+  assert.equal(d.steps.length, 25); // bins of 4
+  assert.deepEqual(d.steps[0], { step: 4, loss: (5 + 4.95 + 4.9 + 4.85) / 4, lr: 1e-3 });
+  assert.equal(d.steps.at(-1)!.step, 100);
+  const short = [{ step: 1, loss: 1, lr: 0 }];
+  assert.equal(binSteps(short, 10), short);
 });
