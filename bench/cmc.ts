@@ -17,10 +17,10 @@
  *
  * Options: --epochs N (default 8), --batch 128, --methods a,b,..., --limit N (train rows,
  * stratified), --test-limit N, --seed 0, --no-baselines (skip raw pixels and random networks),
- * --json <file> (write the results). Runs can be split over processes (`--methods x --no-baselines`,
+ * --json <file> (write the results), --merge a.json,b.json (print the table of saved results). Runs can be split over processes (`--methods x --no-baselines`,
  * plus `--methods '' ` for the baselines alone): label subsets depend only on the labels and seed.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '../src/tf.js';
 import { initBackend, describeBackend } from '../src/backend.js';
 import type { Dataset } from '../src/data/dataset.js';
@@ -28,7 +28,7 @@ import { loadDataset } from '../src/node/data/load-dataset.js';
 import { buildMethod, type MethodBuild, type Recipe } from '../src/cli/recipe.js';
 import { cmcRecipe } from '../src/cli/cmc-recipe.js';
 import { train } from '../src/train/trainer.js';
-import { compareLabelEfficiency } from '../src/eval/label-efficiency.js';
+import { compareLabelEfficiency, type LabelEfficiencyResult } from '../src/eval/label-efficiency.js';
 import { formatLabelEfficiencyTable } from '../src/eval/format-table.js';
 import type { FeatureArray } from '../src/eval/features.js';
 
@@ -50,10 +50,11 @@ interface Options {
   seed: number;
   baselines: boolean;
   json: string | undefined;
+  merge: string[] | undefined;
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { runs: Object.keys(RUNS) as RunName[], epochs: 8, batch: 128, limit: undefined, testLimit: undefined, seed: 0, baselines: true, json: undefined };
+  const o: Options = { runs: Object.keys(RUNS) as RunName[], epochs: 8, batch: 128, limit: undefined, testLimit: undefined, seed: 0, baselines: true, json: undefined, merge: undefined };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = (): string => {
@@ -76,6 +77,7 @@ function parse(args: string[]): Options {
     else if (a === '--seed') o.seed = Number.parseInt(next(), 10);
     else if (a === '--no-baselines') o.baselines = false;
     else if (a === '--json') o.json = next();
+    else if (a === '--merge') o.merge = next().split(',');
     else throw new Error(`bench cmc: unknown option '${a}'`);
   }
   return o;
@@ -121,8 +123,32 @@ function recipeOf(name: RunName, o: Options, trainSize: number): MethodBuild {
   return { recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } };
 }
 
+/** Prints the table of `results` and, with the baselines present, whether each CMC run beats raw pixels and its random network. */
+function report(results: Record<string, LabelEfficiencyResult>): void {
+  console.log('\n' + formatLabelEfficiencyTable(results));
+  if (results['raw pixels'] === undefined) return;
+  for (const name of Object.keys(results).filter((r) => r.startsWith('cmc'))) {
+    const r = results[name]!;
+    const own = name.startsWith('cmc2') ? 'random cmc2 net' : 'random cmc3 net';
+    if (results[own] === undefined) continue;
+    const beats = (['linear', 'knn'] as const).every((p) => ['10%', '100%'].every((f) => ['raw pixels', own].every((b) => r[p][f]! > results[b]![p][f]!)));
+    console.log(`${name} beats raw pixels and its random network (${own}) on both probes at 10% and 100%: ${beats ? 'yes' : 'NO'}`);
+  }
+}
+
 export async function main(args: string[]): Promise<void> {
   const o = parse(args);
+  if (o.merge !== undefined) {
+    // the --json files of runs split over processes, as one table
+    const results: Record<string, LabelEfficiencyResult> = {};
+    for (const file of o.merge) {
+      const j = JSON.parse(readFileSync(file, 'utf8')) as { runs: string[]; results: Record<string, LabelEfficiencyResult> };
+      for (const line of j.runs) console.log(line);
+      Object.assign(results, j.results);
+    }
+    report(results);
+    return;
+  }
   const info = await initBackend();
   let trainData: Dataset;
   let testData: Dataset;
@@ -165,15 +191,7 @@ export async function main(args: string[]): Promise<void> {
     method.dispose();
   }
   const results = await compareLabelEfficiency({ labels, featureSets, fractions: [0.1, 1], seed: o.seed });
-  console.log('\n' + formatLabelEfficiencyTable(results));
-  if (o.baselines) {
-    for (const name of o.runs.filter((r) => r !== 'simclr')) {
-      const r = results[name]!;
-      const own = name.startsWith('cmc2') ? 'random cmc2 net' : 'random cmc3 net';
-      const beats = (['linear', 'knn'] as const).every((p) => ['10%', '100%'].every((f) => ['raw pixels', own].every((b) => r[p][f]! > results[b]![p][f]!)));
-      console.log(`${name} beats raw pixels and its random network (${own}) on both probes at 10% and 100%: ${beats ? 'yes' : 'NO'}`);
-    }
-  }
+  report(results);
   if (o.json !== undefined) writeFileSync(o.json, JSON.stringify({ options: o, backend: info.name, runs: lines, results }, null, 1));
   console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
