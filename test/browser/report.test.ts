@@ -58,13 +58,13 @@ const drawnPixels = (page: Page): Promise<Record<string, number>> =>
   });
 
 test('report.html: loads from file:// offline, every chart drawn, one UMAP point per test sample', { skip }, async () => {
-  const r = await writeRunReport(dir, { umapEpochs: 50, testLimit: 300 });
+  const r = await writeRunReport(dir, { umapEpochs: 30, testLimit: 200 });
   const { page, errors, requests } = await open(r.path);
   assert.deepEqual(errors, []);
   assert.deepEqual(requests, [pathToFileURL(r.path).href], 'the page itself is the only request');
   const state = await page.evaluate(() => (window as unknown as { __report: { charts: Record<string, number>; umapPoints: number } }).__report);
   assert.deepEqual(Object.keys(state.charts).sort(), ['chart-alignment-uniformity', 'chart-knn', 'chart-label-efficiency', 'chart-loss', 'chart-umap']);
-  assert.equal(state.umapPoints, 300);
+  assert.equal(state.umapPoints, 200);
   assert.equal(state.umapPoints, r.data.umap!.x.length);
   const drawn = await drawnPixels(page);
   for (const [id, n] of Object.entries(drawn)) assert.ok(n > 1000, `${id}: ${n} drawn pixels`);
