@@ -9,6 +9,55 @@ import * as tf from '../../tf.js';
 import { DataError } from '../../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isDim = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+
+/**
+ * Checks a layers-model topology before tfjs-layers builds it: every layer a registered class
+ * with a config and a string name, every inbound node naming a layer declared before it. tfjs
+ * loops forever on a node whose inbound layer never appears (a number for a name, a cycle).
+ * Returns a problem, or undefined.
+ */
+function topologyProblem(t: unknown, depth = 0): string | undefined {
+  if (depth > 16) return 'nests models more than 16 deep';
+  if (!isObj(t) || typeof t.class_name !== 'string') return 'modelTopology must be an object with a class_name';
+  const cfg = t.config;
+  const layers = Array.isArray(cfg) ? cfg : isObj(cfg) ? cfg.layers : undefined;
+  if (!Array.isArray(layers)) return `${t.class_name}: config.layers must be an array`;
+  const known = new Set(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap));
+  const seen = new Set<string>();
+  for (const [i, l] of layers.entries()) {
+    if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) return `layer ${i} must have a class_name and a config`;
+    if (!known.has(l.class_name) && !['Sequential', 'Model', 'Functional'].includes(l.class_name)) return `layer ${i}: unknown class ${JSON.stringify(l.class_name).slice(0, 40)}`;
+    const name = l.name ?? l.config.name;
+    if (name !== undefined && typeof name !== 'string') return `layer ${i}: name must be a string`;
+    if (l.config.name !== undefined && typeof l.config.name !== 'string') return `layer ${i}: config.name must be a string`;
+    if (['Sequential', 'Model', 'Functional'].includes(l.class_name)) {
+      const inner = topologyProblem(l, depth + 1);
+      if (inner !== undefined) return inner;
+    }
+    if (l.inbound_nodes !== undefined) {
+      if (!Array.isArray(l.inbound_nodes)) return `layer ${i}: inbound_nodes must be an array`;
+      for (const node of l.inbound_nodes) {
+        if (!Array.isArray(node)) return `layer ${i}: an inbound node must be an array`;
+        for (const ref of node) {
+          if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !isDim(ref[1]) || !isDim(ref[2])) return `layer ${i}: an inbound reference must be [name, node, tensor]`;
+          if (!seen.has(ref[0])) return `layer ${i}: inbound layer ${JSON.stringify(ref[0]).slice(0, 40)} is not declared before it`;
+        }
+      }
+    }
+    if (typeof name === 'string') seen.add(name);
+  }
+  if (isObj(cfg)) {
+    for (const key of ['input_layers', 'output_layers']) {
+      const refs = cfg[key];
+      if (refs === undefined) continue;
+      if (!Array.isArray(refs) || !refs.every((r) => Array.isArray(r) && typeof r[0] === 'string' && seen.has(r[0]) && isDim(r[1]) && isDim(r[2]))) return `config.${key} must name declared layers`;
+    }
+  }
+  return undefined;
+}
+
 /** An IO handler that writes `model.json` and `weights.bin` into `dir` (created if missing). */
 export function fileSaveHandler(dir: string): tf.io.IOHandler {
   return {
@@ -44,11 +93,21 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
       if (json === null || typeof json !== 'object' || json.modelTopology === undefined || !Array.isArray(json.weightsManifest)) {
         throw new DataError('loadModel', path, 'has no modelTopology or weightsManifest');
       }
+      const problem = topologyProblem(json.modelTopology);
+      if (problem !== undefined) throw new DataError('loadModel', path, `has a corrupt topology: ${problem}`);
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: ArrayBuffer[] = [];
-      for (const group of json.weightsManifest) {
-        specs.push(...group.weights);
-        for (const p of group.paths) {
+      for (const group of json.weightsManifest as unknown[]) {
+        if (!isObj(group) || !Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string') || !Array.isArray(group.weights)) {
+          throw new DataError('loadModel', path, 'has a weightsManifest group without paths and weights');
+        }
+        for (const w of group.weights as unknown[]) {
+          if (!isObj(w) || typeof w.name !== 'string' || (w.dtype !== 'float32' && w.dtype !== 'int32') || !Array.isArray(w.shape) || !w.shape.every(isDim)) {
+            throw new DataError('loadModel', path, `has a corrupt weight entry ${JSON.stringify(w).slice(0, 80)}`);
+          }
+        }
+        specs.push(...(group.weights as tf.io.WeightsManifestEntry[]));
+        for (const p of group.paths as string[]) {
           const b = await readFile(join(dir, p)).catch((err: Error) => {
             throw new DataError('loadModel', join(dir, p), `could not be read (${err.message.split('\n')[0]})`);
           });
@@ -70,7 +129,35 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
   await model.save(fileSaveHandler(dir));
 }
 
-/** Loads a model saved by `saveModel` (or any TF.js layers model folder). */
+/** Loads a model saved by `saveModel` (or any TF.js layers model folder). Corrupt files are DataErrors and leak nothing. */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(fileLoadHandler(dir));
+  const file = join(dir, 'model.json');
+  const artifacts = await fileLoadHandler(dir).load!();
+  const before = new Set(Object.keys(tf.engine().state.registeredVariables));
+  let model: tf.LayersModel;
+  try {
+    // build from the topology alone: tfjs' own weight loading leaks its decoded tensors when they do not fit
+    model = await tf.loadLayersModel({ load: async () => ({ modelTopology: artifacts.modelTopology! }) });
+  } catch (err) {
+    // a model partly built and then refused leaves its variables behind
+    for (const [name, v] of Object.entries(tf.engine().state.registeredVariables)) if (!before.has(name)) v.dispose();
+    throw new DataError('loadModel', file, `is not a loadable TF.js layers model (${(err as Error).message.split('\n')[0]})`);
+  }
+  const specs = artifacts.weightSpecs ?? [];
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const problem =
+    specs.length !== model.weights.length || byName.size !== specs.length
+      ? `lists ${specs.length} weights, the model has ${model.weights.length}`
+      : model.weights.map((w) => (byName.get(w.originalName) === undefined ? `has no weight ${w.originalName}` : byName.get(w.originalName)!.shape.join(',') !== w.shape.join(',') ? `weight ${w.originalName} has shape [${byName.get(w.originalName)!.shape}], the model needs [${w.shape}]` : undefined)).find((p) => p !== undefined);
+  if (problem !== undefined) {
+    model.dispose();
+    throw new DataError('loadModel', file, problem);
+  }
+  const tensors = tf.io.decodeWeights(artifacts.weightData!, specs);
+  try {
+    for (const w of model.weights) w.write(tensors[w.originalName]!);
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  return model;
 }
