@@ -87,6 +87,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
       if (e === null || typeof e !== 'object' || typeof e.name !== 'string' || (e.dtype !== 'float32' && e.dtype !== 'int32') || !Array.isArray(e.shape) || !e.shape.every(isCount) || !isCount(e.offset) || !isCount(e.length) || e.offset % 4 !== 0) {
         throw new DataError(fn, file, `has a corrupt tensor entry ${JSON.stringify(e).slice(0, 80)}`);
       }
+      if (Object.prototype.hasOwnProperty.call(tensors, e.name) || e.name === '__proto__') throw new DataError(fn, file, `has tensor ${JSON.stringify(e.name).slice(0, 40)} twice (or a reserved name)`);
       if (e.shape.reduce((a, b) => a * b, 1) !== e.length) throw new DataError(fn, file, `tensor ${e.name}: shape [${e.shape}] does not hold ${e.length} values`);
       if (e.offset + 4 * e.length > dataLen) throw new DataError(fn, file, `is truncated: tensor ${e.name} needs bytes up to ${e.offset + 4 * e.length}, data section has ${dataLen}`);
       const copy = new Uint8Array(bytes.subarray(base + e.offset, base + e.offset + 4 * e.length)); // a copy (Buffer.slice would share)
