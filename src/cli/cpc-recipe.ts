@@ -6,6 +6,8 @@
  * | sequences of L steps | g_enc strides / kernels       | K (prediction steps) | training window |
  * |----------------------|-------------------------------|----------------------|-----------------|
  * | L >= 2000 (audio)    | [5, 4, 2, 2] / [10, 8, 4, 4]  | 12 (the paper)       | min(L, 4096)    |
+ *
+ * Audio clips are standardised one by one before g_enc (`standardize`); UCR series come z-normalised.
  * | 64 <= L < 2000       | [2, 2] / [4, 4]               | min(6, (T'-1)/2)     | L               |
  * | L < 64               | [1] / [3]                     | min(3, (T'-1)/2)     | L               |
  */
@@ -29,6 +31,8 @@ export interface CpcRecipe extends Conv1dGeometry {
   /** Training window (input steps). */
   window: number;
   pooling: SequencePooling;
+  /** Standardise each sequence before g_enc (audio: clips differ in loudness). Absent in older runs: false. */
+  standardize?: boolean;
 }
 
 /** CPC choices a user may make (CLI flags); the rest follows from the data's length. */
@@ -113,6 +117,7 @@ export function cpcRecipe(length: number, o: CpcChoices, fn = 'pretrain', sample
     timeSteps: o.timeSteps ?? 8,
     window,
     pooling: o.pooling ?? 'mean',
+    standardize: audio,
   };
 }
 
@@ -120,7 +125,7 @@ export function cpcRecipe(length: number, o: CpcChoices, fn = 'pretrain', sample
 export function buildCpc(r: CpcRecipe, channels: number, seed: number, optimizer: Optimizer): CpcMethod {
   const geometry = { strides: r.strides, kernelSizes: r.kernelSizes };
   return cpc({
-    encoder: conv1dEncoder({ ...geometry, channels, filters: r.filters, seed }),
+    encoder: conv1dEncoder({ ...geometry, channels, filters: r.filters, seed, standardize: r.standardize === true }),
     context: gruContext({ inputDim: r.filters, units: r.units, seed: seed + 100 }),
     geometry,
     predictionSteps: r.predictionSteps,

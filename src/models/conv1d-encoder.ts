@@ -27,7 +27,27 @@ export interface Conv1dEncoderOptions extends Partial<Conv1dGeometry> {
   seed?: number;
   /** Model name (prefix of its layers). @default 'conv1d_encoder' */
   name?: string;
+  /**
+   * Standardise each sequence (per channel, over its whole length) before the convolutions, so that
+   * quiet and loud clips give latents of one scale (wav2vec 2.0 normalises each utterance the same
+   * way). Looks at the whole input, so latents are no longer causal. @default false
+   */
+  standardize?: boolean;
 }
+
+/** `[B, T, C]` -> `(x - mean_t) / sqrt(var_t + 1e-5)` per sequence and channel. Registered for save/load. */
+export class SequenceStandardize extends tf.layers.Layer {
+  static readonly className = 'ContrastiveSequenceStandardize';
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D; // [B, T, C]
+      const { mean, variance } = tf.moments(x, 1, true); // [B, 1, C] each
+      return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
+    });
+  }
+}
+tf.serialization.registerClass(SequenceStandardize);
 
 /** The 8 kHz speech geometry: strides [5, 4, 2, 2], kernels [10, 8, 4, 4] (total stride 80 = 10 ms at 8 kHz, the paper's 160 at 16 kHz). */
 export const AUDIO_8K_GEOMETRY: Conv1dGeometry = { strides: [5, 4, 2, 2], kernelSizes: [10, 8, 4, 4] };
@@ -84,13 +104,13 @@ export function inputLengthFor(g: Conv1dGeometry, latents: number): number {
 /** g_enc: `[B, T, C]` -> `[B, T', filters]`, any T >= the receptive field (the input's time axis is unspecified). */
 export function conv1dEncoder(options: Conv1dEncoderOptions = {}): tf.LayersModel {
   const fn = 'conv1dEncoder';
-  const { strides = AUDIO_8K_GEOMETRY.strides, kernelSizes = strides === AUDIO_8K_GEOMETRY.strides ? AUDIO_8K_GEOMETRY.kernelSizes : undefined, channels = 1, filters = 64, seed = 0, name = 'conv1d_encoder' } = options;
+  const { strides = AUDIO_8K_GEOMETRY.strides, kernelSizes = strides === AUDIO_8K_GEOMETRY.strides ? AUDIO_8K_GEOMETRY.kernelSizes : undefined, channels = 1, filters = 64, seed = 0, name = 'conv1d_encoder', standardize = false } = options;
   const g = { strides, kernelSizes };
   assertGeometry(g, fn);
   assertInteger(channels, fn, 'channels');
   assertInteger(filters, fn, 'filters');
   const input = tf.input({ shape: [null, channels], name: `${name}_input` }); // [B, T, C]
-  let h: tf.SymbolicTensor = input;
+  let h: tf.SymbolicTensor = standardize ? (new SequenceStandardize({ name: `${name}_standardize` }).apply(input) as tf.SymbolicTensor) : input;
   g.strides.forEach((s, i) => {
     h = tf.layers
       .conv1d({

@@ -36,10 +36,10 @@ function tone(n: number, cls: number, seed: number): Float32Array {
 
 test('cpcRecipe: audio geometry and K = 12 from 2000 steps; short series get stride 4 and fewer steps', () => {
   const a = cpcRecipe(3360, {});
-  assert.deepEqual([a.strides, a.kernelSizes, a.predictionSteps, a.window], [[5, 4, 2, 2], [10, 8, 4, 4], 12, 3360]);
+  assert.deepEqual([a.strides, a.kernelSizes, a.predictionSteps, a.window, a.standardize], [[5, 4, 2, 2], [10, 8, 4, 4], 12, 3360, true]);
   assert.equal(cpcRecipe(20000, {}).window, 4096);
   const s = cpcRecipe(140, {});
-  assert.deepEqual([s.strides, s.predictionSteps, s.window], [[2, 2], 6, 140]);
+  assert.deepEqual([s.strides, s.predictionSteps, s.window, s.standardize], [[2, 2], 6, 140, false]);
   assert.throws(() => cpcRecipe(300, { window: 400 }), (e: Error) => e instanceof ConfigError && /--window/.test(e.message));
 });
 

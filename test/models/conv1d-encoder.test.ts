@@ -65,3 +65,21 @@ test('conv1dEncoder: bad geometry is a ConfigError naming the argument', () => {
   assert.throws(() => conv1dEncoder({ strides: [], kernelSizes: [] }), (e: Error) => e instanceof ConfigError && /`strides`/.test(e.message));
   assert.throws(() => conv1dEncoder({ filters: 0 }), (e: Error) => e instanceof ConfigError && /`filters`/.test(e.message));
 });
+
+test('conv1dEncoder standardize: each sequence is standardised first, so the scale of a clip does not matter; saves and loads', async () => {
+  const m = conv1dEncoder({ ...SHORT_SERIES_GEOMETRY, filters: 4, seed: 3, standardize: true });
+  const v = randn(2 * 30, 8);
+  const x = tf.tensor3d(v, [2, 30, 1]);
+  const loud = tf.mul(tf.add(x, 3), 50); // shifted and scaled copies
+  const za = m.predict(x) as tf.Tensor;
+  const zb = m.predict(loud) as tf.Tensor;
+  assertClose(zb.dataSync(), za.dataSync(), 1e-3, 1e-4, 'latents of a scaled copy');
+  let saved: tf.io.ModelArtifacts | undefined;
+  await m.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+  const back = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+  const zc = back.predict(x) as tf.Tensor;
+  assertClose(zc.dataSync(), za.dataSync(), 0, 0, 'loaded model');
+  tf.dispose([x, loud, za, zb, zc]);
+  m.dispose();
+  back.dispose();
+});
