@@ -11,7 +11,8 @@
  * measured on this machine before training (other processes may share the CPU).
  *
  * Options: --budget <s> (training seconds, default 1800) | --steps N | --epochs N, --batch 256,
- * --limit N (train rows), --test-limit N, --out runs/bench-simclr, --seed 0, --lr X.
+ * --limit N (pre-training rows), --eval-limit N (labelled train rows for the probes, stratified),
+ * --test-limit N, --pairs N (alignment/uniformity pairs), --out runs/bench-simclr, --seed 0, --lr X.
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,7 +80,7 @@ export async function main(args: string[]): Promise<void> {
   };
   const pre = await runPretrain(options);
   const tEval = performance.now();
-  const report = await runEval({ run: out, data: fm, ...(num('test-limit') !== undefined ? { testLimit: num('test-limit')! } : {}), seed });
+  const report = await runEval({ run: out, data: fm, ...(num('eval-limit') !== undefined ? { limit: num('eval-limit')! } : {}), ...(num('test-limit') !== undefined ? { testLimit: num('test-limit')! } : {}), ...(num('pairs') !== undefined ? { pairs: num('pairs')! } : {}), seed });
   const evalSeconds = (performance.now() - tEval) / 1000;
   const wall = (performance.now() - t0) / 1000;
   console.log(formatReport(report));
