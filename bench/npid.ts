@@ -189,7 +189,16 @@ export async function runBench(args: string[], defaults: MethodName[]): Promise<
     extra.push(line);
     method.dispose();
   }
-  const results = await compareLabelEfficiency({ labels, featureSets, fractions: [0.01, 0.1, 1], seed: o.seed, knn: { k: 200 } });
+  const results = await compareLabelEfficiency({
+    labels,
+    featureSets,
+    fractions: [0.01, 0.1, 1],
+    seed: o.seed,
+    knn: { k: 200 },
+    onProgress: (p) => {
+      if (p.accuracy !== undefined) console.log(`  ${p.featureSet} ${p.probe} ${p.fraction}: ${(p.accuracy * 100).toFixed(1)}% (${p.trainRows} labelled rows)`);
+    },
+  });
   console.log('\n' + formatLabelEfficiencyTable(results));
   console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
