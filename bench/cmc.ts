@@ -17,7 +17,7 @@
  *
  * Options: --epochs N (default 8), --batch 128, --methods a,b,..., --limit N (train rows,
  * stratified), --test-limit N, --seed 0, --no-baselines (skip raw pixels and random networks),
- * --json <file> (write the results), --merge a.json,b.json (print the table of saved results). Runs can be split over processes (`--methods x --no-baselines`,
+ * --json <file> (write the results), --lab-timing (time the Lab views only), --merge a.json,b.json (print the table of saved results). Runs can be split over processes (`--methods x --no-baselines`,
  * plus `--methods '' ` for the baselines alone): label subsets depend only on the labels and seed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,9 @@ import type { Dataset } from '../src/data/dataset.js';
 import { loadDataset } from '../src/node/data/load-dataset.js';
 import { buildMethod, type MethodBuild, type Recipe } from '../src/cli/recipe.js';
 import { cmcRecipe } from '../src/cli/cmc-recipe.js';
+import { labL } from '../src/views/lab-l.js';
+import { labAb } from '../src/views/lab-ab.js';
+import { labNormalize, rgbToLab } from '../src/augment/lab.js';
 import { train } from '../src/train/trainer.js';
 import { compareLabelEfficiency, type LabelEfficiencyResult } from '../src/eval/label-efficiency.js';
 import { formatLabelEfficiencyTable } from '../src/eval/format-table.js';
@@ -51,10 +54,11 @@ interface Options {
   baselines: boolean;
   json: string | undefined;
   merge: string[] | undefined;
+  labTiming: boolean;
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { runs: Object.keys(RUNS) as RunName[], epochs: 8, batch: 128, limit: undefined, testLimit: undefined, seed: 0, baselines: true, json: undefined, merge: undefined };
+  const o: Options = { runs: Object.keys(RUNS) as RunName[], epochs: 8, batch: 128, limit: undefined, testLimit: undefined, seed: 0, baselines: true, json: undefined, merge: undefined, labTiming: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = (): string => {
@@ -78,6 +82,7 @@ function parse(args: string[]): Options {
     else if (a === '--no-baselines') o.baselines = false;
     else if (a === '--json') o.json = next();
     else if (a === '--merge') o.merge = next().split(',');
+    else if (a === '--lab-timing') o.labTiming = true;
     else throw new Error(`bench cmc: unknown option '${a}'`);
   }
   return o;
@@ -150,6 +155,25 @@ export async function main(args: string[]): Promise<void> {
     return;
   }
   const info = await initBackend();
+  if (o.labTiming) {
+    // the L and ab views of a batch: the views' pixel loop vs the tensor form of src/augment/lab.ts, alternating
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const loop: number[] = [];
+    const tensor: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const x = tf.randomUniform([256, 32, 32, 3]) as tf.Tensor4D; // a new tensor each round: no cached conversion
+      let t = performance.now();
+      const v = [labL().apply(x), labAb().apply(x)];
+      loop.push(performance.now() - t);
+      t = performance.now();
+      const c = tf.tidy(() => labNormalize(rgbToLab(x)));
+      c.dataSync();
+      tensor.push(performance.now() - t);
+      tf.dispose([x, ...v, c]);
+    }
+    console.log(`${describeBackend(info)}: L + ab views of 256 32x32 images, median of 7 alternating rounds: views (pixel loop) ${med(loop).toFixed(0)} ms, one tensor rgbToLab + labNormalize ${med(tensor).toFixed(0)} ms`);
+    return;
+  }
   let trainData: Dataset;
   let testData: Dataset;
   try {
