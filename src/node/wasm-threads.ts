@@ -9,7 +9,8 @@
  */
 import os, { availableParallelism, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import * as tf from '../tf.js';
 
@@ -49,11 +50,17 @@ export function prepareWasmThreads(threads = availableParallelism()): WasmThread
   const version = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
   const dir = join(tmpdir(), `contrastive-wasm-${version}`);
   mkdirSync(dir, { recursive: true });
-  const workerScript = join(dir, `tfjs-backend-wasm-threaded-simd.worker.${process.pid}.cjs`);
   // The shipped text holds real newlines where its string literals had `\n` (the backend escapes
   // them the same way before making its Blob).
   const text = wasmWorkerContents.replace(/\n/g, '\\n').replace(BLOB_IMPORT, `importScripts(${JSON.stringify(mainScript)})`);
-  writeFileSync(workerScript, text);
+  // One file per content, shared by processes; written atomically (temp file + rename).
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const workerScript = join(dir, `tfjs-backend-wasm-threaded-simd.worker.${hash}.cjs`);
+  if (!existsSync(workerScript)) {
+    const tmp = `${workerScript}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, workerScript);
+  }
 
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
