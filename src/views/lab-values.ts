@@ -11,8 +11,12 @@ import { CMC_LAB_MEAN, CMC_LAB_STD, D65_WHITE, labNormalize, rgbToLab } from '..
 
 const LOOP_BACKENDS = new Set(['cpu', 'native', 'wasm']);
 
-/** Last input's tensor id and its normalised Lab values. */
-let last: { id: number; values: Float32Array } | undefined;
+/**
+ * Last input's tensor id and its normalised Lab values, held weakly: the L and ab views of one
+ * step run in one synchronous job, during which a WeakRef's target stays alive; afterwards the
+ * values (150 MB for 256 images of 224x224) can be collected.
+ */
+let last: { id: number; values: WeakRef<Float32Array> } | undefined;
 
 const EPSILON = (6 / 29) ** 3;
 const SLOPE = 1 / (3 * (6 / 29) ** 2);
@@ -66,8 +70,9 @@ export function normalizedLab(x: tf.Tensor4D, from = 0, count = 3): tf.Tensor4D 
   let values: Float32Array;
   if (x instanceof tf.Variable) values = normalizedLabValues(x.dataSync()); // its values can change under one id: no cache
   else {
-    if (last?.id !== x.id) last = { id: x.id, values: normalizedLabValues(x.dataSync()) };
-    values = last.values;
+    const cached = last?.id === x.id ? last.values.deref() : undefined;
+    values = cached ?? normalizedLabValues(x.dataSync());
+    if (cached === undefined) last = { id: x.id, values: new WeakRef(values) };
   }
   return tf.tensor4d(count === 3 ? values.slice() : channels(values, from, count), [b, h, w, count]);
 }
