@@ -16,13 +16,10 @@
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '../src/tf.js';
 import { initBackend, describeBackend } from '../src/backend.js';
-import { Rng } from '../src/random.js';
-import { loadDataset } from '../src/node/data/load-dataset.js';
 import { sharedDataDir } from '../src/node/data/paths.js';
-import { buildMethod, type Recipe } from '../src/cli/recipe.js';
-import { runPretrain, type PretrainOptions } from '../src/cli/pretrain.js';
+import type { Recipe } from '../src/cli/recipe.js';
+import { measureStepSeconds, runPretrain, type PretrainOptions } from '../src/cli/pretrain.js';
 import { formatReport, runEval } from '../src/cli/eval.js';
 
 export async function main(args: string[]): Promise<void> {
@@ -45,17 +42,7 @@ export async function main(args: string[]): Promise<void> {
   const epochs = num('epochs');
   if (steps === undefined && epochs === undefined) {
     const recipe: Recipe = { method: 'simclr', arch: 'small-cnn', inputShape: [28, 28, 1], kind: 'image', width: 64, augmentation: 'small-grey-jitter', flip: true, temperature: 0.5, projectionDim: 128, seed };
-    const probe = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });
-    const sample = await loadDataset(fm, { split: 'train', limit: batch });
-    const b = await sample.getBatch(Int32Array.from({ length: batch }, (_, i) => i));
-    const x = tf.tensor(b.x, b.shape);
-    const rng = new Rng(0);
-    probe.trainStep({ x, indices: b.indices }, rng);
-    const t = performance.now();
-    for (let i = 0; i < 3; i++) probe.trainStep({ x, indices: b.indices }, rng);
-    const s = (performance.now() - t) / 3000;
-    x.dispose();
-    probe.dispose();
+    const s = await measureStepSeconds(recipe, fm, batch, 3);
     steps = Math.max(50, Math.floor(budget / s));
     console.log(`step time ${s.toFixed(2)} s -> ${steps} steps for a ${budget} s budget`);
   }

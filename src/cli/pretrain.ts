@@ -5,6 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import * as tf from '../tf.js';
+import { Rng } from '../random.js';
 import { Option } from 'commander';
 import { initBackend, describeBackend, type BackendInfo } from '../backend.js';
 import type { Dataset } from '../data/dataset.js';
@@ -75,6 +77,31 @@ export interface PretrainOptions {
   pooling?: 'last' | 'mean';
   /** Write runs/<name>/report.html when the run finishes. @default true */
   report?: boolean;
+}
+
+/**
+ * Seconds one training step of `recipe` takes on the active backend, measured on the first
+ * `batchSize` samples of `data` (a throwaway model: one warm-up step, then the mean of `steps`).
+ * `npm start` and the benchmark size their runs to a time budget with it.
+ */
+export async function measureStepSeconds(recipe: Recipe, data: string, batchSize: number, steps = 2): Promise<number> {
+  const probe = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });
+  try {
+    const sample = await loadDataset(data, { split: 'train', limit: batchSize });
+    const b = await sample.getBatch(Int32Array.from({ length: sample.size }, (_, i) => i));
+    const x = tf.tensor(b.x, b.shape);
+    try {
+      const rng = new Rng(0);
+      probe.trainStep({ x, indices: b.indices }, rng); // warm-up: kernels, buffers
+      const t = performance.now();
+      for (let i = 0; i < steps; i++) probe.trainStep({ x, indices: b.indices }, rng);
+      return (performance.now() - t) / 1000 / steps;
+    } finally {
+      x.dispose();
+    }
+  } finally {
+    probe.dispose();
+  }
 }
 
 /** Default peak learning rate per optimizer (SimCLR: LARS 0.3 x batch / 256; Adam 1e-3). */

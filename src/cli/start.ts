@@ -8,12 +8,9 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '../tf.js';
 import { initBackend, describeBackend } from '../backend.js';
-import { Rng } from '../random.js';
-import { loadDataset } from '../node/data/load-dataset.js';
-import { buildMethod, type Recipe } from './recipe.js';
-import { runPretrain, type PretrainOptions } from './pretrain.js';
+import type { Recipe } from './recipe.js';
+import { measureStepSeconds, runPretrain, type PretrainOptions } from './pretrain.js';
 import { formatReport, runEval } from './eval.js';
 
 const t0 = performance.now();
@@ -29,18 +26,7 @@ console.log(`npm start: SimCLR on the bundled Fashion-MNIST, small CNN, batch ${
 
 // Measure one training step on this backend (a throwaway model, same architecture).
 const recipe: Recipe = { method: 'simclr', arch: 'small-cnn', inputShape: [28, 28, 1], kind: 'image', width: 64, augmentation: 'small-grey-jitter', flip: true, temperature: 0.5, projectionDim: 128, seed: 0 };
-const probe = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });
-const sample = await loadDataset('fashion-mnist', { split: 'train', limit: BATCH });
-const b = await sample.getBatch(Int32Array.from({ length: BATCH }, (_, i) => i));
-const x = tf.tensor(b.x, b.shape);
-const rng = new Rng(0);
-probe.trainStep({ x, indices: b.indices }, rng); // warm-up: kernels, buffers
-const tStep = performance.now();
-probe.trainStep({ x, indices: b.indices }, rng);
-probe.trainStep({ x, indices: b.indices }, rng);
-const stepSeconds = (performance.now() - tStep) / 2000;
-x.dispose();
-probe.dispose();
+const stepSeconds = await measureStepSeconds(recipe, 'fashion-mnist', BATCH);
 const steps = Math.max(20, Math.min(3000, Math.floor(budget / stepSeconds)));
 console.log(`one step (${BATCH} images, 2 views) takes ${stepSeconds.toFixed(2)} s here: training ${steps} steps, expected ~${Math.round(steps * stepSeconds)} s`);
 
