@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { initBackend, describeBackend } from '../backend.js';
 import type { Dataset } from '../data/dataset.js';
 import { subset } from '../data/subset.js';
+import { stratifiedLimit } from '../data/stratified-limit.js';
 import { stratifiedSplit } from '../eval/stratify.js';
 import { evaluateRepresentation, type EvaluationReport } from '../eval/report.js';
 import { formatLabelEfficiencyTable } from '../eval/format-table.js';
@@ -61,7 +62,6 @@ export async function loadSplits(spec: string, o: { limit?: number; testLimit?: 
   }
   const cap = async (d: Dataset, n: number | undefined): Promise<Dataset> => {
     if (n === undefined || n >= d.size) return d;
-    const { stratifiedLimit } = await import('../data/stratified-limit.js');
     return subset(d, d.labels === undefined ? Int32Array.from({ length: n }, (_, i) => i) : stratifiedLimit(d.labels.values, n), d.name);
   };
   return { train: await cap(tr, o.limit), test: await cap(test, o.testLimit) };
