@@ -13,9 +13,9 @@
  * Clips/series are cropped or padded (zeros at the end) to one length: FSDD the median clip length
  * (3,360 samples), UCR sets their own length. Recipe as the CLI's (`src/cli/cpc-recipe.ts`).
  *
- * Options: --sets fsdd,ecg5000,cricketx  --steps 150 (per set)  --batch 32  --lr 2e-3
- *   --filters 64 --units 128  --window-latents 24 (training windows of 24 latents; evaluation sees
- *   the whole clip)  --raw-size 512  --backend name  --seed 0
+ * Options: --sets fsdd,ecg5000,cricketx  --steps N (per set; default 450 for FSDD, 120 for UCR)
+ *   --batch 32  --lr 2e-3  --filters 64 --units 64  --window-latents 24 (training windows of 24 latents; evaluation sees
+ *   the whole clip)  --raw-size 512  --backend wasm (the runs in BENCHMARKS.md)  --seed 0
  */
 import * as tf from '../src/tf.js';
 import { initBackend, describeBackend, type BackendName } from '../src/backend.js';
@@ -38,7 +38,8 @@ import { join } from 'node:path';
 
 interface Options {
   sets: string[];
-  steps: number;
+  /** Steps per set; undefined: 450 for FSDD, 120 for the UCR sets. */
+  steps: number | undefined;
   batch: number;
   lr: number;
   filters: number;
@@ -51,7 +52,7 @@ interface Options {
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { sets: ['fsdd', 'ecg5000', 'cricketx'], steps: 150, batch: 32, lr: 2e-3, filters: 64, units: 128, rawSize: 512, windowLatents: 24, backend: undefined, seed: 0 };
+  const o: Options = { sets: ['fsdd', 'ecg5000', 'cricketx'], steps: undefined, batch: 32, lr: 2e-3, filters: 64, units: 64, rawSize: 512, windowLatents: 24, backend: 'wasm', seed: 0 };
   for (let i = 0; i < args.length; i++) {
     const v = args[i + 1];
     switch (args[i]) {
@@ -118,12 +119,14 @@ interface SetResult {
   accEarly: number[];
   accLate: number[];
   secondsPerStep: number;
+  steps: number;
   trainSize: number;
   testSize: number;
   length: number;
 }
 
-async function runSet(name: string, o: Options, log: (l: string) => void): Promise<SetResult | undefined> {
+async function runSet(name: string, options: Options, log: (l: string) => void): Promise<SetResult | undefined> {
+  const o = { ...options, steps: options.steps ?? (name === 'fsdd' ? 450 : 120) };
   const shared = sharedDataDir();
   if (shared === undefined) {
     log(`${name}: skipped (no shared data folder; set CONTRASTIVE_DATA)`);
@@ -200,7 +203,7 @@ async function runSet(name: string, o: Options, log: (l: string) => void): Promi
         log(`  ${t.task} ${fname}: ${rows.filter((x) => x.features === fname && x.task === t.task).map((x) => `${x.probe} ${pct(x.accuracy)}%`).join(', ')}`);
       }
     }
-    return { name, rows, accEarly, accLate, secondsPerStep, trainSize: trainData.size, testSize: testData.size, length: prepared.length };
+    return { name, rows, accEarly, accLate, secondsPerStep, steps: records.length, trainSize: trainData.size, testSize: testData.size, length: prepared.length };
   } finally {
     method.dispose();
     await trainRaw.close?.();
@@ -219,7 +222,7 @@ export async function main(args: string[]): Promise<void> {
     if (r !== undefined) results.push(r);
   }
   for (const r of results) {
-    console.log(`\n### ${r.name}: ${r.trainSize} train / ${r.testSize} test, length ${r.length}, ${o.steps} steps of ${o.batch} (${r.secondsPerStep.toFixed(2)} s/step)\n`);
+    console.log(`\n### ${r.name}: ${r.trainSize} train / ${r.testSize} test, length ${r.length}, ${r.steps} steps of ${o.batch} (${r.secondsPerStep.toFixed(2)} s/step)\n`);
     const tasks = [...new Set(r.rows.map((x) => `${x.task} ${x.probe}`))];
     console.log(`| task, probe | CPC | random weights | raw |`);
     console.log(`|---|---|---|---|`);
