@@ -25,12 +25,14 @@ function topologyProblem(t: unknown, depth = 0): string | undefined {
   const layers = Array.isArray(cfg) ? cfg : isObj(cfg) ? cfg.layers : undefined;
   if (!Array.isArray(layers)) return `${t.class_name}: config.layers must be an array`;
   const known = new Set(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap));
-  const seen = new Set<string>();
+  // layer name -> its node count (an input layer makes one node; others one per inbound entry)
+  const seen = new Map<string, number>();
   for (const [i, l] of layers.entries()) {
     if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) return `layer ${i} must have a class_name and a config`;
     if (!known.has(l.class_name) && !['Sequential', 'Model', 'Functional'].includes(l.class_name)) return `layer ${i}: unknown class ${JSON.stringify(l.class_name).slice(0, 40)}`;
-    const name = l.name ?? l.config.name;
-    if (name !== undefined && typeof name !== 'string') return `layer ${i}: name must be a string`;
+    // a functional model wires its layers by `name` (not config.name): each must have one
+    const name = t.class_name === 'Sequential' ? l.name ?? l.config.name : l.name;
+    if ((name !== undefined || t.class_name !== 'Sequential') && typeof name !== 'string') return `layer ${i}: name must be a string`;
     if (l.config.name !== undefined && typeof l.config.name !== 'string') return `layer ${i}: config.name must be a string`;
     if (['Sequential', 'Model', 'Functional'].includes(l.class_name)) {
       const inner = topologyProblem(l, depth + 1);
@@ -43,16 +45,17 @@ function topologyProblem(t: unknown, depth = 0): string | undefined {
         for (const ref of node) {
           if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !isDim(ref[1]) || !isDim(ref[2])) return `layer ${i}: an inbound reference must be [name, node, tensor]`;
           if (!seen.has(ref[0])) return `layer ${i}: inbound layer ${JSON.stringify(ref[0]).slice(0, 40)} is not declared before it`;
+          if (ref[1] >= seen.get(ref[0])!) return `layer ${i}: inbound layer ${ref[0]} has no node ${ref[1]}`;
         }
       }
     }
-    if (typeof name === 'string') seen.add(name);
+    if (typeof name === 'string') seen.set(name, Math.max(1, Array.isArray(l.inbound_nodes) ? l.inbound_nodes.length : 0));
   }
   if (isObj(cfg)) {
     for (const key of ['input_layers', 'output_layers']) {
       const refs = cfg[key];
       if (refs === undefined) continue;
-      if (!Array.isArray(refs) || !refs.every((r) => Array.isArray(r) && typeof r[0] === 'string' && seen.has(r[0]) && isDim(r[1]) && isDim(r[2]))) return `config.${key} must name declared layers`;
+      if (!Array.isArray(refs) || !refs.every((r) => Array.isArray(r) && typeof r[0] === 'string' && seen.has(r[0]) && isDim(r[1]) && r[1] < seen.get(r[0])! && isDim(r[2]))) return `config.${key} must name declared layers`;
     }
   }
   return undefined;
