@@ -17,7 +17,8 @@ const program = new Command('contrastive')
   .description('Contrastive self-supervised learning on TensorFlow.js')
   .option('--debug', 'show stack traces on errors')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // one line per error: commander's "(Did you mean --epochs?)" joins the line it follows
+  .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/\n\(Did you mean/g, ' (Did you mean')) });
 
 // Commands register themselves here, one import each.
 const commands: { register(p: Command): void }[] = [dataCommand, pretrainCommand, evalCommand, embedCommand, doctorCommand, reportCommand, serveCommand];

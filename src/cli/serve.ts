@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { packageRoot } from '../node/data/paths.js';
 import { int } from './parse.js';
@@ -61,7 +61,11 @@ export function register(program: Command): void {
     .command('serve')
     .description('serve the browser training demo (build it first: npm run demo:web)')
     .option('--dir <dir>', 'folder of the built page', join(packageRoot(), 'dist-web'))
-    .option('--port <n>', 'port', int(0), 8080)
+    .option('--port <n>', 'port (0: any free one)', (v: string) => {
+      const n = int(0)(v);
+      if (n > 65535) throw new InvalidArgumentError('must be an integer <= 65535');
+      return n;
+    }, 8080)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (opts: { dir: string; port: number; host: string }) => {
       const s = await startStaticServer(opts);
