@@ -10,6 +10,9 @@ import { Worker } from 'node:worker_threads';
 import { initBackend } from '../src/backend.js';
 import { makeTargets, mutate, saveReproducer, type Failure } from '../test/reliability/fuzz-harness.js';
 
+// Node 20 does not pass `--import tsx` to worker threads: the worker registers tsx, then loads the TypeScript
+const WORKER_BOOT = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(new URL('./_fuzz-worker.ts', import.meta.url).href)}); })`;
+
 function arg(args: string[], name: string, def: string): string {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : def;
@@ -42,12 +45,18 @@ export async function main(args: string[]): Promise<void> {
     while (next < count) {
       // one worker from `next`; on a hang or a crash, record input `current` and restart after it
       next = await new Promise<number>((resolve) => {
-        const w = new Worker(new URL('./_fuzz-worker.ts', import.meta.url), { workerData: { name: target.name, seed, start: next, count, timeLimitMs } });
+        const w = new Worker(WORKER_BOOT, { eval: true, workerData: { name: target.name, seed, start: next, count, timeLimitMs } });
+        let started = false;
         let current = next;
         let timer: NodeJS.Timeout | undefined;
         let settled = false;
         const fail = (kind: string, message: string): void => {
           if (settled) return;
+          if (!started) {
+            // the worker died before its first input: a harness problem, not a finding
+            console.error(`fuzz: the ${target.name} worker could not start: ${message}`);
+            process.exit(2);
+          }
           settled = true;
           clearTimeout(timer);
           const { bytes, mutation } = mutate(target, seed, current);
@@ -63,6 +72,7 @@ export async function main(args: string[]): Promise<void> {
         arm();
         w.on('message', (m: { type: string; i: number; result?: string; kind?: string; message?: string }) => {
           if (m.type === 'start') {
+            started = true;
             current = m.i;
             arm();
           } else if (m.type === 'done') {

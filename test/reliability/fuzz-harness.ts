@@ -15,6 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
 import sharp from 'sharp';
 import * as tf from '../../src/tf.js';
 import { DataError } from '../../src/errors.js';
@@ -117,7 +118,7 @@ export async function makeTargets(): Promise<{ targets: FuzzTarget[]; missing: s
   });
 
   // PNG and JPEG: Fashion-MNIST images encoded by sharp, decoded by the image folder's decode pool
-  const work = join(tmpdir(), `contrastive-fuzz-${process.pid}`);
+  const work = join(tmpdir(), `contrastive-fuzz-${process.pid}-${threadId}`);
   mkdirSync(work, { recursive: true });
   const pool = new DecodePool(1, 1);
   const grey = (i: number): Uint8Array => images.subarray(16 + 784 * i, 16 + 784 * (i + 1));
