@@ -23,6 +23,13 @@ export const pool = new BufferPool(Number(process.env.CONTRASTIVE_NATIVE_POOL_MB
 
 /** The CPU backend, telling the pool when buffers are stored, read out and disposed. */
 class NativeBackend extends MathBackendCPU {
+  constructor() {
+    super();
+    // The CPU backend prints a banner advising tfjs-node on its first write in Node; this backend
+    // is the native one, so that advice does not apply (the field is private in the typings).
+    (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
   override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
     pool.onWrite(values);
     return super.write(values, shape, dtype);
