@@ -38,6 +38,11 @@ function topologyProblem(t: unknown, depth = 0): string | undefined {
       const inner = topologyProblem(l, depth + 1);
       if (inner !== undefined) return inner;
     }
+    if (typeof name === 'string' && seen.has(name)) return `layer ${i}: name ${JSON.stringify(name).slice(0, 40)} is used twice`;
+    // a functional layer other than an input is wired by at least one node of at least one input (tfjs waits forever otherwise)
+    if (t.class_name !== 'Sequential' && l.class_name !== 'InputLayer' && (!Array.isArray(l.inbound_nodes) || l.inbound_nodes.length === 0 || l.inbound_nodes.some((n) => !Array.isArray(n) || n.length === 0))) {
+      return `layer ${i}: needs inbound nodes, each naming at least one input`;
+    }
     if (l.inbound_nodes !== undefined) {
       if (!Array.isArray(l.inbound_nodes)) return `layer ${i}: inbound_nodes must be an array`;
       for (const node of l.inbound_nodes) {
@@ -154,6 +159,8 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
       : model.weights.map((w) => (byName.get(w.originalName) === undefined ? `has no weight ${w.originalName}` : byName.get(w.originalName)!.shape.join(',') !== w.shape.join(',') ? `weight ${w.originalName} has shape [${byName.get(w.originalName)!.shape}], the model needs [${w.shape}]` : undefined)).find((p) => p !== undefined);
   if (problem !== undefined) {
     model.dispose();
+    // variables the model does not own any more (a renamed layer's) but tfjs still registers
+    for (const [name, v] of Object.entries(tf.engine().state.registeredVariables)) if (!before.has(name)) v.dispose();
     throw new DataError('loadModel', file, problem);
   }
   const tensors = tf.io.decodeWeights(artifacts.weightData!, specs);
