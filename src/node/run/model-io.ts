@@ -25,7 +25,7 @@ function topologyProblem(t: unknown, depth = 0): string | undefined {
   const layers = Array.isArray(cfg) ? cfg : isObj(cfg) ? cfg.layers : undefined;
   if (!Array.isArray(layers)) return `${t.class_name}: config.layers must be an array`;
   const known = new Set(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap));
-  // layer name -> its node count (an input layer makes one node; others one per inbound entry)
+  // layer name -> its node count (an input layer makes one node; others one per inbound entry, plus one for a nested model)
   const seen = new Map<string, number>();
   for (const [i, l] of layers.entries()) {
     if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) return `layer ${i} must have a class_name and a config`;
@@ -54,7 +54,10 @@ function topologyProblem(t: unknown, depth = 0): string | undefined {
         }
       }
     }
-    if (typeof name === 'string') seen.set(name, Math.max(1, Array.isArray(l.inbound_nodes) ? l.inbound_nodes.length : 0));
+    // a nested model keeps the node of its own construction at index 0, so its calls in this
+    // model are numbered from 1 (e.g. CPC's encoder inside the saved encoder + pooling model)
+    const nested = ['Sequential', 'Model', 'Functional'].includes(l.class_name) ? 1 : 0;
+    if (typeof name === 'string') seen.set(name, Math.max(1, (Array.isArray(l.inbound_nodes) ? l.inbound_nodes.length : 0) + nested));
   }
   if (isObj(cfg)) {
     for (const key of ['input_layers', 'output_layers']) {
