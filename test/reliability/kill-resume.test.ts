@@ -19,9 +19,9 @@ const root = join(import.meta.dirname, '..', '..');
 const main = join(root, 'src', 'cli', 'main.ts');
 const work = mkdtempSync(join(tmpdir(), 'contrastive-kill-'));
 
-// digits, 200 samples, 20 held out for the monitor: 180 / 16 -> 11 steps per epoch, 2 epochs
-const ARGS = ['pretrain', '--data', 'digits', '--limit', '200', '--monitor', '20', '--batch-size', '16', '--epochs', '2', '--seed', '11', '--no-report'];
-const STEPS_PER_EPOCH = 11;
+// digits, 400 samples, 20 held out for the monitor: 380 / 16 -> 23 steps per epoch, 2 epochs
+const ARGS = ['pretrain', '--data', 'digits', '--limit', '400', '--monitor', '20', '--batch-size', '16', '--epochs', '2', '--seed', '11', '--no-report'];
+const STEPS_PER_EPOCH = 23;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const env = (backend: string): NodeJS.ProcessEnv => ({ ...process.env, CONTRASTIVE_BACKEND: backend });
@@ -31,7 +31,17 @@ function runToEnd(backend: string, args: string[]): void {
   assert.equal(r.status, 0, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
 }
 
-/** Starts a run, waits for the first epoch's checkpoint, lets ~40% of the next epoch run, SIGKILLs it. */
+/** Lines in a run's metrics.jsonl so far (one per finished step). */
+function stepsLogged(out: string): number {
+  const p = join(out, 'metrics.jsonl');
+  return existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter((l) => l.trim() !== '').length : 0;
+}
+
+/**
+ * Starts a run, waits for the first epoch's checkpoint and then for a few steps of the second
+ * epoch to be logged, and SIGKILLs it there (progress-driven, not timed: a fast machine would
+ * otherwise finish the epoch before a timer fires).
+ */
 async function startAndKill(backend: string, out: string): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', main, ...ARGS, '--out', out], { cwd: root, env: env(backend), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -47,9 +57,14 @@ async function startAndKill(backend: string, out: string): Promise<void> {
     }
     await sleep(20);
   }
-  // the epoch-1 line is appended before its checkpoint: its duration times the next epoch
-  const epoch1 = JSON.parse(readFileSync(join(out, 'epochs.jsonl'), 'utf8').split('\n')[0]!) as { seconds: number };
-  await sleep(Math.max(50, epoch1.seconds * 1000 * 0.4));
+  while (stepsLogged(out) < STEPS_PER_EPOCH + 3) {
+    if (child.exitCode !== null) assert.fail(`the run ended before it could be killed in epoch 2:\n${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      assert.fail(`epoch 2 did not start within 240 s:\n${stderr}`);
+    }
+    await sleep(2);
+  }
   assert.equal(child.exitCode, null, 'the run finished before it could be killed');
   child.kill('SIGKILL');
   assert.equal(await exited, 'SIGKILL');
