@@ -32,7 +32,7 @@ import { assertFloatTensor, assertOptions } from '../losses/check.js';
 import { assertInRange, assertInteger, assertOneOf, assertPositive, assertSameShape, describe, formatShape } from '../validate.js';
 import { applyView, toView, viewSampleShape, type View, type ViewFunction } from '../views/view.js';
 import { ViewLayer } from '../views/view-layer.js';
-import { collectState, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
+import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
 
 export type CmcGraph = 'core' | 'full';
 export const CMC_GRAPHS: readonly CmcGraph[] = ['core', 'full'];
@@ -209,7 +209,7 @@ export class Cmc implements Method {
     const noiseT = noise === undefined ? [] : this.banks.map((b) => b.getTransposed(noise)); // [D, K] per view
     const vars = trainableVariables(...this.encoders, ...this.heads);
     let zs: tf.Tensor2D[] = [];
-    const { value, grads } = tf.variableGrads(() => {
+    const { loss, gradNorm, applied } = minimize(this.optimizer, vars, () => {
       const z = inputs.map((v, i) => this.project(i, v, true)); // [B, D] per view
       zs = z.map((t) => tf.keep(t));
       const terms: tf.Scalar[] = [];
@@ -218,16 +218,9 @@ export class Cmc implements Method {
         else terms.push(this.nceDirection(z[i]!, i, j, positives, noiseT), this.nceDirection(z[j]!, j, i, positives, noiseT));
       }
       return tf.addN(terms) as tf.Scalar;
-    }, vars);
+    });
     tf.dispose([...inputs, ...positives, ...noiseT]);
-    const loss = value.dataSync()[0]!;
-    value.dispose();
-    let gradNorm = NaN;
-    if (Number.isFinite(loss)) {
-      gradNorm = this.optimizer.apply(vars, grads).gradNorm;
-      if (nce) this.banks.forEach((b, i) => b.update(indices, zs[i]!)); // after the loss: it used the old rows
-    }
-    tf.dispose(grads);
+    if (applied && nce) this.banks.forEach((b, i) => b.update(indices, zs[i]!)); // after the loss: it used the old rows
     tf.dispose(zs);
     return { loss, gradNorm };
   }

@@ -22,7 +22,7 @@ import { ConfigError, DataError, ShapeError } from '../errors.js';
 import { assertInteger, assertOneOf, describe } from '../validate.js';
 import { type Conv1dGeometry, inputLengthFor, latentLength, receptiveField } from '../models/conv1d-encoder.js';
 import { sequencePool, type SequencePooling } from '../models/gru-context.js';
-import { collectState, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
+import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
 
 /** Where the negatives of a query (sequence b, position t, offset k) come from. */
 export type CpcNegatives = 'batch' | 'time' | 'both';
@@ -164,7 +164,7 @@ class Cpc implements Method {
     const others = this.negatives !== 'time' ? othersIndex(n) : undefined;
     const vars = trainableVariables(this.latentEncoder, this.context, this.predictor);
     const correct: tf.Tensor[] = [];
-    const { value, grads } = tf.variableGrads(() => {
+    const { loss, gradNorm } = minimize(this.optimizer, vars, () => {
       const z = this.latentEncoder.apply(input, { training: true }) as tf.Tensor3D; // [B, T', D]
       const c = this.context.apply(z, { training: true }) as tf.Tensor3D; // [B, T', U]
       // slices, stacks and one-hot products only (no gather: its gradient kernel is missing on wasm)
@@ -202,16 +202,11 @@ class Cpc implements Method {
         correct.push(tf.keep(tf.mean(tf.cast(tf.greater(posScore, negMax), 'float32'))));
       }
       return tf.div(tf.addN(losses), k) as tf.Scalar;
-    }, vars);
+    });
     if (input !== x) input.dispose();
-    const loss = value.dataSync()[0]!;
-    value.dispose();
     const accs = tf.stack(correct);
     const accValues = accs.dataSync();
     tf.dispose([accs, ...correct]);
-    let gradNorm = NaN;
-    if (Number.isFinite(loss)) gradNorm = this.optimizer.apply(vars, grads).gradNorm;
-    tf.dispose(grads);
     const metrics: StepMetrics = { loss, gradNorm };
     let sum = 0;
     accValues.forEach((a, i) => {

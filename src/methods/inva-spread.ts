@@ -15,7 +15,7 @@ import { invaSpreadLoss } from '../losses/inva-spread.js';
 import { Optimizer } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
 import { assertPositive, describe } from '../validate.js';
-import { collectState, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
+import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
 
 export interface InvaSpreadMethodOptions {
   /** The encoder f: samples -> representation h `[N, H]`. Owned by the method from now on. */
@@ -64,18 +64,13 @@ class InvaSpread implements Method {
       const view = this.augmentation(x, rng);
       return tf.concat([instance, view], 0); // [2N, ...]: one encoder pass
     });
-    const { value, grads } = tf.variableGrads(() => {
+    const { loss, gradNorm } = minimize(this.optimizer, vars, () => {
       const h = this.encoder.apply(pairs, { training: true }) as tf.Tensor2D; // [2N, H]
       const z = this.head.apply(h, { training: true }) as tf.Tensor2D; // [2N, P]
       const [f, fHat] = tf.split(z, [n, n], 0) as [tf.Tensor2D, tf.Tensor2D]; // [N, P] each
       return invaSpreadLoss(f, fHat, { temperature: this.temperature });
-    }, vars);
+    });
     pairs.dispose();
-    const loss = value.dataSync()[0]!;
-    value.dispose();
-    let gradNorm = NaN;
-    if (Number.isFinite(loss)) gradNorm = this.optimizer.apply(vars, grads).gradNorm;
-    tf.dispose(grads);
     return { loss, gradNorm };
   }
 

@@ -148,3 +148,26 @@ export function trainableVariables(...models: tf.LayersModel[]): tf.Variable[] {
   }
   return out;
 }
+
+/** What `minimize` did: the loss, the gradient norm (NaN when skipped), whether it updated. */
+export interface MinimizeResult {
+  loss: number;
+  gradNorm: number;
+  /** False when the loss was not finite: no update was applied. */
+  applied: boolean;
+}
+
+/**
+ * One optimisation step shared by every method: gradients of `lossFn` w.r.t. `vars`, then the
+ * optimizer's update only when the loss is finite (a diverged step changes nothing). Leaves no
+ * tensor behind; what `lossFn` keeps with `tf.keep` stays the caller's.
+ */
+export function minimize(optimizer: Optimizer, vars: tf.Variable[], lossFn: () => tf.Scalar): MinimizeResult {
+  const { value, grads } = tf.variableGrads(lossFn, vars);
+  const loss = value.dataSync()[0]!;
+  value.dispose();
+  const applied = Number.isFinite(loss);
+  const gradNorm = applied ? optimizer.apply(vars, grads).gradNorm : NaN;
+  tf.dispose(grads);
+  return { loss, gradNorm, applied };
+}

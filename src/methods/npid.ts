@@ -24,7 +24,7 @@ import type { Features } from '../eval/features.js';
 import { Optimizer } from '../train/optimizers.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { assertInteger, assertOneOf, assertPositive, describe } from '../validate.js';
-import { collectState, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
+import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
 
 export type NpidObjective = 'nce' | 'softmax';
 export const NPID_OBJECTIVES: readonly NpidObjective[] = ['nce', 'softmax'];
@@ -120,7 +120,7 @@ export class Npid implements Method {
     const view = this.augmentation === undefined ? x : tf.tidy(() => this.augmentation!(x, rng));
     const vars = trainableVariables(...Object.values(this.models()));
     let features: tf.Tensor2D | undefined;
-    const { value, grads } = tf.variableGrads(() => {
+    const { loss, gradNorm, applied } = minimize(this.optimizer, vars, () => {
       const v = this.forward(view, true); // [B, dim]
       features = tf.keep(v);
       if (noiseT === undefined) {
@@ -129,17 +129,10 @@ export class Npid implements Method {
       const t = this.temperature;
       this.normalizer ??= estimateNceNormalizer(v, positives, noiseT, { temperature: t, bankSize: this.bank.size });
       return npidNceLoss(v, positives, noiseT, { temperature: t, normalizer: this.normalizer, bankSize: this.bank.size });
-    }, vars);
+    });
     if (view !== x) view.dispose();
     tf.dispose([positives, ...(noiseT === undefined ? [] : [noiseT])]);
-    const loss = value.dataSync()[0]!;
-    value.dispose();
-    let gradNorm = NaN;
-    if (Number.isFinite(loss)) {
-      gradNorm = this.optimizer.apply(vars, grads).gradNorm;
-      this.bank.update(indices, features!); // after the loss: the loss used the old rows
-    }
-    tf.dispose(grads);
+    if (applied) this.bank.update(indices, features!); // after the loss: the loss used the old rows
     features!.dispose();
     return { loss, gradNorm, ...(this.normalizer === undefined ? {} : { normalizer: this.normalizer }) };
   }

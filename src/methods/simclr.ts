@@ -10,7 +10,7 @@ import { ntXentLoss } from '../losses/nt-xent.js';
 import { Optimizer } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
 import { assertPositive, describe } from '../validate.js';
-import { collectState, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
+import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
 
 /** A random augmentation of a batch (`src/augment/`): randomness from `rng` only. */
 export type BatchAugmentation = Augmentation;
@@ -58,18 +58,13 @@ class Simclr implements Method {
       const v2 = this.augmentation(x, rng);
       return tf.concat([v1, v2], 0); // [2N, ...]: one encoder pass, BatchNorm statistics over both views
     });
-    const { value, grads } = tf.variableGrads(() => {
+    const { loss, gradNorm } = minimize(this.optimizer, vars, () => {
       const h = this.encoder.apply(views, { training: true }) as tf.Tensor2D; // [2N, D]
       const z = this.head.apply(h, { training: true }) as tf.Tensor2D; // [2N, P]
       const [z1, z2] = tf.split(z, [n, n], 0) as [tf.Tensor2D, tf.Tensor2D]; // [N, P] each
       return ntXentLoss(z1, z2, { temperature: this.temperature });
-    }, vars);
+    });
     views.dispose();
-    const loss = value.dataSync()[0]!;
-    value.dispose();
-    let gradNorm = NaN;
-    if (Number.isFinite(loss)) gradNorm = this.optimizer.apply(vars, grads).gradNorm;
-    tf.dispose(grads);
     return { loss, gradNorm };
   }
 
