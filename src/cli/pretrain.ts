@@ -58,6 +58,8 @@ export interface PretrainOptions {
   augmentation?: string;
   /** BatchNorm in the projection head. */
   headBn?: boolean;
+  /** small-cnn: BatchNorm after each convolution. @default true */
+  encoderBn?: boolean;
   imageSize?: number;
   /** Checkpoint every N steps inside an epoch too. */
   checkpointEvery?: number;
@@ -173,6 +175,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       projectionDim: 128,
       // NPID always gets it: with a plain head its NCE collapses (BENCHMARKS.md, NPID)
       headBatchNorm: opts.headBn === true || opts.method === 'npid',
+      encoderBatchNorm: opts.encoderBn ?? true,
       seed: opts.seed,
       ...(seq !== undefined ? { cpc: seq.recipe } : {}),
       ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: opts.objective ?? 'nce', negatives: opts.negatives ?? 4096 } : {}),
@@ -273,6 +276,7 @@ export function register(program: Command): void {
     .addOption(new Option('--augmentation <name>', 'augmentation preset (default: chosen from the data)').choices(['small-grey', 'small-grey-jitter', 'simclr-cifar', 'simclr-imagenet', 'vector-corruption']))
     .option('--checkpoint-every <steps>', 'also checkpoint every N steps inside an epoch (default: epoch ends and Ctrl-C only)', int())
     .option('--head-bn', 'BatchNorm in the projection head (SimCLR v2)', false)
+    .option('--no-encoder-bn', 'small-cnn: no BatchNorm after its convolutions')
     .option('--no-flip', 'grey images: no horizontal flips (digits, letters)')
     .option('--length <n>', 'sequences: crop/pad every sample to N steps (default: the median length)', int(2))
     .option('--window <n>', 'cpc: training window in steps (default: min(length, 4096) for audio, else length)', int(2))

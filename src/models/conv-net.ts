@@ -2,6 +2,8 @@
  * The small CNN of the step benchmark (`../shared/peers/simclr_step_torch.py`, "small"):
  * conv3x3(32)-ReLU-maxpool-conv3x3(64)-ReLU-maxpool-conv3x3(128)-ReLU-global-avg-pool.
  * NHWC (channels-last), 'same' padding, 2x2 max-pool after every convolution but the last.
+ * With `batchNorm`, each convolution (then without bias) is followed by BatchNorm before its ReLU,
+ * the conv-BN-ReLU unit of every encoder in the SimCLR paper (its ResNets).
  */
 import * as tf from '../tf.js';
 import { assertInteger } from '../validate.js';
@@ -14,13 +16,15 @@ export interface ConvNetOptions {
   widths?: number[];
   /** Seed of the Glorot-uniform kernel initialiser. @default 0 */
   seed?: number;
+  /** BatchNorm between each convolution and its ReLU. @default false (the step benchmark's peer has none) */
+  batchNorm?: boolean;
   /** Model name (prefix of its layers). @default 'conv_net' */
   name?: string;
 }
 
 /** The small CNN encoder: `[N, H, W, C]` -> `[N, widths.at(-1)]`. */
 export function convNet(options: ConvNetOptions = {}): tf.LayersModel {
-  const { inputShape = [28, 28, 1], widths = [32, 64, 128], seed = 0, name = 'conv_net' } = options;
+  const { inputShape = [28, 28, 1], widths = [32, 64, 128], seed = 0, batchNorm = false, name = 'conv_net' } = options;
   if (!Array.isArray(inputShape) || inputShape.length !== 3) {
     throw new ConfigError('convNet', 'inputShape', `must be [height, width, channels], got ${JSON.stringify(inputShape)}`);
   }
@@ -41,11 +45,16 @@ export function convNet(options: ConvNetOptions = {}): tf.LayersModel {
         filters,
         kernelSize: 3,
         padding: 'same',
-        activation: 'relu',
+        useBias: !batchNorm,
+        activation: batchNorm ? 'linear' : 'relu',
         kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
         name: `${name}_conv${i + 1}`,
       })
       .apply(h) as tf.SymbolicTensor;
+    if (batchNorm) {
+      h = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
+      h = tf.layers.reLU({ name: `${name}_relu${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    }
     if (i < pools) h = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${name}_pool${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
   h = tf.layers.globalAveragePooling2d({ name: `${name}_gap` }).apply(h) as tf.SymbolicTensor; // [N, widths.at(-1)]
