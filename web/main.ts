@@ -5,13 +5,19 @@
  * representation, and a download of the trained encoder (TF.js model.json + weights.bin).
  *
  * URL parameters (used by the headless test): `steps`, `batch`, `evalEvery`, `auto=1` (start at
- * once), `backend` (force one: webgl, wasm, cpu), `softwareWebgl=1` (accept a software WebGL), `evalSize` (labelled
- * images held out to measure, default 500). State for tests: `window.__demo`.
+ * once), `backend` (force one: webgpu, webgl, wasm, cpu), `softwareWebgl=1` / `softwareWebgpu=1` (accept a
+ * software WebGL / WebGPU adapter), `evalSize` (labelled images held out to measure, default 500).
+ * State for tests: `window.__demo`.
+ *
+ * Backends (src/backends/): `initBackend()` takes WebGPU when `navigator.gpu` gives a hardware
+ * adapter, else WebGL on a hardware renderer, else wasm. The WebGPU and WebGL packages are
+ * imported only when tried, so the build puts each in a chunk of its own that the page fetches
+ * only when it uses that backend.
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Chart } from 'chart.js/auto';
 import * as tf from '../src/tf.js';
-import '../src/backends/webgpu.js';
+import { allowSoftwareWebgpu } from '../src/backends/webgpu.js';
 import { allowSoftwareWebgl } from '../src/backends/webgl.js';
 import { describeBackend, initBackend, type BackendName } from '../src/backend.js';
 import { maybeGunzip } from '../src/data/gunzip.js';
@@ -33,6 +39,10 @@ import { pca2 } from './pca.js';
 
 interface DemoState {
   backend?: string;
+  /** Faster backends that did not load here, with the reason. */
+  skipped?: { name: string; reason: string }[];
+  /** WebGPU on this page: navigator.gpu exists; the webgpu backend factory is registered (after initBackend). */
+  webgpu?: { navigatorGpu: boolean; factoryRegistered: boolean };
   losses: number[];
   knn: { step: number; accuracy: number }[];
   scatterUpdates: number;
@@ -126,7 +136,8 @@ async function run(): Promise<void> {
   const optimizer = new Optimizer({ name: 'adam', learningRate: 1e-3, weightDecay: 1e-6 });
   const method = simclr({ encoder, head, augmentation: smallGrey([8, 8], { horizontalFlip: false }), temperature: 0.5, optimizer });
   trained = method;
-  const schedule = warmupCosine({ baseLr: 1e-3, totalSteps: steps, warmupSteps: Math.round(steps / 10) });
+  // steps = 0: only the untrained encoder is measured (the WebGPU test on a software adapter)
+  const schedule = warmupCosine({ baseLr: 1e-3, totalSteps: Math.max(1, steps), warmupSteps: Math.round(steps / 10) });
   const rng = new Rng(seed);
   const b = Math.min(batchSize, train.size);
   let order = epochOrder(train.size, { shuffle: true, rng });
@@ -167,8 +178,11 @@ async function main(): Promise<void> {
   setWasmPaths(new URL('./', location.href).href); // the .wasm files sit beside main.js
   const wanted = params.get('backend');
   if (params.get('softwareWebgl') === '1') allowSoftwareWebgl();
+  if (params.get('softwareWebgpu') === '1') allowSoftwareWebgpu();
   const info = await initBackend(wanted === null || wanted === '' ? undefined : (wanted as BackendName));
   state.backend = info.name;
+  state.skipped = info.skipped;
+  state.webgpu = { navigatorGpu: 'gpu' in navigator, factoryRegistered: tf.findBackendFactory('webgpu') !== null };
   $('backend').textContent = describeBackend(info);
   const fail = (err: unknown): void => {
     state.error = err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err);

@@ -19,13 +19,17 @@ export interface Launched {
   close(): Promise<void>;
 }
 
-/** A headless Chromium with a fresh --user-data-dir (a persistent context owns the profile). */
-export async function launchChromium(): Promise<Launched> {
+/**
+ * A headless Chromium with a fresh --user-data-dir (a persistent context owns the profile).
+ * `gpu: 'webgpu-software'` drops --disable-gpu and adds --enable-unsafe-webgpu, so that
+ * `navigator.gpu` gives SwiftShader's software adapter (the WebGPU path on a machine without a GPU).
+ */
+export async function launchChromium({ gpu = 'off' }: { gpu?: 'off' | 'webgpu-software' } = {}): Promise<Launched> {
   const profile = mkdtempSync(join(tmpdir(), 'contrastive-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', ...(gpu === 'off' ? ['--disable-gpu'] : ['--enable-unsafe-webgpu']), '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1100, height: 900 },
   });
   return {
