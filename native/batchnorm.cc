@@ -1,5 +1,7 @@
-// Batch normalisation over the last axis, forward and gradient. Forward: y = (x - mean) / sqrt(variance + eps) * scale
-// + offset, with per-channel (length C) or scalar (length 1) parameters.
+// Batch normalisation over the last axis: inference forward (given statistics) and its gradient,
+// and the training-mode forward (batch statistics) and its gradient, one kernel each way.
+// Inference forward: y = (x - mean) / sqrt(variance + eps) * scale + offset, with per-channel
+// (length C) or scalar (length 1) parameters.
 #include "common.h"
 #include "omp_compat.h"
 #include <algorithm>
@@ -100,9 +102,136 @@ static Napi::Value batchNormGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Per-channel sums over rows [r0, r1) of x viewed as [rows, C], accumulated in float over blocks of
+// 64 rows and flushed to double: s1 += sum(f1(r, c)), s2 += sum(f2(r, c)).
+template <typename F>
+static void channelSums(int64_t rows, int64_t C, double* s1, double* s2, F&& term) {
+  const int threads = omp_get_max_threads();
+  std::vector<double> p1((size_t)(threads * C), 0.0), p2((size_t)(threads * C), 0.0);
+#pragma omp parallel num_threads(threads) if (rows * C > 32768)
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    double* a1 = p1.data() + (size_t)t * (size_t)C;
+    double* a2 = p2.data() + (size_t)t * (size_t)C;
+    std::vector<float> f1((size_t)C), f2((size_t)C);
+    const int64_t r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
+    for (int64_t b0 = r0; b0 < r1; b0 += 64) {
+      std::fill(f1.begin(), f1.end(), 0.f);
+      std::fill(f2.begin(), f2.end(), 0.f);
+      const int64_t b1 = std::min(r1, b0 + 64);
+      for (int64_t r = b0; r < b1; r++) term(r, f1.data(), f2.data());
+      for (int64_t c = 0; c < C; c++) {
+        a1[c] += f1[(size_t)c];
+        a2[c] += f2[(size_t)c];
+      }
+    }
+  }
+  for (int64_t c = 0; c < C; c++) {
+    double t1 = 0, t2 = 0;
+    for (int t = 0; t < threads; t++) {
+      t1 += p1[(size_t)(t * C + c)];
+      t2 += p2[(size_t)(t * C + c)];
+    }
+    s1[c] = t1;
+    s2[c] = t2;
+  }
+}
+
+// batchNormTrain(x, gamma, beta, y, mean, variance, rows, C, eps)
+// Training-mode batch norm of x viewed as [rows, C] in two passes over x: the batch mean and the
+// biased variance per channel (sums of x - x[0] and its square, shifted by the first row so that
+// large means do not cancel), then y = (x - mean) * rsqrt(variance + eps) * gamma + beta.
+static Napi::Value batchNormTrain(const Napi::CallbackInfo& info) {
+  const int64_t rows = integer(info, 6, "rows"), C = integer(info, 7, "C");
+  const float eps = (float)number(info, 8, "eps");
+  require(rows >= 1, "batchNormTrain: rows must be >= 1");
+  const size_t n = prod({rows, C});
+  F32 x = f32(info, 0, n, "batchNormTrain x"), y = f32(info, 3, n, "batchNormTrain y");
+  F32 gamma = f32(info, 1, (size_t)C, "batchNormTrain gamma"), beta = f32(info, 2, (size_t)C, "batchNormTrain beta");
+  F32 mean = f32(info, 4, (size_t)C, "batchNormTrain mean"), var = f32(info, 5, (size_t)C, "batchNormTrain variance");
+  const float* shift = x.data;  // the first row
+  std::vector<double> s1((size_t)C), s2((size_t)C);
+  channelSums(rows, C, s1.data(), s2.data(), [&](int64_t r, float* f1, float* f2) {
+    const float* xr = x.data + r * C;
+    for (int64_t c = 0; c < C; c++) {
+      const float d = xr[c] - shift[c];
+      f1[c] += d;
+      f2[c] += d * d;
+    }
+  });
+  std::vector<float> a((size_t)C);
+  for (int64_t c = 0; c < C; c++) {
+    const double m = s1[(size_t)c] / (double)rows;
+    const double v = std::max(0.0, s2[(size_t)c] / (double)rows - m * m);
+    mean.data[c] = (float)(m + shift[c]);
+    var.data[c] = (float)v;
+    a[(size_t)c] = (float)(1.0 / std::sqrt((double)var.data[c] + (double)eps)) * gamma.data[c];
+  }
+  const float* mu = mean.data;
+  const float* b = beta.data;
+#pragma omp parallel for schedule(dynamic, 256) if (rows * C > 32768)
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = x.data + r * C;
+    float* yr = y.data + r * C;
+    for (int64_t c = 0; c < C; c++) yr[c] = (xr[c] - mu[c]) * a[(size_t)c] + b[c];
+  }
+  return info.Env().Undefined();
+}
+
+// batchNormTrainGrad(x, dy, mean, variance, gamma, dmean, dvariance, dx, dgamma, dbeta, rows, C, eps)
+// The gradient of batchNormTrain with respect to x, gamma and beta, the batch statistics being
+// functions of x (and dmean, dvariance the gradients reaching its mean and variance outputs).
+// With xhat = (x - mean) * inv, inv = rsqrt(variance + eps), N = rows:
+//   dbeta = sum(dy)   dgamma = sum(dy * xhat)
+//   dx = gamma * inv / N * (N * dy - dbeta - xhat * dgamma) + dmean / N + dvariance * 2 (x - mean) / N
+// One pass for the two sums, one for dx.
+static Napi::Value batchNormTrainGrad(const Napi::CallbackInfo& info) {
+  const int64_t rows = integer(info, 10, "rows"), C = integer(info, 11, "C");
+  const float eps = (float)number(info, 12, "eps");
+  require(rows >= 1, "batchNormTrainGrad: rows must be >= 1");
+  const size_t n = prod({rows, C});
+  F32 x = f32(info, 0, n, "batchNormTrainGrad x"), dy = f32(info, 1, n, "batchNormTrainGrad dy");
+  F32 mean = f32(info, 2, (size_t)C, "batchNormTrainGrad mean"), var = f32(info, 3, (size_t)C, "batchNormTrainGrad variance");
+  F32 gamma = f32(info, 4, (size_t)C, "batchNormTrainGrad gamma");
+  F32 dmean = f32(info, 5, (size_t)C, "batchNormTrainGrad dmean"), dvar = f32(info, 6, (size_t)C, "batchNormTrainGrad dvariance");
+  F32 dx = f32(info, 7, n, "batchNormTrainGrad dx");
+  F32 dgamma = f32(info, 8, (size_t)C, "batchNormTrainGrad dgamma"), dbeta = f32(info, 9, (size_t)C, "batchNormTrainGrad dbeta");
+  const float* mu = mean.data;
+  std::vector<double> s1((size_t)C), s2((size_t)C);  // sum(dy), sum(dy * (x - mean))
+  channelSums(rows, C, s1.data(), s2.data(), [&](int64_t r, float* f1, float* f2) {
+    const float* xr = x.data + r * C;
+    const float* dr = dy.data + r * C;
+    for (int64_t c = 0; c < C; c++) {
+      f1[c] += dr[c];
+      f2[c] += dr[c] * (xr[c] - mu[c]);
+    }
+  });
+  // dx = A * dy + B * (x - mean) + D, per channel.
+  std::vector<float> A((size_t)C), B((size_t)C), D((size_t)C);
+  const double N = (double)rows;
+  for (int64_t c = 0; c < C; c++) {
+    const double inv = 1.0 / std::sqrt((double)var.data[c] + (double)eps), g = gamma.data[c];
+    dbeta.data[c] = (float)s1[(size_t)c];
+    dgamma.data[c] = (float)(inv * s2[(size_t)c]);
+    A[(size_t)c] = (float)(g * inv);
+    B[(size_t)c] = (float)(-g * inv * inv * inv * s2[(size_t)c] / N + 2.0 * dvar.data[c] / N);
+    D[(size_t)c] = (float)(-g * inv * s1[(size_t)c] / N + dmean.data[c] / N);
+  }
+#pragma omp parallel for schedule(dynamic, 256) if (rows * C > 32768)
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = x.data + r * C;
+    const float* dr = dy.data + r * C;
+    float* out = dx.data + r * C;
+    for (int64_t c = 0; c < C; c++) out[c] = A[(size_t)c] * dr[c] + B[(size_t)c] * (xr[c] - mu[c]) + D[(size_t)c];
+  }
+  return info.Env().Undefined();
+}
+
 void initBatchNorm(Napi::Env env, Napi::Object exports) {
   CN_EXPORT(env, exports, "batchNorm", batchNorm);
   CN_EXPORT(env, exports, "batchNormGrad", batchNormGrad);
+  CN_EXPORT(env, exports, "batchNormTrain", batchNormTrain);
+  CN_EXPORT(env, exports, "batchNormTrainGrad", batchNormTrainGrad);
 }
 
 }  // namespace cn

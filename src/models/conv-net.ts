@@ -6,6 +6,7 @@
  * the conv-BN-ReLU unit of every encoder in the SimCLR paper (its ResNets).
  */
 import * as tf from '../tf.js';
+import { batchNormalization } from './batch-norm.js';
 import { assertInteger } from '../validate.js';
 import { ConfigError } from '../errors.js';
 
@@ -52,7 +53,7 @@ export function convNet(options: ConvNetOptions = {}): tf.LayersModel {
       })
       .apply(h) as tf.SymbolicTensor;
     if (batchNorm) {
-      h = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
+      h = batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
       h = tf.layers.reLU({ name: `${name}_relu${i + 1}` }).apply(h) as tf.SymbolicTensor;
     }
     if (i < pools) h = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${name}_pool${i + 1}` }).apply(h) as tf.SymbolicTensor;

@@ -4,6 +4,7 @@
  * loads with `tf.loadLayersModel`.
  */
 import * as tf from '../tf.js';
+import { batchNormalization } from './batch-norm.js';
 import { assertInteger } from '../validate.js';
 import { ConfigError } from '../errors.js';
 
@@ -38,7 +39,7 @@ export function mlp({ inputDim, hiddenUnits = [256, 128], batchNorm = true, seed
         name: `${name}_dense${i + 1}`,
       })
       .apply(h) as tf.SymbolicTensor;
-    if (batchNorm) h = tf.layers.batchNormalization({ name: `${name}_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    if (batchNorm) h = batchNormalization({ name: `${name}_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
     h = tf.layers.reLU({ name: `${name}_relu${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
   return tf.model({ inputs: input, outputs: h, name });

@@ -4,6 +4,7 @@
  * representation h [N, inputDim] to the embedding z [N, outputDim] the contrastive loss sees.
  */
 import * as tf from '../tf.js';
+import { batchNormalization } from './batch-norm.js';
 import { assertInteger } from '../validate.js';
 
 export interface ProjectionHeadOptions {
@@ -31,7 +32,7 @@ export function projectionHead(options: ProjectionHeadOptions): tf.LayersModel {
   let z = tf.layers
     .dense({ units: hiddenDim, useBias: !batchNorm, kernelInitializer: tf.initializers.glorotUniform({ seed }), name: `${name}_hidden` })
     .apply(input) as tf.SymbolicTensor; // [N, hiddenDim]
-  if (batchNorm) z = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn` }).apply(z) as tf.SymbolicTensor;
+  if (batchNorm) z = batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${name}_bn` }).apply(z) as tf.SymbolicTensor;
   z = tf.layers.reLU({ name: `${name}_relu` }).apply(z) as tf.SymbolicTensor;
   z = tf.layers
     .dense({ units: outputDim, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }), name: `${name}_out` })

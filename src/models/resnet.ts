@@ -8,6 +8,7 @@
  * `padding=1` pads all sides; shapes and parameter counts are the same.
  */
 import * as tf from '../tf.js';
+import { batchNormalization } from './batch-norm.js';
 import { assertInteger } from '../validate.js';
 import { ConfigError } from '../errors.js';
 
@@ -62,8 +63,7 @@ export function resnet(options: ResNetOptions = {}): tf.LayersModel {
         kernelInitializer: tf.initializers.heNormal({ seed: layerSeed++ }), name: `${name}_${label}_conv`,
       })
       .apply(x) as tf.SymbolicTensor;
-    return tf.layers
-      .batchNormalization({ momentum: batchNormMomentum, epsilon: batchNormEpsilon, name: `${name}_${label}_bn` })
+    return batchNormalization({ momentum: batchNormMomentum, epsilon: batchNormEpsilon, name: `${name}_${label}_bn` })
       .apply(c) as tf.SymbolicTensor;
   };
   const relu = (x: tf.SymbolicTensor, label: string) => tf.layers.reLU({ name: `${name}_${label}_relu` }).apply(x) as tf.SymbolicTensor;

@@ -34,6 +34,13 @@ export interface NativeAddon {
   batchNormGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array | null,
     dx: Float32Array, dmean: Float32Array, dvariance: Float32Array, dscale: Float32Array, doffset: Float32Array,
     rows: number, channels: number, epsilon: number): void;
+  /** Training-mode batch norm of x as [rows, channels]: y, and the batch mean and biased variance per channel. */
+  batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array,
+    rows: number, channels: number, epsilon: number): void;
+  /** Gradient of batchNormTrain: dx, dgamma, dbeta from dy and the gradients dmean, dvariance of its statistics. */
+  batchNormTrainGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array,
+    dmean: Float32Array, dvariance: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array,
+    rows: number, channels: number, epsilon: number): void;
   /** GFLOP/s of an in-register FMA loop on `threads` threads; width 256 (AVX2) or 512 (AVX-512). */
   fmaPeak(threads: number, iterations: number, width?: number): number;
   setThreads(threads: number): void;

@@ -1,11 +1,14 @@
 /**
  * FusedBatchNorm forward over the last axis, and `NativeBatchNormGrad`: all five of its
  * gradients in one pass over x and dy (used by gradients.ts in place of tfjs-core's gradient,
- * which takes about ten full-size passes with Tile, Sub, Mul and Sum).
+ * which takes about ten full-size passes with Tile, Sub, Mul and Sum). And the training-mode
+ * kernels of src/models/batch-norm.ts: `ContrastiveBatchNormTrain` (batch statistics and y, two
+ * passes over x) and `ContrastiveBatchNormTrainGrad` (dx, dgamma, dbeta, two passes).
  */
 import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
 import { alloc, nativeKernel, output, shapeError, sizeOf, values } from './kernel-utils.js';
+import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from '../../models/batch-norm.js';
 
 export function batchNormKernels(addon: NativeAddon): tf.KernelConfig[] {
   return [nativeKernel('FusedBatchNorm', ({ inputs, attrs }, backend) => {
@@ -40,5 +43,34 @@ export function batchNormKernels(addon: NativeAddon): tf.KernelConfig[] {
     const per = [0, 1, 2, 3].map(() => new Float32Array(channels));
     addon.batchNormGrad(xv, dyv, mv, vv, sv, dx, per[0]!, per[1]!, per[2]!, per[3]!, n / channels, channels, varianceEpsilon ?? 0.001);
     return [output(backend, [...x!.shape], dx), ...per.map((p, i) => output(backend, [...[mean, variance, scale ?? mean, mean][i]!.shape], p))];
+  }, false), nativeKernel(BATCH_NORM_TRAIN_KERNEL, ({ inputs, attrs }, backend) => {
+    const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
+    const { epsilon } = attrs as unknown as { epsilon: number };
+    const n = sizeOf(x!.shape), channels = x!.shape[x!.shape.length - 1] ?? 0;
+    if (x!.shape.length < 2 || n === 0) shapeError(BATCH_NORM_TRAIN_KERNEL, 'x', 'have rank >= 2 and at least one element', x!.shape);
+    for (const [name, t] of [['gamma', gamma], ['beta', beta]] as const) {
+      if (t!.shape.length !== 1 || t!.shape[0] !== channels) shapeError(BATCH_NORM_TRAIN_KERNEL, name, `have shape [${channels}]`, t!.shape);
+    }
+    const xv = values(backend, x!), gv = values(backend, gamma!), bv = values(backend, beta!);
+    if (xv === undefined || gv === undefined || bv === undefined) throw new Error(`native ${BATCH_NORM_TRAIN_KERNEL}: inputs must be float32`);
+    const y = alloc(n), mean = new Float32Array(channels), variance = new Float32Array(channels);
+    addon.batchNormTrain(xv, gv, bv, y, mean, variance, n / channels, channels, epsilon);
+    return [output(backend, [...x!.shape], y), output(backend, [channels], mean), output(backend, [channels], variance)];
+  }, false), nativeKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, ({ inputs, attrs }, backend) => {
+    const { x, dy, mean, variance, gamma, dmean, dvariance } = inputs as Record<string, tf.TensorInfo>;
+    const { epsilon } = attrs as unknown as { epsilon: number };
+    const n = sizeOf(x!.shape), channels = x!.shape[x!.shape.length - 1] ?? 0;
+    if (x!.shape.length < 2 || n === 0) shapeError(BATCH_NORM_TRAIN_GRAD_KERNEL, 'x', 'have rank >= 2 and at least one element', x!.shape);
+    if (dy!.shape.join() !== x!.shape.join()) shapeError(BATCH_NORM_TRAIN_GRAD_KERNEL, 'dy', `have the shape of x [${x!.shape.join(', ')}]`, dy!.shape);
+    const per = { mean, variance, gamma, dmean, dvariance };
+    for (const [name, t] of Object.entries(per)) {
+      if (t!.shape.length !== 1 || t!.shape[0] !== channels) shapeError(BATCH_NORM_TRAIN_GRAD_KERNEL, name, `have shape [${channels}]`, t!.shape);
+    }
+    const v = [x, dy, mean, variance, gamma, dmean, dvariance].map((t) => values(backend, t!));
+    if (v.some((a) => a === undefined)) throw new Error(`native ${BATCH_NORM_TRAIN_GRAD_KERNEL}: inputs must be float32`);
+    const [xv, dyv, mv, vv, gv, dmv, dvv] = v as Float32Array[];
+    const dx = alloc(n), dgamma = new Float32Array(channels), dbeta = new Float32Array(channels);
+    addon.batchNormTrainGrad(xv!, dyv!, mv!, vv!, gv!, dmv!, dvv!, dx, dgamma, dbeta, n / channels, channels, epsilon);
+    return [output(backend, [...x!.shape], dx), output(backend, [channels], dgamma), output(backend, [channels], dbeta)];
   }, false)];
 }

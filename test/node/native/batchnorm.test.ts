@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import * as tf from '../../../src/tf.js';
 import { compareWithCpu, skip } from './harness.js';
+import { batchNormTraining, BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from '../../../src/models/batch-norm.js';
 
 test('native FusedBatchNorm and its fused gradient match cpu', { skip }, () => {
   compareWithCpu('batchNorm 4d', [{ shape: [2, 5, 3, 4], seed: 1 }, { shape: [4], seed: 2 }, { shape: [4], seed: 3 }, { shape: [4], seed: 4 }, { shape: [4], seed: 5 }],
@@ -19,4 +20,21 @@ test('training-mode batch normalisation (moments + batchNorm) matches cpu, batch
         return tf.batchNorm(x as tf.Tensor4D, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-3);
       }, { rtol: 1e-3, atol: 1e-3, kernels: ['FusedBatchNorm', 'NativeBatchNormGrad', 'Mean', 'Sub', 'Square'] });
   }
+});
+
+test('native training-mode batch norm kernels (src/models/batch-norm.ts) match the cpu math', { skip }, () => {
+  // cpu runs batchNormTraining as tf ops (moments + batchNorm, closed-form gradient); native runs
+  // ContrastiveBatchNormTrain and ContrastiveBatchNormTrainGrad.
+  for (const [shape, scale] of [[[3, 5, 7, 6], 1], [[1, 2, 3, 5], 3], [[9, 11], 0.5], [[1, 4], 1], [[2, 3, 130], 100]] as [number[], number][]) {
+    const c = shape[shape.length - 1]!;
+    compareWithCpu(`batchNormTraining ${JSON.stringify(shape)}`, [{ shape, seed: 20, scale }, { shape: [c], seed: 21 }, { shape: [c], seed: 22 }],
+      (x, gamma, beta) => {
+        const r = batchNormTraining(x!, gamma as tf.Tensor1D, beta as tf.Tensor1D, 1e-5);
+        tf.dispose([r.mean, r.variance]);
+        return r.y;
+      }, { rtol: 1e-3, atol: 1e-4, kernels: [BATCH_NORM_TRAIN_KERNEL, BATCH_NORM_TRAIN_GRAD_KERNEL] });
+  }
+  // The batch statistics themselves, with a large mean (the kernel's shifted sums must not cancel).
+  compareWithCpu('batchNormTraining variance, mean 1000', [{ shape: [64, 8], seed: 23 }],
+    (x) => batchNormTraining(tf.add(x!, 1000), null, null).variance, { grad: false, rtol: 1e-3, atol: 1e-3, kernels: [BATCH_NORM_TRAIN_KERNEL] });
 });
