@@ -2,60 +2,120 @@
  * `npm start`: the whole product in under 5 minutes on a 2-core machine. Pretrains SimCLR on the
  * bundled Fashion-MNIST for a number of steps sized to a time budget (measured on this machine's
  * best backend before training), evaluates the encoder (linear probe and kNN at 1%, 10%, 100% of
- * the labels, against raw pixels and the same encoder with random weights), prints the table.
+ * the labels, against raw pixels and the same encoder with random weights), prints the table,
+ * then writes the run's report.html, after the evaluation so that the page has its
+ * label-efficiency chart.
  *
  * Environment: CONTRASTIVE_START_BUDGET=<seconds> sets the training budget (default 120).
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { initBackend, describeBackend } from '../backend.js';
+import type { EvaluationReport } from '../eval/report.js';
+import { writeRunReport, type WriteRunReportOptions, type WriteRunReportResult } from '../node/report/write-run-report.js';
 import type { Recipe } from './recipe.js';
 import { measureStepSeconds, runPretrain, type PretrainOptions } from './pretrain.js';
 import { formatReport, runEval } from './eval.js';
 
-const t0 = performance.now();
-const secs = (): string => ((performance.now() - t0) / 1000).toFixed(0);
-const budget = Number(process.env.CONTRASTIVE_START_BUDGET ?? 120);
-const BATCH = 256;
-const EVAL_TRAIN = 4000;
-const EVAL_TEST = 1000;
+export interface StartOptions {
+  /** Training budget in seconds; the step count is sized to it. @default 120 (CONTRASTIVE_START_BUDGET) */
+  budgetSeconds?: number;
+  /** Train exactly this many steps instead of sizing them to the budget (tests). */
+  steps?: number;
+  /** Pairs per step. @default 256 */
+  batchSize?: number;
+  /** Cap on the training images. @default min(60000, max(10000, steps x batch)) */
+  limit?: number;
+  /** Labelled train images the probes learn from. @default 4000 */
+  evalTrain?: number;
+  /** Test images the probes are scored on. @default 1000 */
+  evalTest?: number;
+  /** Test images whose two views measure alignment/uniformity. @default 1000 */
+  pairs?: number;
+  /** The run folder (emptied first). @default runs/start */
+  out?: string;
+  /** Options of the report's embedding sections (test embeddings, UMAP). @default the report's */
+  report?: Omit<WriteRunReportOptions, 'out'>;
+  /** Where progress lines go. @default console.log */
+  log?: (line: string) => void;
+  /** Silences the pretrain and eval progress on stderr. @default false */
+  quiet?: boolean;
+}
 
-const info = await initBackend();
-console.log(`contrastive: ${describeBackend(info)}`);
-console.log(`npm start: SimCLR on the bundled Fashion-MNIST, small CNN, batch ${BATCH}; about ${Math.round(budget)} s of training sized to this machine, then evaluation on ${EVAL_TRAIN} train / ${EVAL_TEST} test images (target: under 5 minutes in all)`);
+export interface StartResult {
+  eval: EvaluationReport;
+  /** The report written after the evaluation, or null when it could not be written (the reason was logged). */
+  report: WriteRunReportResult | null;
+  out: string;
+}
 
-// Measure one training step on this backend (a throwaway model, same architecture).
-const recipe: Recipe = { method: 'simclr', arch: 'small-cnn', inputShape: [28, 28, 1], kind: 'image', width: 64, augmentation: 'small-grey-jitter', flip: true, temperature: 0.5, projectionDim: 128, seed: 0 };
-const stepSeconds = await measureStepSeconds(recipe, 'fashion-mnist', BATCH);
-const steps = Math.max(20, Math.min(3000, Math.floor(budget / stepSeconds)));
-console.log(`one step (${BATCH} images, 2 views) takes ${stepSeconds.toFixed(2)} s here: training ${steps} steps, expected ~${Math.round(steps * stepSeconds)} s`);
+/** Pretrains, evaluates, then writes the report: what `npm start` runs. */
+export async function runStart(o: StartOptions = {}): Promise<StartResult> {
+  const t0 = performance.now();
+  const secs = (): string => ((performance.now() - t0) / 1000).toFixed(0);
+  const log = o.log ?? ((l: string) => console.log(l));
+  const budget = o.budgetSeconds ?? 120;
+  const batch = o.batchSize ?? 256;
+  const evalTrain = o.evalTrain ?? 4000;
+  const evalTest = o.evalTest ?? 1000;
+  const info = await initBackend();
+  log(`contrastive: ${describeBackend(info)}`);
 
-const out = join('runs', 'start');
-rmSync(out, { recursive: true, force: true });
-const options: PretrainOptions = {
-  method: 'simclr',
-  data: 'fashion-mnist',
-  split: 'train',
-  limit: Math.min(60000, Math.max(10000, steps * BATCH)),
-  arch: 'small-cnn',
-  steps,
-  batchSize: BATCH,
-  temperature: 0.5,
-  optimizer: 'adam',
-  weightDecay: 1e-6,
-  clipNorm: 0,
-  seed: 0,
-  width: 64,
-  out,
-  resume: false,
-  flip: true,
-  monitor: 0,
-};
-const { result } = await runPretrain(options);
-console.log(`trained ${result.steps} steps in ${result.seconds.toFixed(0)} s (final loss ${result.lastLoss.toFixed(3)}); evaluating... (${secs()} s so far)`);
-const report = await runEval({ run: out, data: 'fashion-mnist', limit: EVAL_TRAIN, testLimit: EVAL_TEST, pairs: 1000 });
-console.log('');
-console.log(`Label efficiency on Fashion-MNIST (${EVAL_TEST} test images; probes trained on 1%, 10%, 100% of ${EVAL_TRAIN} labelled train images), accuracy %:`);
-console.log(formatReport(report));
-console.log('');
-console.log(`total ${secs()} s on backend ${info.name} (${info.threads} threads). The run is in ${out}/ (config.json, metrics.jsonl, encoder/).`);
+  let steps = o.steps;
+  if (steps === undefined) {
+    log(`npm start: SimCLR on the bundled Fashion-MNIST, small CNN, batch ${batch}; about ${Math.round(budget)} s of training sized to this machine, then evaluation on ${evalTrain} train / ${evalTest} test images and the report (target: under 5 minutes in all)`);
+    // Measure one training step on this backend (a throwaway model, same architecture).
+    const recipe: Recipe = { method: 'simclr', arch: 'small-cnn', inputShape: [28, 28, 1], kind: 'image', width: 64, augmentation: 'small-grey-jitter', flip: true, temperature: 0.5, projectionDim: 128, seed: 0 };
+    const stepSeconds = await measureStepSeconds(recipe, 'fashion-mnist', batch);
+    steps = Math.max(20, Math.min(3000, Math.floor(budget / stepSeconds)));
+    log(`one step (${batch} images, 2 views) takes ${stepSeconds.toFixed(2)} s here: training ${steps} steps, expected ~${Math.round(steps * stepSeconds)} s`);
+  }
+
+  const out = o.out ?? join('runs', 'start');
+  rmSync(out, { recursive: true, force: true });
+  const options: PretrainOptions = {
+    method: 'simclr',
+    data: 'fashion-mnist',
+    split: 'train',
+    limit: o.limit ?? Math.min(60000, Math.max(10000, steps * batch)),
+    arch: 'small-cnn',
+    steps,
+    batchSize: batch,
+    temperature: 0.5,
+    optimizer: 'adam',
+    weightDecay: 1e-6,
+    clipNorm: 0,
+    seed: 0,
+    width: 64,
+    out,
+    resume: false,
+    flip: true,
+    monitor: 0,
+    report: false, // written below, once eval.json exists
+    ...(o.quiet === true ? { quiet: true } : {}),
+  };
+  const { result } = await runPretrain(options);
+  log(`trained ${result.steps} steps in ${result.seconds.toFixed(0)} s (final loss ${result.lastLoss.toFixed(3)}); evaluating... (${secs()} s so far)`);
+  const evalReport = await runEval({ run: out, data: 'fashion-mnist', limit: evalTrain, testLimit: evalTest, pairs: o.pairs ?? 1000, ...(o.quiet === true ? { quiet: true } : {}) });
+  log('');
+  log(`Label efficiency on Fashion-MNIST (${evalTest} test images; probes trained on 1%, 10%, 100% of ${evalTrain} labelled train images), accuracy %:`);
+  log(formatReport(evalReport));
+  log('');
+
+  let report: WriteRunReportResult | null = null;
+  try {
+    report = await writeRunReport(out, o.report ?? {});
+    const notes = report.problems.length > 0 ? `; notes: ${report.problems.join('; ')}` : '';
+    log(`report: ${report.path} (${(report.bytes / 1024).toFixed(0)} kB${notes})`);
+  } catch (err) {
+    log(`report: not written (${(err as Error).message.split('\n')[0]}); run \`contrastive report --run ${out}\``);
+  }
+  log(`total ${secs()} s on backend ${info.name} (${info.threads} threads). The run is in ${out}/ (config.json, metrics.jsonl, eval.json, encoder/, report.html).`);
+  return { eval: evalReport, report, out };
+}
+
+// `node dist/cli/start.js` (npm start) runs it; importing this module (tests) does not
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await runStart({ budgetSeconds: Number(process.env.CONTRASTIVE_START_BUDGET ?? 120) });
+}
