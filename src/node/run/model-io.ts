@@ -11,6 +11,8 @@ import { writeFileAtomic } from './atomic-write.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isDim = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+/** tfjs-layers' tensor-name rule: a layer whose name breaks it throws after its initializers ran, leaking their tensors. */
+const TENSOR_NAME = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
 
 /**
  * Checks a layers-model topology before tfjs-layers builds it: every layer a registered class
@@ -34,6 +36,9 @@ function topologyProblem(t: unknown, depth = 0): string | undefined {
     const name = t.class_name === 'Sequential' ? l.name ?? l.config.name : l.name;
     if ((name !== undefined || t.class_name !== 'Sequential') && typeof name !== 'string') return `layer ${i}: name must be a string`;
     if (l.config.name !== undefined && typeof l.config.name !== 'string') return `layer ${i}: config.name must be a string`;
+    for (const n of [name, l.config.name]) {
+      if (typeof n === 'string' && !TENSOR_NAME.test(n)) return `layer ${i}: name ${JSON.stringify(n).slice(0, 40)} is not a valid tensor name (letters, digits, - . _ /)`;
+    }
     if (['Sequential', 'Model', 'Functional'].includes(l.class_name)) {
       const inner = topologyProblem(l, depth + 1);
       if (inner !== undefined) return inner;
