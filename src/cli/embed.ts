@@ -16,7 +16,7 @@ import { loadModel } from '../node/run/model-io.js';
 import { ConfigError, DataError } from '../errors.js';
 import type { Recipe } from './recipe.js';
 import { fitSequenceLength } from './cpc-recipe.js';
-import { embedDataset } from './features.js';
+import { embedDataset } from '../eval/dataset-features.js';
 import { int } from './parse.js';
 
 export interface EmbedOptions {

@@ -8,22 +8,20 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { initBackend, describeBackend } from '../backend.js';
-import type { Dataset } from '../data/dataset.js';
 import { subset } from '../data/subset.js';
-import { stratifiedLimit } from '../data/stratified-limit.js';
-import { stratifiedSplit } from '../eval/stratify.js';
 import { evaluateRepresentation, type EvaluationReport } from '../eval/report.js';
 import { formatLabelEfficiencyTable } from '../eval/format-table.js';
-import { loadDataset } from '../node/data/load-dataset.js';
+import { loadSplits } from '../node/data/load-splits.js';
 import { RunFolder } from '../node/run/run-folder.js';
 import { loadModel } from '../node/run/model-io.js';
 import { writeFileAtomic } from '../node/run/atomic-write.js';
 import { EVAL_FILE } from '../node/report/read-run-texts.js';
 import { Rng } from '../random.js';
 import { DataError } from '../errors.js';
-import { buildAugmentation, type Recipe } from './recipe.js';
+import type { Recipe } from './recipe.js';
+import { buildAugmentation } from '../augment/build-augmentation.js';
 import { fitSequenceLength } from './cpc-recipe.js';
-import { embedDataset, rawFeatures } from './features.js';
+import { embedDataset, rawFeatures } from '../eval/dataset-features.js';
 import { int } from './parse.js';
 
 export interface EvalOptions {
@@ -39,32 +37,6 @@ export interface EvalOptions {
   json?: boolean;
   quiet?: boolean;
   seed?: number;
-}
-
-/** Train and test splits of `spec`; data without a test split is split 80/20 (stratified, seeded). */
-export async function loadSplits(spec: string, o: { limit?: number; testLimit?: number; imageSize?: number; seed?: number }, log: (l: string) => void): Promise<{ train: Dataset; test: Dataset }> {
-  const common = o.imageSize !== undefined ? { imageSize: o.imageSize } : {};
-  const train = await loadDataset(spec, { split: 'train', ...common });
-  let test: Dataset | undefined;
-  try {
-    test = await loadDataset(spec, { split: 'test', ...common });
-    if (test.name === train.name && test.size === train.size) test = undefined; // the format has no splits
-  } catch {
-    test = undefined;
-  }
-  let tr: Dataset = train;
-  if (test === undefined) {
-    if (train.labels === undefined) throw new DataError('eval', spec, 'has no labels: evaluation needs class labels');
-    const { fit, validation } = stratifiedSplit(train.labels.values, 0.2, o.seed ?? 0);
-    log(`${spec} has no test split: using a stratified 80/20 split of it (${fit.length} train, ${validation.length} test)`);
-    tr = subset(train, fit, `${train.name}:train80`);
-    test = subset(train, validation, `${train.name}:test20`);
-  }
-  const cap = async (d: Dataset, n: number | undefined): Promise<Dataset> => {
-    if (n === undefined || n >= d.size) return d;
-    return subset(d, d.labels === undefined ? Int32Array.from({ length: n }, (_, i) => i) : stratifiedLimit(d.labels.values, n), d.name);
-  };
-  return { train: await cap(tr, o.limit), test: await cap(test, o.testLimit) };
 }
 
 /** Evaluates a run as the command does. */

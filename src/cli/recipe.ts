@@ -13,12 +13,8 @@
  * (see ENGINE.md); pass `--arch resnet18` where there is time or a GPU.
  */
 import * as tf from '../tf.js';
-import type { Rng } from '../random.js';
 import type { Dataset } from '../data/dataset.js';
-import type { Augmentation } from '../augment/augmentation.js';
-import { smallGrey, simclrCifar, simclrImageNet, sequence } from '../augment/presets.js';
-import { compose } from '../augment/compose.js';
-import { colorJitter } from '../augment/color-jitter.js';
+import { buildAugmentation } from '../augment/build-augmentation.js';
 import { convNet } from '../models/conv-net.js';
 import { resnet } from '../models/resnet.js';
 import { mlp } from '../models/mlp.js';
@@ -26,7 +22,6 @@ import { projectionHead } from '../models/projection-head.js';
 import { simclr } from '../methods/simclr.js';
 import { npid, type NpidObjective } from '../methods/npid.js';
 import { invaSpread } from '../methods/inva-spread.js';
-import { cmcAugmentation } from '../views/cmc-augmentation.js';
 import { buildCmc, type CmcRecipe } from './cmc-recipe.js';
 import { MemoryBank } from '../memory/memory-bank.js';
 import type { Method } from '../methods/method.js';
@@ -87,59 +82,6 @@ export function defaultAugmentation(kind: Dataset['kind'], inputShape: readonly 
   if (c === 1) return 'small-grey-jitter';
   if (c === 3) return Math.min(h, w) >= 64 ? 'simclr-imagenet' : 'simclr-cifar';
   throw new ConfigError('pretrain', '--data', `images must have 1 or 3 channels, got ${c}`);
-}
-
-/**
- * SCARF-style corruption for vectors (Bahri et al. 2022, arXiv:2106.15147): each feature is, with
- * probability `rate`, replaced by the same feature of another random row of the batch (a draw
- * from its empirical marginal), then Gaussian noise of `noise` x the batch's per-feature std is
- * added. [B, D] -> [B, D]. `rate` 0.6 is SCARF's default.
- */
-export function vectorCorruption({ rate = 0.6, noise = 0.1 }: { rate?: number; noise?: number } = {}): Augmentation {
-  return (x: tf.Tensor, rng: Rng): tf.Tensor => {
-    if (x.rank !== 2) throw new ConfigError('vectorCorruption', 'x', `must be a [B, D] batch, got rank ${x.rank}`);
-    const [b, d] = x.shape as [number, number];
-    const mask = new Float32Array(b * d);
-    const donor = new Int32Array(b * d);
-    for (let i = 0; i < b * d; i++) {
-      mask[i] = rng.next() < rate ? 1 : 0;
-      donor[i] = rng.int(b) * d + (i % d);
-    }
-    const seed = rng.seed();
-    return tf.tidy(() => {
-      const flat = tf.reshape(x, [b * d]);
-      const other = tf.reshape(tf.gather(flat, tf.tensor1d(donor, 'int32')), [b, d]); // [B, D]
-      const m = tf.tensor2d(mask, [b, d]);
-      const mixed = tf.add(tf.mul(x, tf.sub(1, m)), tf.mul(other, m));
-      const std = tf.sqrt(tf.moments(x, 0).variance); // [D]
-      return tf.add(mixed, tf.mul(tf.randomNormal([b, d], 0, 1, 'float32', seed), tf.mul(std, noise)));
-    });
-  };
-}
-
-/** The augmentation named in a recipe. */
-export function buildAugmentation(r: Pick<Recipe, 'augmentation' | 'inputShape' | 'flip'>): Augmentation {
-  const [h, w] = r.inputShape as [number, number];
-  switch (r.augmentation) {
-    case 'small-grey':
-      return smallGrey([h, w], { horizontalFlip: r.flip });
-    case 'small-grey-jitter':
-      // smallGrey, then brightness and contrast jitter (p 0.8, 0.4 each: SimCLR's CIFAR strength):
-      // the grey analogue of colour distortion, so that two crops cannot match by their intensity histogram alone
-      return compose([smallGrey([h, w], { horizontalFlip: r.flip }), colorJitter({ probability: 0.8, brightness: 0.4, contrast: 0.4, saturation: 0, hue: 0 })]);
-    case 'simclr-cifar':
-      return simclrCifar([h, w]);
-    case 'simclr-imagenet':
-      return simclrImageNet([h, w]);
-    case 'cmc':
-      return cmcAugmentation([h, w], { horizontalFlip: r.flip });
-    case 'vector-corruption':
-      return vectorCorruption();
-    case 'sequence':
-      return sequence();
-    default:
-      throw new ConfigError('buildAugmentation', 'augmentation', `must be one of small-grey, small-grey-jitter, simclr-cifar, simclr-imagenet, vector-corruption, got '${r.augmentation}'`);
-  }
 }
 
 /** Throws a ConfigError naming `--arch` when the arch cannot read the data (no tensor is made). */

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { Rng } from '../../src/random.js';
-import { buildMethod, checkArch, defaultArch, defaultAugmentation, vectorCorruption, type Recipe } from '../../src/cli/recipe.js';
+import { buildMethod, checkArch, defaultArch, defaultAugmentation, type Recipe } from '../../src/cli/recipe.js';
 import { ConfigError } from '../../src/errors.js';
 import { useBackend, randn } from '../support/tensors.js';
 
@@ -19,20 +19,6 @@ test('defaults by data: grey and colour images get the small CNN and their prese
   assert.throws(() => defaultAugmentation('image', [8, 8, 4]), ConfigError);
   assert.throws(() => checkArch({ arch: 'mlp', inputShape: [8, 8, 1], kind: 'image' }), /--arch/);
   assert.throws(() => checkArch({ arch: 'small-cnn', inputShape: [64], kind: 'vector' }), /takes images/);
-});
-
-test('vectorCorruption: same shape, reproducible from the Rng state, mixes rows, leak-free', () => {
-  const x = tf.tensor2d(randn(8 * 5, 1), [8, 5]);
-  const aug = vectorCorruption();
-  const before = tf.memory().numTensors;
-  const a = aug(x, new Rng(3));
-  const b = aug(x, new Rng(3));
-  assert.equal(tf.memory().numTensors, before + 2);
-  assert.deepEqual(a.shape, [8, 5]);
-  assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
-  assert.notDeepEqual(Array.from(a.dataSync()), Array.from(x.dataSync()));
-  tf.dispose([a, b, x]);
-  assert.throws(() => aug(tf.zeros([2, 2, 2]), new Rng(0)), ConfigError);
 });
 
 test('buildMethod: a SimCLR step runs for grey images, colour images and vectors', () => {

@@ -12,9 +12,9 @@ import { alignmentUniformity } from '../../eval/alignment-uniformity.js';
 import type { FeatureArray } from '../../eval/features.js';
 import type { ReportAlignmentPoint, ReportRetrieval, ReportSample, ReportUmap } from '../../report/report-data.js';
 import { Rng } from '../../random.js';
-import { loadSplits } from '../../cli/eval.js';
-import { embedDataset } from '../../cli/features.js';
-import { buildAugmentation, type Recipe } from '../../cli/recipe.js';
+import { embedDataset } from '../../eval/dataset-features.js';
+import { buildAugmentation, type AugmentationRecipe } from '../../augment/build-augmentation.js';
+import { loadSplits } from '../data/load-splits.js';
 import { loadModel } from '../run/model-io.js';
 import { RUN_FILES } from '../run/run-folder.js';
 
@@ -102,7 +102,7 @@ export async function retrievalGrid(data: Dataset, f: FeatureArray, { queries = 
 export async function embeddingSections(dir: string, config: Record<string, unknown> | null, o: EmbeddingSectionsOptions = {}): Promise<EmbeddingSections> {
   const { testLimit = 1000, pairs = 500, seed = 0 } = o;
   const res: EmbeddingSections = { umap: null, retrieval: null, alignmentUniformity: [], problems: [] };
-  const recipe = config?.recipe as Recipe | undefined;
+  const recipe = config?.recipe as AugmentationRecipe | undefined;
   const options = (config?.options ?? {}) as { data?: string; imageSize?: number };
   const encoderDir = join(dir, RUN_FILES.encoder);
   const randomDir = join(dir, RUN_FILES.randomEncoder);
