@@ -1,9 +1,12 @@
 /**
- * `npm run bench -- step [--arch small|resnet] [--backend native,wasm,wasm@1,cpu] [--steps N]
+ * `npm run bench -- step [--arch small|small-bn|resnet] [--backend native,wasm,wasm@1,cpu] [--steps N]
  * [--rounds R] [--no-peer] [--profile] [--cpu] [--peer-threads N] [--kernels]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
  * (same model, batch, NT-Xent τ = 0.5, Adam lr 1e-3, views pre-made): small = 256 pairs of
  * 28x28x1 through convNet(); resnet = 128 pairs of 32x32x3 through resnet({ stemWidth: 32,
- * widths: [32, 64, 128], blocksPerStage: [1, 1, 1] }); head 128-128-64.
+ * widths: [32, 64, 128], blocksPerStage: [1, 1, 1] }); head 128-128-64. small-bn = small with
+ * conv-BN-ReLU units (convNet({ batchNorm: true }), the CLI's default encoder; the peer has no such
+ * model, so no peer runs for it). A backend spec ending in `:tfjs-bn` (e.g. `native:tfjs-bn`) runs
+ * BatchNorm as tfjs-layers does (moments + batchNorm) instead of the one-op layer, for a before/after.
  * Each backend and the PyTorch peer run in their own child process, alternating, `rounds` times;
  * prints images/s per run, the median per engine, the ratio of medians to the peer, and peak RSS.
  * Default backends: every one of native, wasm that loads. `wasm@1` is wasm limited to 1 thread.
@@ -18,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { peerCpuPerStep, peerUnavailable, runPeer, type StepResult } from './_peer.js';
 import type * as TF from '../src/tf.js';
 
-type Arch = 'small' | 'resnet';
+type Arch = 'small' | 'small-bn' | 'resnet';
 const here = dirname(fileURLToPath(import.meta.url));
 
 interface Options {
@@ -29,6 +32,8 @@ interface Options {
   peer: boolean;
   profile: boolean;
   child: boolean;
+  /** Child only: tfjs-layers' BatchNorm instead of the one-op one. */
+  tfjsBn: boolean;
   /** Also measure CPU time per step (robust when other processes load the machine). */
   cpu: boolean;
   /** Instead of steps: the project's wasm kernels against the shipped ones, on this step's shapes. */
@@ -37,7 +42,7 @@ interface Options {
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { arch: 'small', backends: undefined, steps: 5, rounds: 3, peer: true, profile: false, child: false, cpu: false, kernels: false, peerThreads: 2 };
+  const o: Options = { arch: 'small', backends: undefined, steps: 5, rounds: 3, peer: true, profile: false, child: false, tfjsBn: false, cpu: false, kernels: false, peerThreads: 2 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = (): string => {
@@ -47,7 +52,7 @@ function parse(args: string[]): Options {
     };
     if (a === '--arch') {
       const v = next();
-      if (v !== 'small' && v !== 'resnet') throw new Error(`step: --arch must be small or resnet, got '${v}'`);
+      if (v !== 'small' && v !== 'small-bn' && v !== 'resnet') throw new Error(`step: --arch must be small, small-bn or resnet, got '${v}'`);
       o.arch = v;
     } else if (a === '--backend') o.backends = next().split(',').filter((s) => s !== '');
     else if (a === '--steps') o.steps = Math.max(1, Number.parseInt(next(), 10));
@@ -55,6 +60,7 @@ function parse(args: string[]): Options {
     else if (a === '--no-peer') o.peer = false;
     else if (a === '--profile') o.profile = true;
     else if (a === '--child') o.child = true;
+    else if (a === '--tfjs-bn') o.tfjsBn = true;
     else if (a === '--cpu') o.cpu = true;
     else if (a === '--kernels') o.kernels = true;
     else if (a === '--peer-threads') o.peerThreads = Math.max(1, Number.parseInt(next(), 10));
@@ -64,17 +70,20 @@ function parse(args: string[]): Options {
 }
 
 /** In this process: build the model on `backend`, time `steps` steps after 2 warm-up steps. */
-async function measure(arch: Arch, backend: string, steps: number, profile: boolean): Promise<StepResult> {
+async function measure(arch: Arch, backend: string, steps: number, profile: boolean, tfjsBn = false): Promise<StepResult> {
   const tf = await import('../src/tf.js');
   const { initBackend } = await import('../src/backend.js');
   const { convNet } = await import('../src/models/conv-net.js');
   const { resnet } = await import('../src/models/resnet.js');
   const { projectionHead } = await import('../src/models/projection-head.js');
+  const { useFusedBatchNorm } = await import('../src/models/batch-norm.js');
+  useFusedBatchNorm(!tfjsBn);
   const { ntXentLoss } = await import('../src/losses/nt-xent.js');
   const info = await initBackend(backend as never);
-  const pairs = arch === 'small' ? 256 : 128;
-  const shape: [number, number, number] = arch === 'small' ? [28, 28, 1] : [32, 32, 3];
-  const encoder = arch === 'small' ? convNet({ inputShape: shape }) : resnet({ inputShape: shape, stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] });
+  const small = arch !== 'resnet';
+  const pairs = small ? 256 : 128;
+  const shape: [number, number, number] = small ? [28, 28, 1] : [32, 32, 3];
+  const encoder = small ? convNet({ inputShape: shape, batchNorm: arch === 'small-bn' }) : resnet({ inputShape: shape, stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] });
   const head = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64 });
   const views = tf.randomUniform([2 * pairs, ...shape], 0, 1, 'float32', 0); // both views, pre-made
   const optimizer = tf.train.adam(1e-3);
@@ -115,7 +124,7 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
   const med = times[Math.floor(times.length / 2)]!;
   views.dispose();
   return {
-    engine: `contrastive ${info.name}`,
+    engine: `contrastive ${info.name}${tfjsBn ? ' (tfjs-layers BatchNorm)' : ''}`,
     threads: info.threads,
     images: 2 * pairs,
     medianStepS: med,
@@ -128,10 +137,12 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
 /** Runs `measure` in a child process (a clean heap and its own peak RSS). */
 function runChild(o: Options, spec: string): StepResult | string {
   // `wasm@1`: the wasm backend with CONTRASTIVE_WASM_THREADS=1 (compare thread counts in one run)
-  const [backend, threads] = spec.split('@') as [string, string | undefined];
+  const tfjsBn = spec.endsWith(':tfjs-bn');
+  const [backend, threads] = spec.replace(/:tfjs-bn$/, '').split('@') as [string, string | undefined];
   const env = threads === undefined ? process.env : { ...process.env, CONTRASTIVE_WASM_THREADS: threads };
   const args = ['--import', 'tsx', join(here, 'run.ts'), 'step', '--child', '--arch', o.arch, '--backend', backend, '--steps', String(o.steps)];
   if (o.profile) args.push('--profile');
+  if (tfjsBn) args.push('--tfjs-bn');
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
   if (o.profile) process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('profile') || l.startsWith('  ')).join('\n') + '\n');
   const line = r.stdout.trim().split('\n').pop() ?? '';
@@ -218,13 +229,13 @@ export async function main(args: string[]): Promise<void> {
     return;
   }
   if (o.child) {
-    const r = await measure(o.arch, o.backends?.[0] ?? 'wasm', o.steps, o.profile);
+    const r = await measure(o.arch, o.backends?.[0] ?? 'wasm', o.steps, o.profile, o.tfjsBn);
     console.log(JSON.stringify(r));
     return;
   }
   const explicit = o.backends !== undefined;
   let backends = o.backends ?? ['native', 'wasm'];
-  const peerWhy = o.peer ? peerUnavailable() : 'disabled (--no-peer)';
+  const peerWhy = !o.peer ? 'disabled (--no-peer)' : o.arch === 'small-bn' ? 'none for small-bn (the peer has no BatchNorm small CNN)' : peerUnavailable();
   console.log(`step benchmark: arch ${o.arch}, ${o.steps} timed steps per run, ${o.rounds} rounds, backends ${backends.join(', ')}; peer: ${peerWhy ?? `torch, ${o.peerThreads} threads`}`);
   const results = new Map<string, StepResult[]>();
   const peer: StepResult[] = [];
@@ -241,8 +252,9 @@ export async function main(args: string[]): Promise<void> {
       if (o.profile) o.profile = false; // one profile is enough
     }
     if (peerWhy === undefined) {
-      const r = runPeer(o.arch, o.steps, o.peerThreads);
-      if (o.cpu) r.cpuPerStepS = peerCpuPerStep(o.arch, o.steps, o.peerThreads);
+      const arch = o.arch as 'small' | 'resnet'; // small-bn has no peer (peerWhy)
+      const r = runPeer(arch, o.steps, o.peerThreads);
+      if (o.cpu) r.cpuPerStepS = peerCpuPerStep(arch, o.steps, o.peerThreads);
       console.log(`  round ${round} ${fmt(r)}`);
       peer.push(r);
     }
