@@ -30,6 +30,8 @@ export interface Checkpoint {
   epochRng: RngState;
   /** Method weights, optimizer slots, extra state. */
   state: MethodState;
+  /** Factor on the schedule's learning rate: halved at each step skipped for a non-finite loss or gradient. @default 1 */
+  lrScale?: number;
 }
 
 /** One line of metrics.jsonl. */
@@ -43,7 +45,21 @@ export interface StepRecord {
   samplesPerSec: number;
   /** Seconds since the start of this (possibly resumed) process's training. */
   elapsed: number;
+  /** 1 on a step skipped for a non-finite loss or gradient (`onNonFinite: 'skip'`): nothing was updated. */
+  skipped?: number;
   [metric: string]: number | undefined;
+}
+
+/** A step skipped for a non-finite loss or gradient (`onNonFinite: 'skip'`). */
+export interface SkippedStep {
+  step: number;
+  epoch: number;
+  loss: number;
+  gradNorm?: number;
+  /** Learning rate the bad step ran with. */
+  lr: number;
+  /** The factor on the schedule from the next step on (halved). */
+  lrScale: number;
 }
 
 /** What the trainer reports at each epoch end. */
@@ -108,6 +124,18 @@ export interface TrainOptions {
   flushEvery?: number;
   /** Also checkpoint every this many steps inside an epoch (long epochs on slow machines). @default off */
   checkpointEvery?: number;
+  /**
+   * A step whose loss or gradient norm is not finite: `'stop'` throws a ConfigError naming the
+   * step (the last good checkpoint stays; the method's weights in memory may be corrupt);
+   * `'skip'` restores the method's state from before the step (weights, optimizer, BatchNorm
+   * statistics, banks), halves the learning rate for the rest of the run, logs the step
+   * (`skipped: 1` in the metrics, `onSkip`) and continues. Skip mode keeps one extra reference to
+   * the state per step (tfjs clones share storage; a host-side bank is copied).
+   * @default 'stop' (issue 10: a diverged run stops and says so; skipping is opt-in)
+   */
+  onNonFinite?: 'stop' | 'skip';
+  /** Called for each skipped step (`onNonFinite: 'skip'`). */
+  onSkip?: (record: SkippedStep) => void;
 }
 
 export interface TrainResult {
@@ -182,6 +210,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const schedule = options.schedule ?? warmupCosine({ baseLr, totalSteps, warmupSteps });
   const flushEvery = options.flushEvery ?? 50;
   if (options.checkpointEvery !== undefined) assertInteger(options.checkpointEvery, fn, 'checkpointEvery');
+  const onNonFinite = options.onNonFinite ?? 'stop';
+  if (onNonFinite !== 'stop' && onNonFinite !== 'skip') throw new ConfigError(fn, 'onNonFinite', `must be 'stop' or 'skip', got ${describe(onNonFinite)}`);
+  let lrScale = 1;
+  if (resume?.lrScale !== undefined) {
+    if (!(resume.lrScale > 0 && resume.lrScale <= 1)) throw new ConfigError(fn, 'resume', `must have an lrScale in (0, 1], got ${describe(resume.lrScale)}`);
+    lrScale = resume.lrScale;
+  }
 
   let rng: Rng;
   let epoch = 0;
@@ -210,7 +245,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (store === undefined) return;
     const state = method.getState();
     try {
-      await store.saveCheckpoint({ epoch, stepInEpoch, step, rng: rng.state(), epochRng, state });
+      await store.saveCheckpoint({ epoch, stepInEpoch, step, rng: rng.state(), epochRng, state, ...(lrScale !== 1 ? { lrScale } : {}) });
     } finally {
       tf.dispose(Object.values(state.tensors));
     }
@@ -235,34 +270,56 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const b = await next;
       next = k + 1 < stepsPerEpoch && step + 1 < totalSteps ? fetch(order, k + 1) : undefined;
       next?.catch(() => undefined);
-      const lr = schedule(step);
+      const lr = schedule(step) * lrScale;
       method.optimizer.learningRate = lr;
       const tStep = performance.now();
       const x = tf.tensor(b.x, b.shape);
+      // skip mode: the state before the step (clones share storage), restored if the step diverges
+      const before = onNonFinite === 'skip' ? method.getState() : undefined;
       let metrics;
       try {
         metrics = method.trainStep({ x, indices: b.indices, ...(b.labels ? { labels: b.labels } : {}) }, rng);
+      } catch (err) {
+        if (before !== undefined) tf.dispose(Object.values(before.tensors));
+        throw err;
       } finally {
         x.dispose();
       }
-      if (!Number.isFinite(metrics.loss)) {
+      const bad = !Number.isFinite(metrics.loss) ? `the loss became ${metrics.loss}` : metrics.gradNorm !== undefined && !Number.isFinite(metrics.gradNorm) ? `the gradient norm became ${metrics.gradNorm}` : undefined;
+      if (bad !== undefined && before === undefined) {
         await flush();
         throw new ConfigError(
           fn,
           'learningRate',
-          `the loss became ${metrics.loss} at step ${step + 1} (epoch ${epoch + 1}, learning rate ${lr.toPrecision(3)}); training stopped, the last good checkpoint is kept; try a lower learning rate`,
+          `${bad} at step ${step + 1} (epoch ${epoch + 1}, learning rate ${lr.toPrecision(3)}); training stopped, the last good checkpoint is kept; try a lower learning rate (or skip such steps: onNonFinite 'skip', CLI --on-nonfinite skip)`,
         );
+      }
+      if (before !== undefined) {
+        try {
+          if (bad !== undefined) method.setState(before);
+        } finally {
+          tf.dispose(Object.values(before.tensors));
+        }
       }
       step += 1;
       k += 1;
-      lastLoss = metrics.loss;
-      lossSum += metrics.loss;
-      lossCount += 1;
       const now = performance.now();
-      const record: StepRecord = { ...metrics, step, epoch: epoch + 1, loss: metrics.loss, lr, samplesPerSec: (b.indices.length * 1000) / (now - tStep), elapsed: (now - t0) / 1000 };
-      pending.push(record);
-      if (pending.length >= flushEvery) await flush();
-      onStep?.(record, { stepsPerEpoch, totalSteps, epochs });
+      const timing = { samplesPerSec: (b.indices.length * 1000) / (now - tStep), elapsed: (now - t0) / 1000 };
+      if (bad !== undefined) {
+        // skip mode: nothing changed; the rest of the run goes at half the learning rate
+        lrScale /= 2;
+        pending.push({ step, epoch: epoch + 1, loss: metrics.loss, lr, skipped: 1, ...timing });
+        if (pending.length >= flushEvery) await flush();
+        options.onSkip?.({ step, epoch: epoch + 1, loss: metrics.loss, ...(metrics.gradNorm !== undefined ? { gradNorm: metrics.gradNorm } : {}), lr, lrScale });
+      } else {
+        lastLoss = metrics.loss;
+        lossSum += metrics.loss;
+        lossCount += 1;
+        const record: StepRecord = { ...metrics, step, epoch: epoch + 1, loss: metrics.loss, lr, ...timing };
+        pending.push(record);
+        if (pending.length >= flushEvery) await flush();
+        onStep?.(record, { stepsPerEpoch, totalSteps, epochs });
+      }
       if (options.checkpointEvery !== undefined && step % options.checkpointEvery === 0 && k < stepsPerEpoch && step < totalSteps) {
         await checkpoint(k, e0);
       }

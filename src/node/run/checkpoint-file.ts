@@ -3,7 +3,7 @@
  *
  *   bytes 0-7   magic `CTRCKPT1`
  *   bytes 8-11  header length H (uint32, little-endian)
- *   bytes 12..  header: UTF-8 JSON { epoch, stepInEpoch, step, rng, epochRng, meta, tensors: [{ name, dtype, shape, offset, length }] }
+ *   bytes 12..  header: UTF-8 JSON { epoch, stepInEpoch, step, rng, epochRng, lrScale?, meta, tensors: [{ name, dtype, shape, offset, length }] }
  *   then        tensor data, each at `offset` bytes from the start of the data section, 4-byte aligned
  */
 import * as tf from '../../tf.js';
@@ -26,6 +26,8 @@ interface Header {
   step: number;
   rng: number[];
   epochRng: number[];
+  /** Present when steps were skipped (`onNonFinite: 'skip'`): the factor on the learning rate. */
+  lrScale?: number;
   meta: Record<string, unknown>;
   tensors: TensorEntry[];
 }
@@ -43,7 +45,7 @@ export async function encodeCheckpoint(c: Checkpoint): Promise<Uint8Array> {
     chunks.push(bytes);
     offset += bytes.byteLength; // 4-byte values: offsets stay aligned
   }
-  const header: Header = { epoch: c.epoch, stepInEpoch: c.stepInEpoch, step: c.step, rng: [...c.rng], epochRng: [...c.epochRng], meta: c.state.meta, tensors: entries };
+  const header: Header = { epoch: c.epoch, stepInEpoch: c.stepInEpoch, step: c.step, rng: [...c.rng], epochRng: [...c.epochRng], ...(c.lrScale !== undefined ? { lrScale: c.lrScale } : {}), meta: c.state.meta, tensors: entries };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const pad = (4 - ((12 + json.length) % 4)) % 4;
   const out = new Uint8Array(12 + json.length + pad + offset);
@@ -79,6 +81,9 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
   if (header === null || typeof header !== 'object' || !isCount(header.epoch) || !isCount(header.step) || !isCount(header.stepInEpoch) || !isState(header.rng) || !isState(header.epochRng) || !Array.isArray(header.tensors) || header.meta === null || typeof header.meta !== 'object') {
     throw new DataError(fn, file, 'has a header without valid epoch, step, rng, meta and tensors');
   }
+  if (header.lrScale !== undefined && !(typeof header.lrScale === 'number' && header.lrScale > 0 && header.lrScale <= 1)) {
+    throw new DataError(fn, file, `has an lrScale that is not in (0, 1]: ${JSON.stringify(header.lrScale).slice(0, 40)}`);
+  }
   const base = 12 + h;
   const dataLen = bytes.length - base;
   const tensors: Record<string, tf.Tensor> = {};
@@ -104,6 +109,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
     step: header.step,
     rng: header.rng as Checkpoint['rng'],
     epochRng: header.epochRng as Checkpoint['epochRng'],
+    ...(header.lrScale !== undefined ? { lrScale: header.lrScale } : {}),
     state: { tensors, meta: header.meta },
   };
 }
