@@ -63,6 +63,10 @@ export { randomWindow } from './augment/random-window.js';
 export type { RandomWindowOptions } from './augment/random-window.js';
 export { timeShift } from './augment/time-shift.js';
 export type { TimeShiftOptions } from './augment/time-shift.js';
+export { vectorCorruption } from './augment/vector-corruption.js';
+export type { VectorCorruptionOptions } from './augment/vector-corruption.js';
+export { buildAugmentation, AUGMENTATION_PRESETS } from './augment/build-augmentation.js';
+export type { AugmentationRecipe } from './augment/build-augmentation.js';
 
 // ── Data ──────────────────────────────────────────────────────────────────────
 export type { Dataset, Sample, Batch, LabelSet, SampleKind } from './data/dataset.js';
@@ -163,6 +167,7 @@ export type { Schedule, WarmupCosineOptions } from './train/schedules.js';
 
 // ── Evaluation ────────────────────────────────────────────────────────────────
 export type { Features, FeatureArray, LabelledFeatures } from './eval/features.js';
+export { embedDataset, rawFeatures } from './eval/dataset-features.js';
 export { knnAccuracy, knnClassifier, KnnClassifier } from './eval/knn.js';
 export type { KnnOptions } from './eval/knn.js';
 export { linearProbe } from './eval/linear-probe.js';
@@ -189,9 +194,9 @@ export { evaluateRepresentation, buildEvaluationReport } from './eval/report.js'
 export type { EvaluationReport, EvaluationReportParts, EvaluateRepresentationOptions, ClusteringScores } from './eval/report.js';
 
 // ── Browser ───────────────────────────────────────────────────────────────────
-// initBackend() in a browser: webgpu (when the page imports @tensorflow/tfjs-backend-webgpu) > webgl > wasm > cpu.
-import './backends/webgpu.js';
-import './backends/webgl.js';
+// initBackend() in a browser: webgpu (a hardware adapter) > webgl (a hardware renderer) > wasm > cpu.
+export { allowSoftwareWebgpu } from './backends/webgpu.js';
+export { allowSoftwareWebgl } from './backends/webgl.js';
 
 // ── Report ────────────────────────────────────────────────────────────────────
 // The HTML report's data model and renderer (browser-safe); Node writes it: contrastive/node writeRunReport.

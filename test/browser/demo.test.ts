@@ -5,7 +5,7 @@
  * backend the page gets; the loss goes down, the scatter updates, the encoder downloads.
  * WebGPU is checked on Chromium's software adapter (SwiftShader): the page skips it by default
  * (wasm is faster there) and trains on it when forced, so the shipped webgpu backend is exercised.
- * Screenshot: test-artifacts/demo.png.
+ * Screenshots: test-artifacts/demo.png (trained), test-artifacts/demo-webgpu.png (untrained, on WebGPU).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -173,6 +173,8 @@ test('demo page on WebGPU (SwiftShader adapter): skipped by default as software;
     const [a, b] = [auto.knn[0]!.accuracy, gpu.knn[0]!.accuracy];
     t.diagnostic(`untrained encoder, kNN accuracy: wasm ${a}, webgpu ${b}`);
     assert.ok(a > 0.3 && Math.abs(a - b) <= 0.025, `wasm ${a}, webgpu ${b}`);
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: join('test-artifacts', 'demo-webgpu.png'), fullPage: true });
     await page.close();
   } finally {
     await gpuBrowser.close();
