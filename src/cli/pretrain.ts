@@ -16,7 +16,7 @@ import { loadDataset } from '../node/data/load-dataset.js';
 import { RunFolder } from '../node/run/run-folder.js';
 import { saveModel } from '../node/run/model-io.js';
 import { writeRunReport } from '../node/report/write-run-report.js';
-import { train, planEpoch, type TrainResult } from '../train/trainer.js';
+import { train, planEpoch, type SkippedStep, type TrainResult } from '../train/trainer.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
 import { ARCHS, METHODS, DEFAULT_TEMPERATURE, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
@@ -63,6 +63,8 @@ export interface PretrainOptions {
   imageSize?: number;
   /** Checkpoint every N steps inside an epoch too. */
   checkpointEvery?: number;
+  /** A non-finite loss or gradient: stop (default) or skip the step and halve the learning rate. */
+  onNonfinite?: 'stop' | 'skip';
   /** Size of the held-out labelled kNN-monitor slice; 0 disables. */
   monitor?: number;
   /** Print progress (false for quiet callers). */
@@ -217,6 +219,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
         ...(monitorData !== undefined ? { monitor: { data: monitorData } } : {}),
         store: run,
         ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
+        ...(opts.onNonfinite === 'skip' ? { onNonFinite: 'skip' as const, onSkip: (s: SkippedStep) => log(o.quiet, `\nstep ${s.step} (epoch ${s.epoch}) skipped: loss ${s.loss}${s.gradNorm !== undefined ? `, gradient norm ${s.gradNorm}` : ''} at learning rate ${s.lr.toPrecision(3)}; learning rate halved from here (x${s.lrScale} of the schedule)`) } : {}),
         ...(signal !== undefined ? { signal } : {}),
         ...(resumeFrom !== undefined ? { resume: resumeFrom } : {}),
         ...(o.quiet === true ? {} : { onStep: (r, i) => bar.step(r, i), onEpoch: (e) => bar.epoch(e) }),
@@ -274,6 +277,7 @@ export function register(program: Command): void {
     .option('--image-size <n>', 'image folders: resize to N x N', int())
     .option('--monitor <n>', 'labelled samples held out for the per-epoch kNN monitor (default min(1000, 10%); 0: off)', int(0))
     .addOption(new Option('--augmentation <name>', 'augmentation preset (default: chosen from the data)').choices(['small-grey', 'small-grey-jitter', 'simclr-cifar', 'simclr-imagenet', 'vector-corruption']))
+    .addOption(new Option('--on-nonfinite <mode>', 'a non-finite loss or gradient: stop (keep the last good checkpoint) or skip the step and halve the learning rate').choices(['stop', 'skip']))
     .option('--checkpoint-every <steps>', 'also checkpoint every N steps inside an epoch (default: epoch ends and Ctrl-C only)', int())
     .option('--head-bn', 'BatchNorm in the projection head (SimCLR v2)', false)
     .option('--no-encoder-bn', 'small-cnn: no BatchNorm after its convolutions')

@@ -39,6 +39,7 @@ const CASES: [string, string[], RegExp][] = [
   ['pretrain: missing data file', ['pretrain', '--data', `idx:${missing}`, '--out', join(work, 'r2')], /nope/],
   ['pretrain: value out of range', ['pretrain', '--data', 'digits', '--out', join(work, 'r3'), '--batch-size', '1'], /--batch-size/],
   ['pretrain: negative lr', ['pretrain', '--data', 'digits', '--out', join(work, 'r4'), '--lr', '-1'], /--lr/],
+  ['pretrain: bad --on-nonfinite', ['pretrain', '--data', 'digits', '--out', join(work, 'r6'), '--on-nonfinite', 'ignore'], /--on-nonfinite/],
   ['pretrain: bad method', ['pretrain', '--method', 'byol', '--data', 'digits', '--out', join(work, 'r5')], /byol/],
   ['pretrain: resume nothing', ['pretrain', '--out', missing, '--resume'], /nothing to resume|does not exist/],
   ['pretrain: resume a corrupt checkpoint', ['pretrain', '--out', badCkpt, '--resume'], /checkpoint/],
