@@ -4,7 +4,10 @@
  * compared with an uninterrupted run of the same seed. On the `cpu` and `wasm` backends the
  * per-step metrics (loss, learning rate, every method metric), the final checkpoint (weights,
  * optimizer slots, generator state) and the saved encoder must be bit-identical: that needs the
- * data order, the augmentation randomness and the optimizer state all restored.
+ * data order, the augmentation randomness and the optimizer state all restored. On the `native`
+ * backend (oneDNN, OpenBLAS) the same run must end within 1e-5: the metrics and every tensor of
+ * the final checkpoint; it skips when the addon is not built, and fails then under
+ * CONTRASTIVE_REQUIRE_NATIVE=1 (CI builds it).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +16,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeCheckpoint } from '../../src/node/run/checkpoint-file.js';
+import { loadAddon, nativeStatus } from '../../src/node/native/addon.js';
 import * as tf from '../../src/tf.js';
+import { assertClose } from '../support/tensors.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const main = join(root, 'src', 'cli', 'main.ts');
@@ -107,3 +112,35 @@ for (const backend of ['cpu', 'wasm']) {
     assert.ok(Buffer.compare(readFileSync(join(killed, 'encoder', 'weights.bin')), readFileSync(join(whole, 'encoder', 'weights.bin'))) === 0, 'encoder weights differ');
   });
 }
+
+/** Every tensor of a run's final checkpoint, by name, and its counters. */
+function finalCheckpoint(dir: string): { counters: number[]; tensors: Map<string, Float32Array | Int32Array> } {
+  const c = decodeCheckpoint(readFileSync(join(dir, 'checkpoint.bin')));
+  const tensors = new Map(Object.entries(c.state.tensors).map(([k, t]) => [k, t.dataSync() as Float32Array | Int32Array]));
+  tf.dispose(Object.values(c.state.tensors));
+  return { counters: [c.epoch, c.stepInEpoch, c.step, ...c.rng, ...c.epochRng], tensors };
+}
+
+const nativeSkip = loadAddon() !== undefined ? false : `native addon not available: ${nativeStatus().reason}`;
+if (nativeSkip !== false && process.env.CONTRASTIVE_REQUIRE_NATIVE === '1') throw new Error(`CONTRASTIVE_REQUIRE_NATIVE=1 but ${nativeSkip}`);
+
+test('SIGKILL mid-epoch, then --resume, ends within 1e-5 of the uninterrupted run (native)', { skip: nativeSkip }, async () => {
+  const whole = join(work, 'native-whole');
+  const killed = join(work, 'native-killed');
+  runToEnd('native', [...ARGS, '--out', whole]);
+  await startAndKill('native', killed);
+  runToEnd('native', ['pretrain', '--out', killed, '--resume']);
+
+  const a = metrics(whole);
+  const b = metrics(killed);
+  assert.equal(a.length, 2 * STEPS_PER_EPOCH);
+  assert.deepEqual(b.map((r) => r.step), a.map((r) => r.step), 'the resumed run logs every step once');
+  for (const [i, r] of a.entries()) {
+    assert.deepEqual(Object.keys(b[i]!).sort(), Object.keys(r).sort(), `step ${r.step}: the same metrics`);
+    for (const [k, v] of Object.entries(r)) assertClose(b[i]![k] as number, v as number, 1e-5, 1e-5, `step ${r.step} ${k}`);
+  }
+  const [x, y] = [finalCheckpoint(whole), finalCheckpoint(killed)];
+  assert.deepEqual(y.counters, x.counters, 'final epoch, step and generator state');
+  assert.deepEqual([...y.tensors.keys()].sort(), [...x.tensors.keys()].sort());
+  for (const [k, v] of x.tensors) assertClose(y.tensors.get(k)!, v, 1e-5, 1e-5, `final checkpoint ${k}`);
+});
