@@ -27,7 +27,7 @@ static Napi::Value batchNorm(const Napi::CallbackInfo& info) {
     b[(size_t)c] = at(offset, c, 0.f) - at(mean, c, 0.f) * a[(size_t)c];
   }
   (void)C;
-#pragma omp parallel for schedule(dynamic, 256) if (rows * C > 32768)
+#pragma omp parallel for schedule(dynamic, 256) if (rows * C >= kParallelMin)
   for (int64_t r = 0; r < rows; r++) {
     const float* xr = x.data + r * C;
     float* yr = y.data + r * C;
@@ -59,7 +59,7 @@ static Napi::Value batchNormGrad(const Napi::CallbackInfo& info) {
   }
   const int threads = omp_get_max_threads();
   std::vector<double> s1((size_t)(threads * C), 0.0), s2((size_t)(threads * C), 0.0);
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(threads) if (rows * C >= kParallelMin)
   {
     const int t = omp_get_thread_num(), nt = omp_get_num_threads();
     double* a1 = s1.data() + (size_t)t * (size_t)C;
@@ -108,7 +108,7 @@ template <typename F>
 static void channelSums(int64_t rows, int64_t C, double* s1, double* s2, F&& term) {
   const int threads = omp_get_max_threads();
   std::vector<double> p1((size_t)(threads * C), 0.0), p2((size_t)(threads * C), 0.0);
-#pragma omp parallel num_threads(threads) if (rows * C > 32768)
+#pragma omp parallel num_threads(threads) if (rows * C >= kParallelMin)
   {
     const int t = omp_get_thread_num(), nt = omp_get_num_threads();
     double* a1 = p1.data() + (size_t)t * (size_t)C;
@@ -169,7 +169,7 @@ static Napi::Value batchNormTrain(const Napi::CallbackInfo& info) {
   }
   const float* mu = mean.data;
   const float* b = beta.data;
-#pragma omp parallel for schedule(dynamic, 256) if (rows * C > 32768)
+#pragma omp parallel for schedule(dynamic, 256) if (rows * C >= kParallelMin)
   for (int64_t r = 0; r < rows; r++) {
     const float* xr = x.data + r * C;
     float* yr = y.data + r * C;
@@ -217,7 +217,7 @@ static Napi::Value batchNormTrainGrad(const Napi::CallbackInfo& info) {
     B[(size_t)c] = (float)(-g * inv * inv * inv * s2[(size_t)c] / N + 2.0 * dvar.data[c] / N);
     D[(size_t)c] = (float)(-g * inv * s1[(size_t)c] / N + dmean.data[c] / N);
   }
-#pragma omp parallel for schedule(dynamic, 256) if (rows * C > 32768)
+#pragma omp parallel for schedule(dynamic, 256) if (rows * C >= kParallelMin)
   for (int64_t r = 0; r < rows; r++) {
     const float* xr = x.data + r * C;
     const float* dr = dy.data + r * C;

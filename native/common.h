@@ -106,6 +106,14 @@ inline size_t prod(const std::vector<int64_t>& d, size_t from = 0, size_t to = S
   return p;
 }
 
+/**
+ * Elements below which a memory-bound loop (element-wise, reductions, batch norm) stays on one
+ * thread. A parallel region wakes the other threads: microseconds on an idle machine, but a whole
+ * scheduler time slice (12 ms measured, per region) when other processes hold the cores; one
+ * thread covers this many elements in a few tenths of a millisecond.
+ */
+constexpr int64_t kParallelMin = (int64_t)1 << 19;
+
 using Fn = Napi::Value (*)(const Napi::CallbackInfo&);
 
 /** Calls `fn`, converting any C++ exception into a thrown JS Error (never a crash). */

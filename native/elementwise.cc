@@ -50,7 +50,7 @@ void runBinary(const float* a, const float* b, float* out, const std::vector<int
   // Tasks: (row, chunk of the row), scheduled dynamically so that a thread descheduled by a
   // busy machine does not hold the others at the barrier.
   const int64_t chunks = (inner + kChunk - 1) / kChunk, tasks = rows * chunks;
-#pragma omp parallel for schedule(dynamic, 1) if (rows * inner > 2 * kChunk)
+#pragma omp parallel for schedule(dynamic, 1) if (rows * inner >= kParallelMin)
   for (int64_t task = 0; task < tasks; task++) {
     const int64_t row = task / chunks, i0 = (task % chunks) * kChunk, i1 = std::min(inner, i0 + kChunk);
     int64_t rest = row, oa = 0, ob = 0;
@@ -108,7 +108,7 @@ inline float unary(float x, float alpha) {
 template <int op>
 void runUnary(const float* x, float* y, int64_t n, float alpha) {
   const int64_t tasks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(dynamic, 1) if (n > 2 * kChunk)
+#pragma omp parallel for schedule(dynamic, 1) if (n >= kParallelMin)
   for (int64_t t = 0; t < tasks; t++) {
     const int64_t i1 = std::min(n, (t + 1) * kChunk);
     for (int64_t i = t * kChunk; i < i1; i++) y[i] = unary<op>(x[i], alpha);
@@ -164,7 +164,7 @@ void runCompare(const float* a, const float* b, uint8_t* out, const std::vector<
   const int64_t inner = shape[r - 1], ia = sa[r - 1], ib = sb[r - 1];
   int64_t rows = 1;
   for (size_t i = 0; i + 1 < r; i++) rows *= shape[i];
-#pragma omp parallel for schedule(dynamic, 16) if (rows * inner > 2 * kChunk)
+#pragma omp parallel for schedule(dynamic, 16) if (rows * inner >= kParallelMin)
   for (int64_t row = 0; row < rows; row++) {
     int64_t rest = row, oa = 0, ob = 0;
     for (size_t d = r - 1; d-- > 0;) {
@@ -238,7 +238,7 @@ static Napi::Value tile(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i + 1 < r; i++) rows *= outShape[i];
   std::vector<int64_t> inStride(r, 1);
   for (size_t d = r - 1; d-- > 0;) inStride[d] = inStride[d + 1] * in[d + 1];
-#pragma omp parallel for schedule(static) if (rows * outInner > 32768)
+#pragma omp parallel for schedule(static) if (rows * outInner >= kParallelMin)
   for (int64_t row = 0; row < rows; row++) {
     int64_t rest = row, off = 0;
     for (size_t d = r - 1; d-- > 0;) {

@@ -31,7 +31,7 @@ static Napi::Value gemm(const Napi::CallbackInfo& info) {
   if (bias.data != nullptr) {
     beta = 1.f;
     const size_t rows = (size_t)(batch * M);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((int64_t)rows * N >= kParallelMin)
     for (int64_t r = 0; r < (int64_t)rows; r++) {
       float* row = c.data + r * N;
       if (bias.length == 1) std::fill(row, row + N, bias.data[0]);

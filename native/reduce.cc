@@ -48,8 +48,8 @@ static Napi::Value reduce(const Napi::CallbackInfo& info) {
   F32 out = f32(info, 2, prod({outer, inner}), "reduce out");
   const double scale = op == kMean ? 1.0 / (double)red : 1.0;
   const int threads = omp_get_max_threads();
-  if (outer >= threads || red * inner < 65536) {
-#pragma omp parallel for schedule(dynamic, 1) if (outer * red * inner > 65536)
+  if (outer >= threads || outer * red * inner < kParallelMin) {
+#pragma omp parallel for schedule(dynamic, 1) if (outer * red * inner >= kParallelMin)
     for (int64_t o = 0; o < outer; o++) {
       std::vector<double> acc((size_t)inner, initial(op));
       reduceSlab(x.data + o * red * inner, 0, red, inner, op, acc.data());
