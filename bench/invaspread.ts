@@ -1,10 +1,10 @@
 /**
- * `npm run bench -- invaspread [options]`: InvaSpread on Fashion-MNIST next to the baselines, with
- * the setup and options of bench/npid.ts (add `--methods invaspread,simclr,npid-nce,npid-softmax`
- * to compare all in one run).
+ * `npm run bench -- invaspread [options]`: InvaSpread on Fashion-MNIST through `contrastive
+ * pretrain` and `contrastive eval` with the CLI's defaults; see bench/_methods.ts for what it
+ * measures and the options.
  */
-import { runBench } from './npid.js';
+import { benchMethods } from './_methods.js';
 
 export async function main(args: string[]): Promise<void> {
-  await runBench(args, ['invaspread']);
+  await benchMethods(args, ['invaspread'], 'invaspread');
 }

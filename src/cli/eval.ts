@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { initBackend, describeBackend } from '../backend.js';
 import { subset } from '../data/subset.js';
 import { evaluateRepresentation, type EvaluationReport } from '../eval/report.js';
+import type { FeatureArray } from '../eval/features.js';
 import { formatLabelEfficiencyTable } from '../eval/format-table.js';
 import { loadSplits } from '../node/data/load-splits.js';
 import { RunFolder } from '../node/run/run-folder.js';
@@ -37,6 +38,8 @@ export interface EvalOptions {
   json?: boolean;
   quiet?: boolean;
   seed?: number;
+  /** Also probe raw pixels and the random encoder. @default true */
+  baselines?: boolean;
 }
 
 /** Evaluates a run as the command does. */
@@ -65,8 +68,10 @@ export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
   try {
     const t0 = performance.now();
     const trained = { train: await embedDataset(encoder, train), test: await embedDataset(encoder, test) };
-    const rand = { train: await embedDataset(random, train), test: await embedDataset(random, test) };
-    const pixels = { train: await rawFeatures(train), test: await rawFeatures(test) };
+    const baselines: Record<string, { train: FeatureArray; test: FeatureArray }> = o.baselines === false ? {} : {
+      pixels: { train: await rawFeatures(train), test: await rawFeatures(test) },
+      random: { train: await embedDataset(random, train), test: await embedDataset(random, test) },
+    };
     // two augmented views of held-out (test) samples: the positive pairs of alignment/uniformity
     const nPairs = Math.min(o.pairs ?? 1000, test.size);
     const pairData = subset(test, Int32Array.from({ length: nPairs }, (_, i) => i));
@@ -78,7 +83,7 @@ export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
     const report = await evaluateRepresentation({
       labels: { train: train.labels.values, test: test.labels.values },
       trained,
-      baselines: { pixels, random: rand },
+      baselines,
       positivePairs: { x: viewX, y: viewY },
       seed: o.seed ?? 0,
       onProgress: (p) => {

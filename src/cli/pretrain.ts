@@ -56,7 +56,7 @@ export interface PretrainOptions {
   flip: boolean;
   /** Augmentation preset name (default: chosen from the data). */
   augmentation?: string;
-  /** BatchNorm in the projection head. */
+  /** BatchNorm in the projection head's hidden layer (SimCLR's heads). @default true (NPID: always) */
   headBn?: boolean;
   /** small-cnn: BatchNorm after each convolution. @default true */
   encoderBn?: boolean;
@@ -176,7 +176,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       temperature: opts.temperature ?? DEFAULT_TEMPERATURE[opts.method] ?? 0.5,
       projectionDim: 128,
       // NPID always gets it: with a plain head its NCE collapses (BENCHMARKS.md, NPID)
-      headBatchNorm: opts.headBn === true || opts.method === 'npid',
+      headBatchNorm: opts.headBn !== false || opts.method === 'npid',
       encoderBatchNorm: opts.encoderBn ?? true,
       seed: opts.seed,
       ...(seq !== undefined ? { cpc: seq.recipe } : {}),
@@ -279,7 +279,7 @@ export function register(program: Command): void {
     .addOption(new Option('--augmentation <name>', 'augmentation preset (default: chosen from the data)').choices(['small-grey', 'small-grey-jitter', 'simclr-cifar', 'simclr-imagenet', 'vector-corruption']))
     .addOption(new Option('--on-nonfinite <mode>', 'a non-finite loss or gradient: stop (keep the last good checkpoint) or skip the step and halve the learning rate').choices(['stop', 'skip']))
     .option('--checkpoint-every <steps>', 'also checkpoint every N steps inside an epoch (default: epoch ends and Ctrl-C only)', int())
-    .option('--head-bn', 'BatchNorm in the projection head (SimCLR v2)', false)
+    .option('--no-head-bn', "no BatchNorm in the projection head's hidden layer (simclr, invaspread; npid keeps it)")
     .option('--no-encoder-bn', 'small-cnn: no BatchNorm after its convolutions')
     .option('--no-flip', 'grey images: no horizontal flips (digits, letters)')
     .option('--length <n>', 'sequences: crop/pad every sample to N steps (default: the median length)', int(2))

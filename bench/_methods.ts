@@ -1,0 +1,204 @@
+/**
+ * The shared body of `npm run bench -- simclr | npid | invaspread`: each method is trained on
+ * Fashion-MNIST (the 60k train split from ../shared/data, or CONTRASTIVE_DATA) through the
+ * product's own path, `contrastive pretrain` with the CLI's defaults (the encoder, head,
+ * augmentation and temperature a user gets), for the same number of steps, then evaluated by
+ * `contrastive eval` on the 10k test split: linear probe and kNN at 1%, 10%, 100% of the labels,
+ * next to raw pixels and the same encoder with random weights. Checks that every method beats both
+ * baselines on both probes at 1% and 10% labels. Prints the table, one JSON line, and writes
+ * `<out>/summary.json`.
+ *
+ * Options: --methods simclr,npid-nce,npid-softmax,invaspread | --budget <s> (training seconds per
+ * method, turned into steps with a short probe run of the first method; default 1800) | --steps N |
+ * --epochs N, --batch 256, --limit N (pre-training rows), --eval-limit N (labelled train rows of
+ * the probes, stratified), --test-limit N, --pairs N, --lr X, --seed 0, --out runs/bench-<name>,
+ * --merge a.json,b.json (print one table from saved summaries; runs may be split over processes).
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend, describeBackend } from '../src/backend.js';
+import { sharedDataDir } from '../src/node/data/paths.js';
+import { runPretrain, type PretrainOptions } from '../src/cli/pretrain.js';
+import { runEval } from '../src/cli/eval.js';
+import { formatLabelEfficiencyTable } from '../src/eval/format-table.js';
+import type { LabelEfficiencyResult } from '../src/eval/label-efficiency.js';
+import type { EvaluationReport } from '../src/eval/report.js';
+
+/** The runs this bench knows: a method of the CLI and its options. */
+export const BENCH_METHODS = {
+  simclr: { method: 'simclr' },
+  'npid-nce': { method: 'npid', objective: 'nce' },
+  'npid-softmax': { method: 'npid', objective: 'softmax' },
+  invaspread: { method: 'invaspread' },
+} as const satisfies Record<string, Pick<PretrainOptions, 'method' | 'objective'>>;
+export type BenchMethod = keyof typeof BENCH_METHODS;
+
+interface MethodResult {
+  steps: number;
+  epochs: number;
+  msPerStep: number;
+  trainSeconds: number;
+  evalSeconds: number;
+  lastLoss: number;
+  monitor: (number | undefined)[];
+  /** NPID: bytes of the memory bank (one float32 row of 128 per training instance). */
+  bankBytes?: number;
+  report: EvaluationReport;
+}
+
+interface Summary {
+  backend: { name: string; threads: number };
+  data: string;
+  trainSize: number;
+  batch: number;
+  baselines: Record<string, LabelEfficiencyResult>;
+  methods: Partial<Record<BenchMethod, MethodResult>>;
+  checks: Record<string, boolean>;
+  pass: boolean;
+  wallSeconds: number;
+}
+
+const FRACTIONS = ['1%', '10%'];
+
+/** Whether each method beats each baseline on both probes at 1% and 10% labels. */
+function checksOf(s: Pick<Summary, 'baselines' | 'methods'>): Record<string, boolean> {
+  const checks: Record<string, boolean> = {};
+  for (const [name, r] of Object.entries(s.methods)) {
+    for (const probe of ['linear', 'knn'] as const) {
+      for (const f of FRACTIONS) {
+        for (const [base, b] of Object.entries(s.baselines)) checks[`${name} ${probe} ${f} > ${base}`] = r!.report[probe][f]! > b[probe][f]!;
+      }
+    }
+  }
+  return checks;
+}
+
+function print(s: Summary): void {
+  const rows: Record<string, LabelEfficiencyResult> = { ...s.baselines };
+  for (const [name, r] of Object.entries(s.methods)) rows[name] = { linear: r!.report.linear, knn: r!.report.knn };
+  console.log(formatLabelEfficiencyTable(rows));
+  console.log('');
+  console.log('| method | steps | epochs | ms/step | train s | eval s | last loss | bank | k-means NMI | alignment | uniformity |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const [name, r] of Object.entries(s.methods)) {
+    const bank = r!.bankBytes === undefined ? '' : `${(r!.bankBytes / 2 ** 20).toFixed(1)} MiB`;
+    const f = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
+    console.log(`| ${name} | ${r!.steps} | ${r!.epochs} | ${r!.msPerStep.toFixed(0)} | ${r!.trainSeconds} | ${r!.evalSeconds} | ${r!.lastLoss.toFixed(3)} | ${bank} | ${r!.report.kmeans.nmi.toFixed(3)} | ${f(r!.report.alignment)} | ${f(r!.report.uniformity)} |`);
+  }
+  for (const [k, v] of Object.entries(s.checks)) console.log(`${v ? 'PASS' : 'FAIL'} ${k}`);
+}
+
+export async function benchMethods(args: string[], defaults: BenchMethod[], name: string): Promise<void> {
+  const opt = (flag: string): string | undefined => {
+    const i = args.indexOf(`--${flag}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const num = (flag: string): number | undefined => {
+    const v = opt(flag);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`bench ${name}: --${flag} must be a positive number, got '${v}'`);
+    return n;
+  };
+  const merge = opt('merge');
+  if (merge !== undefined) {
+    const parts = merge.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as Summary);
+    const merged: Summary = { ...parts[0]!, baselines: {}, methods: {}, wallSeconds: 0 };
+    for (const p of parts) {
+      Object.assign(merged.baselines, p.baselines);
+      Object.assign(merged.methods, p.methods);
+      merged.wallSeconds += p.wallSeconds;
+    }
+    merged.checks = checksOf(merged);
+    merged.pass = Object.values(merged.checks).every(Boolean);
+    print(merged);
+    return;
+  }
+  const methods = (opt('methods') ?? defaults.join(',')).split(',').filter((m) => m !== '') as BenchMethod[];
+  for (const m of methods) if (!(m in BENCH_METHODS)) throw new Error(`bench ${name}: --methods takes ${Object.keys(BENCH_METHODS).join(',')}, got '${m}'`);
+  const budget = num('budget') ?? 1800;
+  const batch = num('batch') ?? 256;
+  const seed = Number(opt('seed') ?? 0);
+  const out = opt('out') ?? join('runs', `bench-${name}`);
+  const shared = sharedDataDir();
+  const fm = shared !== undefined && existsSync(join(shared, 'fashion-mnist')) ? `idx:${join(shared, 'fashion-mnist')}` : 'fashion-mnist';
+  const t0 = performance.now();
+  const info = await initBackend();
+  console.log(`bench ${name}: ${describeBackend(info)}; data ${fm}; methods ${methods.join(', ')}`);
+
+  const common = (key: BenchMethod, dir: string): PretrainOptions => ({
+    ...BENCH_METHODS[key],
+    data: fm,
+    split: 'train',
+    ...(num('limit') !== undefined ? { limit: num('limit')! } : {}),
+    batchSize: batch,
+    optimizer: 'adam',
+    ...(num('lr') !== undefined ? { lr: num('lr')! } : {}),
+    weightDecay: 1e-6,
+    clipNorm: 0,
+    seed,
+    width: 64,
+    out: dir,
+    resume: false,
+    flip: true,
+    report: false,
+  });
+  let steps = num('steps');
+  const epochs = num('epochs');
+  if (steps === undefined && epochs === undefined) {
+    // the step time of the first method, measured by a short run of the same command
+    const probeDir = join(out, '_probe');
+    rmSync(probeDir, { recursive: true, force: true });
+    const probe = await runPretrain({ ...common(methods[0]!, probeDir), steps: 8, monitor: 0, quiet: true });
+    const s = probe.result.seconds / probe.result.steps;
+    rmSync(probeDir, { recursive: true, force: true });
+    steps = Math.max(50, Math.floor(budget / s));
+    console.log(`step time ${s.toFixed(2)} s (${methods[0]}, 8 steps) -> ${steps} steps for a ${budget} s budget per method`);
+  }
+
+  let baselines: Record<string, LabelEfficiencyResult> | undefined;
+  const results: Partial<Record<BenchMethod, MethodResult>> = {};
+  let trainSize = 0;
+  let backend = { name: info.name as string, threads: info.threads };
+  for (const key of methods) {
+    const dir = join(out, key);
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`\n== ${key} ==`);
+    const pre = await runPretrain({ ...common(key, dir), ...(steps !== undefined ? { steps } : { epochs: epochs! }) });
+    trainSize = pre.trainSize;
+    backend = { name: pre.backend.name, threads: pre.backend.threads };
+    const tEval = performance.now();
+    const report = await runEval({
+      run: dir,
+      data: fm,
+      ...(num('eval-limit') !== undefined ? { limit: num('eval-limit')! } : {}),
+      ...(num('test-limit') !== undefined ? { testLimit: num('test-limit')! } : {}),
+      ...(num('pairs') !== undefined ? { pairs: num('pairs')! } : {}),
+      // the baselines depend on the data, the seed and the (shared) encoder architecture only: once
+      baselines: baselines === undefined,
+      seed,
+    });
+    baselines ??= report.baselines;
+    const r = pre.result;
+    results[key] = {
+      steps: r.steps,
+      epochs: r.epochs,
+      msPerStep: (r.seconds * 1000) / r.steps,
+      trainSeconds: Math.round(r.seconds),
+      evalSeconds: Math.round((performance.now() - tEval) / 1000),
+      lastLoss: r.lastLoss,
+      monitor: r.epochRecords.map((e) => e.knn),
+      ...(BENCH_METHODS[key].method === 'npid' ? { bankBytes: 4 * pre.trainSize * 128 } : {}),
+      report,
+    };
+    writeFileSync(join(dir, 'bench.json'), JSON.stringify(results[key], null, 2) + '\n');
+  }
+  const summary: Summary = { backend, data: fm, trainSize, batch, baselines: baselines ?? {}, methods: results, checks: {}, pass: false, wallSeconds: Math.round((performance.now() - t0) / 1000) };
+  summary.checks = checksOf(summary);
+  summary.pass = Object.values(summary.checks).every(Boolean);
+  print(summary);
+  console.log(`wall time ${summary.wallSeconds} s`);
+  writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  console.log(JSON.stringify({ pass: summary.pass, steps, wallSeconds: summary.wallSeconds }));
+  if (!summary.pass) process.exitCode = 1;
+}
