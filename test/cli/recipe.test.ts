@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { Rng } from '../../src/random.js';
-import { buildMethod, checkArch, defaultArch, defaultAugmentation, type Recipe } from '../../src/cli/recipe.js';
+import { buildEncoder, buildMethod, checkArch, defaultArch, defaultAugmentation, type Recipe } from '../../src/cli/recipe.js';
 import { ConfigError } from '../../src/errors.js';
 import { useBackend, randn } from '../support/tensors.js';
 
@@ -37,4 +37,15 @@ test('buildMethod: a SimCLR step runs for grey images, colour images and vectors
     tf.dispose([x, h]);
     m.dispose();
   }
+});
+
+test('buildEncoder: small-cnn has BatchNorm when the recipe says so; recipes from before the field keep none', () => {
+  const base = { arch: 'small-cnn' as const, inputShape: [28, 28, 1], width: 64, kind: 'image' as const };
+  const bns = (m: tf.LayersModel) => m.layers.filter((l) => l.getClassName() === 'BatchNormalization').length;
+  const withBn = buildEncoder({ ...base, encoderBatchNorm: true }, 0);
+  const old = buildEncoder(base, 0);
+  assert.equal(bns(withBn), 3);
+  assert.equal(bns(old), 0);
+  withBn.dispose();
+  old.dispose();
 });

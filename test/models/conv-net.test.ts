@@ -35,3 +35,20 @@ test('convNet rejects bad options with ConfigError', () => {
   assert.throws(() => convNet({ inputShape: [28, 28] as never }), /convNet: `inputShape`/);
   assert.throws(() => convNet({ inputShape: [2, 2, 1], widths: [4, 4, 4] }), /at least 4x4/);
 });
+
+test('convNet with batchNorm: conv without bias -> BatchNorm -> ReLU, per-batch statistics in training', () => {
+  const m = convNet({ widths: [8, 16], batchNorm: true });
+  // kernels only (no conv bias) plus gamma and beta per BatchNorm
+  assert.equal(trainable(m), (1 * 9 * 8) + 2 * 8 + (8 * 9 * 16) + 2 * 16);
+  assert.deepEqual(m.layers.map((l) => l.getClassName()).filter((c) => c !== 'InputLayer'),
+    ['Conv2D', 'BatchNormalization', 'ReLU', 'MaxPooling2D', 'Conv2D', 'BatchNormalization', 'ReLU', 'GlobalAveragePooling2D']);
+  const x = tf.tensor4d(randn(4 * 28 * 28, 2), [4, 28, 28, 1]);
+  // training mode normalises with the batch's statistics, inference with the (initial) moving ones: different outputs
+  assertNoLeak(() => m.apply(x, { training: true }) as tf.Tensor, 'apply training');
+  const train = m.apply(x, { training: true }) as tf.Tensor;
+  const infer = m.predict(x) as tf.Tensor;
+  assert.deepEqual(train.shape, [4, 16]);
+  assert.ok(tf.max(tf.abs(tf.sub(train, infer))).dataSync()[0]! > 1e-3);
+  tf.dispose([x, train, infer]);
+  m.dispose();
+});
