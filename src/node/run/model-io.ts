@@ -36,9 +36,8 @@ function topologyProblem(t: unknown, depth = 0): string | undefined {
     const name = t.class_name === 'Sequential' ? l.name ?? l.config.name : l.name;
     if ((name !== undefined || t.class_name !== 'Sequential') && typeof name !== 'string') return `layer ${i}: name must be a string`;
     if (l.config.name !== undefined && typeof l.config.name !== 'string') return `layer ${i}: config.name must be a string`;
-    for (const n of [name, l.config.name]) {
-      if (typeof n === 'string' && !TENSOR_NAME.test(n)) return `layer ${i}: name ${JSON.stringify(n).slice(0, 40)} is not a valid tensor name (letters, digits, - . _ /)`;
-    }
+    // the layer is built under config.name, and its weights are named after it
+    if (typeof l.config.name === 'string' && !TENSOR_NAME.test(l.config.name)) return `layer ${i}: name ${JSON.stringify(l.config.name).slice(0, 40)} is not a valid tensor name (letters, digits, - . _ /)`;
     if (['Sequential', 'Model', 'Functional'].includes(l.class_name)) {
       const inner = topologyProblem(l, depth + 1);
       if (inner !== undefined) return inner;
