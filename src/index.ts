@@ -113,6 +113,9 @@ export { resnet } from './models/resnet.js';
 export type { ResNetOptions } from './models/resnet.js';
 export { projectionHead } from './models/projection-head.js';
 export type { ProjectionHeadOptions } from './models/projection-head.js';
+// BatchNorm whose training mode is one op each way (the models above use it); saves as tfjs-layers' BatchNormalization
+export { batchNormalization, batchNormTraining, useFusedBatchNorm, hasFusedBatchNormKernel } from './models/batch-norm.js';
+export type { BatchNormalizationArgs, BatchNormTrainingResult } from './models/batch-norm.js';
 
 // ── Methods ───────────────────────────────────────────────────────────────────
 // The interface every method implements, and SimCLR
