@@ -61,13 +61,22 @@ export async function main(args: string[]): Promise<void> {
     const flat = rows.every((r) => r.tensors === first.tensors);
     const growth = (last.rssMb - first.rssMb) / first.rssMb;
     const ok = flat && growth <= 0.05;
+    // least-squares slope of RSS over the reports, as % of the first per 1,000 steps, and the band
+    // the reports stay in: allocator retention moves RSS up and down; a leak makes a steady slope
+    const xm = rows.reduce((a, r) => a + r.step, 0) / rows.length;
+    const ym = rows.reduce((a, r) => a + r.rssMb, 0) / rows.length;
+    const sxx = rows.reduce((a, r) => a + (r.step - xm) ** 2, 0);
+    const slope = sxx > 0 ? rows.reduce((a, r) => a + (r.step - xm) * (r.rssMb - ym), 0) / sxx : 0; // MiB per step
+    const trend = (slope * 1000) / first.rssMb;
+    const band = `${Math.min(...rows.map((r) => r.rssMb)).toFixed(0)}-${Math.max(...rows.map((r) => r.rssMb)).toFixed(0)}`;
+    const heap = `${first.heapMb.toFixed(1)} -> ${last.heapMb.toFixed(1)}`;
     failed ||= !ok;
     console.log(`\n${name} (${seconds.toFixed(0)} s): ${ok ? 'PASS' : 'FAIL'}`);
     console.log('| step | numTensors | RSS MiB | V8 heap used MiB | external MiB | loss |\n|---|---|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.step} | ${r.tensors} | ${r.rssMb.toFixed(1)} | ${r.heapMb.toFixed(1)} | ${r.externalMb.toFixed(1)} | ${r.loss.toFixed(4)} |`);
-    summary.push(`| ${name} | ${first.tensors} -> ${last.tensors}${flat ? ' (flat)' : ' (NOT flat)'} | ${first.rssMb.toFixed(1)} -> ${last.rssMb.toFixed(1)} | ${(growth * 100).toFixed(1)}% | ${seconds.toFixed(0)} | ${ok ? 'pass' : 'FAIL'} |`);
+    summary.push(`| ${name} | ${first.tensors} -> ${last.tensors}${flat ? ' (flat)' : ' (NOT flat)'} | ${first.rssMb.toFixed(1)} -> ${last.rssMb.toFixed(1)} | ${(growth * 100).toFixed(1)}% | ${(trend * 100).toFixed(1)}% | ${band} | ${heap} | ${seconds.toFixed(0)} | ${ok ? 'pass' : 'FAIL'} |`);
   }
-  console.log(`\n| method | numTensors step ${every} -> ${steps} | RSS MiB step ${every} -> ${steps} | RSS growth | seconds | verdict |\n|---|---|---|---|---|---|`);
+  console.log(`\n| method | numTensors step ${every} -> ${steps} | RSS MiB step ${every} -> ${steps} | RSS growth | RSS trend per 1,000 steps | RSS band MiB | V8 heap used MiB | seconds | verdict |\n|---|---|---|---|---|---|---|---|---|`);
   for (const s of summary) console.log(s);
   if (failed) process.exitCode = 1;
 }
