@@ -262,7 +262,7 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'passes over the data (default 10)', int())
     .option('--steps <n>', 'total steps (overrides --epochs)', int())
     .option('--batch-size <n>', 'samples per step (SimCLR: 256)', int(2), 256)
-    .option('--temperature <t>', 'temperature τ (default: simclr 0.2, npid 0.07, invaspread 0.1, cmc 0.07)', positive())
+    .option('--temperature <t>', 'temperature τ (default: simclr 0.5, npid 0.07, invaspread 0.1, cmc 0.07)', positive())
     .addOption(new Option('--objective <name>', 'npid: nce (K noise rows, default) or softmax (the whole bank); cmc: softmax (in-batch, default) or nce (one memory bank per view)').choices(['nce', 'softmax']))
     .option('--views <list>', 'cmc: comma-separated views: lab (= lab-l,lab-ab), lab-l, lab-ab, gradient, half-luminance (default lab)')
     .addOption(new Option('--graph <name>', 'cmc: core (view 1 with each other view, default) or full (every pair)').choices(['core', 'full']))

@@ -34,13 +34,8 @@ export type Arch = (typeof ARCHS)[number];
 
 export const METHODS = ['simclr', 'npid', 'invaspread', 'cmc', 'cpc'] as const;
 
-/**
- * τ per method when `--temperature` is not given: NPID 0.07, InvaSpread 0.1, CMC 0.07 (their
- * papers); SimCLR 0.2, solo-learn's setting for CIFAR (scripts/pretrain/cifar/simclr.yaml), rather
- * than the paper's 0.5: a lower τ weighs hard negatives more and spreads the features (Wang & Liu
- * 2021, arXiv:2012.09740), which the weighted kNN with few labels needs (BENCHMARKS.md, SimCLR).
- */
-export const DEFAULT_TEMPERATURE: Record<string, number> = { simclr: 0.2, npid: 0.07, invaspread: 0.1, cmc: 0.07 };
+/** τ per method when `--temperature` is not given: SimCLR 0.5 (CIFAR-10), NPID 0.07, InvaSpread 0.1, CMC 0.07 (their papers). */
+export const DEFAULT_TEMPERATURE: Record<string, number> = { simclr: 0.5, npid: 0.07, invaspread: 0.1, cmc: 0.07 };
 
 /** Everything needed to rebuild a run's models and augmentation; stored in config.json. */
 export interface Recipe {
