@@ -17,7 +17,6 @@
  *   --batch 32  --lr 2e-3  --filters 64 --units 64  --window-latents 24 (training windows of 24 latents; evaluation sees
  *   the whole clip)  --raw-size 512  --backend wasm (the runs in BENCHMARKS.md)  --seed 0
  */
-import * as tf from '../src/tf.js';
 import { initBackend, describeBackend, type BackendName } from '../src/backend.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { subset } from '../src/data/subset.js';
@@ -26,13 +25,13 @@ import { loadUcr } from '../src/node/data/load-ucr.js';
 import { sharedDataDir } from '../src/node/data/paths.js';
 import { stratifiedSplit } from '../src/eval/stratify.js';
 import { cpcRecipe, cpcSequenceData, buildCpc } from '../src/cli/cpc-recipe.js';
-import type { CpcMethod } from '../src/methods/cpc.js';
 import { inputLengthFor } from '../src/models/conv1d-encoder.js';
 import { Optimizer } from '../src/train/optimizers.js';
 import { train, type StepRecord } from '../src/train/trainer.js';
 import { linearProbe } from '../src/eval/linear-probe.js';
 import { knnAccuracy } from '../src/eval/knn.js';
 import type { FeatureArray } from '../src/eval/features.js';
+import { embedDataset } from '../src/eval/dataset-features.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -70,27 +69,6 @@ function parse(args: string[]): Options {
     }
   }
   return o;
-}
-
-/** The method's pooled representation of every sample, `[N, U]`. */
-async function embedAll(m: CpcMethod, data: Dataset, batch = 64): Promise<FeatureArray> {
-  const parts: Float32Array[] = [];
-  let dim = 0;
-  for (let s = 0; s < data.size; s += batch) {
-    const b = await data.getBatch(Int32Array.from({ length: Math.min(batch, data.size - s) }, (_, i) => s + i));
-    const x = tf.tensor(b.x, b.shape);
-    const h = m.embed(x);
-    dim = h.shape[1];
-    parts.push((await h.data()) as Float32Array);
-    tf.dispose([x, h]);
-  }
-  const out = new Float32Array(data.size * dim);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return { data: out, dim };
 }
 
 /** Each whole sample (its own length, channel 0) linearly resampled to `size` points. */
@@ -168,7 +146,7 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
   const method = buildCpc(r, 1, o.seed, new Optimizer({ learningRate: o.lr }));
   try {
     const t0 = performance.now();
-    const random = { train: await embedAll(method, trainData), test: await embedAll(method, testData) };
+    const random = { train: await embedDataset(method, trainData, 64), test: await embedDataset(method, testData, 64) };
     const raw = name === 'fsdd'
       ? { train: await rawResampled(trainRaw, o.rawSize), test: await rawResampled(testRaw, o.rawSize) }
       : { train: await rawResampled(trainData, prepared.length), test: await rawResampled(testData, prepared.length) };
@@ -187,7 +165,7 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
       },
     });
     const secondsPerStep = (performance.now() - t1) / 1000 / records.length;
-    const cpcF = { train: await embedAll(method, trainData), test: await embedAll(method, testData) };
+    const cpcF = { train: await embedDataset(method, trainData, 64), test: await embedDataset(method, testData, 64) };
     const k = r.predictionSteps;
     const tenth = Math.max(1, Math.round(records.length / 10));
     const meanAcc = (recs: StepRecord[], j: number): number => recs.reduce((a, x) => a + (x[`acc${j}`] ?? 0), 0) / recs.length;

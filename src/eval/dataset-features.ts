@@ -13,8 +13,9 @@ import { assertInteger } from '../validate.js';
 /**
  * `model`'s outputs for every sample of `data` (inference mode), `[N, D]`, in batches of
  * `batchSize`; with `augmentation`, of one augmented view of each sample (drawn from its Rng).
+ * `model` is a saved encoder or anything with a method's `embed(x)` (e.g. CPC's pooled context).
  */
-export async function embedDataset(model: tf.LayersModel, data: Dataset, batchSize = 256, augmentation?: { augmentation: Augmentation; rng: Rng }): Promise<FeatureArray> {
+export async function embedDataset(model: tf.LayersModel | { embed(x: tf.Tensor): tf.Tensor2D }, data: Dataset, batchSize = 256, augmentation?: { augmentation: Augmentation; rng: Rng }): Promise<FeatureArray> {
   assertInteger(batchSize, 'embedDataset', 'batchSize');
   const parts: Float32Array[] = [];
   let dim = 0;
@@ -24,7 +25,7 @@ export async function embedDataset(model: tf.LayersModel, data: Dataset, batchSi
     const h = tf.tidy(() => {
       let x: tf.Tensor = tf.tensor(b.x, b.shape); // [b, ...sampleShape]
       if (augmentation !== undefined) x = augmentation.augmentation(x, augmentation.rng);
-      return model.predict(x) as tf.Tensor2D; // [b, D]
+      return model instanceof tf.LayersModel ? (model.predict(x) as tf.Tensor2D) : model.embed(x); // [b, D]
     });
     dim = h.shape[1];
     parts.push((await h.data()) as Float32Array);
