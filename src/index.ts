@@ -126,9 +126,11 @@ export type { SimclrOptions } from './methods/simclr.js';
 // Memory bank
 export { MemoryBank } from './memory/memory-bank.js';
 export type { MemoryBankOptions, MemoryBankState, SampleOptions } from './memory/memory-bank.js';
+export { fillBank } from './memory/fill-bank.js';
+export type { FillBankOptions } from './memory/fill-bank.js';
 // NPID
-export { npid, Npid, bankKnnAccuracy, NPID_OBJECTIVES } from './methods/npid.js';
-export type { NpidOptions, NpidObjective } from './methods/npid.js';
+export { npid, Npid, bankKnnAccuracy, NPID_OBJECTIVES, NPID_BANK_INITS } from './methods/npid.js';
+export type { NpidOptions, NpidObjective, NpidBankInit } from './methods/npid.js';
 export { npidNceLoss, estimateNceNormalizer } from './memory/npid-nce.js';
 export type { NpidNceOptions } from './memory/npid-nce.js';
 export { nonParametricSoftmaxLoss } from './memory/non-parametric-softmax.js';

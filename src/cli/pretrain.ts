@@ -23,6 +23,7 @@ import { ARCHS, METHODS, DEFAULT_TEMPERATURE, buildMethod, checkArch, defaultArc
 import { progress } from './progress.js';
 import { cpcSequenceData } from './cpc-recipe.js';
 import { cmcRecipe } from './cmc-recipe.js';
+import { NPID_BANK_INITS, type NpidBankInit } from '../methods/npid.js';
 import { int, oneOf, positive } from './parse.js';
 
 export interface PretrainOptions {
@@ -40,6 +41,8 @@ export interface PretrainOptions {
   objective?: 'nce' | 'softmax';
   /** NPID noise rows per step. @default 4096 */
   negatives?: number;
+  /** NPID: fill the bank with the initial network's features ('features') or keep random rows ('random'). @default 'features' */
+  bankInit?: NpidBankInit;
   /** CMC views, comma-separated. @default 'lab' */
   views?: string;
   /** CMC graph. @default 'core' */
@@ -180,7 +183,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       encoderBatchNorm: opts.encoderBn ?? true,
       seed: opts.seed,
       ...(seq !== undefined ? { cpc: seq.recipe } : {}),
-      ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: opts.objective ?? 'nce', negatives: opts.negatives ?? 4096 } : {}),
+      ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: opts.objective ?? 'nce', negatives: opts.negatives ?? 4096, bankInit: opts.bankInit ?? 'features' } : {}),
       ...(opts.method === 'cmc' ? cmcRecipe(opts, { kind: data.kind, sampleShape: data.sampleShape, trainSize: trainData.size, arch }) : {}),
     };
     build = { recipe, optimizer: { name: opts.optimizer, learningRate: opts.lr ?? defaultLr(opts.optimizer, opts.batchSize), weightDecay: opts.weightDecay, clipNorm: opts.clipNorm } };
@@ -267,6 +270,7 @@ export function register(program: Command): void {
     .option('--views <list>', 'cmc: comma-separated views: lab (= lab-l,lab-ab), lab-l, lab-ab, gradient, half-luminance (default lab)')
     .addOption(new Option('--graph <name>', 'cmc: core (view 1 with each other view, default) or full (every pair)').choices(['core', 'full']))
     .option('--negatives <k>', 'npid, cmc nce: noise rows per step (default 4096)', int())
+    .addOption(new Option('--bank-init <mode>', 'npid: the memory bank starts as the initial network\'s features (features, default) or random rows (random, the reference code)').choices([...NPID_BANK_INITS]))
     .option('--lr <x>', 'peak learning rate (default: adam 1e-3, lars 0.3 x batch/256, sgd 0.05 x batch/256)', positive())
     .addOption(new Option('--optimizer <name>', 'optimizer').argParser(oneOf(OPTIMIZER_NAMES)).default('adam'))
     .option('--weight-decay <x>', 'weight decay, not on biases and norms (SimCLR: 1e-6)', positive(true), 1e-6)

@@ -20,7 +20,7 @@ import { resnet } from '../models/resnet.js';
 import { mlp } from '../models/mlp.js';
 import { projectionHead } from '../models/projection-head.js';
 import { simclr } from '../methods/simclr.js';
-import { npid, type NpidObjective } from '../methods/npid.js';
+import { npid, type NpidBankInit, type NpidObjective } from '../methods/npid.js';
 import { invaSpread } from '../methods/inva-spread.js';
 import { buildCmc, type CmcRecipe } from './cmc-recipe.js';
 import { MemoryBank } from '../memory/memory-bank.js';
@@ -64,6 +64,8 @@ export interface Recipe {
   objective?: NpidObjective;
   /** NPID: noise rows per step of the NCE objective. */
   negatives?: number;
+  /** NPID: what the bank holds when training starts (runs made before this option: 'random', but they resume from their saved bank). */
+  bankInit?: NpidBankInit;
   /** CMC: views, graph, objective (src/cli/cmc-recipe.ts). */
   cmc?: CmcRecipe;
 }
@@ -134,7 +136,7 @@ export function buildMethod({ recipe, optimizer }: MethodBuild): Method {
       const size = recipe.bankSize ?? 0;
       if (!(size >= 1)) throw new ConfigError('pretrain', '--method', `npid needs the training set's size for its memory bank, got ${String(recipe.bankSize)}`);
       const bank = new MemoryBank({ size, dim: recipe.projectionDim, seed: recipe.seed });
-      return npid({ encoder, head, bank, objective: recipe.objective ?? 'nce', negatives: Math.min(recipe.negatives ?? 4096, size), temperature: recipe.temperature, augmentation: buildAugmentation(recipe), optimizer: opt });
+      return npid({ encoder, head, bank, objective: recipe.objective ?? 'nce', negatives: Math.min(recipe.negatives ?? 4096, size), bankInit: recipe.bankInit ?? 'features', temperature: recipe.temperature, augmentation: buildAugmentation(recipe), optimizer: opt });
     }
     case 'invaspread':
       return invaSpread({ encoder, head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, optimizer: opt });

@@ -216,25 +216,36 @@ export class MemoryBank {
    * A repeated index is updated once per occurrence, in order. Call it after the step's loss.
    */
   update(indices: ArrayLike<number>, features: tf.Tensor2D | Float32Array): void {
-    const fn = 'update';
+    this.write('update', indices, features, this.momentum);
+  }
+
+  /**
+   * In place, for each row b: `bank[indices[b]] <- normalize(features[b])`, the old row discarded
+   * (filling a bank with a network's features before training). `features` as in `update`.
+   */
+  set(indices: ArrayLike<number>, features: tf.Tensor2D | Float32Array): void {
+    this.write('set', indices, features, 0);
+  }
+
+  /** `update` with weight `m` on the old row (0: `set`). */
+  private write(fn: string, indices: ArrayLike<number>, features: tf.Tensor2D | Float32Array, m: number): void {
     this.checkIndices(indices, fn);
     const n = indices.length;
     let values: Float32Array;
     if (features instanceof Float32Array) {
       if (features.length !== n * this.dim) {
-        throw new ShapeError(`${FN}.update`, 'features', `must hold ${n} x ${this.dim} = ${n * this.dim} values (one row per index), got ${features.length}`);
+        throw new ShapeError(`${FN}.${fn}`, 'features', `must hold ${n} x ${this.dim} = ${n * this.dim} values (one row per index), got ${features.length}`);
       }
       values = features;
     } else {
       if (features === null || typeof features !== 'object' || !Array.isArray((features as tf.Tensor).shape) || features.rank !== 2) {
-        throw new ShapeError(`${FN}.update`, 'features', `must be a rank-2 tensor [${n}, ${this.dim}], got ${describe(features)}`);
+        throw new ShapeError(`${FN}.${fn}`, 'features', `must be a rank-2 tensor [${n}, ${this.dim}], got ${describe(features)}`);
       }
       if (features.shape[1] !== this.dim || features.shape[0] !== n) {
-        throw new ShapeError(`${FN}.update`, 'features', `must have shape [${n}, ${this.dim}] (one row of the bank's dim per index), got ${formatShape(features.shape)}`);
+        throw new ShapeError(`${FN}.${fn}`, 'features', `must have shape [${n}, ${this.dim}] (one row of the bank's dim per index), got ${formatShape(features.shape)}`);
       }
       values = features.dataSync() as Float32Array;
     }
-    const m = this.momentum;
     const d = this.dim;
     const b = this.buffer;
     for (let r = 0; r < n; r++) {

@@ -4,11 +4,13 @@
  * function; it owns its models, its optimizer and any extra state (a memory bank), and it knows
  * how to make its inputs from a raw batch (augmented views, windows, colour channels).
  *
- * The trainer only: sets `optimizer.learningRate`, calls `trainStep` with a raw batch and the
- * run's one `Rng`, saves and restores `getState()`/`setState()`, and saves `encoder`.
+ * The trainer only: calls `prepare` (when the method has it) before a fresh run, sets
+ * `optimizer.learningRate`, calls `trainStep` with a raw batch and the run's one `Rng`, saves and
+ * restores `getState()`/`setState()`, and saves `encoder`.
  */
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
+import type { Dataset } from '../data/dataset.js';
 import type { Optimizer, OptimizerState } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
 
@@ -52,6 +54,12 @@ export interface Method {
    * loss is not finite the update is skipped and the loss is reported as it is.
    */
   trainStep(batch: TrainBatch, rng: Rng): StepMetrics;
+  /**
+   * Optional set-up from the training data, called by the trainer once before the first step of
+   * a fresh run (not when resuming: the state holds it then). NPID fills its memory bank with the
+   * initial network's features here.
+   */
+  prepare?(data: Dataset, options: { batchSize: number }): Promise<void>;
   /** The representation h of `x` (inference mode): `[N, D]`. The caller owns the result. */
   embed(x: tf.Tensor): tf.Tensor2D;
   /** Model weights, optimizer slots and extra state; tensors are copies. */

@@ -235,6 +235,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 
   const t0 = performance.now();
+  if (resume === undefined) await method.prepare?.(data, { batchSize }); // counted in the run's seconds
   const pending: StepRecord[] = [];
   const flush = async (): Promise<void> => {
     if (pending.length > 0 && store !== undefined) await store.appendMetrics(pending.splice(0));

@@ -59,6 +59,26 @@ test('pretrain 1 epoch on digits writes a run folder; eval --json prints one obj
   assert.ok(r.linear['100%'] > 0.5, `linear 100% = ${r.linear['100%']}`);
 });
 
+test('pretrain --method npid (nce, softmax) and invaspread on digits, then eval --json: the same run folder and keys as simclr', () => {
+  for (const [name, extra] of [['npid-nce', ['--method', 'npid', '--negatives', '64']], ['npid-softmax', ['--method', 'npid', '--objective', 'softmax', '--bank-init', 'random']], ['invaspread', ['--method', 'invaspread']]] as const) {
+    const out = join(work, 'runs', name);
+    const p = cli(['pretrain', ...extra, ...SMALL, '--steps', '3', '--no-report', '--out', out]);
+    assert.equal(p.status, 0, `${name}: ${p.stderr}`);
+    for (const f of ['config.json', 'checkpoint.bin', 'encoder/model.json', 'encoder-random/model.json']) assert.ok(existsSync(join(out, f)), `${name}: ${f} missing`);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    if (name.startsWith('npid')) {
+      assert.equal(config.recipe.bankSize, 540, `${name}: one bank row per training sample (600 - 60 monitor)`);
+      assert.equal(config.recipe.bankInit, name === 'npid-nce' ? 'features' : 'random');
+    }
+    const e = cli(['eval', '--run', out, '--data', 'digits', '--limit', '300', '--test-limit', '100', '--pairs', '50', '--json']);
+    assert.equal(e.status, 0, `${name}: ${e.stderr}`);
+    const r = JSON.parse(e.stdout.trim());
+    for (const probe of [r.linear, r.knn, r.baselines.pixels.linear, r.baselines.random.knn]) {
+      assert.deepEqual(Object.keys(probe).sort(), ['1%', '10%', '100%'].sort(), name);
+    }
+  }
+});
+
 test('embed writes .npy with labels beside it, and .csv', () => {
   const npy = join(work, 'emb', 'h.npy');
   const a = cli(['embed', '--run', run, '--data', 'digits', '--limit', '50', '--out', npy]);

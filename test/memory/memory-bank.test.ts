@@ -95,6 +95,19 @@ test('MemoryBank.update: normalize(momentum * old + (1 - momentum) * new), in pl
   }
 });
 
+test('MemoryBank.set: rows become normalize(features), whatever the bank momentum; others untouched', () => {
+  const bank = new MemoryBank({ size: 4, dim: 2, momentum: 0.9, seed: 5 });
+  const untouched = Array.from(bank.data.subarray(0, 2));
+  const f = tf.tensor2d([[3, 4], [0, -2]]);
+  assertNoLeak(() => bank.set([2, 1], f), 'set');
+  f.dispose();
+  assertClose(bank.data.subarray(4, 6), [0.6, 0.8], 1e-6, 1e-7, 'row 2');
+  assertClose(bank.data.subarray(2, 4), [0, -1], 1e-6, 1e-7, 'row 1');
+  assertClose(bank.data.subarray(0, 2), untouched, 0, 0, 'row 0');
+  assert.throws(() => bank.set([4], new Float32Array(2)), (e) => e instanceof ConfigError && /MemoryBank\.set: `indices`.*got 4/.test(e.message));
+  assert.throws(() => bank.set([0], new Float32Array(3)), (e) => e instanceof ShapeError && /MemoryBank\.set: `features` must hold 1 x 2 = 2 values/.test(e.message));
+});
+
 test('MemoryBank: rows read for the loss are the rows from BEFORE the update', () => {
   const bank = new MemoryBank({ size: 8, dim: 4, seed: 4 });
   const idx = [1, 6];

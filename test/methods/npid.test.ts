@@ -2,7 +2,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { Rng } from '../../src/random.js';
-import { npid, bankKnnAccuracy, type NpidObjective } from '../../src/methods/npid.js';
+import { npid, bankKnnAccuracy, type NpidObjective, type NpidOptions } from '../../src/methods/npid.js';
+import { ArrayDataset } from '../../src/data/array-dataset.js';
 import { MemoryBank } from '../../src/memory/memory-bank.js';
 import { npidNceLoss, estimateNceNormalizer } from '../../src/memory/npid-nce.js';
 import { nonParametricSoftmaxLoss } from '../../src/memory/non-parametric-softmax.js';
@@ -23,7 +24,7 @@ function head(seed: number, out = DIM): tf.LayersModel {
 }
 
 /** No BatchNorm and no augmentation: training-mode and inference-mode features are the same, so losses can be recomputed outside. */
-function make(objective: NpidObjective, seed = 1) {
+function make(objective: NpidObjective, seed = 1, extra: Partial<NpidOptions> = {}) {
   return npid({
     encoder: mlp({ inputDim: 12, hiddenUnits: [32, 16], batchNorm: false, seed }),
     head: head(seed + 10),
@@ -32,6 +33,7 @@ function make(objective: NpidObjective, seed = 1) {
     negatives: K,
     temperature: 0.1,
     optimizer: new Optimizer({ learningRate: 1e-2 }),
+    ...extra,
   });
 }
 
@@ -120,6 +122,28 @@ for (const objective of ['nce', 'softmax'] as const) {
     m.dispose();
   });
 }
+
+test('npid: prepare fills the bank with the initial network\'s features (bankInit features, the default); random keeps the rows; leak-free', async () => {
+  const data = new ArrayDataset({ name: 'v', kind: 'vector', sampleShape: [12], values: randn(SIZE * 12, 8) });
+  const m = make('nce');
+  assert.equal(m.bankInit, 'features');
+  const before = tf.memory().numTensors;
+  await m.prepare(data, { batchSize: 24 });
+  assert.equal(tf.memory().numTensors, before, 'prepare leaked tensors');
+  const all = await data.getBatch(Int32Array.from({ length: SIZE }, (_, i) => i));
+  const x = tf.tensor(all.x, all.shape);
+  const v = m.features(x); // no BatchNorm here: inference features = the training-mode ones prepare stores
+  assertClose(m.bank.data, v.dataSync() as Float32Array, 1e-5, 1e-6);
+  tf.dispose([x, v]);
+  await assert.rejects(m.prepare(new ArrayDataset({ name: 'v', kind: 'vector', sampleShape: [12], values: randn(5 * 12, 8) }), { batchSize: 4 }), (e) => e instanceof ShapeError && /fillBank: `data` must hold one sample per bank row \(64\), got 5/.test(e.message));
+  m.dispose();
+  const r = make('nce', 1, { bankInit: 'random' });
+  const rows = r.bank.data.slice();
+  await r.prepare(data, { batchSize: 24 });
+  assert.deepEqual(r.bank.data, rows, 'random: the bank keeps its initial rows');
+  r.dispose();
+  assert.throws(() => make('nce', 1, { bankInit: 'zeros' as never }), (e) => e instanceof ConfigError && /npid: `bankInit` must be one of 'features', 'random', got 'zeros'/.test(e.message));
+});
 
 test('npid: Z is estimated once and then fixed; a given normalizer is used as is', () => {
   const m = make('nce', 3);

@@ -150,3 +150,32 @@ test('train: steps budget, bad options are typed errors', async () => {
   await assert.rejects(train({ method: {} as Method, data: clusters() }), ConfigError);
   m.dispose();
 });
+
+test('train: calls the method\'s prepare once, with the data, before the first step of a fresh run; never on resume', async () => {
+  const data = clusters();
+  const calls: string[] = [];
+  const tracked = (m: Method): Method => {
+    const step = m.trainStep.bind(m);
+    return Object.assign(m, {
+      prepare: async (d: unknown, o: { batchSize: number }) => {
+        calls.push(`prepare ${d === data} ${o.batchSize}`);
+      },
+      trainStep: (...args: Parameters<Method['trainStep']>) => {
+        calls.push('step');
+        return step(...args);
+      },
+    });
+  };
+  const a = tracked(method());
+  const store = new MemoryStore();
+  await train({ method: a, data, batchSize: 32, epochs: 1, seed: 0, store });
+  assert.deepEqual(calls, ['prepare true 32', 'step', 'step', 'step']);
+  const ckpt = decodeCheckpoint(store.checkpoint!);
+  calls.length = 0;
+  const b = tracked(method());
+  await train({ method: b, data, batchSize: 32, epochs: 2, seed: 0, resume: ckpt });
+  assert.deepEqual(calls, ['step', 'step', 'step']);
+  for (const t of Object.values(ckpt.state.tensors)) t.dispose();
+  a.dispose();
+  b.dispose();
+});
