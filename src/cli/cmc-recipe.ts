@@ -86,7 +86,7 @@ function viewEncoder(arch: string, inputShape: [number, number, number], width: 
 }
 
 /** The CMC method of a recipe, with fresh weights seeded by `seed`. */
-export function buildCmc(r: { arch: string; inputShape: number[]; width: number; seed: number; temperature: number; projectionDim: number; headBatchNorm?: boolean; cmc?: CmcRecipe }, optimizer: Optimizer, augmentation: Augmentation): Method {
+export function buildCmc(r: { arch: string; inputShape: number[]; width: number; seed: number; temperature: number; projectionDim: number; head?: 'mlp' | 'linear'; headBatchNorm?: boolean; cmc?: CmcRecipe }, optimizer: Optimizer, augmentation: Augmentation): Method {
   const c = r.cmc;
   if (c === undefined) throw new ConfigError('pretrain', '--method', "cmc needs the recipe's cmc settings (views, graph, objective); the run's config.json has none");
   const views = c.views.map(builtinView);
@@ -98,7 +98,7 @@ export function buildCmc(r: { arch: string; inputShape: number[]; width: number;
       const enc = viewEncoder(r.arch, shape, r.width, r.seed + 100 * i, `cmc_view${i + 1}_encoder`);
       encoders.push(enc);
       const dim = enc.outputs[0]!.shape[1] as number;
-      heads.push(projectionHead({ inputDim: dim, outputDim: r.projectionDim, batchNorm: r.headBatchNorm ?? false, seed: r.seed + 1000 + 100 * i, name: `cmc_view${i + 1}_head` }));
+      heads.push(projectionHead({ inputDim: dim, outputDim: r.projectionDim, layers: r.head === 'linear' ? 1 : 2, batchNorm: r.headBatchNorm ?? false, seed: r.seed + 1000 + 100 * i, name: `cmc_view${i + 1}_head` }));
     });
     return cmc({
       views,

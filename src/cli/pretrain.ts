@@ -19,7 +19,7 @@ import { writeRunReport } from '../node/report/write-run-report.js';
 import { train, planEpoch, type SkippedStep, type TrainResult } from '../train/trainer.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
 import { ConfigError } from '../errors.js';
-import { ARCHS, METHODS, DEFAULT_TEMPERATURE, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
+import { ARCHS, METHODS, DEFAULT_TEMPERATURE, HEADS, type HeadKind, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
 import { progress } from './progress.js';
 import { cpcSequenceData } from './cpc-recipe.js';
 import { cmcRecipe } from './cmc-recipe.js';
@@ -41,6 +41,8 @@ export interface PretrainOptions {
   objective?: 'nce' | 'softmax';
   /** NPID noise rows per step. @default 4096 */
   negatives?: number;
+  /** The projection head (not CPC). @default 'mlp' */
+  head?: HeadKind;
   /** NPID: fill the bank with the initial network's features ('features') or keep random rows ('random'). @default 'features' */
   bankInit?: NpidBankInit;
   /** CMC views, comma-separated. @default 'lab' */
@@ -178,7 +180,8 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       flip: opts.flip,
       temperature: opts.temperature ?? DEFAULT_TEMPERATURE[opts.method] ?? 0.5,
       projectionDim: 128,
-      // NPID always gets it: with a plain head its NCE collapses (BENCHMARKS.md, NPID)
+      ...(opts.method === 'cpc' ? {} : { head: opts.head ?? 'mlp' }),
+      // an NPID MLP head always gets it: with a plain MLP head its NCE collapses (BENCHMARKS.md, NPID)
       headBatchNorm: opts.headBn !== false || opts.method === 'npid',
       encoderBatchNorm: opts.encoderBn ?? true,
       seed: opts.seed,
@@ -198,7 +201,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
   try {
     const { stepsPerEpoch, batchSize } = planEpoch(trainData.size, opts.batchSize);
     const totalSteps = opts.steps ?? (opts.epochs ?? 10) * stepsPerEpoch;
-    log(o.quiet, `${build!.recipe.method}: arch ${build!.recipe.arch} (${method.encoder.countParams()} encoder parameters), augmentation ${build!.recipe.augmentation}, τ ${build!.recipe.temperature}, ${build!.optimizer.name} lr ${build!.optimizer.learningRate}, batch ${batchSize}, ${totalSteps} steps (${stepsPerEpoch} per epoch)`);
+    log(o.quiet, `${build!.recipe.method}: arch ${build!.recipe.arch} (${method.encoder.countParams()} encoder parameters)${build!.recipe.head !== undefined ? `, ${build!.recipe.head} head` : ''}, augmentation ${build!.recipe.augmentation}, τ ${build!.recipe.temperature}, ${build!.optimizer.name} lr ${build!.optimizer.learningRate}, batch ${batchSize}, ${totalSteps} steps (${stepsPerEpoch} per epoch)`);
     let resumeFrom;
     if (o.resume) {
       resumeFrom = await run.loadCheckpoint();
@@ -283,7 +286,8 @@ export function register(program: Command): void {
     .addOption(new Option('--augmentation <name>', 'augmentation preset (default: chosen from the data)').choices(['small-grey', 'small-grey-jitter', 'simclr-cifar', 'simclr-imagenet', 'vector-corruption']))
     .addOption(new Option('--on-nonfinite <mode>', 'a non-finite loss or gradient: stop (keep the last good checkpoint) or skip the step and halve the learning rate').choices(['stop', 'skip']))
     .option('--checkpoint-every <steps>', 'also checkpoint every N steps inside an epoch (default: epoch ends and Ctrl-C only)', int())
-    .option('--no-head-bn', "no BatchNorm in the projection head's hidden layer (simclr, invaspread; npid keeps it)")
+    .addOption(new Option('--head <kind>', 'projection head: mlp (2 layers, SimCLR\'s; default) or linear (one Dense to 128-d, the NPID and InvaSpread papers\' fc)').choices([...HEADS]))
+    .option('--no-head-bn', "no BatchNorm in an mlp head's hidden layer (simclr, invaspread, cmc; npid keeps it)")
     .option('--no-encoder-bn', 'small-cnn: no BatchNorm after its convolutions')
     .option('--no-flip', 'grey images: no horizontal flips (digits, letters)')
     .option('--length <n>', 'sequences: crop/pad every sample to N steps (default: the median length)', int(2))

@@ -34,6 +34,14 @@ export type Arch = (typeof ARCHS)[number];
 
 export const METHODS = ['simclr', 'npid', 'invaspread', 'cmc', 'cpc'] as const;
 
+/**
+ * Projection heads: 'mlp' (SimCLR's 2-layer MLP, the default for every method) or 'linear' (one
+ * Dense to 128-d, the NPID and InvaSpread papers' fc; on Fashion-MNIST it did better than the MLP
+ * for NPID NCE's kNN at 1% labels only and worse elsewhere: BENCHMARKS.md, NPID).
+ */
+export const HEADS = ['mlp', 'linear'] as const;
+export type HeadKind = (typeof HEADS)[number];
+
 /** τ per method when `--temperature` is not given: SimCLR 0.5 (CIFAR-10), NPID 0.07, InvaSpread 0.1, CMC 0.07 (their papers). */
 export const DEFAULT_TEMPERATURE: Record<string, number> = { simclr: 0.5, npid: 0.07, invaspread: 0.1, cmc: 0.07 };
 
@@ -51,7 +59,9 @@ export interface Recipe {
   flip: boolean;
   temperature: number;
   projectionDim: number;
-  /** BatchNorm in the projection head's hidden layer (SimCLR v2's heads). @default false */
+  /** The projection head's shape. Absent in runs made before it existed, which all have 'mlp'. @default 'mlp' */
+  head?: HeadKind;
+  /** BatchNorm in the projection head's hidden layer (SimCLR v2's heads; 'mlp' heads only). @default false */
   headBatchNorm?: boolean;
   /** small-cnn: BatchNorm after each convolution. Absent in runs made before it existed. @default false */
   encoderBatchNorm?: boolean;
@@ -127,7 +137,7 @@ export function buildMethod({ recipe, optimizer }: MethodBuild): Method {
   if (recipe.method === 'cmc') return buildCmc(recipe, new Optimizer(optimizer), buildAugmentation(recipe)); // one encoder per view
   const encoder = buildEncoder(recipe, recipe.seed);
   const dim = encoder.outputs[0]!.shape[1] as number;
-  const head = projectionHead({ inputDim: dim, outputDim: recipe.projectionDim, batchNorm: recipe.headBatchNorm ?? false, seed: recipe.seed + 1000 });
+  const head = projectionHead({ inputDim: dim, outputDim: recipe.projectionDim, layers: recipe.head === 'linear' ? 1 : 2, batchNorm: recipe.headBatchNorm ?? false, seed: recipe.seed + 1000 });
   const opt = new Optimizer(optimizer);
   switch (recipe.method) {
     case 'simclr':

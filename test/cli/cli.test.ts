@@ -37,6 +37,7 @@ test('pretrain 1 epoch on digits writes a run folder; eval --json prints one obj
   const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
   assert.equal(config.recipe.arch, 'mlp');
   assert.equal(config.recipe.augmentation, 'vector-corruption');
+  assert.equal(config.recipe.head, 'mlp');
 
   const e = cli(['eval', '--run', run, '--data', 'digits', '--limit', '500', '--test-limit', '150', '--pairs', '100', '--json']);
   assert.equal(e.status, 0, e.stderr);
@@ -60,12 +61,13 @@ test('pretrain 1 epoch on digits writes a run folder; eval --json prints one obj
 });
 
 test('pretrain --method npid (nce, softmax) and invaspread on digits, then eval --json: the same run folder and keys as simclr', () => {
-  for (const [name, extra] of [['npid-nce', ['--method', 'npid', '--negatives', '64']], ['npid-softmax', ['--method', 'npid', '--objective', 'softmax', '--bank-init', 'random']], ['invaspread', ['--method', 'invaspread']]] as const) {
+  for (const [name, extra] of [['npid-nce', ['--method', 'npid', '--negatives', '64']], ['npid-softmax', ['--method', 'npid', '--objective', 'softmax', '--bank-init', 'random', '--head', 'linear']], ['invaspread', ['--method', 'invaspread']]] as const) {
     const out = join(work, 'runs', name);
     const p = cli(['pretrain', ...extra, ...SMALL, '--steps', '3', '--no-report', '--out', out]);
     assert.equal(p.status, 0, `${name}: ${p.stderr}`);
     for (const f of ['config.json', 'checkpoint.bin', 'encoder/model.json', 'encoder-random/model.json']) assert.ok(existsSync(join(out, f)), `${name}: ${f} missing`);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    assert.equal(config.recipe.head, name === 'npid-softmax' ? 'linear' : 'mlp', `${name}: the MLP head by default; --head overrides`);
     if (name.startsWith('npid')) {
       assert.equal(config.recipe.bankSize, 540, `${name}: one bank row per training sample (600 - 60 monitor)`);
       assert.equal(config.recipe.bankInit, name === 'npid-nce' ? 'features' : 'random');

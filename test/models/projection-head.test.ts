@@ -33,3 +33,19 @@ test('projectionHead rejects a bad inputDim with ConfigError', () => {
   assert.throws(() => projectionHead({ inputDim: 0 }), ConfigError);
   assert.throws(() => projectionHead({ inputDim: 8, outputDim: 2.5 }), /projectionHead: `outputDim`/);
 });
+
+test('projectionHead layers 1: one Dense(output), z = h W + b, no hidden layer; layers must be 1 or 2', () => {
+  const m = projectionHead({ inputDim: 6, outputDim: 4, layers: 1, seed: 3 });
+  assert.equal(trainable(m), 6 * 4 + 4);
+  assert.equal(m.layers.filter((l) => l.getClassName() === 'Dense').length, 1);
+  const x = tf.tensor2d(randn(3 * 6, 5), [3, 6]);
+  assertNoLeak(() => m.predict(x) as tf.Tensor, 'predict');
+  const gap = tf.tidy(() => {
+    const [w, b] = m.getWeights();
+    return tf.max(tf.abs(tf.sub(m.predict(x) as tf.Tensor, tf.add(tf.matMul(x, w!), b!))));
+  });
+  assert.ok(gap.dataSync()[0]! < 1e-6);
+  tf.dispose([x, gap]);
+  m.dispose();
+  assert.throws(() => projectionHead({ inputDim: 6, layers: 3 as never }), (e) => e instanceof ConfigError && /projectionHead: `layers` must be 1 or 2, got 3/.test(e.message));
+});
