@@ -10,6 +10,7 @@
  */
 import * as tf from '../tf.js';
 import type { Dataset } from '../data/dataset.js';
+import { batches } from '../data/batches.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { assertInteger, describe } from '../validate.js';
 import { MemoryBank } from './memory-bank.js';
@@ -20,10 +21,10 @@ export interface FillBankOptions {
 }
 
 /**
- * Overwrites every row of `bank` with `features` of the matching sample of `data` (one pass, in
- * index order). `features(x)` maps a batch `[b, ...sampleShape]` to `[b, bank.dim]`; the caller
- * keeps ownership of nothing it returns (each result is disposed here). `data.size` must equal
- * `bank.size`.
+ * Overwrites every row of `bank` with `features` of the matching sample of `data` (one pass in
+ * index order through `batches`, the next batch fetched while one is embedded). `features(x)` maps
+ * a batch `[b, ...sampleShape]` to `[b, bank.dim]`; each result is disposed here. `data.size` must
+ * equal `bank.size`.
  */
 export async function fillBank(bank: MemoryBank, data: Dataset, features: (x: tf.Tensor) => tf.Tensor2D, options: FillBankOptions = {}): Promise<void> {
   const fn = 'fillBank';
@@ -33,9 +34,7 @@ export async function fillBank(bank: MemoryBank, data: Dataset, features: (x: tf
   if (typeof features !== 'function') throw new ConfigError(fn, 'features', `must be a function (x) => [b, ${bank.dim}] tensor, got ${describe(features)}`);
   const { batchSize = 256 } = options ?? {};
   assertInteger(batchSize, fn, 'batchSize');
-  for (let s = 0; s < data.size; s += batchSize) {
-    const idx = Int32Array.from({ length: Math.min(batchSize, data.size - s) }, (_, i) => s + i);
-    const b = await data.getBatch(idx);
+  for await (const b of batches(data, { batchSize })) {
     const x = tf.tensor(b.x, b.shape);
     let f: tf.Tensor2D | undefined;
     try {
