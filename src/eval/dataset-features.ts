@@ -5,6 +5,7 @@
  */
 import * as tf from '../tf.js';
 import type { Dataset } from '../data/dataset.js';
+import { batches } from '../data/batches.js';
 import type { FeatureArray } from './features.js';
 import type { Augmentation } from '../augment/augmentation.js';
 import type { Rng } from '../random.js';
@@ -19,9 +20,7 @@ export async function embedDataset(model: tf.LayersModel | { embed(x: tf.Tensor)
   assertInteger(batchSize, 'embedDataset', 'batchSize');
   const parts: Float32Array[] = [];
   let dim = 0;
-  for (let s = 0; s < data.size; s += batchSize) {
-    const idx = Int32Array.from({ length: Math.min(batchSize, data.size - s) }, (_, i) => s + i);
-    const b = await data.getBatch(idx);
+  for await (const b of batches(data, { batchSize })) {
     const h = tf.tidy(() => {
       let x: tf.Tensor = tf.tensor(b.x, b.shape); // [b, ...sampleShape]
       if (augmentation !== undefined) x = augmentation.augmentation(x, augmentation.rng);
@@ -45,9 +44,10 @@ export async function rawFeatures(data: Dataset, batchSize = 1024): Promise<Feat
   assertInteger(batchSize, 'rawFeatures', 'batchSize');
   const dim = data.sampleShape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(data.size * dim);
-  for (let s = 0; s < data.size; s += batchSize) {
-    const idx = Int32Array.from({ length: Math.min(batchSize, data.size - s) }, (_, i) => s + i);
-    out.set((await data.getBatch(idx)).x, s * dim);
+  let at = 0;
+  for await (const b of batches(data, { batchSize })) {
+    out.set(b.x, at);
+    at += b.x.length;
   }
   return { data: out, dim };
 }

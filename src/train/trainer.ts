@@ -9,7 +9,7 @@
 import * as tf from '../tf.js';
 import { Rng, type RngState } from '../random.js';
 import type { Dataset } from '../data/dataset.js';
-import { epochOrder } from '../data/batches.js';
+import { batches, epochOrder } from '../data/batches.js';
 import { knnAccuracy } from '../eval/knn.js';
 import type { Method, MethodState } from '../methods/method.js';
 import { warmupCosine, type Schedule } from './schedules.js';
@@ -159,9 +159,7 @@ async function monitorKnn(method: Method, m: KnnMonitorOptions, batchSize: numbe
   if (labels === undefined || m.data.size < 4) return undefined;
   const nBank = Math.max(1, Math.min(m.data.size - 1, Math.round(m.data.size * (m.bankFraction ?? 0.8))));
   const feats: tf.Tensor2D[] = [];
-  for (let s = 0; s < m.data.size; s += batchSize) {
-    const idx = Int32Array.from({ length: Math.min(batchSize, m.data.size - s) }, (_, i) => s + i);
-    const b = await m.data.getBatch(idx);
+  for await (const b of batches(m.data, { batchSize })) {
     const x = tf.tensor(b.x, b.shape);
     feats.push(method.embed(x));
     x.dispose();
