@@ -65,6 +65,8 @@ export interface PretrainOptions {
   headBn?: boolean;
   /** small-cnn: BatchNorm after each convolution. @default true */
   encoderBn?: boolean;
+  /** small-cnn, resnet18: the parameter-free BatchNorm on the pooled representation. @default true */
+  featureBn?: boolean;
   imageSize?: number;
   /** Checkpoint every N steps inside an epoch too. */
   checkpointEvery?: number;
@@ -184,6 +186,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       // an NPID MLP head always gets it: with a plain MLP head its NCE collapses (BENCHMARKS.md, NPID)
       headBatchNorm: opts.headBn !== false || opts.method === 'npid',
       encoderBatchNorm: opts.encoderBn ?? true,
+      ...((arch === 'small-cnn' || arch === 'resnet18') && opts.method !== 'cmc' ? { featureBatchNorm: opts.featureBn ?? true } : {}),
       seed: opts.seed,
       ...(seq !== undefined ? { cpc: seq.recipe } : {}),
       ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: opts.objective ?? 'nce', negatives: opts.negatives ?? 4096, bankInit: opts.bankInit ?? 'features' } : {}),
@@ -289,6 +292,7 @@ export function register(program: Command): void {
     .addOption(new Option('--head <kind>', 'projection head: mlp (2 layers, SimCLR\'s; default) or linear (one Dense to 128-d, the NPID and InvaSpread papers\' fc)').choices([...HEADS]))
     .option('--no-head-bn', "no BatchNorm in an mlp head's hidden layer (simclr, invaspread, cmc; npid keeps it)")
     .option('--no-encoder-bn', 'small-cnn: no BatchNorm after its convolutions')
+    .option('--no-feature-bn', 'small-cnn, resnet18 (simclr, npid, invaspread): representation h without the BatchNorm (no scale or shift) that centres it')
     .option('--no-flip', 'grey images: no horizontal flips (digits, letters)')
     .option('--length <n>', 'sequences: crop/pad every sample to N steps (default: the median length)', int(2))
     .option('--window <n>', 'cpc: training window in steps (default: min(length, 4096) for audio, else length)', int(2))

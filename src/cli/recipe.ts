@@ -65,6 +65,8 @@ export interface Recipe {
   headBatchNorm?: boolean;
   /** small-cnn: BatchNorm after each convolution. Absent in runs made before it existed. @default false */
   encoderBatchNorm?: boolean;
+  /** small-cnn, resnet18: BatchNorm without scale or shift on the pooled h (src/models/feature-batch-norm.ts). Absent in runs made before it existed. @default false */
+  featureBatchNorm?: boolean;
   seed: number;
   /** CPC: encoder geometry, K, negatives, window, pooling (sequences; `arch` 'conv1d-gru'). */
   cpc?: CpcRecipe;
@@ -114,13 +116,14 @@ export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'>): void
 }
 
 /** The encoder of a recipe, with random weights from `seed`. */
-export function buildEncoder(r: Pick<Recipe, 'arch' | 'inputShape' | 'width' | 'kind' | 'encoderBatchNorm'>, seed: number): tf.LayersModel {
+export function buildEncoder(r: Pick<Recipe, 'arch' | 'inputShape' | 'width' | 'kind' | 'encoderBatchNorm' | 'featureBatchNorm'>, seed: number): tf.LayersModel {
   checkArch(r);
   if (r.arch === 'mlp') return mlp({ inputDim: r.inputShape[0]!, hiddenUnits: [512, 128], seed });
   const inputShape = r.inputShape as [number, number, number];
-  if (r.arch === 'small-cnn') return convNet({ inputShape, seed, batchNorm: r.encoderBatchNorm ?? false });
+  const featureBatchNorm = r.featureBatchNorm ?? false;
+  if (r.arch === 'small-cnn') return convNet({ inputShape, seed, batchNorm: r.encoderBatchNorm ?? false, featureBatchNorm });
   const w = r.width;
-  return resnet({ inputShape, stemWidth: w, widths: [w, 2 * w, 4 * w, 8 * w], blocksPerStage: [2, 2, 2, 2], seed });
+  return resnet({ inputShape, stemWidth: w, widths: [w, 2 * w, 4 * w, 8 * w], blocksPerStage: [2, 2, 2, 2], seed, featureBatchNorm });
 }
 
 export interface MethodBuild {

@@ -3,10 +3,12 @@
  * conv3x3(32)-ReLU-maxpool-conv3x3(64)-ReLU-maxpool-conv3x3(128)-ReLU-global-avg-pool.
  * NHWC (channels-last), 'same' padding, 2x2 max-pool after every convolution but the last.
  * With `batchNorm`, each convolution (then without bias) is followed by BatchNorm before its ReLU,
- * the conv-BN-ReLU unit of every encoder in the SimCLR paper (its ResNets).
+ * the conv-BN-ReLU unit of every encoder in the SimCLR paper (its ResNets). With `featureBatchNorm`,
+ * the pooled representation passes through a BatchNorm without scale or shift (feature-batch-norm.ts).
  */
 import * as tf from '../tf.js';
 import { batchNormalization } from './batch-norm.js';
+import { featureBatchNorm } from './feature-batch-norm.js';
 import { assertInteger } from '../validate.js';
 import { ConfigError } from '../errors.js';
 
@@ -19,13 +21,15 @@ export interface ConvNetOptions {
   seed?: number;
   /** BatchNorm between each convolution and its ReLU. @default false (the step benchmark's peer has none) */
   batchNorm?: boolean;
+  /** Centre and scale the pooled representation by its moving statistics (feature-batch-norm.ts). @default false */
+  featureBatchNorm?: boolean;
   /** Model name (prefix of its layers). @default 'conv_net' */
   name?: string;
 }
 
 /** The small CNN encoder: `[N, H, W, C]` -> `[N, widths.at(-1)]`. */
 export function convNet(options: ConvNetOptions = {}): tf.LayersModel {
-  const { inputShape = [28, 28, 1], widths = [32, 64, 128], seed = 0, batchNorm = false, name = 'conv_net' } = options;
+  const { inputShape = [28, 28, 1], widths = [32, 64, 128], seed = 0, batchNorm = false, featureBatchNorm: neck = false, name = 'conv_net' } = options;
   if (!Array.isArray(inputShape) || inputShape.length !== 3) {
     throw new ConfigError('convNet', 'inputShape', `must be [height, width, channels], got ${JSON.stringify(inputShape)}`);
   }
@@ -59,5 +63,6 @@ export function convNet(options: ConvNetOptions = {}): tf.LayersModel {
     if (i < pools) h = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${name}_pool${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
   h = tf.layers.globalAveragePooling2d({ name: `${name}_gap` }).apply(h) as tf.SymbolicTensor; // [N, widths.at(-1)]
+  if (neck) h = featureBatchNorm({ name: `${name}_feature_bn` }).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: h, name });
 }

@@ -9,6 +9,7 @@
  */
 import * as tf from '../tf.js';
 import { batchNormalization } from './batch-norm.js';
+import { featureBatchNorm } from './feature-batch-norm.js';
 import { assertInteger } from '../validate.js';
 import { ConfigError } from '../errors.js';
 
@@ -27,6 +28,8 @@ export interface ResNetOptions {
   batchNormEpsilon?: number;
   /** Seed of the He-normal kernel initialiser. @default 0 */
   seed?: number;
+  /** Centre and scale the pooled representation by its moving statistics (feature-batch-norm.ts). @default false */
+  featureBatchNorm?: boolean;
   /** Model name (prefix of its layers). @default 'resnet' */
   name?: string;
 }
@@ -35,7 +38,7 @@ export interface ResNetOptions {
 export function resnet(options: ResNetOptions = {}): tf.LayersModel {
   const {
     inputShape = [32, 32, 3], stemWidth = 64, widths = [64, 128, 256, 512], blocksPerStage = [2, 2, 2, 2],
-    batchNormMomentum = 0.9, batchNormEpsilon = 1e-5, seed = 0, name = 'resnet',
+    batchNormMomentum = 0.9, batchNormEpsilon = 1e-5, seed = 0, featureBatchNorm: neck = false, name = 'resnet',
   } = options;
   if (!Array.isArray(inputShape) || inputShape.length !== 3) {
     throw new ConfigError('resnet', 'inputShape', `must be [height, width, channels], got ${JSON.stringify(inputShape)}`);
@@ -83,5 +86,6 @@ export function resnet(options: ResNetOptions = {}): tf.LayersModel {
     }
   });
   h = tf.layers.globalAveragePooling2d({ name: `${name}_gap` }).apply(h) as tf.SymbolicTensor; // [N, widths.at(-1)]
+  if (neck) h = featureBatchNorm({ name: `${name}_feature_bn`, momentum: batchNormMomentum, epsilon: batchNormEpsilon }).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: h, name });
 }

@@ -49,3 +49,16 @@ test('buildEncoder: small-cnn has BatchNorm when the recipe says so; recipes fro
   withBn.dispose();
   old.dispose();
 });
+
+test('buildEncoder: featureBatchNorm puts a BatchNorm on h of small-cnn and resnet18; recipes from before the field have none', () => {
+  const last = (m: tf.LayersModel) => m.layers.at(-1)!.getClassName();
+  for (const arch of ['small-cnn', 'resnet18'] as const) {
+    const base = { arch, inputShape: [16, 16, 3], width: 4, kind: 'image' as const, encoderBatchNorm: true };
+    const neck = buildEncoder({ ...base, featureBatchNorm: true }, 0);
+    const old = buildEncoder(base, 0);
+    assert.equal(last(neck), 'BatchNormalization', arch);
+    assert.equal(last(old), 'GlobalAveragePooling2D', arch);
+    neck.dispose();
+    old.dispose();
+  }
+});

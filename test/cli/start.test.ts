@@ -30,6 +30,9 @@ test('runStart: report.html is written after eval and has the label-efficiency c
     assert.equal(page.labelEfficiency?.series.length, 6);
     assert.ok(page.labelEfficiency.series.every((s) => s.values.length === 3 && s.values.every((v) => v >= 0 && v <= 1)));
     assert.ok(lines.some((l) => l.startsWith('report: ') && l.includes('report.html')), lines.join('\n'));
+    const recipe = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).recipe;
+    assert.equal(recipe.arch, 'small-cnn');
+    assert.equal(recipe.featureBatchNorm, true, 'images get the centred representation h by default');
   } finally {
     rmSync(join(out, '..'), { recursive: true, force: true });
   }
