@@ -183,7 +183,7 @@ export { accuracy, confusionMatrix, nmi, ari } from './eval/metrics.js';
 export type { LabelArray } from './eval/metrics.js';
 export { alignmentUniformity } from './eval/alignment-uniformity.js';
 export type { AlignmentUniformity, AlignmentUniformityOptions } from './eval/alignment-uniformity.js';
-export { stratifiedSubset, stratifiedSplit } from './eval/stratify.js';
+export { stratifiedSubset, stratifiedSplit, stratifiedFolds } from './eval/stratify.js';
 export { labelEfficiency, compareLabelEfficiency, fractionLabel } from './eval/label-efficiency.js';
 export type {
   AccuracyByFraction,

@@ -37,7 +37,7 @@ export interface LabelEfficiencyProgress {
 export interface LabelEfficiencyCommonOptions {
   /** Shares of the train labels kept, each in (0, 1]. @default [0.01, 0.1, 1] */
   fractions?: number[];
-  /** Seed of the labelled subsets and of the probe's validation slice. @default 0 */
+  /** Seed of the labelled subsets and of the probe's cross-validation folds. @default 0 */
   seed?: number;
   /** Number of classes C. @default the largest label in train or test + 1 */
   numClasses?: number;

@@ -1,9 +1,9 @@
 /**
  * Class-stratified sampling of row indices, deterministic under a seed: the labelled subsets of
- * label-efficiency runs (1%, 10% of the labels) and the validation slice of the linear probe.
+ * label-efficiency runs (1%, 10% of the labels) and the cross-validation folds of the linear probe.
  */
 import { Rng } from '../random.js';
-import { assertFinite, assertInRange } from '../validate.js';
+import { assertFinite, assertInRange, assertInteger } from '../validate.js';
 import { ConfigError } from '../errors.js';
 
 /** Row indices of each class, in row order. */
@@ -53,4 +53,28 @@ export function stratifiedSplit(labels: Int32Array, validationFraction: number, 
     for (let i = 0; i < group.length; i++) (i < v ? validation : fit).push(group[i]!);
   }
   return { fit: Int32Array.from(fit).sort(), validation: Int32Array.from(validation).sort() };
+}
+
+/**
+ * Class-stratified k-fold assignment: the fold (0..k-1) of each row. Each class's rows are shuffled
+ * and dealt round-robin, continuing from where the previous class stopped, so every fold gets
+ * about 1/k of each class and the folds' sizes differ by at most one. A class with a single row
+ * gets -1: it is never held out (it could not be learned in the fold that holds it).
+ */
+export function stratifiedFolds(labels: Int32Array, k: number, seed = 0): Int32Array {
+  const fn = 'stratifiedFolds';
+  assertInteger(k, fn, 'k', 2);
+  assertFinite(seed, fn, 'seed');
+  const rng = new Rng(seed);
+  const fold = new Int32Array(labels.length).fill(-1);
+  let next = 0;
+  for (const group of byClass(labels)) {
+    if (group === undefined || group.length < 2) continue;
+    rng.shuffle(group);
+    for (const row of group) {
+      fold[row] = next;
+      next = (next + 1) % k;
+    }
+  }
+  return fold;
 }

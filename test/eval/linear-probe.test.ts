@@ -59,6 +59,13 @@ test('few labels: one row per class (no validation slice) and six per class stil
   assert.ok(r1.accuracy >= 0.9, `1 per class: ${r1.accuracy}`);
   const r6 = await linearProbe({ data: train.data.subarray(0, 30 * 12), dim: 12 }, train.labels.subarray(0, 30), te, test_.labels);
   assert.ok(r6.validationAccuracy !== null);
+  // 5-fold cross-validation holds out every row once: with one row's label wrong, no λ can
+  // validate above 29 / 30 (one held-out slice of 5 rows would usually miss that row and score 1)
+  const wrong = train.labels.slice(0, 30);
+  wrong[0] = (wrong[0]! + 1) % 5;
+  const rw = await linearProbe({ data: train.data.subarray(0, 30 * 12), dim: 12 }, wrong, te, test_.labels);
+  assert.ok(rw.trials.length > 0);
+  for (const t of rw.trials) assert.ok(t.validationAccuracy <= 29 / 30 + 1e-9, `λ ${t.l2}: validation accuracy ${t.validationAccuracy}`);
   assert.ok(r6.accuracy >= 0.95, `6 per class: ${r6.accuracy}`);
 });
 
@@ -88,7 +95,7 @@ test('typed errors: sizes, labels out of range, options, non-finite features', a
   await assert.rejects(linearProbe(tr, train.labels, { data: new Float32Array(20), dim: 10 }, Int32Array.from([0, 1])), (e: unknown) => e instanceof ShapeError && /`testFeatures` must have 12 columns/.test(e.message));
   await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, { numClasses: 3 }), (e: unknown) => e instanceof DataError && /`trainLabels` must hold class ids in \[0, 2\]/.test(e.message));
   await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, { l2Grid: [-1] }), (e: unknown) => e instanceof ConfigError && /`l2Grid\[0\]` must be >= 0/.test(e.message));
-  await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, { validationFraction: 1 }), ConfigError);
+  await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, { folds: 1 }), (e: unknown) => e instanceof ConfigError && /`folds` must be an integer >= 2/.test(e.message));
   await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, 3 as never), ConfigError);
   const bad = train.data.slice();
   bad[17] = NaN;

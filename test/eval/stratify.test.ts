@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stratifiedSplit, stratifiedSubset } from '../../src/eval/stratify.js';
+import { stratifiedFolds, stratifiedSplit, stratifiedSubset } from '../../src/eval/stratify.js';
 import { ConfigError } from '../../src/errors.js';
 
 const labels = Int32Array.from({ length: 1000 }, (_, i) => (i < 900 ? i % 3 : 3)); // 300, 300, 300, 100
@@ -39,4 +39,27 @@ test('typed errors on bad fractions', () => {
   assert.throws(() => stratifiedSubset(labels, 0), ConfigError);
   assert.throws(() => stratifiedSubset(labels, 1.5), ConfigError);
   assert.throws(() => stratifiedSplit(labels, -0.1), ConfigError);
+});
+
+test('stratifiedFolds deals each class round-robin over k folds: sizes within one, every class in every fold, seeded', () => {
+  const f = stratifiedFolds(labels, 5, 2);
+  assert.equal(f.length, labels.length);
+  const sizes = [0, 0, 0, 0, 0];
+  const perClass = Array.from({ length: 4 }, () => [0, 0, 0, 0, 0]);
+  for (let i = 0; i < f.length; i++) {
+    sizes[f[i]!]!++;
+    perClass[labels[i]!]![f[i]!]!++;
+  }
+  assert.deepEqual(sizes, [200, 200, 200, 200, 200]);
+  assert.deepEqual(perClass, [[60, 60, 60, 60, 60], [60, 60, 60, 60, 60], [60, 60, 60, 60, 60], [20, 20, 20, 20, 20]]);
+  assert.deepEqual(f, stratifiedFolds(labels, 5, 2));
+  assert.notDeepEqual(f, stratifiedFolds(labels, 5, 3));
+  // a singleton class is never held out; uneven classes still give sizes within one
+  const y = Int32Array.from([0, 0, 0, 1, 1, 2, 0]);
+  const g = stratifiedFolds(y, 3, 0);
+  assert.equal(g[5], -1);
+  const s = [0, 0, 0];
+  g.forEach((v) => v >= 0 && s[v]!++);
+  assert.ok(Math.max(...s) - Math.min(...s) <= 1, `fold sizes ${s}`);
+  assert.throws(() => stratifiedFolds(labels, 1), (e: unknown) => e instanceof ConfigError && /stratifiedFolds: `k` must be an integer >= 2/.test(e.message));
 });
