@@ -12,7 +12,9 @@
  * method, turned into steps with a short probe run of the first method; default 1800) | --steps N |
  * --epochs N, --batch 256, --limit N (pre-training rows), --eval-limit N (labelled train rows of
  * the probes, stratified), --test-limit N, --pairs N, --lr X, --seed 0, --out runs/bench-<name>,
- * --merge a.json,b.json (print one table from saved summaries; runs may be split over processes).
+ * --merge a.json,b.json (print one table from saved summaries; runs may be split over processes),
+ * --reeval (skip pre-training: evaluate the encoders an earlier run of the same command left in
+ * <out>/<method>/, keeping its training figures from bench.json; for a change of the evaluation).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -145,7 +147,8 @@ export async function benchMethods(args: string[], defaults: BenchMethod[], name
   });
   let steps = num('steps');
   const epochs = num('epochs');
-  if (steps === undefined && epochs === undefined) {
+  const reeval = args.includes('--reeval');
+  if (steps === undefined && epochs === undefined && !reeval) {
     // the step time of the first method, measured by a short run of the same command
     const probeDir = join(out, '_probe');
     rmSync(probeDir, { recursive: true, force: true });
@@ -162,11 +165,30 @@ export async function benchMethods(args: string[], defaults: BenchMethod[], name
   let backend = { name: info.name as string, threads: info.threads };
   for (const key of methods) {
     const dir = join(out, key);
-    rmSync(dir, { recursive: true, force: true });
     console.log(`\n== ${key} ==`);
-    const pre = await runPretrain({ ...common(key, dir), ...(steps !== undefined ? { steps } : { epochs: epochs! }) });
-    trainSize = pre.trainSize;
-    backend = { name: pre.backend.name, threads: pre.backend.threads };
+    let trained: Omit<MethodResult, 'evalSeconds' | 'report'>;
+    if (reeval) {
+      const saved = join(dir, 'bench.json');
+      if (!existsSync(saved)) throw new Error(`bench ${name}: --reeval needs ${saved} from an earlier run of this command`);
+      const { evalSeconds: _e, report: _r, ...rest } = JSON.parse(readFileSync(saved, 'utf8')) as MethodResult;
+      trained = rest;
+      trainSize = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { data: { trainSize: number } }).data.trainSize;
+    } else {
+      rmSync(dir, { recursive: true, force: true });
+      const pre = await runPretrain({ ...common(key, dir), ...(steps !== undefined ? { steps } : { epochs: epochs! }) });
+      trainSize = pre.trainSize;
+      backend = { name: pre.backend.name, threads: pre.backend.threads };
+      const r = pre.result;
+      trained = {
+        steps: r.steps,
+        epochs: r.epochs,
+        msPerStep: (r.seconds * 1000) / r.steps,
+        trainSeconds: Math.round(r.seconds),
+        lastLoss: r.lastLoss,
+        monitor: r.epochRecords.map((e) => e.knn),
+        ...(BENCH_METHODS[key].method === 'npid' ? { bankBytes: 4 * pre.trainSize * 128 } : {}),
+      };
+    }
     const tEval = performance.now();
     const report = await runEval({
       run: dir,
@@ -179,18 +201,7 @@ export async function benchMethods(args: string[], defaults: BenchMethod[], name
       seed,
     });
     baselines ??= report.baselines;
-    const r = pre.result;
-    results[key] = {
-      steps: r.steps,
-      epochs: r.epochs,
-      msPerStep: (r.seconds * 1000) / r.steps,
-      trainSeconds: Math.round(r.seconds),
-      evalSeconds: Math.round((performance.now() - tEval) / 1000),
-      lastLoss: r.lastLoss,
-      monitor: r.epochRecords.map((e) => e.knn),
-      ...(BENCH_METHODS[key].method === 'npid' ? { bankBytes: 4 * pre.trainSize * 128 } : {}),
-      report,
-    };
+    results[key] = { ...trained, evalSeconds: Math.round((performance.now() - tEval) / 1000), report };
     writeFileSync(join(dir, 'bench.json'), JSON.stringify(results[key], null, 2) + '\n');
   }
   const summary: Summary = { backend, data: fm, trainSize, batch, baselines: baselines ?? {}, methods: results, checks: {}, pass: false, wallSeconds: Math.round((performance.now() - t0) / 1000) };
