@@ -16,7 +16,7 @@
  */
 import * as tf from '../tf.js';
 import { ConfigError, DataError } from '../errors.js';
-import { assertFinite, assertInRange, assertInteger, assertNonNegative, assertPositive } from '../validate.js';
+import { assertFinite, assertInteger, assertNonNegative, assertPositive } from '../validate.js';
 import { assertFeatures, assertLabels, assertOptionsObject, assertSameDim, selectLabels, toTensor, type Features } from './features.js';
 import { accuracy } from './metrics.js';
 import { SoftmaxProblem, softmaxPredict, type SoftmaxParams } from './softmax-regression.js';

@@ -6,9 +6,10 @@
  * Why: a global average of ReLU outputs lies in the positive orthant, so the cosine similarity of
  * any two representations is >= 0 and, in practice, packed into a narrow band near 1. The weighted
  * kNN evaluation (NPID's, exp(cos / 0.1)) then weighs all k neighbours almost alike. Centring
- * spreads the similarities around the data's mean direction instead. It has no parameters and
- * changes nothing the linear probe sees (which standardises features itself); the projection head's
- * first Dense absorbs it in training.
+ * spreads the similarities around the data's mean direction instead. It has no parameters; for a
+ * given encoder it changes nothing a linear probe sees (the probe standardises features itself).
+ * On Fashion-MNIST at 4,000 steps it lifted kNN at 1% labels from 62-66% to 69-72% for SimCLR,
+ * NPID and InvaSpread (BENCHMARKS.md, NPID).
  */
 import { batchNormalization } from './batch-norm.js';
 
