@@ -6,7 +6,7 @@ import { ConfigError, ShapeError } from '../../src/errors.js';
 import { nativeStatus } from '../../src/node/native/addon.js';
 import { registerNativeBackend } from '../../src/node/native/backend.js';
 import { nativeCalls } from '../../src/node/native/kernel-utils.js';
-import { assertClose, randn } from '../support/tensors.js';
+import { assertClose, randn, reloadFromMemory } from '../support/tensors.js';
 
 // Every comparison runs on cpu (the tf-ops path) and, when the addon is built, on native (the kernels).
 const backends = ['cpu', ...(nativeStatus().loaded ? ['native'] : [])];
@@ -187,12 +187,7 @@ test('batchNormalization serialises as tfjs-layers BatchNormalization and loads 
   assert.deepEqual(layer.weights.map((w) => w.originalName), ['bn/gamma', 'bn/moving_mean', 'bn/moving_variance']);
   const x = tensor([2, 3, 3, 2], 14);
   tf.tidy(() => { model.apply(x, { training: true }); }); // move the statistics away from their initial values
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+  const loaded = await reloadFromMemory(model);
   const plain = loaded.getLayer('bn');
   assert.equal(Object.getPrototypeOf(plain).constructor, Object.getPrototypeOf(tf.layers.batchNormalization({})).constructor, 'loads as the plain tfjs-layers class');
   const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];

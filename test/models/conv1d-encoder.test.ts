@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { AUDIO_8K_GEOMETRY, SHORT_SERIES_GEOMETRY, conv1dEncoder, conv1dPreset, inputLengthFor, latentLength, receptiveField } from '../../src/models/conv1d-encoder.js';
 import { ConfigError } from '../../src/errors.js';
-import { useBackend, randn, assertClose } from '../support/tensors.js';
+import { useBackend, randn, assertClose, reloadFromMemory } from '../support/tensors.js';
 
 before(() => useBackend());
 
@@ -74,9 +74,7 @@ test('conv1dEncoder standardize: each sequence is standardised first, so the sca
   const za = m.predict(x) as tf.Tensor;
   const zb = m.predict(loud) as tf.Tensor;
   assertClose(zb.dataSync(), za.dataSync(), 1e-3, 1e-4, 'latents of a scaled copy');
-  let saved: tf.io.ModelArtifacts | undefined;
-  await m.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
-  const back = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+  const back = await reloadFromMemory(m);
   const zc = back.predict(x) as tf.Tensor;
   assertClose(zc.dataSync(), za.dataSync(), 0, 0, 'loaded model');
   tf.dispose([x, loud, za, zb, zc]);

@@ -4,7 +4,7 @@ import * as tf from '../../src/tf.js';
 import { convNet } from '../../src/models/conv-net.js';
 import { resnet } from '../../src/models/resnet.js';
 import { featureBatchNorm } from '../../src/models/feature-batch-norm.js';
-import { useBackend, assertNoLeak, randn } from '../support/tensors.js';
+import { useBackend, assertNoLeak, randn, reloadFromMemory } from '../support/tensors.js';
 
 before(async () => useBackend());
 
@@ -44,12 +44,7 @@ test('convNet featureBatchNorm: same trainable parameters; inference centres h w
   const hMean = tf.mean(h, 0);
   for (const m of hMean.dataSync()) assert.ok(Math.abs(m) < 0.5, `feature mean ${m} after 60 training passes`);
   assert.ok(Math.min(...h.dataSync()) < 0, 'centred features take both signs');
-  let saved: tf.io.ModelArtifacts | undefined;
-  await neck.save(tf.io.withSaveHandler(async (a) => {
-    saved = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+  const loaded = await reloadFromMemory(neck);
   const h2 = loaded.predict(x) as tf.Tensor;
   assert.ok(tf.max(tf.abs(tf.sub(h, h2))).dataSync()[0]! < 1e-5);
   tf.dispose(h2);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { SequenceGru, gruContext, sequencePool } from '../../src/models/gru-context.js';
 import { ConfigError } from '../../src/errors.js';
-import { useBackend, randn, assertClose } from '../support/tensors.js';
+import { useBackend, randn, assertClose, reloadFromMemory } from '../support/tensors.js';
 
 before(() => useBackend());
 
@@ -65,12 +65,7 @@ test('SequencePool: last step and mean over time; a model with it saves and load
   const input = tf.input({ shape: [null, 2] });
   const c = gruContext({ inputDim: 2, units: 4, seed: 5 }).apply(input) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: sequencePool({ mode: 'last' }).apply(c) as tf.SymbolicTensor });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    saved = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+  const loaded = await reloadFromMemory(model);
   const ya = model.predict(x) as tf.Tensor;
   const yb = loaded.predict(x) as tf.Tensor;
   assert.deepEqual(yb.shape, [2, 4]);

@@ -62,3 +62,13 @@ export function randn(n: number, seed: number): Float32Array {
   }
   return out;
 }
+
+/** `model` saved to memory and loaded back with plain `tf.loadLayersModel` (serialisation round trip). */
+export async function reloadFromMemory(model: tf.LayersModel): Promise<tf.LayersModel> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    saved = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  return tf.loadLayersModel(tf.io.fromMemory(saved!));
+}
