@@ -2,11 +2,15 @@
 // Also the addon's thread controls (OpenMP for oneDNN and the element-wise kernels, OpenBLAS).
 #include "common.h"
 #include <cblas.h>
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#define CN_X86 1
+#endif
 #include "omp_compat.h"
 
 namespace cn {
 
+#ifdef CN_X86
 __attribute__((target("avx2,fma"))) static float fmaLoop(int64_t iters) {
   __m256 acc[12];
   for (int i = 0; i < 12; i++) acc[i] = _mm256_set1_ps(0.001f * (float)i);
@@ -32,6 +36,7 @@ __attribute__((target("avx512f"))) static float fmaLoop512(int64_t iters) {
   for (int i = 1; i < 12; i++) s = _mm512_add_ps(s, acc[i]);
   return _mm512_reduce_add_ps(s);
 }
+#endif
 
 // fmaPeak(threads, iters, width) -> GFLOP/s; width 256 (AVX2) or 512 (AVX-512F)
 // (12 chains x lanes x 2 flops per iteration and thread) -> GFLOP/s (12 chains x 8 lanes x 2 flops per iteration and thread)
@@ -39,6 +44,10 @@ static Napi::Value fmaPeak(const Napi::CallbackInfo& info) {
   const int threads = (int)integer(info, 0, "threads");
   const int64_t iters = integer(info, 1, "iters");
   require(threads >= 1 && threads <= 1024, "fmaPeak: threads must be 1..1024");
+#ifndef CN_X86
+  require(false, "fmaPeak: needs an x86-64 CPU (AVX2/FMA or AVX-512F)");
+  return info.Env().Undefined();
+#else
   const int64_t width = info.Length() > 2 ? integer(info, 2, "width") : 256;
   require(width == 256 || width == 512, "fmaPeak: width must be 256 or 512");
   if (width == 256) require(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"), "fmaPeak: this CPU lacks AVX2/FMA");
@@ -56,6 +65,21 @@ static Napi::Value fmaPeak(const Napi::CallbackInfo& info) {
   const double dt = omp_get_wtime() - t0;
   (void)sink;
   return Napi::Number::New(info.Env(), (double)threads * (double)iters * 12.0 * (double)(width / 32) * 2.0 / dt / 1e9);
+#endif
+}
+
+// cpuSupports(name) -> bool, for "avx2", "fma", "avx512f": which build of the addon to load
+static Napi::Value cpuSupports(const Napi::CallbackInfo& info) {
+  require(info.Length() >= 1 && info[0].IsString(), "cpuSupports: name must be a string");
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  bool ok = false;
+#ifdef CN_X86
+  if (name == "avx2") ok = __builtin_cpu_supports("avx2");
+  else if (name == "fma") ok = __builtin_cpu_supports("fma");
+  else if (name == "avx512f") ok = __builtin_cpu_supports("avx512f");
+  else require(false, "cpuSupports: name must be avx2, fma or avx512f, got " + name);
+#endif
+  return Napi::Boolean::New(info.Env(), ok);
 }
 
 // setThreads(n): OpenMP (oneDNN, element-wise) and OpenBLAS thread counts
@@ -75,6 +99,7 @@ static Napi::Value threads(const Napi::CallbackInfo& info) {
 void initPeak(Napi::Env env, Napi::Object exports) {
   CN_EXPORT(env, exports, "fmaPeak", fmaPeak);
   CN_EXPORT(env, exports, "setThreads", setThreads);
+  CN_EXPORT(env, exports, "cpuSupports", cpuSupports);
   CN_EXPORT(env, exports, "threads", threads);
 }
 

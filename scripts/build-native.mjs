@@ -24,13 +24,21 @@ function done(ok, line) {
 }
 
 if (process.env.CONTRASTIVE_SKIP_NATIVE === '1') done(false, 'skipped (CONTRASTIVE_SKIP_NATIVE=1)');
+if (process.platform === 'win32') done(false, 'not built: the native backend does not support Windows yet; the wasm backend is used instead');
+
+// A C++ compiler first: without one node-gyp fails after a long configure step.
+const compiler = [process.env.CXX, 'c++', 'g++', 'clang++'].filter(Boolean)
+  .find((cxx) => spawnSync(cxx, ['--version'], { stdio: 'ignore' }).status === 0);
+if (compiler === undefined) {
+  done(false, 'not built: no C++ compiler found (apt-get install g++, or xcode-select --install); the wasm backend is used instead');
+}
 
 const includeDirs = ['/usr/include', '/usr/local/include', '/opt/homebrew/include', '/opt/homebrew/opt/onednn/include',
   '/usr/local/opt/onednn/include', '/opt/homebrew/opt/openblas/include', '/usr/local/opt/openblas/include',
   ...(process.env.CPATH ?? '').split(':').filter(Boolean)];
 const hasHeader = (name) => includeDirs.some((d) => existsSync(join(d, name)));
 if (!hasHeader('dnnl.hpp')) {
-  done(false, 'not built: oneDNN headers not found (apt-get install libdnnl-dev libopenblas-dev, or brew install onednn openblas); the wasm backend is used instead');
+  done(false, 'not built: oneDNN headers not found (apt-get install libdnnl-dev libopenblas-dev, or brew install onednn openblas libomp); the wasm backend is used instead');
 }
 if (!hasHeader('cblas.h') && !hasHeader('openblas/cblas.h') && !hasHeader('x86_64-linux-gnu/cblas.h')) {
   done(false, 'not built: cblas.h not found (apt-get install libopenblas-dev, or brew install openblas); the wasm backend is used instead');
@@ -75,4 +83,5 @@ if (res.status !== 0 || !existsSync(out)) {
   writeFileSync(join(root, 'build-native.log'), `${res.stdout ?? ''}\n${res.stderr ?? ''}`);
   done(false, `build failed (${reason.slice(0, 200)}); full log in build-native.log; the wasm backend is used instead`);
 }
-done(true, `built${asan ? ' with AddressSanitizer' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s: ${out}`);
+const variants = existsSync(out.replace(/\.node$/, '_avx2.node')) ? ' (+ its AVX2 build)' : '';
+done(true, `built${asan ? ' with AddressSanitizer' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s: ${out}${variants}`);

@@ -67,6 +67,23 @@ async function loadNodeProviders(): Promise<void> {
 let current: BackendInfo | undefined;
 
 /**
+ * Runs one small op on the backend just activated and checks its result: a backend can register
+ * and still fail at its first kernel (tfjs-node 4.22 on Node 23 and later, say). Throws the reason.
+ */
+async function checkFirstOp(name: BackendName): Promise<void> {
+  let y: tf.Tensor | undefined;
+  try {
+    y = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([1, 0, 1, 1], [2, 2])), 1));
+    const v = Array.from(await y.data());
+    if (v.join(',') !== '4,3,8,5') throw new Error(`first op gave [${v.join(', ')}] instead of [4, 3, 8, 5]`);
+  } catch (err) {
+    throw new Error(`backend '${name}' failed its first op: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  } finally {
+    y?.dispose();
+  }
+}
+
+/**
  * Activates a backend. Without `name` (and without `CONTRASTIVE_BACKEND`) tries each available
  * backend from fastest to slowest and keeps the first that loads.
  * @throws ConfigError for an unknown name; BackendError when the named backend cannot load.
@@ -92,6 +109,7 @@ export async function initBackend(name?: BackendName): Promise<BackendInfo> {
       await p.load();
       if (!(await tf.setBackend(n))) throw new Error(`tf.setBackend('${n}') returned false`);
       await tf.ready();
+      await checkFirstOp(n);
       current = { name: n, threads: p.threads(), skipped };
       return current;
     } catch (err) {

@@ -82,39 +82,59 @@ function sizeOf(path: string): number {
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
+/** What `contrastive data list` reports: each dataset, where it is (or that it is absent). */
+export interface DataInventory {
+  bundled: { name: string; path: string; present: boolean; bytes?: number; description: string; license: string }[];
+  sharedFolders: { path: string; from: string; present: boolean; chosen: boolean }[];
+  /** Sub-folders of the chosen shared data folder. */
+  sharedContents?: string[];
+  shared: { name: string; path?: string }[];
+  downloadable: { name: string; path?: string; license: string }[];
+  downloadDir: string;
+  formats: readonly string[];
+}
+
+/** Looks up every dataset of the catalog on this machine. */
+export function dataInventory(): DataInventory {
+  const bundled = Object.values(CATALOG).filter((e) => e.source === 'bundled').map((e) => {
+    const path = e.locations()[0]!;
+    const present = existsSync(path);
+    return { name: e.name, path, present, ...(present ? { bytes: sizeOf(path) } : {}), description: e.description, license: e.license };
+  });
+  const candidates = sharedDataCandidates();
+  const found = candidates.find((c) => existsSync(c.path));
+  const sharedFolders = candidates.map((c) => ({ ...c, present: existsSync(c.path), chosen: c === found }));
+  const at = (e: (typeof CATALOG)[keyof typeof CATALOG]): string | undefined => e.locations().find((p) => existsSync(p));
+  const shared = Object.values(CATALOG).filter((e) => e.source === 'shared').map((e) => ({ name: e.name, ...(at(e) !== undefined ? { path: at(e) } : {}) }));
+  const downloadable = DOWNLOAD_NAMES.map((name) => ({ name, ...(at(CATALOG[name]) !== undefined ? { path: at(CATALOG[name]) } : {}), license: CATALOG[name].license }));
+  return {
+    bundled,
+    sharedFolders,
+    ...(found !== undefined ? { sharedContents: readdirSync(found.path).filter((n) => statSync(join(found.path, n)).isDirectory()) } : {}),
+    shared,
+    downloadable,
+    downloadDir: downloadCacheDir(),
+    formats: DATA_FORMATS,
+  };
+}
+
 /** The text of `contrastive data list`. */
-export function listText(): string {
+export function listText(inv: DataInventory = dataInventory()): string {
   const lines: string[] = [];
   lines.push(`Bundled (in ${bundledDataDir()}):`);
-  for (const e of Object.values(CATALOG).filter((e) => e.source === 'bundled')) {
-    const path = e.locations()[0]!;
-    const here = existsSync(path);
-    lines.push(`  ${e.name.padEnd(15)} ${here ? `${path} (${mb(sizeOf(path))})` : `MISSING: ${path}`}`);
+  for (const e of inv.bundled) {
+    const hint = DOWNLOAD_NAMES.includes(e.name as never) ? ` (\`contrastive data download ${e.name}\`)` : '';
+    lines.push(`  ${e.name.padEnd(15)} ${e.present ? `${e.path} (${mb(e.bytes!)})` : `not in this install: ${e.path}${hint}`}`);
     lines.push(`  ${''.padEnd(15)} ${e.description}; ${e.license}`);
   }
   lines.push('', 'Shared data folder (looked for in this order):');
-  const candidates = sharedDataCandidates();
-  const found = candidates.find((c) => existsSync(c.path));
-  for (const c of candidates) {
-    lines.push(`  ${c === found ? '*' : ' '} ${c.path}  (${c.from}${existsSync(c.path) ? '' : ', absent'})`);
-  }
-  if (found !== undefined) {
-    const folders = readdirSync(found.path).filter((n) => statSync(join(found.path, n)).isDirectory());
-    lines.push(`  contains: ${folders.join(', ') || 'nothing'}`);
-  } else {
-    lines.push('  none found: set CONTRASTIVE_DATA to use the CIFAR-10 subset, FSDD and UCR sets');
-  }
-  for (const e of Object.values(CATALOG).filter((e) => e.source === 'shared')) {
-    const at = e.locations().find((p) => existsSync(p));
-    lines.push(`  ${e.name.padEnd(15)} ${at ?? 'absent'}`);
-  }
-  lines.push('', `Downloadable (\`contrastive data download <name>\`, default folder ${downloadCacheDir()}):`);
-  for (const name of DOWNLOAD_NAMES) {
-    const e = CATALOG[name];
-    const at = e.locations().find((p) => existsSync(p));
-    lines.push(`  ${name.padEnd(15)} ${at !== undefined ? `available: ${at}` : 'not downloaded'}; ${e.license}`);
-  }
-  lines.push('', `Any other data: --data <format>:<path> with a format of ${DATA_FORMATS.join(', ')}.`);
+  for (const c of inv.sharedFolders) lines.push(`  ${c.chosen ? '*' : ' '} ${c.path}  (${c.from}${c.present ? '' : ', absent'})`);
+  if (inv.sharedContents !== undefined) lines.push(`  contains: ${inv.sharedContents.join(', ') || 'nothing'}`);
+  else lines.push('  none found: set CONTRASTIVE_DATA to use the CIFAR-10 subset, FSDD and UCR sets');
+  for (const e of inv.shared) lines.push(`  ${e.name.padEnd(15)} ${e.path ?? 'absent'}`);
+  lines.push('', `Downloadable (\`contrastive data download <name>\`, default folder ${inv.downloadDir}):`);
+  for (const e of inv.downloadable) lines.push(`  ${e.name.padEnd(15)} ${e.path !== undefined ? `available: ${e.path}` : 'not downloaded'}; ${e.license}`);
+  lines.push('', `Any other data: --data <format>:<path> with a format of ${inv.formats.join(', ')}.`);
   return lines.join('\n');
 }
 
@@ -123,8 +143,9 @@ export function register(program: Command): void {
 
   data.command('list')
     .description('show the bundled datasets, the shared data folder and what can be downloaded')
-    .action(() => {
-      console.log(listText());
+    .option('--json', 'print one JSON object instead of text')
+    .action((opts: { json?: boolean }) => {
+      console.log(opts.json === true ? JSON.stringify(dataInventory()) : listText());
     });
 
   data.command('download')

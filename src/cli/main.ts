@@ -12,9 +12,11 @@ import * as embedCommand from './embed.js';
 import * as doctorCommand from './doctor.js';
 import * as reportCommand from './report.js';
 import * as serveCommand from './serve.js';
+import { packageVersion } from './version.js';
 
 const program = new Command('contrastive')
   .description('Contrastive self-supervised learning on TensorFlow.js')
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
   .option('--debug', 'show stack traces on errors')
   .exitOverride()
   // one line per error: commander's "(Did you mean --epochs?)" joins the line it follows

@@ -127,6 +127,26 @@ test('--help on every command; doctor names the backend', () => {
   assert.match(d.stdout, /native addon: /);
 });
 
+test('--version prints package.json\'s version; doctor --json prints one object', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const v = cli([flag]);
+    assert.equal(v.status, 0, v.stderr);
+    assert.equal(v.stdout, `${pkg.version}\n`);
+  }
+  const d = cli(['doctor', '--json']);
+  assert.equal(d.status, 0, d.stderr);
+  const lines = d.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, 'one line of JSON');
+  const r = JSON.parse(lines[0]!) as Record<string, unknown> & { backend: { name: string; threads: number; skipped: unknown[] }; native: { loaded: boolean } };
+  assert.equal(r.contrastive, pkg.version);
+  assert.ok(['tensorflow', 'native', 'wasm'].includes(r.backend.name), r.backend.name);
+  assert.ok(r.backend.threads >= 1);
+  assert.ok(Array.isArray(r.backend.skipped));
+  assert.equal(typeof r.native.loaded, 'boolean');
+  assert.ok(typeof r.matmulGflops === 'number' && r.matmulGflops > 0);
+});
+
 test('Ctrl-C writes a checkpoint and exits 130; --resume finishes the run', async () => {
   const out = join(work, 'runs', 'interrupted');
   const child = spawn(process.execPath, ['--import', 'tsx', main, 'pretrain', ...SMALL, '--epochs', '4', '--out', out], { cwd: root });

@@ -5,7 +5,7 @@ import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { register, listText, dataOptionsFrom } from '../../src/cli/data.js';
+import { register, listText, dataOptionsFrom, dataInventory, type DataInventory } from '../../src/cli/data.js';
 import { bundledDataDir } from '../../src/node/data/paths.js';
 import { ConfigError } from '../../src/errors.js';
 import { tempDir } from '../data/fixtures.js';
@@ -44,6 +44,17 @@ test('contrastive data list (child process): bundled sets, the shared folder, th
   assert.match(r.stdout, /Shared data folder/);
   assert.match(r.stdout, /mnist\s+(not downloaded|available)/);
   assert.equal(r.stdout.trim(), listText().trim());
+});
+
+test('contrastive data list --json: one object with the same inventory as the text', () => {
+  const r = cli('data', 'list', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const inv = JSON.parse(r.stdout) as DataInventory;
+  assert.deepEqual(inv, dataInventory());
+  const digits = inv.bundled.find((b) => b.name === 'digits');
+  assert.ok(digits?.present === true && digits.bytes! > 0 && digits.path.endsWith('digits.csv.gz'));
+  assert.ok(inv.downloadable.some((d) => d.name === 'mnist'));
+  assert.ok(inv.formats.includes('folder'));
 });
 
 test('a DataError from the CLI exits 2 with one line and no stack trace (child process)', () => {

@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { DataError } from '../../errors.js';
+import { resolveOptionalPeer } from '../optional-peer.js';
 
 export interface DecodeRequest {
   file: string;
@@ -104,7 +105,7 @@ export class DecodePool {
   }
 
   private spawn(i: number): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sharpUrl: import.meta.resolve('sharp'), maxActive: this.perWorker } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sharpUrl: resolveOptionalPeer('sharp', 'reading image folders'), maxActive: this.perWorker } });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (msg: { id: number; data?: Float32Array; error?: string }) => {
       const p = slot.pending.get(msg.id);

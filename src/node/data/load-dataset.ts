@@ -13,6 +13,7 @@ import { assertInteger, assertOneOf } from '../../validate.js';
 import { CATALOG } from './catalog.js';
 import { parseDataSpec, type DataSpec } from './data-spec.js';
 import { sharedDataDir } from './paths.js';
+import { DOWNLOAD_NAMES } from './download.js';
 import { loadIdx } from './load-idx.js';
 import { loadCifar } from './load-cifar.js';
 import { loadCsv } from './load-csv.js';
@@ -68,7 +69,9 @@ function locate(name: keyof typeof CATALOG): string {
     ? `run \`contrastive data download ${name}\``
     : entry.source === 'shared'
       ? 'set CONTRASTIVE_DATA to the shared data folder'
-      : 'the bundled copy is missing from this install';
+      : (DOWNLOAD_NAMES as string[]).includes(name)
+        ? `this install does not bundle it: run \`contrastive data download ${name}\``
+        : 'the bundled copy is missing from this install';
   throw new DataError('loadDataset', name, `was not found (looked in: ${tries.join(', ') || 'no shared data folder'}); ${hint}`);
 }
 

@@ -1,6 +1,8 @@
 /**
  * Loads the optional native addon (build/Release/contrastive_native.node, built by
  * scripts/build-native.mjs from native/) and records why it did not load, for `contrastive doctor`.
+ * On x86-64 the build also makes contrastive_native_avx2.node (the same kernels compiled for AVX2
+ * + FMA, see binding.gyp): it is loaded instead when the CPU has both.
  */
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
@@ -43,6 +45,8 @@ export interface NativeAddon {
     rows: number, channels: number, epsilon: number): void;
   /** GFLOP/s of an in-register FMA loop on `threads` threads; width 256 (AVX2) or 512 (AVX-512). */
   fmaPeak(threads: number, iterations: number, width?: number): number;
+  /** Whether this CPU has the instruction set: avx2, fma or avx512f (false on other architectures). */
+  cpuSupports(name: 'avx2' | 'fma' | 'avx512f'): boolean;
   setThreads(threads: number): void;
   threads(): number;
   version(): { dnnl: string; dnnlCpuRuntime: string; blas: string };
@@ -80,6 +84,14 @@ function packageRoot(): string | undefined {
 let addon: NativeAddon | undefined;
 let status: NativeStatus | undefined;
 
+/** Why the addon file is missing, and how to build it here (from a clone or from an installed package). */
+function notBuiltReason(path: string, root: string | undefined): string {
+  if (process.platform === 'win32') return 'not built: the native backend does not support Windows yet';
+  const deps = process.platform === 'darwin' ? 'brew install onednn openblas libomp' : 'apt-get install libdnnl-dev libopenblas-dev';
+  const script = root === undefined ? 'scripts/build-native.mjs' : join(root, 'scripts', 'build-native.mjs');
+  return `not built (${path} missing): ${deps}, then node ${script} --verbose`;
+}
+
 /** Loads the addon once (`CONTRASTIVE_NATIVE_ADDON` overrides its path); undefined when it cannot. */
 export function loadAddon(): NativeAddon | undefined {
   if (status !== undefined) return addon;
@@ -90,12 +102,18 @@ export function loadAddon(): NativeAddon | undefined {
     return undefined;
   }
   if (!existsSync(path)) {
-    status = { loaded: false, path, reason: `not built (${path} missing: install libdnnl-dev and libopenblas-dev, then npm run build:native)` };
+    status = { loaded: false, path, reason: notBuiltReason(path, root) };
     return undefined;
   }
   try {
-    addon = createRequire(import.meta.url)(path) as NativeAddon;
+    const load = createRequire(import.meta.url);
+    addon = load(path) as NativeAddon;
     status = { loaded: true, path };
+    const avx2 = path.replace(/\.node$/, '_avx2.node');
+    if (!process.env.CONTRASTIVE_NATIVE_ADDON && existsSync(avx2) && addon.cpuSupports('avx2') && addon.cpuSupports('fma')) {
+      addon = load(avx2) as NativeAddon;
+      status = { loaded: true, path: avx2 };
+    }
   } catch (err) {
     status = { loaded: false, path, reason: `failed to load: ${(err as Error).message.split('\n')[0]}` };
   }
