@@ -202,6 +202,8 @@ export type { EvaluationReport, EvaluationReportParts, EvaluateRepresentationOpt
 // initBackend() in a browser: webgpu (a hardware adapter) > webgl (a hardware renderer) > wasm > cpu.
 export { allowSoftwareWebgpu } from './backends/webgpu.js';
 export { allowSoftwareWebgl } from './backends/webgl.js';
+/** Where the page serves tfjs-backend-wasm's `.wasm` files (a folder URL ending in `/`); call before initBackend. */
+export { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 // ── Report ────────────────────────────────────────────────────────────────────
 // The HTML report's data model and renderer (browser-safe); Node writes it: contrastive/node writeRunReport.
