@@ -252,7 +252,53 @@ static Napi::Value tile(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// stridedCopy(x, out, shape, srcStrides, srcOffset, dstStrides, dstOffset): for every index i of
+// `shape`, out[dstOffset + i . dstStrides] = x[srcOffset + i . srcStrides]. Transpose, Slice, Unpack,
+// SplitV and PadV2 on the native backend are this copy (src/node/native/strided-copy.ts collapses
+// the axes first). Every addressed element is checked to lie inside its buffer.
+static Napi::Value stridedCopy(const Napi::CallbackInfo& info) {
+  auto shape = intList(info, 2, "shape");
+  const size_t r = shape.size();
+  require(r >= 1 && r <= 8, "stridedCopy: rank must be 1..8");
+  auto src = ints(info, 3, r, "srcStrides");
+  const int64_t srcOffset = integer(info, 4, "srcOffset");
+  auto dst = ints(info, 5, r, "dstStrides");
+  const int64_t dstOffset = integer(info, 6, "dstOffset");
+  F32 x = f32(info, 0, 0, "stridedCopy x");
+  F32 out = f32(info, 1, 0, "stridedCopy out");
+  const int64_t nx = (int64_t)x.length, nout = (int64_t)out.length;
+  const int64_t n = prod(shape);
+  if (n == 0) return info.Env().Undefined();
+  // the lowest and highest element each side addresses
+  int64_t sLo = srcOffset, sHi = srcOffset, dLo = dstOffset, dHi = dstOffset;
+  for (size_t d = 0; d < r; d++) {
+    require(shape[d] >= 1, "stridedCopy: dimensions must be >= 1");
+    const int64_t ds = (shape[d] - 1) * src[d], dd = (shape[d] - 1) * dst[d];
+    (ds < 0 ? sLo : sHi) += ds;
+    (dd < 0 ? dLo : dHi) += dd;
+  }
+  require(sLo >= 0 && sHi < nx, "stridedCopy: source elements out of range");
+  require(dLo >= 0 && dHi < nout, "stridedCopy: destination elements out of range");
+  const int64_t inner = shape[r - 1], sStep = src[r - 1], dStep = dst[r - 1], rows = n / inner;
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+  for (int64_t row = 0; row < rows; row++) {
+    int64_t rest = row, so = srcOffset, dof = dstOffset;
+    for (size_t d = r - 1; d-- > 0;) {
+      const int64_t idx = rest % shape[d];
+      rest /= shape[d];
+      so += idx * src[d];
+      dof += idx * dst[d];
+    }
+    const float* px = x.data + so;
+    float* po = out.data + dof;
+    if (sStep == 1 && dStep == 1) std::copy(px, px + inner, po);
+    else for (int64_t k = 0; k < inner; k++) po[k * dStep] = px[k * sStep];
+  }
+  return info.Env().Undefined();
+}
+
 void initElementwise(Napi::Env env, Napi::Object exports) {
+  CN_EXPORT(env, exports, "stridedCopy", stridedCopy);
   CN_EXPORT(env, exports, "binary", binaryOp);
   CN_EXPORT(env, exports, "compare", compareOp);
   CN_EXPORT(env, exports, "unary", unaryOp);

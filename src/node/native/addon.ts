@@ -29,6 +29,8 @@ export interface NativeAddon {
   compare(op: number, a: Float32Array, b: Float32Array, out: Uint8Array, shape: number[], aStrides: number[], bStrides: number[]): void;
   unary(op: number, x: Float32Array, y: Float32Array, n: number, alpha: number): void;
   tile(x: Float32Array, out: Float32Array, inShape: number[], reps: number[]): void;
+  /** For every index i of `shape`: out[dstOffset + i . dstStrides] = x[srcOffset + i . srcStrides] (strides >= 0). */
+  stridedCopy(x: Float32Array, out: Float32Array, shape: number[], srcStrides: number[], srcOffset: number, dstStrides: number[], dstOffset: number): void;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number): void;
   batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null, scale: Float32Array | null,
     y: Float32Array, rows: number, channels: number, epsilon: number): void;

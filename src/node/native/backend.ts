@@ -14,6 +14,7 @@ import { convKernels } from './conv.js';
 import { matMulKernels } from './matmul.js';
 import { poolKernels } from './pool.js';
 import { elementwiseKernels } from './elementwise.js';
+import { stridedCopyKernels } from './strided-copy.js';
 import { reduceKernels } from './reduce.js';
 import { batchNormKernels } from './batchnorm.js';
 import { gradientKernels, registerNativeGradients } from './gradients.js';
@@ -57,7 +58,7 @@ let registered = false;
 /** All native kernel configs for `addon`. */
 export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
   return [...convKernels(addon), ...matMulKernels(addon), ...poolKernels(addon), ...elementwiseKernels(addon),
-    ...reduceKernels(addon), ...batchNormKernels(addon), ...gradientKernels(addon)];
+    ...reduceKernels(addon), ...batchNormKernels(addon), ...gradientKernels(addon), ...stridedCopyKernels(addon)];
 }
 
 /**
