@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { peerCpuPerStep, peerUnavailable, runPeer, type StepResult } from './_peer.js';
 import type * as TF from '../src/tf.js';
 
-type Arch = 'small' | 'small-bn' | 'resnet';
+type Arch = 'small' | 'small-bn' | 'resnet' | 'resnet-layers' | 'resnet-moments';
 const here = dirname(fileURLToPath(import.meta.url));
 
 interface Options {
@@ -52,8 +52,8 @@ function parse(args: string[]): Options {
     };
     if (a === '--arch') {
       const v = next();
-      if (v !== 'small' && v !== 'small-bn' && v !== 'resnet') throw new Error(`step: --arch must be small, small-bn or resnet, got '${v}'`);
-      o.arch = v;
+      if (!['small', 'small-bn', 'resnet', 'resnet-layers', 'resnet-moments'].includes(v)) throw new Error(`step: --arch must be small, small-bn, resnet, resnet-layers or resnet-moments, got '${v}'`);
+      o.arch = v as Arch;
     } else if (a === '--backend') o.backends = next().split(',').filter((s) => s !== '');
     else if (a === '--steps') o.steps = Math.max(1, Number.parseInt(next(), 10));
     else if (a === '--rounds') o.rounds = Math.max(1, Number.parseInt(next(), 10));
@@ -80,10 +80,15 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
   useFusedBatchNorm(!tfjsBn);
   const { ntXentLoss } = await import('../src/losses/nt-xent.js');
   const info = await initBackend(backend as never);
-  const small = arch !== 'resnet';
+  const small = arch === 'small' || arch === 'small-bn';
   const pairs = small ? 256 : 128;
   const shape: [number, number, number] = small ? [28, 28, 1] : [32, 32, 3];
-  const encoder = small ? convNet({ inputShape: shape, batchNorm: arch === 'small-bn' }) : resnet({ inputShape: shape, stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] });
+  const { layersResnet, momentsResnet } = await import('./_user-resnet.js');
+  const encoder: { apply(x: TF.Tensor, kwargs: { training: boolean }): unknown } = small
+    ? convNet({ inputShape: shape, batchNorm: arch === 'small-bn' })
+    : arch === 'resnet-layers' ? layersResnet(tf, shape)
+      : arch === 'resnet-moments' ? momentsResnet(tf, shape)
+        : resnet({ inputShape: shape, stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] });
   const head = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64 });
   const views = tf.randomUniform([2 * pairs, ...shape], 0, 1, 'float32', 0); // both views, pre-made
   const optimizer = tf.train.adam(1e-3);
@@ -113,12 +118,17 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
     const p = await tf.profile(() => {
       step();
     });
-    const byName = new Map<string, number>();
-    for (const k of p.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + (k.kernelTimeMs as number));
-    const total = [...byName.values()].reduce((s, v) => s + v, 0);
-    const rows = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
+    const byName = new Map<string, { ms: number; calls: number }>();
+    for (const k of p.kernels) {
+      const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+      e.ms += k.kernelTimeMs as number;
+      e.calls++;
+      byName.set(k.name, e);
+    }
+    const total = [...byName.values()].reduce((s, v) => s + v.ms, 0);
+    const rows = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
     console.error(`profile (${backend}, one step, kernel time ${total.toFixed(0)} ms):`);
-    for (const [n, ms] of rows) console.error(`  ${n.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%`);
+    for (const [n, { ms, calls }] of rows) console.error(`  ${n.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}% ${String(calls).padStart(5)} calls`);
   }
   times.sort((a, b) => a - b);
   const med = times[Math.floor(times.length / 2)]!;
@@ -252,7 +262,7 @@ export async function main(args: string[]): Promise<void> {
       if (o.profile) o.profile = false; // one profile is enough
     }
     if (peerWhy === undefined) {
-      const arch = o.arch as 'small' | 'resnet'; // small-bn has no peer (peerWhy)
+      const arch = o.arch === 'small' ? 'small' : 'resnet'; // the resnet variants run the peer's resnet; small-bn has no peer (peerWhy)
       const r = runPeer(arch, o.steps, o.peerThreads);
       if (o.cpu) r.cpuPerStepS = peerCpuPerStep(arch, o.steps, o.peerThreads);
       console.log(`  round ${round} ${fmt(r)}`);
