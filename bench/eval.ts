@@ -51,7 +51,7 @@ export async function main(args: string[]): Promise<void> {
     return r;
   };
   const selection = arg(args, 'selection', 'auto') as 'auto' | 'backend' | 'js';
-  const knn = await time(`kNN (k=200, σ=0.1, selection ${selection})`, () => knnAccuracy(train, yTrain, test, yTest, { selection }));
+  const knn = await time(`kNN (k=200, σ=0.1, selection ${selection})`, () => knnAccuracy(train, yTrain, test, yTest, { k: 200, temperature: 0.1, selection }));
   console.log(`  accuracy ${knn.toFixed(4)} (chance ${(1 / c).toFixed(2)})`);
   const probe = await time('linear probe (7-value L2 grid + refit, ≤100 L-BFGS iterations each)', () => linearProbe(train, yTrain, test, yTest));
   console.log(`  accuracy ${probe.accuracy.toFixed(4)}, chosen L2 ${probe.l2}, validation accuracy ${probe.validationAccuracy}`);

@@ -1,8 +1,9 @@
 /**
- * Weighted k-nearest-neighbour classifier on L2-normalised features: the NPID evaluation protocol
- * (Wu et al. 2018, "Unsupervised Feature Learning via Non-Parametric Instance Discrimination",
- * arXiv:1805.01978, §3.4). Each test row takes its k most cosine-similar train rows; neighbour i
- * votes for its class with weight exp(s_i / σ); the class with the largest total wins.
+ * Weighted k-nearest-neighbour classifier on L2-normalised features (Wu et al. 2018, "Unsupervised
+ * Feature Learning via Non-Parametric Instance Discrimination", arXiv:1805.01978, §3.4). Each test
+ * row takes its k most cosine-similar train rows; neighbour i votes for its class with weight
+ * exp(s_i / σ); the class with the largest total wins. The defaults are DINO's k = 20, T = 0.07,
+ * sound at every label count; NPID's k = 200, σ = 0.1 is `KNN_PAPER_PROTOCOL` (knn-protocol.ts).
  *
  * Memory is bounded: test rows are processed in chunks so that a chunk's similarity matrix
  * `[rows, N_train]` never holds more than `maxChunkValues` numbers.
@@ -14,11 +15,12 @@ import { assertFeatures, assertLabels, assertOptionsObject, assertSameDim, type 
 import { accuracy } from './metrics.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
 import { topKRows } from './top-k.js';
+import { KNN_PROTOCOL } from './knn-protocol.js';
 
 export interface KnnOptions {
-  /** Neighbours that vote; clipped to the number of train rows. @default 200 (NPID, arXiv:1805.01978) */
+  /** Neighbours that vote; clipped to the number of train rows. @default 20 (DINO, arXiv:2104.14294; NPID used 200 for 50,000 labels) */
   k?: number;
-  /** σ in the vote weight exp(similarity / σ). @default 0.1 (NPID, arXiv:1805.01978) */
+  /** σ in the vote weight exp(similarity / σ). @default 0.07 (DINO, arXiv:2104.14294; NPID used 0.1) */
   temperature?: number;
   /** Number of classes C; labels must lie in [0, C). @default the largest label + 1 */
   numClasses?: number;
@@ -65,7 +67,7 @@ export class KnnClassifier {
 
   constructor(trainFeatures: Features, trainLabels: Int32Array, options: KnnOptions = {}) {
     assertOptionsObject(options, FN);
-    const { k = 200, temperature = 0.1, numClasses, maxChunkValues = 2 ** 23, selection = 'auto' } = options;
+    const { k = KNN_PROTOCOL.k, temperature = KNN_PROTOCOL.temperature, numClasses, maxChunkValues = 2 ** 23, selection = 'auto' } = options;
     const [n, d] = assertFeatures(trainFeatures, FN, 'trainFeatures');
     if (numClasses !== undefined) assertInteger(numClasses, FN, 'numClasses');
     const classes = assertLabels(trainLabels, n, FN, 'trainLabels', numClasses);
@@ -145,8 +147,8 @@ export function knnClassifier(trainFeatures: Features, trainLabels: Int32Array, 
 }
 
 /**
- * Top-1 accuracy in [0, 1] of the weighted kNN classifier (NPID protocol: cosine similarity,
- * k = 200, σ = 0.1) fitted on the train split and scored on the test split.
+ * Top-1 accuracy in [0, 1] of the weighted kNN classifier (cosine similarity; by default k = 20,
+ * σ = 0.07, KNN_PROTOCOL) fitted on the train split and scored on the test split.
  *
  * @example
  * const acc = await knnAccuracy(trainH, trainLabels, testH, testLabels); // 0.83

@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import { assertFinite, assertInteger, describe } from '../validate.js';
 import { assertFeatures, assertLabels, assertSameDim, featureValues, selectLabels, selectRows, type Features, type LabelledFeatures } from './features.js';
 import { knnAccuracy, type KnnOptions } from './knn.js';
+import { KNN_PAPER_PROTOCOL, KNN_PROTOCOL, knnOptions } from './knn-protocol.js';
 import { linearProbe, type LinearProbeOptions } from './linear-probe.js';
 import { stratifiedSubset } from './stratify.js';
 
@@ -18,7 +19,10 @@ export type AccuracyByFraction = Record<string, number>;
 /** Linear-probe and kNN accuracies per label fraction. */
 export interface LabelEfficiencyResult {
   linear: AccuracyByFraction;
+  /** kNN with `options.knn` (default KNN_PROTOCOL: k = 20, σ = 0.07) at every fraction. */
   knn: AccuracyByFraction;
+  /** NPID's k = 200, σ = 0.1 at the fractions with at least KNN_PAPER_PROTOCOL.minLabelledRows labelled rows (absent when none has, or `paperKnn` is false). */
+  knn200?: AccuracyByFraction;
 }
 
 /** Which probe is running, for progress lines. */
@@ -41,8 +45,10 @@ export interface LabelEfficiencyCommonOptions {
   seed?: number;
   /** Number of classes C. @default the largest label in train or test + 1 */
   numClasses?: number;
-  /** kNN options (k, temperature). @default NPID's k = 200, σ = 0.1 */
+  /** kNN options (k, temperature) of the main kNN figure. @default KNN_PROTOCOL: k = 20, σ = 0.07 (DINO) */
   knn?: Omit<KnnOptions, 'numClasses'>;
+  /** Also NPID's k = 200, σ = 0.1 (`knn200`) where enough rows are labelled (KNN_PAPER_PROTOCOL). @default true */
+  paperKnn?: boolean;
   /** Linear-probe options (L2 grid, iterations). @default see `linearProbe` */
   linear?: Omit<LinearProbeOptions, 'numClasses' | 'seed'>;
   /** Called when each probe starts and when it ends (with its accuracy). */
@@ -95,8 +101,11 @@ async function run(
     result.linear[key] = probe.accuracy;
     report('linear', probe.accuracy);
     report('knn');
-    result.knn[key] = await knnAccuracy(features, labels, test.features, test.labels, { ...opts.knn, numClasses: opts.numClasses });
+    result.knn[key] = await knnAccuracy(features, labels, test.features, test.labels, { ...knnOptions(KNN_PROTOCOL), ...opts.knn, numClasses: opts.numClasses });
     report('knn', result.knn[key]);
+    if (opts.paperKnn !== false && labels.length >= KNN_PAPER_PROTOCOL.minLabelledRows) {
+      (result.knn200 ??= {})[key] = await knnAccuracy(features, labels, test.features, test.labels, { ...knnOptions(KNN_PAPER_PROTOCOL), numClasses: opts.numClasses });
+    }
   }
   return result;
 }

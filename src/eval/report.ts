@@ -2,9 +2,10 @@
  * The evaluation report that `contrastive eval --json` prints, its typed builder, and
  * `evaluateRepresentation`, which computes all of it from features:
  *
- * { "linear": {"1%": acc, "10%": acc, "100%": acc}, "knn": {...},
+ * { "linear": {"1%": acc, "10%": acc, "100%": acc}, "knn": {...}, "knn200": {"100%": acc},
+ *   "knnProtocol": { "k": 20, "temperature": 0.07, ..., "paper": { "k": 200, ... } },
  *   "kmeans": {"nmi": x, "ari": y}, "alignment": a, "uniformity": u,
- *   "baselines": { "pixels": { "linear": {...}, "knn": {...} }, "random": {...} } }
+ *   "baselines": { "pixels": { "linear": {...}, "knn": {...}, "knn200": {...} }, "random": {...} } }
  *
  * Accuracies are fractions in [0, 1]; `alignment`/`uniformity` are null when no positive pairs
  * were given.
@@ -17,6 +18,7 @@ import { toTensor, type Features } from './features.js';
 import { kmeans } from './kmeans.js';
 import { compareLabelEfficiency, type AccuracyByFraction, type LabelEfficiencyCommonOptions, type LabelEfficiencyResult } from './label-efficiency.js';
 import { ari, nmi } from './metrics.js';
+import { KNN_PAPER_PROTOCOL, KNN_PROTOCOL, type KnnProtocol } from './knn-protocol.js';
 
 /** Agreement of k-means clusters (k = number of classes) with the test labels. */
 export interface ClusteringScores {
@@ -27,8 +29,12 @@ export interface ClusteringScores {
 export interface EvaluationReport {
   /** Linear-probe accuracy of the trained representation per label fraction. */
   linear: AccuracyByFraction;
-  /** kNN accuracy of the trained representation per label fraction. */
+  /** kNN accuracy of the trained representation per label fraction (protocol: `knnProtocol`). */
   knn: AccuracyByFraction;
+  /** NPID's k = 200 kNN where enough rows are labelled (`knnProtocol.paper`); absent otherwise. */
+  knn200?: AccuracyByFraction;
+  /** The protocols behind `knn` and `knn200`. */
+  knnProtocol: KnnProtocol & { paper: KnnProtocol & { minLabelledRows: number } };
   kmeans: ClusteringScores;
   /** Wang & Isola alignment on held-out positive pairs (lower is better); null when not measured. */
   alignment: number | null;
@@ -44,6 +50,8 @@ export interface EvaluationReportParts {
   kmeans: ClusteringScores;
   alignmentUniformity?: AlignmentUniformity | null;
   baselines?: Record<string, LabelEfficiencyResult>;
+  /** The main kNN protocol, when `knn` options replaced KNN_PROTOCOL. @default KNN_PROTOCOL */
+  knnProtocol?: KnnProtocol;
 }
 
 function checkAccuracies(acc: unknown, arg: string): void {
@@ -59,9 +67,11 @@ export function buildEvaluationReport(parts: EvaluationReportParts): EvaluationR
   if (parts === null || typeof parts !== 'object') throw new ConfigError(fn, 'parts', `must be an object, got ${describe(parts)}`);
   checkAccuracies(parts.trained?.linear, 'trained.linear');
   checkAccuracies(parts.trained?.knn, 'trained.knn');
+  if (parts.trained.knn200 !== undefined) checkAccuracies(parts.trained.knn200, 'trained.knn200');
   for (const [name, b] of Object.entries(parts.baselines ?? {})) {
     checkAccuracies(b?.linear, `baselines.${name}.linear`);
     checkAccuracies(b?.knn, `baselines.${name}.knn`);
+    if (b?.knn200 !== undefined) checkAccuracies(b.knn200, `baselines.${name}.knn200`);
   }
   const { nmi: n, ari: a } = parts.kmeans ?? {};
   if (typeof n !== 'number' || typeof a !== 'number') throw new ConfigError(fn, 'kmeans', `must be { nmi, ari } numbers, got ${describe(parts.kmeans)}`);
@@ -69,10 +79,12 @@ export function buildEvaluationReport(parts: EvaluationReportParts): EvaluationR
   return {
     linear: { ...parts.trained.linear },
     knn: { ...parts.trained.knn },
+    ...(parts.trained.knn200 !== undefined ? { knn200: { ...parts.trained.knn200 } } : {}),
+    knnProtocol: { ...(parts.knnProtocol ?? KNN_PROTOCOL), paper: { ...KNN_PAPER_PROTOCOL } },
     kmeans: { nmi: n, ari: a },
     alignment: au === null ? null : au.alignment,
     uniformity: au === null ? null : au.uniformity,
-    baselines: Object.fromEntries(Object.entries(parts.baselines ?? {}).map(([k, v]) => [k, { linear: { ...v.linear }, knn: { ...v.knn } }])),
+    baselines: Object.fromEntries(Object.entries(parts.baselines ?? {}).map(([k, v]) => [k, { linear: { ...v.linear }, knn: { ...v.knn }, ...(v.knn200 !== undefined ? { knn200: { ...v.knn200 } } : {}) }])),
   };
 }
 
@@ -130,5 +142,6 @@ export async function evaluateRepresentation(options: EvaluateRepresentationOpti
     kmeans: { nmi: nmi(clusters.assignments, labels.test), ari: ari(clusters.assignments, labels.test) },
     alignmentUniformity: au,
     baselines: baselineResults,
+    knnProtocol: { ...KNN_PROTOCOL, ...options.knn, source: options.knn === undefined ? KNN_PROTOCOL.source : 'options.knn' },
   });
 }

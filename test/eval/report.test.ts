@@ -2,6 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { buildEvaluationReport, evaluateRepresentation } from '../../src/eval/report.js';
+import { KNN_PAPER_PROTOCOL, KNN_PROTOCOL } from '../../src/eval/knn-protocol.js';
 import { ConfigError } from '../../src/errors.js';
 import { assertNoLeakAsync, randn, useBackend } from '../support/tensors.js';
 import { gaussianClusters } from './synthetic.js';
@@ -9,19 +10,22 @@ import { gaussianClusters } from './synthetic.js';
 before(() => useBackend());
 
 test('buildEvaluationReport: the CLI JSON shape, in order, checked', () => {
-  const trained = { linear: { '1%': 0.7, '100%': 0.9 }, knn: { '1%': 0.6, '100%': 0.85 } };
+  const trained = { linear: { '1%': 0.7, '100%': 0.9 }, knn: { '1%': 0.6, '100%': 0.85 }, knn200: { '100%': 0.84 } };
   const r = buildEvaluationReport({ trained, kmeans: { nmi: 0.5, ari: 0.4 }, alignmentUniformity: { alignment: 0.3, uniformity: -3 }, baselines: { pixels: trained } });
-  assert.deepEqual(Object.keys(r), ['linear', 'knn', 'kmeans', 'alignment', 'uniformity', 'baselines']);
+  assert.deepEqual(Object.keys(r), ['linear', 'knn', 'knn200', 'knnProtocol', 'kmeans', 'alignment', 'uniformity', 'baselines']);
   assert.deepEqual(JSON.parse(JSON.stringify(r)), {
     linear: { '1%': 0.7, '100%': 0.9 },
     knn: { '1%': 0.6, '100%': 0.85 },
+    knn200: { '100%': 0.84 },
+    knnProtocol: { k: 20, temperature: 0.07, source: KNN_PROTOCOL.source, paper: { k: 200, temperature: 0.1, source: KNN_PAPER_PROTOCOL.source, minLabelledRows: 5000 } },
     kmeans: { nmi: 0.5, ari: 0.4 },
     alignment: 0.3,
     uniformity: -3,
-    baselines: { pixels: { linear: { '1%': 0.7, '100%': 0.9 }, knn: { '1%': 0.6, '100%': 0.85 } } },
+    baselines: { pixels: { linear: { '1%': 0.7, '100%': 0.9 }, knn: { '1%': 0.6, '100%': 0.85 }, knn200: { '100%': 0.84 } } },
   });
-  const bare = buildEvaluationReport({ trained, kmeans: { nmi: 0, ari: 0 } });
+  const bare = buildEvaluationReport({ trained: { linear: trained.linear, knn: trained.knn }, kmeans: { nmi: 0, ari: 0 } });
   assert.equal(bare.alignment, null);
+  assert.equal('knn200' in bare, false, 'no knn200 key when no fraction had enough labelled rows');
   assert.deepEqual(bare.baselines, {});
   assert.throws(() => buildEvaluationReport({ trained: { linear: { '1%': 70 }, knn: {} }, kmeans: { nmi: 0, ari: 0 } }), (e: unknown) => e instanceof ConfigError && /`trained.linear.1%` must be an accuracy in \[0, 1\], got 70/.test(e.message));
   assert.throws(() => buildEvaluationReport({ trained, kmeans: undefined as never }), ConfigError);
