@@ -11,6 +11,9 @@ import { Rng, type RngState } from '../random.js';
 import type { Dataset } from '../data/dataset.js';
 import { batches, epochOrder } from '../data/batches.js';
 import { knnAccuracy } from '../eval/knn.js';
+import { KNN_PROTOCOL } from '../eval/knn-protocol.js';
+import { stratifiedSplit } from '../eval/stratify.js';
+import { selectLabels } from '../eval/features.js';
 import type { Method, MethodState } from '../methods/method.js';
 import { warmupCosine, type Schedule } from './schedules.js';
 import { ConfigError } from '../errors.js';
@@ -70,6 +73,8 @@ export interface EpochRecord {
   loss: number;
   /** kNN top-1 accuracy on the monitor slice, when there is one. */
   knn?: number;
+  /** Why the monitor gave no accuracy (its slice is too small to mean anything). */
+  knnNote?: string;
   seconds: number;
 }
 
@@ -84,12 +89,17 @@ export interface TrainerStore {
 }
 
 export interface KnnMonitorOptions {
-  /** A labelled slice held out of training: the first `bankFraction` of it is the kNN memory, the rest the queries. */
+  /**
+   * A labelled slice held out of training, split once (class-stratified, seeded) into the kNN
+   * memory (`bankFraction` of each class) and the queries.
+   */
   data: Dataset;
   /** Share of `data` used as the labelled memory. @default 0.8 */
   bankFraction?: number;
-  /** Neighbours. @default 20 (fewer than the evaluation's 200: the slice is small) */
+  /** Neighbours. @default KNN_PROTOCOL's k (20) */
   k?: number;
+  /** Fewest queries for which an accuracy is reported; below, the epoch record says why there is none. @default 20 */
+  minQueries?: number;
 }
 
 export interface TrainOptions {
@@ -154,10 +164,25 @@ export function planEpoch(size: number, batchSize: number): { stepsPerEpoch: num
   return { stepsPerEpoch: Math.floor(size / b), batchSize: b };
 }
 
-async function monitorKnn(method: Method, m: KnnMonitorOptions, batchSize: number): Promise<number | undefined> {
+/**
+ * The kNN monitor's memory and queries: a class-stratified split of the slice, so that the queries
+ * never come from classes the memory lacks (a slice in dataset order, as UCR files are sorted by
+ * class, used to put the last classes in the queries alone: 0.0% at every epoch). A note instead
+ * when there are too few queries, or none whose class the memory holds.
+ */
+export function monitorSplit(labels: Int32Array, bankFraction: number, minQueries: number): { bank: Int32Array; queries: Int32Array } | { note: string } {
+  const { fit, validation } = stratifiedSplit(labels, 1 - bankFraction, 17);
+  if (validation.length < minQueries) {
+    return { note: `monitor slice too small (${labels.length} held out, ${validation.length} queries; needs ${minQueries}): no kNN figure` };
+  }
+  return { bank: fit, queries: validation };
+}
+
+async function monitorKnn(method: Method, m: KnnMonitorOptions, batchSize: number): Promise<{ knn: number } | { knnNote: string } | undefined> {
   const labels = m.data.labels?.values;
-  if (labels === undefined || m.data.size < 4) return undefined;
-  const nBank = Math.max(1, Math.min(m.data.size - 1, Math.round(m.data.size * (m.bankFraction ?? 0.8))));
+  if (labels === undefined) return undefined;
+  const split = monitorSplit(labels, m.bankFraction ?? 0.8, m.minQueries ?? 20);
+  if ('note' in split) return { knnNote: split.note };
   const feats: tf.Tensor2D[] = [];
   for await (const b of batches(m.data, { batchSize })) {
     const x = tf.tensor(b.x, b.shape);
@@ -166,10 +191,12 @@ async function monitorKnn(method: Method, m: KnnMonitorOptions, batchSize: numbe
   }
   const all = tf.concat(feats, 0);
   tf.dispose(feats);
-  const [bank, queries] = tf.split(all, [nBank, m.data.size - nBank], 0) as [tf.Tensor2D, tf.Tensor2D];
+  const bank = tf.gather(all, split.bank);
+  const queries = tf.gather(all, split.queries);
   all.dispose();
   try {
-    return await knnAccuracy(bank, labels.slice(0, nBank), queries, labels.slice(nBank), { k: m.k ?? 20 });
+    const k = m.k ?? KNN_PROTOCOL.k;
+    return { knn: await knnAccuracy(bank as tf.Tensor2D, selectLabels(labels, split.bank), queries as tf.Tensor2D, selectLabels(labels, split.queries), { k }) };
   } finally {
     tf.dispose([bank, queries]);
   }
@@ -329,7 +356,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
     }
     const knn = options.monitor === undefined ? undefined : await monitorKnn(method, options.monitor, batchSize);
-    const rec: EpochRecord = { epoch: epoch + 1, step, loss: lossCount > 0 ? lossSum / lossCount : NaN, seconds: (performance.now() - tEpoch) / 1000, ...(knn === undefined ? {} : { knn }) };
+    const rec: EpochRecord = { epoch: epoch + 1, step, loss: lossCount > 0 ? lossSum / lossCount : NaN, seconds: (performance.now() - tEpoch) / 1000, ...knn };
     epochRecords.push(rec);
     epoch += 1;
     if (store?.appendEpoch !== undefined) await store.appendEpoch(rec);

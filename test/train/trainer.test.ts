@@ -6,7 +6,7 @@ import { ArrayDataset } from '../../src/data/array-dataset.js';
 import { simclr } from '../../src/methods/simclr.js';
 import { mlp } from '../../src/models/mlp.js';
 import { Optimizer } from '../../src/train/optimizers.js';
-import { train, type Checkpoint, type StepRecord, type TrainerStore } from '../../src/train/trainer.js';
+import { monitorSplit, train, type Checkpoint, type StepRecord, type TrainerStore } from '../../src/train/trainer.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/node/run/checkpoint-file.js';
 import type { Method } from '../../src/methods/method.js';
 import { ConfigError } from '../../src/errors.js';
@@ -54,7 +54,7 @@ async function weights(m: Method): Promise<number[]> {
 
 test('train: loss goes down, every step logged, kNN monitor each epoch, checkpoint each epoch, no leak', async () => {
   const data = clusters();
-  const monitorData = clusters(60, 2);
+  const monitorData = clusters(100, 2); // 20 queries: the fewest the monitor reports a figure for
   const before = tf.memory().numTensors;
   const m = method();
   const store = new MemoryStore();
@@ -178,4 +178,34 @@ test('train: calls the method\'s prepare once, with the data, before the first s
   for (const t of Object.values(ckpt.state.tensors)) t.dispose();
   a.dispose();
   b.dispose();
+});
+
+test('monitorSplit: memory and queries stratified even when the slice is sorted by class; too few queries is a note', () => {
+  // 100 rows sorted by class, 5 classes: a split in row order would query the last class alone
+  const sorted = Int32Array.from({ length: 100 }, (_, i) => Math.floor(i / 20));
+  const split = monitorSplit(sorted, 0.8, 20);
+  assert.ok(!('note' in split));
+  const qClasses = new Set(Array.from(split.queries, (i) => sorted[i]));
+  const bClasses = new Set(Array.from(split.bank, (i) => sorted[i]));
+  assert.deepEqual([...qClasses].sort(), [0, 1, 2, 3, 4]);
+  assert.deepEqual([...bClasses].sort(), [0, 1, 2, 3, 4]);
+  assert.equal(split.queries.length, 20);
+  assert.equal(split.bank.length + split.queries.length, 100);
+  const small = monitorSplit(sorted.slice(0, 10), 0.8, 20);
+  assert.ok('note' in small && /monitor slice too small \(10 held out, 2 queries; needs 20\)/.test(small.note), JSON.stringify(small));
+});
+
+test('train: a kNN monitor on a class-sorted slice scores the queries of every class; a tiny slice gives a note, not a figure', async () => {
+  const base = clusters(120, 4);
+  const order = Array.from({ length: 120 }, (_, i) => i).sort((a, b) => base.labels!.values[a]! - base.labels!.values[b]! || a - b);
+  const values = new Float32Array(120 * 10);
+  order.forEach((src, dst) => values.set(base.values.subarray(src * 10, src * 10 + 10), dst * 10));
+  const sorted = new ArrayDataset({ name: 'sorted', kind: 'vector', sampleShape: [10], values, labels: { values: Int32Array.from(order, (i) => base.labels!.values[i]!), classNames: ['a', 'b', 'c'] } });
+  const m = method(7);
+  const res = await train({ method: m, data: clusters(), batchSize: 32, epochs: 2, seed: 3, monitor: { data: sorted, k: 5 } });
+  for (const e of res.epochRecords) assert.ok(e.knn !== undefined && e.knn > 0.8, `kNN ${e.knn}: the clusters are separable`);
+  const tiny = await train({ method: m, data: clusters(), batchSize: 32, epochs: 1, seed: 3, monitor: { data: clusters(10, 5) } });
+  assert.equal(tiny.epochRecords[0]!.knn, undefined);
+  assert.match(tiny.epochRecords[0]!.knnNote ?? '', /monitor slice too small/);
+  m.dispose();
 });
