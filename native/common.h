@@ -113,6 +113,8 @@ inline size_t prod(const std::vector<int64_t>& d, size_t from = 0, size_t to = S
  * thread covers this many elements in a few tenths of a millisecond.
  */
 constexpr int64_t kParallelMin = (int64_t)1 << 19;
+// GEMMs of fewer multiply-adds than this run on one BLAS thread (native/gemm.cc).
+constexpr double kGemmParallelMin = (double)((int64_t)1 << 23);
 
 using Fn = Napi::Value (*)(const Napi::CallbackInfo&);
 

@@ -4,6 +4,7 @@
 #include "activation.h"
 #include <cblas.h>
 #include <algorithm>
+#include "omp_compat.h"
 
 namespace cn {
 
@@ -38,6 +39,12 @@ static Napi::Value gemm(const Napi::CallbackInfo& info) {
       else std::copy(bias.data, bias.data + N, row);
     }
   }
+  // Small products (the per-time-step matmuls of a recurrent layer, say) run on one thread: a
+  // threaded GEMM of a few million multiply-adds waits on its second thread at every call, up to a
+  // scheduler slice on a machine shared with other processes.
+  const int threads = omp_get_max_threads();
+  const bool small = (double)batch * (double)M * (double)N * (double)K < kGemmParallelMin;
+  if (small && threads > 1) openblas_set_num_threads(1);
   const CBLAS_TRANSPOSE opA = tA ? CblasTrans : CblasNoTrans, opB = tB ? CblasTrans : CblasNoTrans;
   const int lda = tA ? (int)M : (int)K, ldb = tB ? (int)K : (int)N;
   if (K == 0) {
@@ -54,6 +61,7 @@ static Napi::Value gemm(const Napi::CallbackInfo& info) {
                   (int)N);
     }
   }
+  if (small && threads > 1) openblas_set_num_threads(threads);
   if (act != kActLinear) applyActivation(c.data, (size_t)(batch * M * N), act, alpha);
   return info.Env().Undefined();
 }
