@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../../src/tf.js';
@@ -14,7 +15,13 @@ import { skip } from './harness.js';
 test('nativeStatus says whether the addon loaded, and why not', () => {
   const s = nativeStatus();
   assert.equal(typeof s.loaded, 'boolean');
-  if (s.loaded) assert.match(s.path!, /contrastive_native\.node$/);
+  if (s.loaded) {
+    // the AVX2 + FMA build when it was built (x86-64) and this CPU has both, else the baseline build
+    assert.match(s.path!, /contrastive_native(_avx2)?\.node$/);
+    const avx2Build = s.path!.replace(/contrastive_native(_avx2)?\.node$/, 'contrastive_native_avx2.node');
+    const wantAvx2 = process.env.CONTRASTIVE_NATIVE_ADDON === undefined && existsSync(avx2Build) && loadAddon()!.cpuSupports('avx2') && loadAddon()!.cpuSupports('fma');
+    assert.equal(s.path, wantAvx2 ? avx2Build : s.path!.replace(/_avx2\.node$/, '.node'));
+  }
   else assert.ok(s.reason !== undefined && s.reason.length > 0, 'a reason when not loaded');
 });
 
