@@ -6,8 +6,10 @@
  * downstream is c pooled over time (the last step or the mean), `encoder` below.
  *
  * Choices (the paper leaves them open or uses a GPU budget):
- * - the scores are unnormalised dot products, so `infoNceLoss` runs with `normalize: false` and
- *   temperature 1 (exactly the paper's exp(z^T W_k c));
+ * - the scores are unnormalised dot products, temperature 1 (exactly the paper's exp(z^T W_k c)):
+ *   per offset k, the queries' scores against every candidate are two batched matrix products
+ *   ([S, B, D] x [S, D, B] for the other sequences, [B, S, D] x [B, D, T'] for the other times),
+ *   and the loss is the cross-entropy at the positive's column;
  * - per step, `timeSteps` positions t are drawn (shared by the batch, so that "the other sequences'
  *   latents at the same offset" are the batch negatives), from t in [0, T' - 1 - K] so that every
  *   k = 1..K has a target; the loss is the mean over k of the InfoNCE over the B x timeSteps queries;
@@ -15,7 +17,6 @@
  */
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
-import { infoNceLoss } from '../losses/info-nce.js';
 import { randomWindow } from '../augment/random-window.js';
 import { Optimizer } from '../train/optimizers.js';
 import { ConfigError, DataError, ShapeError } from '../errors.js';
@@ -55,14 +56,6 @@ export interface CpcOptions {
 }
 
 const FN = 'cpc';
-
-/** Indices of the other rows: row b lists 0..B-1 without b, `[B * (B - 1)]`. */
-function othersIndex(n: number): Int32Array {
-  const out = new Int32Array(n * (n - 1));
-  let at = 0;
-  for (let b = 0; b < n; b++) for (let o = 0; o < n; o++) if (o !== b) out[at++] = o;
-  return out;
-}
 
 /** Throws a DataError naming the sample (by dataset index) and the step of the first non-finite value. */
 export function assertFiniteSequences(values: ArrayLike<number>, shape: readonly number[], indices: ArrayLike<number> | undefined, fn: string, arg: string): void {
@@ -161,44 +154,56 @@ class Cpc implements Method {
     }
     const ts = pool.slice(0, Math.min(this.timeSteps, span)).sort((a, b) => a - b);
     const s = ts.length;
-    const others = this.negatives !== 'time' ? othersIndex(n) : undefined;
+    const useBatch = this.negatives !== 'time';
+    const useTime = this.negatives !== 'batch';
+    // Every query's scores in one matrix [S*B, M], row (i, b): the batch block (column b' = the
+    // sequence b' at t_i + k: the positive on the diagonal, the other B - 1 sequences' latents the
+    // negatives) then the time block (column t' = the same sequence's z_{t'}); with both, the time
+    // block's copy of the positive is masked out. The label is the positive's column.
+    const m = (useBatch ? n : 0) + (useTime ? tLat : 0);
+    const labelsFor = (j: number): { onehot: Float32Array; mask: Float32Array } => {
+      const onehot = new Float32Array(s * n * m);
+      const mask = new Float32Array(s * n * m);
+      for (let i = 0; i < s; i++) {
+        for (let b = 0; b < n; b++) {
+          const row = (i * n + b) * m;
+          if (useBatch) onehot[row + b] = 1;
+          if (useTime) (useBatch ? mask : onehot)[row + (useBatch ? n : 0) + ts[i]! + j] = 1;
+        }
+      }
+      return { onehot, mask };
+    };
     const vars = trainableVariables(this.latentEncoder, this.context, this.predictor);
     const correct: tf.Tensor[] = [];
     const { loss, gradNorm } = minimize(this.optimizer, vars, () => {
       const z = this.latentEncoder.apply(input, { training: true }) as tf.Tensor3D; // [B, T', D]
       const c = this.context.apply(z, { training: true }) as tf.Tensor3D; // [B, T', U]
-      // slices, stacks and one-hot products only (no gather: its gradient kernel is missing on wasm)
+      // slices and stacks (no gather: its gradient kernel is missing on wasm)
       const at = (v: tf.Tensor3D, t: number): tf.Tensor2D => tf.reshape(tf.slice(v, [0, t, 0], [n, 1, -1]), [n, v.shape[2]]); // [B, F]
       const cT = tf.reshape(tf.stack(ts.map((t) => at(c, t))), [s * n, -1]) as tf.Tensor2D; // [S*B, U], row (i, b)
-      const pred = tf.reshape(this.predictor.apply(cT) as tf.Tensor2D, [s * n, k, d]); // [S*B, K, D]
-      const select = others !== undefined ? tf.cast(tf.oneHot(tf.tensor1d(others, 'int32'), n), 'float32') : undefined; // [B*(B-1), B]
+      const pred = tf.reshape(this.predictor.apply(cT) as tf.Tensor2D, [s, n, k, d]); // [S, B, K, D]
+      const zT = useTime ? tf.transpose(z, [0, 2, 1]) : undefined; // [B, D, T'] (materialised: transposed matmuls are slow on wasm)
       const losses: tf.Scalar[] = [];
       for (let j = 1; j <= k; j++) {
-        const q = tf.reshape(tf.slice(pred, [0, j - 1, 0], [s * n, 1, d]), [s * n, d]); // [S*B, D] = W_k c_t
-        const target = tf.stack(ts.map((t) => at(z, t + j))) as tf.Tensor3D; // [S, B, D]
-        const pos = tf.reshape(target, [s * n, d]); // [S*B, D] = z_{t+k}
-        const negs: tf.Tensor3D[] = [];
-        if (select !== undefined) {
-          // the other sequences' latents at the same offset: rows of `select` pick them, [S*B, B-1, D]
-          const byRow = tf.reshape(tf.transpose(target, [1, 0, 2]), [n, s * d]); // [B, S*D]
-          const picked = tf.reshape(tf.matMul(select, byRow), [n, n - 1, s, d]); // [B, B-1, S, D]
-          negs.push(tf.reshape(tf.transpose(picked, [2, 0, 1, 3]), [s * n, n - 1, d]));
+        const q = tf.reshape(tf.slice(pred, [0, 0, j - 1, 0], [s, n, 1, d]), [s, n, d]); // [S, B, D] = W_k c_t
+        const blocks: tf.Tensor2D[] = [];
+        if (useBatch) {
+          const target = tf.stack(ts.map((t) => at(z, t + j))); // [S, B, D] = z_{t+k} of every sequence
+          blocks.push(tf.reshape(tf.matMul(q, tf.transpose(target, [0, 2, 1])), [s * n, n])); // [S*B, B]
         }
-        if (this.negatives !== 'batch') {
-          // the same sequence's other latents z_{t'}, t' != t + k: [S*B, T'-1, D], row (i, b)
-          const perT = ts.map((t) => {
-            const parts = [];
-            if (t + j > 0) parts.push(tf.slice(z, [0, 0, 0], [n, t + j, d]));
-            if (t + j < tLat - 1) parts.push(tf.slice(z, [0, t + j + 1, 0], [n, tLat - t - j - 1, d]));
-            return parts.length === 1 ? parts[0]! : tf.concat(parts, 1); // [B, T'-1, D]
-          });
-          negs.push(tf.concat(perT, 0) as tf.Tensor3D);
+        if (useTime) {
+          const byRow = tf.matMul(tf.transpose(q, [1, 0, 2]), zT!); // [B, S, T']: the same sequence's latents
+          blocks.push(tf.reshape(tf.transpose(byRow, [1, 0, 2]), [s * n, tLat])); // [S*B, T']
         }
-        const neg = negs.length === 1 ? negs[0]! : (tf.concat(negs, 1) as tf.Tensor3D); // [S*B, M, D]
-        losses.push(infoNceLoss(q as tf.Tensor2D, pos as tf.Tensor2D, neg, { normalize: false, temperature: 1 }));
+        const { onehot, mask } = labelsFor(j);
+        const y = tf.tensor2d(onehot, [s * n, m]);
+        let logits = blocks.length === 1 ? blocks[0]! : tf.concat(blocks, 1); // [S*B, M]
+        if (useBatch && useTime) logits = tf.add(logits, tf.mul(tf.tensor2d(mask, [s * n, m]), -1e9));
+        // InfoNCE with the unnormalised bilinear scores (temperature 1): -log softmax at the positive
+        losses.push(tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), y), 1))) as tf.Scalar);
         // accuracy: the true future latent scores above every negative
-        const posScore = tf.sum(tf.mul(q, pos), 1); // [S*B]
-        const negMax = tf.max(tf.squeeze(tf.matMul(neg, tf.expandDims(q, 2)), [2]), 1); // [S*B]
+        const posScore = tf.sum(tf.mul(logits, y), 1); // [S*B]
+        const negMax = tf.max(tf.add(logits, tf.mul(y, -1e9)), 1); // [S*B]
         correct.push(tf.keep(tf.mean(tf.cast(tf.greater(posScore, negMax), 'float32'))));
       }
       return tf.div(tf.addN(losses), k) as tf.Scalar;

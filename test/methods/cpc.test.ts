@@ -150,3 +150,49 @@ test('cpc: bad input is a typed error naming the sample and the length needed', 
   tf.dispose([short, bad]);
   m.dispose();
 });
+
+test('cpc: the step loss equals InfoNCE recomputed by hand from z, c and W_k, for batch, time and both negatives', () => {
+  const { x } = sinusoids(6, 48, 41);
+  for (const negatives of ['batch', 'time', 'both'] as const) {
+    const m = make({ seed: 4, negatives, k: 3 });
+    // what trainStep does before its update: the positions t drawn from the generator (no window)
+    const z = tf.tidy(() => m.latentEncoder.apply(x, { training: true }) as tf.Tensor3D); // [B, T', D]
+    const c = tf.tidy(() => m.context.apply(z, { training: true }) as tf.Tensor3D); // [B, T', U]
+    const [b, tLat, d] = z.shape;
+    const k = m.predictionSteps;
+    const r = new Rng(9);
+    const span = tLat - k;
+    const pool = Array.from({ length: span }, (_, i) => i);
+    for (let i = 0; i < Math.min(4, span); i++) {
+      const j = i + r.int(span - i);
+      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    }
+    const ts = pool.slice(0, Math.min(4, span)).sort((p, q) => p - q);
+    const zv = z.arraySync();
+    const cv = c.arraySync();
+    const pred = tf.tidy(() => (m.predictor.apply(tf.tensor2d(ts.flatMap((t) => cv.map((row) => row[t]!)))) as tf.Tensor2D).arraySync()); // [S*B, K*D]
+    const dot = (p: number[], q: number[]) => p.reduce((a, v, i) => a + v * q[i]!, 0);
+    let total = 0;
+    for (let kk = 1; kk <= k; kk++) {
+      let sum = 0;
+      ts.forEach((t, i) => {
+        for (let seq = 0; seq < b; seq++) {
+          const q = pred[i * b + seq]!.slice((kk - 1) * d, kk * d);
+          const pos = dot(q, zv[seq]![t + kk]!);
+          const negs: number[] = [];
+          if (negatives !== 'time') for (let o = 0; o < b; o++) if (o !== seq) negs.push(dot(q, zv[o]![t + kk]!));
+          if (negatives !== 'batch') for (let u = 0; u < tLat; u++) if (u !== t + kk) negs.push(dot(q, zv[seq]![u]!));
+          const all = [pos, ...negs];
+          const top = Math.max(...all);
+          sum += -(pos - top - Math.log(all.reduce((a, v) => a + Math.exp(v - top), 0)));
+        }
+      });
+      total += sum / (ts.length * b);
+    }
+    tf.dispose([z, c]);
+    const { loss } = m.trainStep({ x, indices: Int32Array.from({ length: b }, (_, i) => i) }, new Rng(9));
+    assert.ok(Math.abs(loss - total / k) < 1e-4 * Math.max(1, total / k), `${negatives}: step loss ${loss}, by hand ${total / k}`);
+    m.dispose();
+  }
+  x.dispose();
+});
