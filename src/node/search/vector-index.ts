@@ -64,8 +64,11 @@ async function retry<T>(what: () => Promise<T>, tries = 12): Promise<T> {
   }
 }
 
-/** Checks that `dir` can hold an index: a folder that is empty, absent or a LanceDB, and writable. */
-async function checkDbFolder(dir: string, fn: string, mustExist: boolean): Promise<void> {
+/**
+ * Checks that `dir` can hold an index: absent (its nearest parent writable), or a folder that is
+ * empty or a LanceDB, and writable. `mustExist`: for reading, it must exist (writability aside).
+ */
+export async function checkIndexFolder(dir: string, fn: string, mustExist: boolean): Promise<void> {
   const s = await stat(dir).catch(() => undefined);
   if (s === undefined) {
     if (mustExist) throw new DataError(fn, dir, 'does not exist: build an index with `contrastive index --db ' + dir + '` first');
@@ -78,7 +81,7 @@ async function checkDbFolder(dir: string, fn: string, mustExist: boolean): Promi
   }
   if (!s.isDirectory()) throw new DataError(fn, dir, 'is a file, not an index folder');
   const names = (await readdir(dir)).filter((n) => !n.startsWith('.'));
-  const foreign = names.filter((n) => !n.endsWith('.lance') && !n.endsWith('.contrastive.json') && n !== 'skipped.txt');
+  const foreign = names.filter((n) => !n.endsWith('.lance') && !n.endsWith('.contrastive.json') && !n.endsWith('.skipped.txt') && n !== '__manifest');
   if (foreign.length > 0 && !names.some((n) => n.endsWith('.lance'))) {
     throw new DataError(fn, dir, `is not an index: it holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}) and no LanceDB table`);
   }
@@ -109,7 +112,7 @@ export class VectorIndex {
     if (options.create !== undefined && (!Number.isInteger(options.create.dim) || options.create.dim < 1)) {
       throw new ConfigError(fn, 'create.dim', `must be an integer >= 1, got ${options.create.dim}`);
     }
-    await checkDbFolder(dir, fn, options.create === undefined);
+    await checkIndexFolder(dir, fn, options.create === undefined);
     const { lancedb, arrow } = await loadLanceDb(fn);
     let conn: Connection;
     try {
@@ -191,11 +194,16 @@ export class VectorIndex {
     }
   }
 
+  /** The stored vector and file path of `id`, or undefined. */
+  async row(id: string): Promise<{ vector: Float32Array; path: string } | undefined> {
+    await this.table.checkoutLatest();
+    const rows = await this.table.query().where(`id = ${sql(id)}`).select(['vector', 'path']).limit(1).toArray();
+    return rows.length === 0 ? undefined : { vector: Float32Array.from(rows[0].vector as ArrayLike<number>), path: rows[0].path as string };
+  }
+
   /** The stored vector of `id`, or undefined. */
   async vectorOf(id: string): Promise<Float32Array | undefined> {
-    await this.table.checkoutLatest();
-    const rows = await this.table.query().where(`id = ${sql(id)}`).select(['vector']).limit(1).toArray();
-    return rows.length === 0 ? undefined : Float32Array.from(rows[0].vector as ArrayLike<number>);
+    return (await this.row(id))?.vector;
   }
 
   /** The row whose file is `path`, if any (a query image that is itself in the index). */
@@ -219,13 +227,13 @@ export class VectorIndex {
       v = query;
     }
     if (v.length !== this.dim) throw new ShapeError(fn, 'query', `must have ${this.dim} values (the index holds ${this.dim}-d vectors, from another encoder width?), got ${v.length}`);
-    let q = this.table.vectorSearch(v).distanceType('cosine').select(['id', 'path', ...(this.labelled ? ['label'] : [])]).limit(k + (options.exclude !== undefined ? 1 : 0));
+    let q = this.table.vectorSearch(v).distanceType('cosine').select(['id', 'path', ...(this.labelled ? ['label'] : []), '_distance']).limit(k + (options.exclude !== undefined ? 1 : 0));
     if (this.hasAnn) q = q.nprobes(20).refineFactor(4);
     const rows = await q.toArray();
     const out: Neighbour[] = [];
     for (const r of rows) {
       if (r.id === options.exclude) continue;
-      out.push({ id: r.id, path: r.path, distance: r._distance, ...(this.labelled && r.label !== null && r.label !== undefined ? { label: r.label } : {}) });
+      out.push({ id: r.id, path: r.path, distance: Math.max(0, r._distance), ...(this.labelled && r.label !== null && r.label !== undefined ? { label: r.label } : {}) });
       if (out.length === k) break;
     }
     return out;
