@@ -14,6 +14,7 @@ import { subset } from '../data/subset.js';
 import { stratifiedSubset } from '../eval/stratify.js';
 import { loadDataset } from '../node/data/load-dataset.js';
 import { RunFolder } from '../node/run/run-folder.js';
+import { RunLock } from '../node/run/run-lock.js';
 import { saveModel } from '../node/run/model-io.js';
 import { writeRunReport } from '../node/report/write-run-report.js';
 import { train, planEpoch, type SkippedStep, type TrainResult } from '../train/trainer.js';
@@ -150,8 +151,20 @@ function splitMonitor(data: Dataset, want: number | undefined, seed: number): { 
   return { trainData: subset(data, rest), monitorData: subset(data, held, `${data.name}:monitor`) };
 }
 
-/** Runs a pre-training as the command does; returns when done or interrupted. */
+/**
+ * Runs a pre-training as the command does; returns when done or interrupted. The run folder is
+ * locked meanwhile (one writer: a second process is refused, naming the holder's pid).
+ */
 export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Promise<PretrainResult> {
+  const lock = await RunLock.acquire(o.out, 'pretrain', '--out');
+  try {
+    return await pretrainLocked(o, signal);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal): Promise<PretrainResult> {
   const run = new RunFolder(o.out);
   let config: Record<string, unknown>;
   let build: MethodBuild;
