@@ -15,6 +15,8 @@ import { stratifiedSubset } from '../eval/stratify.js';
 import { loadDataset } from '../node/data/load-dataset.js';
 import { RunFolder } from '../node/run/run-folder.js';
 import { RunLock } from '../node/run/run-lock.js';
+import { embeddingHealthMonitor } from '../train/embedding-health.js';
+import { buildAugmentation } from '../augment/build-augmentation.js';
 import { saveModel } from '../node/run/model-io.js';
 import { writeRunReport } from '../node/report/write-run-report.js';
 import { train, planEpoch, type SkippedStep, type TrainResult } from '../train/trainer.js';
@@ -246,6 +248,8 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal): Promise
         ...(opts.warmup !== undefined ? { warmupSteps: opts.warmup } : {}),
         seed: opts.seed,
         ...(monitorData !== undefined ? { monitor: { data: monitorData } } : {}),
+        // unlabelled data: no kNN monitor; alignment, uniformity and the collapse signal instead
+        ...(monitorData === undefined && trainData.labels === undefined && build!.recipe.method !== 'cpc' ? { epochMetrics: embeddingHealthMonitor(trainData, buildAugmentation(build!.recipe), { seed: opts.seed }) } : {}),
         store: run,
         ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
         ...(opts.onNonfinite === 'skip' ? { onNonFinite: 'skip' as const, onSkip: (s: SkippedStep) => log(o.quiet, `\nstep ${s.step} (epoch ${s.epoch}) skipped: loss ${s.loss}${s.gradNorm !== undefined ? `, gradient norm ${s.gradNorm}` : ''} at learning rate ${s.lr.toPrecision(3)}; learning rate halved from here (x${s.lrScale} of the schedule)`) } : {}),

@@ -70,6 +70,10 @@ export interface EpochRecord {
   loss: number;
   /** kNN top-1 accuracy on the monitor slice, when there is one. */
   knn?: number;
+  /** From `epochMetrics` (unlabelled data): alignment, uniformity and the collapse signal. */
+  alignment?: number;
+  uniformity?: number;
+  embeddingStd?: number;
   seconds: number;
 }
 
@@ -120,6 +124,8 @@ export interface TrainOptions {
   onStep?: (record: StepRecord, info: { stepsPerEpoch: number; totalSteps: number; epochs: number }) => void;
   /** Per-epoch callback. */
   onEpoch?: (record: EpochRecord) => void;
+  /** Measures the method at each epoch end (see embeddingHealthMonitor); merged into the epoch record. */
+  epochMetrics?: (method: Method) => Promise<Pick<EpochRecord, 'alignment' | 'uniformity' | 'embeddingStd'>>;
   /** Metrics records buffered before a store write. @default 50 */
   flushEvery?: number;
   /** Also checkpoint every this many steps inside an epoch (long epochs on slow machines). @default off */
@@ -329,7 +335,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
     }
     const knn = options.monitor === undefined ? undefined : await monitorKnn(method, options.monitor, batchSize);
-    const rec: EpochRecord = { epoch: epoch + 1, step, loss: lossCount > 0 ? lossSum / lossCount : NaN, seconds: (performance.now() - tEpoch) / 1000, ...(knn === undefined ? {} : { knn }) };
+    const extra = options.epochMetrics === undefined ? {} : await options.epochMetrics(method);
+    const rec: EpochRecord = { epoch: epoch + 1, step, loss: lossCount > 0 ? lossSum / lossCount : NaN, seconds: (performance.now() - tEpoch) / 1000, ...(knn === undefined ? {} : { knn }), ...extra };
     epochRecords.push(rec);
     epoch += 1;
     if (store?.appendEpoch !== undefined) await store.appendEpoch(rec);

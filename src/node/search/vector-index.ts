@@ -47,8 +47,11 @@ export interface SearchOptions {
   exclude?: string;
 }
 
-/** Rows from which an ANN index pays (below it an exact scan is as fast). @default 100,000 (BENCHMARKS.md, Retrieval) */
-export const DEFAULT_ANN_THRESHOLD = 100_000;
+/**
+ * Rows from which an ANN index pays: an exact scan of 100k 128-d rows took 88 ms (p50) here, so
+ * about 45 ms at 50k; IVF-PQ answers in a few ms. @default 50,000 (BENCHMARKS.md, Retrieval)
+ */
+export const DEFAULT_ANN_THRESHOLD = 50_000;
 
 const sql = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
@@ -228,7 +231,8 @@ export class VectorIndex {
     }
     if (v.length !== this.dim) throw new ShapeError(fn, 'query', `must have ${this.dim} values (the index holds ${this.dim}-d vectors, from another encoder width?), got ${v.length}`);
     let q = this.table.vectorSearch(v).distanceType('cosine').select(['id', 'path', ...(this.labelled ? ['label'] : []), '_distance']).limit(k + (options.exclude !== undefined ? 1 : 0));
-    if (this.hasAnn) q = q.nprobes(20).refineFactor(4);
+    // IVF-PQ: 50 of about sqrt(N) partitions, then exact distances for 10k candidates
+    if (this.hasAnn) q = q.nprobes(50).refineFactor(10);
     const rows = await q.toArray();
     const out: Neighbour[] = [];
     for (const r of rows) {
