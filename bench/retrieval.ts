@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- retrieval [--seeds 0,1] [--budget 600] [--queries 500] [--out DIR] [--skip-latency]`
+ * `npm run bench -- retrieval [--seeds 0,1] [--budget 600] [--queries 500] [--out DIR] [--skip-latency | --only-latency]`
  *
  * Search on a collection whose labels are hidden: the CIFAR-10 subset of the shared data (all
  * 5,000 images, both splits) written as PNG files into ONE flat folder, so `folder:` sees no
@@ -11,7 +11,8 @@
  *
  * Also: `index` wall time against `embed` alone on the same images (both CLI processes, same
  * run, alternated twice, the faster of each), and the p50 latency of one query against 100,000 synthetic 128-d rows (in-process,
- * VectorIndex), exact scan and after the IVF-PQ index (with its recall@10 against exact).
+ * VectorIndex), exact scan and after the IVF-PQ index (with its recall@10 against exact), for
+ * unstructured Gaussian rows and for clustered rows.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -76,20 +77,32 @@ function precisionAt10(stdout: string, labels: Map<string, number>): { mean: num
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function latency(dir: string): Promise<Record<string, number>> {
+/**
+ * `gaussian`: i.i.d. N(0, 1) rows, the worst case for an ANN index (no structure at all);
+ * `clustered`: 1,000 random centres, each row a centre plus N(0, 0.3²) noise, queries likewise
+ * (closer to embeddings of a photo collection: groups of similar images).
+ */
+async function latency(dir: string, kind: 'gaussian' | 'clustered'): Promise<Record<string, number | string>> {
   const n = 100_000;
   const dim = 128;
   const rng = new Rng(7);
-  const ix = await VectorIndex.open(join(dir, 'synthetic'), { create: { dim, labelled: false } });
+  const centres = Array.from({ length: 1000 }, () => Float32Array.from({ length: dim }, () => rng.normal()));
+  const draw = (): Float32Array => {
+    if (kind === 'gaussian') return Float32Array.from({ length: dim }, () => rng.normal());
+    const c = centres[rng.int(centres.length)]!;
+    return Float32Array.from(c, (v) => v + 0.3 * rng.normal());
+  };
+  rmSync(join(dir, `synthetic-${kind}`), { recursive: true, force: true });
+  const ix = await VectorIndex.open(join(dir, `synthetic-${kind}`), { create: { dim, labelled: false } });
   try {
     const t0 = performance.now();
     for (let at = 0; at < n; at += 10_000) {
       const rows: IndexRow[] = [];
-      for (let i = at; i < at + 10_000; i++) rows.push({ id: `r${i}`, path: '', vector: Float32Array.from({ length: dim }, () => rng.normal()), run: 'synthetic' });
+      for (let i = at; i < at + 10_000; i++) rows.push({ id: `r${i}`, path: '', vector: draw(), run: 'synthetic' });
       await ix.add(rows);
     }
     const addSeconds = (performance.now() - t0) / 1000;
-    const queries = Array.from({ length: 100 }, () => Float32Array.from({ length: dim }, () => rng.normal()));
+    const queries = Array.from({ length: 100 }, draw);
     const time = async (): Promise<{ p50: number; results: string[][] }> => {
       await ix.search(queries[0]!, { k: 10 }); // warm-up
       const ms: number[] = [];
@@ -107,7 +120,7 @@ async function latency(dir: string): Promise<Record<string, number>> {
     const annBuildSeconds = (performance.now() - t1) / 1000;
     const ann = await time();
     const recall = ann.results.reduce((a, r, i) => a + r.filter((id) => exact.results[i]!.includes(id)).length / 10, 0) / queries.length;
-    return { rows: n, dim, addSeconds, exactP50Ms: exact.p50, annBuildSeconds, annP50Ms: ann.p50, annRecallAt10: recall };
+    return { kind, rows: n, dim, addSeconds, exactP50Ms: exact.p50, annBuildSeconds, annP50Ms: ann.p50, annRecallAt10: recall };
   } finally {
     ix.close();
   }
@@ -123,9 +136,17 @@ export async function main(args: string[]): Promise<void> {
   const t0 = performance.now();
   const results: Record<string, unknown> = { command: `npm run bench -- retrieval ${args.join(' ')}`.trim(), budget, seeds: {} };
   if (!args.includes('--skip-latency')) {
-    log('latency: 100,000 synthetic 128-d rows');
-    results.latency = await latency(out);
-    log(JSON.stringify(results.latency));
+    results.latency = [];
+    for (const kind of ['gaussian', 'clustered'] as const) {
+      log(`latency: 100,000 synthetic 128-d rows (${kind})`);
+      const l = await latency(out, kind);
+      (results.latency as unknown[]).push(l);
+      log(JSON.stringify(l));
+    }
+    if (args.includes('--only-latency')) {
+      console.log(JSON.stringify(results, null, 2));
+      return;
+    }
   }
   const photos = join(out, 'photos');
   if (!existsSync(join(photos, 'img-04999.png'))) rmSync(photos, { recursive: true, force: true });
