@@ -97,3 +97,26 @@ test('VectorIndex: a folder that is not an index, a missing table, a file, a rea
     chmodSync(ro, 0o755);
   }
 });
+
+test('VectorIndex.optimize: no ANN index below the threshold; IVF-PQ past it, and search still finds the nearest rows', async () => {
+  const db = join(tempDir(), 'db');
+  const ix = await VectorIndex.open(db, { create: { dim: 16, labelled: false } });
+  try {
+    // 40 tight groups of 25 rows
+    const rng = (s: number) => () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+    const r = rng(11);
+    const centres = Array.from({ length: 40 }, () => Float32Array.from({ length: 16 }, r));
+    const all: IndexRow[] = Array.from({ length: 1000 }, (_, i) => ({ id: `g${i % 40}/${i}`, path: '', vector: Float32Array.from(centres[i % 40]!, (v) => v + 0.01 * r()), run: 'x' }));
+    await ix.add(all);
+    assert.equal(await ix.optimize(5000), 'none');
+    assert.equal(await ix.optimize(500), 'built');
+    const res = await ix.search(all[7]!.vector, { k: 5, exclude: all[7]!.id });
+    assert.equal(res.length, 5);
+    assert.ok(res.every((n) => n.id.startsWith('g7/')), res.map((n) => n.id).join(' '));
+    await ix.add([{ id: 'late', path: '', vector: centres[3]!, run: 'x' }]);
+    assert.equal(await ix.optimize(500), 'updated');
+    assert.equal((await ix.search(centres[3]!, { k: 1 }))[0]!.id, 'late');
+  } finally {
+    ix.close();
+  }
+});
