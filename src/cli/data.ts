@@ -13,6 +13,8 @@ import { DOWNLOAD_NAMES, downloadDataset } from '../node/data/download.js';
 import { loadDataset } from '../node/data/load-dataset.js';
 import { classCounts } from '../data/label-set.js';
 import { ConfigError } from '../errors.js';
+import { LABEL_MODES, type LabelMode } from '../node/data/list-images.js';
+import { RESIZE_MODES, type ResizeMode } from '../node/data/decode-pool.js';
 
 /** Options every command that reads data shares (`train`, `embed`, `eval`). */
 export interface DataCliOptions {
@@ -22,6 +24,8 @@ export interface DataCliOptions {
   imageSize?: string;
   channels?: string;
   as?: string;
+  labels?: string;
+  resize?: string;
 }
 
 /**
@@ -35,7 +39,9 @@ export function addDataOptions(command: Command, defaultSpec?: string): Command 
     .option('--limit <n>', 'first N samples, the same share of every class')
     .option('--image-size <px>', 'image folders: output size, N or HxW')
     .option('--channels <n>', 'image folders: 1 (grey) or 3 (RGB)')
-    .option('--as <kind>', 'csv: vector or image');
+    .option('--as <kind>', 'csv: vector or image')
+    .option('--labels <mode>', `image folders: class subfolders as labels: ${LABEL_MODES.join(', ')} (default auto: only when they hold every image)`)
+    .option('--resize <mode>', `image folders: ${RESIZE_MODES.join(', ')} (default crop: shorter side, centre crop)`);
 }
 
 /** Turns the parsed options of addDataOptions into loadDataset's arguments (ConfigError on bad values). */
@@ -65,13 +71,21 @@ export function dataOptionsFrom(opts: DataCliOptions): { spec: string; options: 
     if (opts.as !== 'vector' && opts.as !== 'image') throw new ConfigError(fn, '--as', `must be vector or image, got ${JSON.stringify(opts.as)}`);
     options.as = opts.as;
   }
+  if (opts.labels !== undefined) {
+    if (!(LABEL_MODES as readonly string[]).includes(opts.labels)) throw new ConfigError(fn, '--labels', `must be one of ${LABEL_MODES.join(', ')}, got ${JSON.stringify(opts.labels)}`);
+    options.folderLabels = opts.labels as LabelMode;
+  }
+  if (opts.resize !== undefined) {
+    if (!(RESIZE_MODES as readonly string[]).includes(opts.resize)) throw new ConfigError(fn, '--resize', `must be one of ${RESIZE_MODES.join(', ')}, got ${JSON.stringify(opts.resize)}`);
+    options.resize = opts.resize as ResizeMode;
+  }
   return { spec: opts.data, options };
 }
 
 /** Loads the data named by a command's addDataOptions options. */
 export async function loadDataFromOptions(opts: DataCliOptions): Promise<Dataset> {
   const { spec, options } = dataOptionsFrom(opts);
-  return loadDataset(spec, options);
+  return loadDataset(spec, { ...options, log: (l) => process.stderr.write(l + '\n') });
 }
 
 function sizeOf(path: string): number {

@@ -4,6 +4,8 @@
  * trained encoder and of two baselines (raw pixels, the same encoder at its random
  * initialisation), k-means NMI/ARI, and alignment/uniformity on two augmented views of test
  * samples. `--json` prints exactly one JSON object on stdout; progress goes to stderr.
+ * Unlabelled data (an image folder without class subfolders): alignment, uniformity, the
+ * collapse signal and k-means cluster sizes and inertia instead (eval-unlabelled.json).
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -24,6 +26,9 @@ import { buildAugmentation } from '../augment/build-augmentation.js';
 import { fitSequenceLength } from './cpc-recipe.js';
 import { embedDataset, rawFeatures } from '../eval/dataset-features.js';
 import { int } from './parse.js';
+import { runDataOptions, type RunDataOptions } from './run-data.js';
+import type { Dataset } from '../data/dataset.js';
+import { evaluateUnlabelled, formatUnlabelledReport, type UnlabelledReport } from '../eval/unlabelled-report.js';
 
 export interface EvalOptions {
   run: string;
@@ -40,23 +45,33 @@ export interface EvalOptions {
   seed?: number;
   /** Also probe raw pixels and the random encoder. @default true */
   baselines?: boolean;
+  /** Unlabelled data: k-means clusters. @default 10 */
+  clusters?: number;
 }
 
-/** Evaluates a run as the command does. */
+/** Evaluates a run on labelled data (a DataError for unlabelled data: see runEvaluation). */
 export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
+  const r = await runEvaluation(o);
+  if ('rows' in r) throw new DataError('eval', o.data ?? "the run's data", 'has no labels: this evaluation needs class labels');
+  return r;
+}
+
+/** Evaluates a run as the command does: label efficiency on labelled data, else the unlabelled report. */
+export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | UnlabelledReport> {
   const log = (l: string): void => {
     if (o.quiet !== true) process.stderr.write(l + '\n');
   };
   const run = new RunFolder(o.run);
   const config = await run.readConfig();
   const recipe = config.recipe as Recipe;
-  const runOptions = (config.options ?? {}) as { data?: string; imageSize?: number };
+  const runOptions = (config.options ?? {}) as RunDataOptions;
   const spec = o.data ?? runOptions.data;
   if (spec === undefined) throw new DataError('eval', 'config.json', 'names no data: pass --data');
-  const splits = await loadSplits(spec, { ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}), ...(runOptions.imageSize !== undefined ? { imageSize: runOptions.imageSize } : {}), seed: o.seed ?? 0 }, log);
+  const dataOpts = runDataOptions(runOptions);
+  const splits = await loadSplits(spec, { ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}), ...(dataOpts.imageSize !== undefined ? { imageSize: dataOpts.imageSize as number } : {}), ...(dataOpts.folderLabels !== undefined ? { folderLabels: dataOpts.folderLabels } : {}), ...(dataOpts.resize !== undefined ? { resize: dataOpts.resize } : {}), seed: o.seed ?? 0 }, log);
   const train = fitSequenceLength(splits.train, recipe); // sequences: the run's length
   const test = fitSequenceLength(splits.test, recipe);
-  if (train.labels === undefined || test.labels === undefined) throw new DataError('eval', spec, 'has no labels: evaluation needs class labels');
+  if (train.labels === undefined || test.labels === undefined) return runUnlabelledEval(o, run, recipe, test, log);
   if (train.sampleShape.join(',') !== recipe.inputShape.join(',')) {
     throw new DataError('eval', spec, `has samples of shape [${train.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
   }
@@ -100,8 +115,38 @@ export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
   }
 }
 
+/**
+ * Unlabelled data: alignment, uniformity, the collapse signal and k-means cluster sizes and
+ * inertia of the trained encoder on the held-out split, kept in the run folder as
+ * eval-unlabelled.json.
+ */
+async function runUnlabelledEval(o: EvalOptions, run: RunFolder, recipe: Recipe, test: Dataset, log: (l: string) => void): Promise<UnlabelledReport> {
+  if (test.sampleShape.join(',') !== recipe.inputShape.join(',')) {
+    throw new DataError('eval', o.data ?? 'the run\'s data', `has samples of shape [${test.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
+  }
+  const backend = await initBackend();
+  log(`contrastive: ${describeBackend(backend)}`);
+  log(`eval: unlabelled data, ${test.size} held-out samples (no probes: alignment, uniformity, collapse signal, k-means)`);
+  const encoder = await loadModel(run.path('encoder'));
+  try {
+    const features = await embedDataset(encoder, test);
+    const nPairs = Math.min(o.pairs ?? 1000, test.size);
+    const pairData = subset(test, Int32Array.from({ length: nPairs }, (_, i) => i));
+    const aug = buildAugmentation(recipe);
+    const rng = new Rng((o.seed ?? 0) + 12345);
+    const x = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    const y = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    const report = await evaluateUnlabelled({ features, positivePairs: { x, y }, ...(o.clusters !== undefined ? { k: o.clusters } : {}), seed: o.seed ?? 0 });
+    await writeFileAtomic(join(o.run, 'eval-unlabelled.json'), JSON.stringify(report, null, 2) + '\n');
+    return report;
+  } finally {
+    encoder.dispose();
+  }
+}
+
 /** The human-readable form of a report. */
-export function formatReport(r: EvaluationReport): string {
+export function formatReport(r: EvaluationReport | UnlabelledReport): string {
+  if ('rows' in r) return formatUnlabelledReport(r);
   const table = formatLabelEfficiencyTable({ pixels: r.baselines.pixels!, random: r.baselines.random!, trained: { linear: r.linear, knn: r.knn } });
   const f = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
   return [table, '', `k-means on trained test features: NMI ${r.kmeans.nmi.toFixed(3)}, ARI ${r.kmeans.ari.toFixed(3)}`, `alignment ${f(r.alignment)} (lower is better), uniformity ${f(r.uniformity)} (lower is better)`].join('\n');
@@ -117,9 +162,10 @@ export function register(program: Command): void {
     .option('--test-limit <n>', 'use at most N test samples (stratified)', int())
     .option('--pairs <n>', 'test samples whose two views measure alignment/uniformity', int(), 1000)
     .option('--seed <s>', 'seed of label subsets, probes and views', int(0), 0)
+    .option('--clusters <k>', 'unlabelled data: k-means clusters', int(2))
     .option('--json', 'print one JSON object on stdout', false)
     .action(async (opts: EvalOptions) => {
-      const report = await runEval(opts);
+      const report = await runEvaluation(opts);
       if (opts.json === true) process.stdout.write(JSON.stringify(report) + '\n');
       else console.log(formatReport(report));
     });

@@ -13,6 +13,8 @@ import * as doctorCommand from './doctor.js';
 import * as reportCommand from './report.js';
 import * as serveCommand from './serve.js';
 import { packageVersion } from './version.js';
+import * as indexCommand from './index-command.js';
+import * as searchCommand from './search.js';
 
 const program = new Command('contrastive')
   .description('Contrastive self-supervised learning on TensorFlow.js')
@@ -23,7 +25,7 @@ const program = new Command('contrastive')
   .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/\n\(Did you mean/g, ' (Did you mean')) });
 
 // Commands register themselves here, one import each.
-const commands: { register(p: Command): void }[] = [dataCommand, pretrainCommand, evalCommand, embedCommand, doctorCommand, reportCommand, serveCommand];
+const commands: { register(p: Command): void }[] = [dataCommand, pretrainCommand, evalCommand, embedCommand, doctorCommand, reportCommand, serveCommand, indexCommand, searchCommand];
 for (const c of commands) c.register(program);
 
 try {

@@ -14,6 +14,9 @@ import { subset } from '../data/subset.js';
 import { stratifiedSubset } from '../eval/stratify.js';
 import { loadDataset } from '../node/data/load-dataset.js';
 import { RunFolder } from '../node/run/run-folder.js';
+import { RunLock } from '../node/run/run-lock.js';
+import { embeddingHealthMonitor } from '../train/embedding-health.js';
+import { buildAugmentation } from '../augment/build-augmentation.js';
 import { saveModel } from '../node/run/model-io.js';
 import { writeRunReport } from '../node/report/write-run-report.js';
 import { train, planEpoch, type SkippedStep, type TrainResult } from '../train/trainer.js';
@@ -25,6 +28,9 @@ import { cpcSequenceData } from './cpc-recipe.js';
 import { cmcRecipe } from './cmc-recipe.js';
 import { NPID_BANK_INITS, type NpidBankInit } from '../methods/npid.js';
 import { int, oneOf, positive } from './parse.js';
+import { writeSkipped } from '../node/data/sample-ids.js';
+import { LABEL_MODES, type LabelMode } from '../node/data/list-images.js';
+import { RESIZE_MODES, type ResizeMode } from '../node/data/decode-pool.js';
 
 export interface PretrainOptions {
   method: string;
@@ -88,6 +94,10 @@ export interface PretrainOptions {
   pooling?: 'last' | 'mean';
   /** Write runs/<name>/report.html when the run finishes. @default true */
   report?: boolean;
+  /** Image folders: class subfolders as labels. @default 'auto' (when they hold every image) */
+  labels?: LabelMode;
+  /** Image folders: how images are brought to --image-size. @default 'crop' */
+  resize?: ResizeMode;
 }
 
 /**
@@ -143,8 +153,20 @@ function splitMonitor(data: Dataset, want: number | undefined, seed: number): { 
   return { trainData: subset(data, rest), monitorData: subset(data, held, `${data.name}:monitor`) };
 }
 
-/** Runs a pre-training as the command does; returns when done or interrupted. */
+/**
+ * Runs a pre-training as the command does; returns when done or interrupted. The run folder is
+ * locked meanwhile (one writer: a second process is refused, naming the holder's pid).
+ */
 export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Promise<PretrainResult> {
+  const lock = await RunLock.acquire(o.out, 'pretrain', '--out');
+  try {
+    return await pretrainLocked(o, signal);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal): Promise<PretrainResult> {
   const run = new RunFolder(o.out);
   let config: Record<string, unknown>;
   let build: MethodBuild;
@@ -158,7 +180,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
     throw new ConfigError('pretrain', '--out', `${o.out} already holds a run; pass --resume to continue it or choose another --out`);
   }
 
-  const loaded = await loadDataset(opts.data!, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}) });
+  const loaded = await loadDataset(opts.data!, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}), ...(opts.labels !== undefined ? { folderLabels: opts.labels } : {}), ...(opts.resize !== undefined ? { resize: opts.resize } : {}), log: (l) => log(o.quiet, l) });
   // CPC: sequences made one length (the median when they vary; a resumed run keeps its length)
   const seq = opts.method === 'cpc'
     ? await cpcSequenceData(loaded, { autoLength: true, ...(o.resume ? { length: build!.recipe.inputShape[0]! } : opts.length !== undefined ? { length: opts.length } : {}), ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.predictionSteps !== undefined ? { predictionSteps: opts.predictionSteps } : {}), ...(opts.cpcNegatives !== undefined ? { negatives: opts.cpcNegatives } : {}), ...(opts.pooling !== undefined ? { pooling: opts.pooling } : {}) })
@@ -226,6 +248,8 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
         ...(opts.warmup !== undefined ? { warmupSteps: opts.warmup } : {}),
         seed: opts.seed,
         ...(monitorData !== undefined ? { monitor: { data: monitorData } } : {}),
+        // unlabelled data: no kNN monitor; alignment, uniformity and the collapse signal instead
+        ...(monitorData === undefined && trainData.labels === undefined && build!.recipe.method !== 'cpc' ? { epochMetrics: embeddingHealthMonitor(trainData, buildAugmentation(build!.recipe), { seed: opts.seed }) } : {}),
         store: run,
         ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
         ...(opts.onNonfinite === 'skip' ? { onNonFinite: 'skip' as const, onSkip: (s: SkippedStep) => log(o.quiet, `\nstep ${s.step} (epoch ${s.epoch}) skipped: loss ${s.loss}${s.gradNorm !== undefined ? `, gradient norm ${s.gradNorm}` : ''} at learning rate ${s.lr.toPrecision(3)}; learning rate halved from here (x${s.lrScale} of the schedule)`) } : {}),
@@ -255,6 +279,9 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
     return { run, backend, result, trainSize: trainData.size };
   } finally {
     method.dispose();
+    // image folders: the files left out (not images, unreadable), listed in the run folder
+    const nSkipped = await writeSkipped(run.path('skipped'), loaded).catch(() => 0);
+    if (nSkipped > 0) log(o.quiet, `skipped ${nSkipped} files that are not readable images (listed in ${run.path('skipped')})`);
   }
 }
 
@@ -285,6 +312,8 @@ export function register(program: Command): void {
     .option('--seed <s>', 'seed of data order, augmentation and initial weights', int(0), 0)
     .option('--width <n>', 'resnet18 base width (64 is the standard ResNet-18)', int(), 64)
     .option('--image-size <n>', 'image folders: resize to N x N', int())
+    .addOption(new Option('--labels <mode>', 'image folders: class subfolders as labels (default: only when they hold every image)').choices([...LABEL_MODES]))
+    .addOption(new Option('--resize <mode>', 'image folders: crop (shorter side, centre crop; default), pad or fill (stretch)').choices([...RESIZE_MODES]))
     .option('--monitor <n>', 'labelled samples held out for the per-epoch kNN monitor (default min(1000, 10%); 0: off)', int(0))
     .addOption(new Option('--augmentation <name>', 'augmentation preset (default: chosen from the data)').choices(['small-grey', 'small-grey-jitter', 'simclr-cifar', 'simclr-imagenet', 'vector-corruption']))
     .addOption(new Option('--on-nonfinite <mode>', 'a non-finite loss or gradient: stop (keep the last good checkpoint) or skip the step and halve the learning rate').choices(['stop', 'skip']))

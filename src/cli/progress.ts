@@ -47,7 +47,7 @@ export function progress({ tty = process.stderr.isTTY === true, everySeconds = 1
       }
     },
     epoch(e) {
-      const line = `epoch ${e.epoch} done: mean loss ${e.loss.toFixed(4)}${e.knn === undefined ? '' : `, kNN monitor ${(e.knn * 100).toFixed(1)}%`}${e.knnNote === undefined ? '' : ` (${e.knnNote})`} (${fmtTime(e.seconds)})`;
+      const line = `epoch ${e.epoch} done: mean loss ${e.loss.toFixed(4)}${e.knn === undefined ? '' : `, kNN monitor ${(e.knn * 100).toFixed(1)}%`}${e.knnNote === undefined ? '' : ` (${e.knnNote})`}${e.embeddingStd === undefined ? '' : `, alignment ${e.alignment!.toFixed(3)}, uniformity ${e.uniformity!.toFixed(3)}, embedding std ${e.embeddingStd.toFixed(4)}`} (${fmtTime(e.seconds)})`;
       if (bar !== undefined) {
         bar.stop();
         bar = undefined;

@@ -3,22 +3,23 @@
  * (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html): the magic
  * `\x93NUMPY`, major and minor version bytes, a little-endian header length (2 bytes in v1,
  * 4 in v2/v3), a Python dict literal `{'descr': '<f4', 'fortran_order': False, 'shape': (N, D), }`
- * padded with spaces and a newline, then the values. Supported: float32 (`<f4`) and uint8
- * (`|u1`), C order. `encodeNpy` writes v1.0 files with the header padded to 64 bytes.
+ * padded with spaces and a newline, then the values. Supported: float32 (`<f4`), int32
+ * (`<i4`, class ids) and uint8 (`|u1`), C order. `encodeNpy` writes v1.0 files with the header padded to 64 bytes.
  */
 import type { LabelSet, SampleKind } from './dataset.js';
 import { ArrayDataset } from './array-dataset.js';
 import { DataError } from '../errors.js';
 
 export interface NpyArray {
-  dtype: 'float32' | 'uint8';
+  dtype: 'float32' | 'int32' | 'uint8';
   shape: number[];
-  data: Float32Array | Uint8Array;
+  data: Float32Array | Int32Array | Uint8Array;
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const DESCRS: Record<string, { dtype: NpyArray['dtype']; bytes: number }> = {
   '<f4': { dtype: 'float32', bytes: 4 },
+  '<i4': { dtype: 'int32', bytes: 4 },
   '|u1': { dtype: 'uint8', bytes: 1 },
   '<u1': { dtype: 'uint8', bytes: 1 },
   '>u1': { dtype: 'uint8', bytes: 1 },
@@ -56,7 +57,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   }
   const type = DESCRS[descr];
   if (type === undefined) {
-    throw new DataError(fn, file, `has unsupported dtype '${descr}'; supported: '<f4' (float32, little-endian) and '|u1' (uint8)`);
+    throw new DataError(fn, file, `has unsupported dtype '${descr}'; supported: '<f4' (float32, little-endian), '<i4' (int32) and '|u1' (uint8)`);
   }
   if (fortran === 'True') throw new DataError(fn, file, "is in Fortran order (fortran_order: True); supported: C order (save with np.ascontiguousarray)");
   const parts = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -73,17 +74,17 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   }
   // Copy: the data offset need not be aligned for a Float32Array view.
   const raw = bytes.slice(dataAt, dataAt + expected);
-  const data = type.dtype === 'float32' ? new Float32Array(raw.buffer, 0, count) : raw;
+  const data = type.dtype === 'float32' ? new Float32Array(raw.buffer, 0, count) : type.dtype === 'int32' ? new Int32Array(raw.buffer, 0, count) : raw;
   return { dtype: type.dtype, shape, data };
 }
 
-/** Encodes a C-order float32 or uint8 array as a .npy v1.0 file. */
-export function encodeNpy(data: Float32Array | Uint8Array, shape: readonly number[]): Uint8Array {
+/** Encodes a C-order float32, int32 or uint8 array as a .npy v1.0 file. */
+export function encodeNpy(data: Float32Array | Int32Array | Uint8Array, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (shape.some((d) => !Number.isInteger(d) || d < 0) || count !== data.length) {
     throw new DataError('encodeNpy', 'shape', `must be non-negative integers whose product is data.length (${data.length}), got [${shape.join(', ')}]`);
   }
-  const descr = data instanceof Float32Array ? '<f4' : '|u1';
+  const descr = data instanceof Float32Array ? '<f4' : data instanceof Int32Array ? '<i4' : '|u1';
   const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${tuple}, }`;
   // Pad with spaces and end with a newline so that the data starts at a multiple of 64.
@@ -111,7 +112,7 @@ export interface NpyDatasetOptions {
 
 /**
  * A Dataset over the rows of an array `[N, ...]`. uint8 images are scaled to [0, 1]; other
- * values are kept as they are (features, embeddings).
+ * values are kept as they are (features, embeddings; int32 as float32).
  */
 export function npyDataset(array: NpyArray, { name, kind, labels }: NpyDatasetOptions): ArrayDataset {
   const fn = 'npyDataset';
@@ -124,5 +125,6 @@ export function npyDataset(array: NpyArray, { name, kind, labels }: NpyDatasetOp
     throw new DataError(fn, name, `has ${array.shape[0]} rows but ${labels.values.length} labels`);
   }
   const scale = k === 'image' && array.dtype === 'uint8' ? 1 / 255 : 1;
-  return new ArrayDataset({ name, kind: k, sampleShape: array.shape.slice(1), values: array.data, scale, ...(labels !== undefined ? { labels } : {}) });
+  const values = array.data instanceof Int32Array ? Float32Array.from(array.data) : array.data;
+  return new ArrayDataset({ name, kind: k, sampleShape: array.shape.slice(1), values, scale, ...(labels !== undefined ? { labels } : {}) });
 }

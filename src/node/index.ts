@@ -25,13 +25,36 @@ export type { LoadWavFolderOptions, WavFolderDataset } from './data/wav-folder.j
 export { loadImageFolder } from './data/image-folder.js';
 export type { LoadImageFolderOptions, ImageFolderDataset } from './data/image-folder.js';
 export { DecodePool, defaultDecodeWorkers } from './data/decode-pool.js';
-export type { DecodeRequest } from './data/decode-pool.js';
+export type { DecodeRequest, ResizeMode } from './data/decode-pool.js';
+export { RESIZE_MODES } from './data/decode-pool.js';
+export { listImages, IMAGE_EXTENSIONS, LABEL_MODES } from './data/list-images.js';
+export type { ImageListing, LabelMode, SkippedFile } from './data/list-images.js';
+export { sampleIds, unreadableRows, skippedFiles, writeSkipped } from './data/sample-ids.js';
+export type { SampleIds } from './data/sample-ids.js';
 export { readNpy, writeNpy, loadNpy } from './data/npy-file.js';
 export type { LoadNpyOptions } from './data/npy-file.js';
 export { readBytes, readText } from './data/read-bytes.js';
 export { readTar } from './data/tar.js';
 // Run folder: config, metrics, atomic checkpoints, TF.js model files
-export { RunFolder, RUN_FILES, writeFileAtomic, encodeCheckpoint, decodeCheckpoint, saveModel, loadModel, fileSaveHandler, fileLoadHandler } from './run/index.js';
+export { RunFolder, RUN_FILES, RunLock, LOCK_FILE, processAlive, writeFileAtomic, encodeCheckpoint, decodeCheckpoint, saveModel, loadModel, fileSaveHandler, fileLoadHandler } from './run/index.js';
+// ── Search: embeddings with ids, an index and nearest neighbours on LanceDB ──────
+export { embedRows } from './search/embed-rows.js';
+export type { EmbeddedRows, RowEncoder } from './search/embed-rows.js';
+export { writeEmbeddings, formatOfPath, EMBED_FORMATS } from './search/write-embeddings.js';
+export type { EmbedFormat } from './search/write-embeddings.js';
+export { VectorIndex, DEFAULT_ANN_THRESHOLD, checkIndexFolder } from './search/vector-index.js';
+export type { IndexRow, Neighbour, OpenIndexOptions, SearchOptions } from './search/vector-index.js';
+export { fillIndex } from './search/fill-index.js';
+export type { FillIndexOptions, FillIndexResult } from './search/fill-index.js';
+export { QueryEncoder } from './search/query-encoder.js';
+export { searchByImage } from './search/search-by-image.js';
+export { writeGallery } from './search/gallery-html.js';
+export type { GalleryQuery } from './search/gallery-html.js';
+export { parseShard, inShard, fnv1a } from './search/shard.js';
+export type { Shard } from './search/shard.js';
+export { readIndexMeta, writeIndexMeta, INDEX_ENCODERS } from './search/index-meta.js';
+export type { IndexMeta, IndexEncoder } from './search/index-meta.js';
+export { loadLanceDb } from './search/lancedb.js';
 // ── Native backend (oneDNN + OpenBLAS addon) ────────────────────────────────
 export { nativeStatus, registerNativeBackend, NATIVE_KERNELS } from './native/index.js';
 export type { NativeStatus } from './native/index.js';

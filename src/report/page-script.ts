@@ -111,7 +111,7 @@ export const PAGE_SCRIPT = String.raw`
   });
 
   // ── UMAP ──────────────────────────────────────────────────────────────────
-  var s5 = section('umap', 'UMAP of test embeddings', 'Two-dimensional UMAP (umap-js, seeded) of the encoder\'s representation of test samples, coloured by class.');
+  var s5 = section('umap', 'UMAP of test embeddings', 'Two-dimensional UMAP (umap-js, seeded) of the encoder\'s representation of test samples, coloured by class (one colour when the data has no labels).');
   var um = data.umap;
   if (um === null) missing(s5, 'No embeddings (the encoder or the test data could not be loaded).');
   else {
@@ -129,11 +129,11 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   // ── retrieval grid ────────────────────────────────────────────────────────
-  var s6 = section('retrieval', 'Nearest neighbours', 'Query samples from the test split (left) and their nearest test samples by cosine similarity of the representation. A green frame: same class as the query.');
+  var s6 = section('retrieval', 'Nearest neighbours', 'Query samples from the test split (left) and their nearest test samples by cosine similarity of the representation. A green frame: same class as the query (labelled data only).');
   var rt = data.retrieval;
   function drawSample(sample, same) {
     var size = 56;
-    var cv = el('canvas', { width: String(size), height: String(size), class: 'thumb' + (same === undefined ? ' query' : same ? ' same' : ' other') });
+    var cv = el('canvas', { width: String(size), height: String(size), class: 'thumb' + (same === undefined ? ' query' : same === null ? '' : same ? ' same' : ' other') });
     var g = cv.getContext('2d');
     var side = Math.round(Math.sqrt(sample.values.length));
     if (rt.kind === 'vector' && side * side === sample.values.length && side >= 4) {
@@ -187,7 +187,8 @@ export const PAGE_SCRIPT = String.raw`
     rt.queries.forEach(function (q) {
       var row = el('div', { class: 'row' });
       row.appendChild(drawSample(q.query));
-      q.neighbours.forEach(function (n) { row.appendChild(drawSample(n, n.label === q.query.label)); });
+      // unlabelled data (label -1): no same/other frame
+      q.neighbours.forEach(function (n) { row.appendChild(drawSample(n, n.label < 0 ? null : n.label === q.query.label)); });
       grid.appendChild(row);
     });
     s6.appendChild(grid);

@@ -75,6 +75,10 @@ export interface EpochRecord {
   knn?: number;
   /** Why the monitor gave no accuracy (its slice is too small to mean anything). */
   knnNote?: string;
+  /** From `epochMetrics` (unlabelled data): alignment, uniformity and the collapse signal. */
+  alignment?: number;
+  uniformity?: number;
+  embeddingStd?: number;
   seconds: number;
 }
 
@@ -130,6 +134,8 @@ export interface TrainOptions {
   onStep?: (record: StepRecord, info: { stepsPerEpoch: number; totalSteps: number; epochs: number }) => void;
   /** Per-epoch callback. */
   onEpoch?: (record: EpochRecord) => void;
+  /** Measures the method at each epoch end (see embeddingHealthMonitor); merged into the epoch record. */
+  epochMetrics?: (method: Method) => Promise<Pick<EpochRecord, 'alignment' | 'uniformity' | 'embeddingStd'>>;
   /** Metrics records buffered before a store write. @default 50 */
   flushEvery?: number;
   /** Also checkpoint every this many steps inside an epoch (long epochs on slow machines). @default off */
@@ -356,7 +362,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
     }
     const knn = options.monitor === undefined ? undefined : await monitorKnn(method, options.monitor, batchSize);
-    const rec: EpochRecord = { epoch: epoch + 1, step, loss: lossCount > 0 ? lossSum / lossCount : NaN, seconds: (performance.now() - tEpoch) / 1000, ...knn };
+    const extra = options.epochMetrics === undefined ? {} : await options.epochMetrics(method);
+    const rec: EpochRecord = { epoch: epoch + 1, step, loss: lossCount > 0 ? lossSum / lossCount : NaN, seconds: (performance.now() - tEpoch) / 1000, ...knn, ...extra };
     epochRecords.push(rec);
     epoch += 1;
     if (store?.appendEpoch !== undefined) await store.appendEpoch(rec);

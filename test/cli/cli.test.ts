@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readNpy } from '../../src/node/data/npy-file.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const main = join(root, 'src', 'cli', 'main.ts');
@@ -81,18 +82,29 @@ test('pretrain --method npid (nce, softmax) and invaspread on digits, then eval 
   }
 });
 
-test('embed writes .npy with labels beside it, and .csv', () => {
+test('embed writes .npy with ids and int32 labels beside it, .csv and .jsonl', async () => {
   const npy = join(work, 'emb', 'h.npy');
   const a = cli(['embed', '--run', run, '--data', 'digits', '--limit', '50', '--out', npy]);
   assert.equal(a.status, 0, a.stderr);
   assert.match(a.stdout, /\[50, 128\]/);
-  assert.ok(existsSync(join(work, 'emb', 'h.labels.npy')));
+  const labels = await readNpy(join(work, 'emb', 'h.labels.npy'));
+  assert.equal(labels.dtype, 'int32');
+  assert.deepEqual(labels.shape, [50]);
+  const ids = readFileSync(join(work, 'emb', 'h.ids.txt'), 'utf8').trim().split('\n');
+  assert.equal(ids.length, 50);
   const csv = join(work, 'emb', 'h.csv');
   assert.equal(cli(['embed', '--run', run, '--limit', '20', '--out', csv]).status, 0);
   const rows = readFileSync(csv, 'utf8').trim().split('\n');
   assert.equal(rows.length, 21);
-  assert.equal(rows[0]!.split(',').length, 129);
+  assert.equal(rows[0]!.split(',').length, 130);
+  assert.equal(rows[0]!.split(',')[0], 'id');
   assert.equal(rows[0]!.split(',').at(-1), 'label');
+  const jl = join(work, 'emb', 'h.out');
+  assert.equal(cli(['embed', '--run', run, '--limit', '10', '--out', jl, '--format', 'jsonl']).status, 0);
+  const objs = readFileSync(jl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(objs.length, 10);
+  assert.deepEqual(Object.keys(objs[0]), ['id', 'label', 'vector']);
+  assert.ok(Number.isInteger(objs[0].label) && objs[0].vector.length === 128);
 });
 
 test('a wrong option or value exits 2 with one line naming it', () => {
@@ -104,7 +116,7 @@ test('a wrong option or value exits 2 with one line naming it', () => {
     [['pretrain', '--data', 'digits', '--out', join(work, 'x'), '--arch', 'small-cnn'], /small-cnn takes images/],
     [['pretrain', '--data', 'digits', '--out', run], /already holds a run/],
     [['eval', '--run', join(work, 'missing')], /not a run folder/],
-    [['embed', '--run', run, '--out', join(work, 'h.txt')], /\.npy or \.csv/],
+    [['embed', '--run', run, '--out', join(work, 'h.txt')], /\.npy, \.csv or \.jsonl/],
   ];
   for (const [args, re] of cases) {
     const r = cli(args);

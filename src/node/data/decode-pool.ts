@@ -1,6 +1,6 @@
 /**
- * Image decoding off the main thread: a pool of worker threads, each decoding PNG/JPEG files
- * with sharp and resizing them to the requested size. Returns HWC float32 pixels in [0, 1].
+ * Image decoding off the main thread: a pool of worker threads, each decoding image files
+ * (any format sharp reads) and resizing them to the requested size. Returns HWC float32 pixels in [0, 1].
  *
  * The worker's code is a string evaluated by `new Worker(code, { eval: true })` and sharp is
  * imported by its resolved URL: that works the same from the TypeScript sources (tsx) and from
@@ -18,7 +18,15 @@ export interface DecodeRequest {
   width: number;
   /** 1: grey (luminance), 3: RGB. */
   channels: 1 | 3;
+  /**
+   * `crop`: scale the shorter side to fit, then cut the centre (aspect ratio kept); `pad`: scale
+   * the longer side to fit, black borders; `fill`: stretch to the size. @default 'crop'
+   */
+  resize?: ResizeMode;
 }
+
+export type ResizeMode = 'crop' | 'pad' | 'fill';
+export const RESIZE_MODES: readonly ResizeMode[] = ['crop', 'pad', 'fill'];
 
 const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
@@ -45,9 +53,12 @@ async function decode(req) {
   try {
     const sharp = await sharpReady;
     const input = await readFile(req.file);
-    let img = sharp(input, { failOn: 'error' })
+    // 'truncated': a file cut short is an error, not an image with a grey bottom half
+    const fit = req.resize === 'fill' ? 'fill' : req.resize === 'pad' ? 'contain' : 'cover';
+    let img = sharp(input, { failOn: 'truncated' })
+      .rotate() // EXIF orientation
       .flatten({ background: { r: 0, g: 0, b: 0 } })
-      .resize(req.width, req.height, { fit: 'fill' });
+      .resize(req.width, req.height, { fit, position: 'centre', background: { r: 0, g: 0, b: 0 } });
     img = req.channels === 1 ? img.greyscale() : img.toColourspace('srgb');
     const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
     // float32 in [0, 1] made here, off the main thread

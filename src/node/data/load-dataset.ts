@@ -20,6 +20,8 @@ import { loadCsv } from './load-csv.js';
 import { loadUcr } from './load-ucr.js';
 import { loadWavFolder } from './wav-folder.js';
 import { loadImageFolder } from './image-folder.js';
+import type { LabelMode } from './list-images.js';
+import type { ResizeMode } from './decode-pool.js';
 import { loadNpy } from './npy-file.js';
 
 export interface LoadDatasetOptions {
@@ -45,6 +47,12 @@ export interface LoadDatasetOptions {
   variant?: CifarVariant;
   /** Image folders: decoding threads. @default one less than the cores, 1..4 */
   workers?: number;
+  /** Image folders: class subfolders as labels (`auto`: when they hold every image). @default 'auto' */
+  folderLabels?: LabelMode;
+  /** Image folders: `crop` (aspect ratio kept, centre crop), `pad` or `fill`. @default 'crop' */
+  resize?: ResizeMode;
+  /** Image folders: where the line saying whether subfolders are classes goes. @default nowhere */
+  log?: (line: string) => void;
 }
 
 /**
@@ -116,6 +124,9 @@ async function loadSpec(spec: DataSpec, o: LoadDatasetOptions): Promise<Dataset>
         ...(o.imageSize !== undefined ? { imageSize: o.imageSize } : {}),
         ...(o.channels !== undefined ? { channels: o.channels } : {}),
         ...(o.workers !== undefined ? { workers: o.workers } : {}),
+        ...(o.folderLabels !== undefined ? { labels: o.folderLabels } : {}),
+        ...(o.resize !== undefined ? { resize: o.resize } : {}),
+        ...(o.log !== undefined ? { log: o.log } : {}),
       });
     case 'npy':
       return loadNpy(path, o.labels !== undefined ? { labels: resolveDataPath(o.labels, 'npy') } : {});

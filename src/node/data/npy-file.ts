@@ -16,7 +16,7 @@ export async function readNpy(path: string): Promise<NpyArray> {
 }
 
 /** Writes `data` with `shape` as a .npy v1.0 file (creates the folder). */
-export async function writeNpy(path: string, data: Float32Array | Uint8Array, shape: readonly number[]): Promise<void> {
+export async function writeNpy(path: string, data: Float32Array | Int32Array | Uint8Array, shape: readonly number[]): Promise<void> {
   const bytes = encodeNpy(data, shape);
   try {
     await mkdir(dirname(path), { recursive: true });
@@ -27,7 +27,7 @@ export async function writeNpy(path: string, data: Float32Array | Uint8Array, sh
 }
 
 export interface LoadNpyOptions {
-  /** A .npy of integer class ids `[N]` (uint8, or float32 holding integers). */
+  /** A .npy of integer class ids `[N]` (int32, uint8, or float32 holding integers). */
   labels?: string;
   /** @default by rank (see npyDataset) */
   kind?: SampleKind;

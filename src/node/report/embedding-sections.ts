@@ -14,7 +14,7 @@ import type { ReportAlignmentPoint, ReportRetrieval, ReportSample, ReportUmap } 
 import { Rng } from '../../random.js';
 import { embedDataset } from '../../eval/dataset-features.js';
 import { buildAugmentation, type AugmentationRecipe } from '../../augment/build-augmentation.js';
-import { loadSplits } from '../data/load-splits.js';
+import { loadSplits, type LoadSplitsOptions } from '../data/load-splits.js';
 import { loadModel } from '../run/model-io.js';
 import { RUN_FILES } from '../run/run-folder.js';
 
@@ -103,7 +103,7 @@ export async function embeddingSections(dir: string, config: Record<string, unkn
   const { testLimit = 1000, pairs = 500, seed = 0 } = o;
   const res: EmbeddingSections = { umap: null, retrieval: null, alignmentUniformity: [], problems: [] };
   const recipe = config?.recipe as AugmentationRecipe | undefined;
-  const options = (config?.options ?? {}) as { data?: string; imageSize?: number };
+  const options = (config?.options ?? {}) as { data?: string; imageSize?: number; labels?: LoadSplitsOptions['folderLabels']; resize?: LoadSplitsOptions['resize'] };
   const encoderDir = join(dir, RUN_FILES.encoder);
   const randomDir = join(dir, RUN_FILES.randomEncoder);
   const hasEncoder = existsSync(join(encoderDir, 'model.json'));
@@ -114,7 +114,7 @@ export async function embeddingSections(dir: string, config: Record<string, unkn
   }
   let test: Dataset;
   try {
-    ({ test } = await loadSplits(options.data, { testLimit, seed, ...(options.imageSize !== undefined ? { imageSize: options.imageSize } : {}) }, () => undefined));
+    ({ test } = await loadSplits(options.data, { testLimit, seed, ...(options.imageSize !== undefined ? { imageSize: options.imageSize } : {}), ...(options.labels !== undefined ? { folderLabels: options.labels } : {}), ...(options.resize !== undefined ? { resize: options.resize } : {}) }, () => undefined));
   } catch (err) {
     res.problems.push(`the run's data '${options.data}' could not be loaded (${(err as Error).message}): no UMAP or retrieval grid`);
     return res;
@@ -131,9 +131,9 @@ export async function embeddingSections(dir: string, config: Record<string, unkn
     try {
       if (modelDir === encoderDir) {
         const f = await embedDataset(model, test);
-        if (test.labels !== undefined) {
-          res.umap = { ...umap2d(f, { seed, ...(o.umapNeighbors !== undefined ? { neighbors: o.umapNeighbors } : {}), ...(o.umapEpochs !== undefined ? { epochs: o.umapEpochs } : {}) }), labels: Array.from(test.labels.values), classNames: test.labels.classNames };
-        } else res.problems.push('the test data has no labels: no UMAP colours');
+        // unlabelled data: one colour, no classes
+        const umap = umap2d(f, { seed, ...(o.umapNeighbors !== undefined ? { neighbors: o.umapNeighbors } : {}), ...(o.umapEpochs !== undefined ? { epochs: o.umapEpochs } : {}) });
+        res.umap = test.labels !== undefined ? { ...umap, labels: Array.from(test.labels.values), classNames: test.labels.classNames } : { ...umap, labels: new Array<number>(test.size).fill(0), classNames: ['unlabelled'] };
         res.retrieval = await retrievalGrid(test, f, { ...(o.queries !== undefined ? { queries: o.queries } : {}), ...(o.neighbours !== undefined ? { neighbours: o.neighbours } : {}) });
       }
       if (pairData.size >= 2) {

@@ -3,3 +3,4 @@ export { RunFolder, RUN_FILES } from './run-folder.js';
 export { writeFileAtomic } from './atomic-write.js';
 export { encodeCheckpoint, decodeCheckpoint } from './checkpoint-file.js';
 export { saveModel, loadModel, fileSaveHandler, fileLoadHandler } from './model-io.js';
+export { RunLock, LOCK_FILE, processAlive } from './run-lock.js';

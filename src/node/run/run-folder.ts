@@ -7,6 +7,8 @@
  *   checkpoint.bin     the last checkpoint (weights, optimizer, Rng, epoch/step), replaced atomically
  *   encoder/           the final encoder, TF.js format (model.json + weights.bin)
  *   encoder-random/    the same encoder at its random initialisation (the "random encoder" baseline)
+ *   skipped.txt        image folders: files left out (not images, unreadable), `<id>\t<reason>`
+ *   lock               held by the process writing the run (pid inside); see run-lock.ts
  *
  * Implements the trainer's `TrainerStore`.
  */
@@ -24,6 +26,8 @@ export const RUN_FILES = {
   checkpoint: 'checkpoint.bin',
   encoder: 'encoder',
   randomEncoder: 'encoder-random',
+  skipped: 'skipped.txt',
+  lock: 'lock',
 } as const;
 
 async function exists(p: string): Promise<boolean> {
