@@ -3,9 +3,18 @@
  * inlined as data: URLs (JPEG, longer side 160 px, made with sharp), ids and distances below.
  * Missing or unreadable files show as a grey box with their id. Written atomically.
  */
-import sharp from 'sharp';
 import { writeFileAtomic } from '../run/atomic-write.js';
 import type { Neighbour } from './vector-index.js';
+import { resolveOptionalPeer } from '../optional-peer.js';
+
+type Sharp = typeof import('sharp');
+let sharpModule: Promise<Sharp> | undefined;
+
+/** sharp, an optional peer, imported on the first gallery (a missing install is one ConfigError line). */
+function loadSharp(): Promise<Sharp> {
+  sharpModule ??= import(resolveOptionalPeer('sharp', 'search galleries (--html)')).then((m: { default: Sharp }) => m.default);
+  return sharpModule;
+}
 
 export interface GalleryQuery {
   query: string;
@@ -18,6 +27,7 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 
 async function thumb(path: string | undefined): Promise<string | undefined> {
   if (path === undefined || path === '') return undefined;
+  const sharp = await loadSharp();
   try {
     const buf = await sharp(path).rotate().resize(160, 160, { fit: 'inside' }).flatten({ background: '#ffffff' }).jpeg({ quality: 80 }).toBuffer();
     return `data:image/jpeg;base64,${buf.toString('base64')}`;
