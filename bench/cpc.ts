@@ -26,7 +26,7 @@ import { sharedDataDir } from '../src/node/data/paths.js';
 import { stratifiedSplit } from '../src/eval/stratify.js';
 import { cpcRecipe, cpcSequenceData, buildCpc } from '../src/cli/cpc-recipe.js';
 import { inputLengthFor } from '../src/models/conv1d-encoder.js';
-import { Optimizer } from '../src/train/optimizers.js';
+import { Optimizer } from '../src/optim/optimizers.js';
 import { train, type StepRecord } from '../src/train/trainer.js';
 import { linearProbe } from '../src/eval/linear-probe.js';
 import { knnAccuracy } from '../src/eval/knn.js';

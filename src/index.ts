@@ -131,18 +131,20 @@ export type { FillBankOptions } from './memory/fill-bank.js';
 // NPID
 export { npid, Npid, bankKnnAccuracy, NPID_OBJECTIVES, NPID_BANK_INITS } from './methods/npid.js';
 export type { NpidOptions, NpidObjective, NpidBankInit } from './methods/npid.js';
-export { npidNceLoss, estimateNceNormalizer } from './memory/npid-nce.js';
-export type { NpidNceOptions } from './memory/npid-nce.js';
-export { nonParametricSoftmaxLoss } from './memory/non-parametric-softmax.js';
-export type { NonParametricSoftmaxOptions } from './memory/non-parametric-softmax.js';
+export { npidNceLoss, estimateNceNormalizer } from './losses/npid-nce.js';
+export type { NpidNceOptions } from './losses/npid-nce.js';
+export { nonParametricSoftmaxLoss } from './losses/non-parametric-softmax.js';
+export type { NonParametricSoftmaxOptions } from './losses/non-parametric-softmax.js';
 // InvaSpread
 export { invaSpread } from './methods/inva-spread.js';
 export type { InvaSpreadMethodOptions } from './methods/inva-spread.js';
 export { invaSpreadLoss } from './losses/inva-spread.js';
 export type { InvaSpreadOptions } from './losses/inva-spread.js';
 // CMC: views, the multiview method
-export { cmc, Cmc, cmcEdges, crossViewInfoNceLoss, CMC_GRAPHS, CMC_OBJECTIVES } from './methods/cmc.js';
-export type { CmcOptions, CmcGraph, CmcObjective, CrossViewInfoNceOptions } from './methods/cmc.js';
+export { cmc, Cmc, cmcEdges, CMC_GRAPHS, CMC_OBJECTIVES } from './methods/cmc.js';
+export type { CmcOptions, CmcGraph, CmcObjective } from './methods/cmc.js';
+export { crossViewInfoNceLoss } from './losses/cross-view-info-nce.js';
+export type { CrossViewInfoNceOptions } from './losses/cross-view-info-nce.js';
 export { view, toView, applyView, viewSampleShape, BUILTIN_VIEWS } from './views/view.js';
 export type { View, ViewFunction, ViewSpec, BuiltinViewName } from './views/view.js';
 export { labL } from './views/lab-l.js';
@@ -165,8 +167,8 @@ export type { GruContextOptions, SequencePooling } from './models/gru-context.js
 // ── Training ──────────────────────────────────────────────────────────────────
 export { train, planEpoch } from './train/trainer.js';
 export type { TrainOptions, TrainResult, TrainerStore, Checkpoint, StepRecord, EpochRecord, KnnMonitorOptions } from './train/trainer.js';
-export { Optimizer, optimizer, decays, OPTIMIZER_NAMES } from './train/optimizers.js';
-export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo } from './train/optimizers.js';
+export { Optimizer, optimizer, decays, OPTIMIZER_NAMES } from './optim/optimizers.js';
+export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo } from './optim/optimizers.js';
 export { warmupCosine, constantLr } from './train/schedules.js';
 export type { Schedule, WarmupCosineOptions } from './train/schedules.js';
 

@@ -18,7 +18,7 @@ import { resnet } from '../models/resnet.js';
 import { projectionHead } from '../models/projection-head.js';
 import { cmc, CMC_GRAPHS, CMC_OBJECTIVES, type CmcGraph, type CmcObjective } from '../methods/cmc.js';
 import type { Method } from '../methods/method.js';
-import type { Optimizer } from '../train/optimizers.js';
+import type { Optimizer } from '../optim/optimizers.js';
 import { builtinView, parseViewList } from '../views/builtin.js';
 import { viewSampleShape, type ViewSpec } from '../views/view.js';
 import { ConfigError } from '../errors.js';

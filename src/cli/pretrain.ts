@@ -17,7 +17,7 @@ import { RunFolder } from '../node/run/run-folder.js';
 import { saveModel } from '../node/run/model-io.js';
 import { writeRunReport } from '../node/report/write-run-report.js';
 import { train, planEpoch, type SkippedStep, type TrainResult } from '../train/trainer.js';
-import { OPTIMIZER_NAMES, type OptimizerName } from '../train/optimizers.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/optimizers.js';
 import { ConfigError } from '../errors.js';
 import { ARCHS, METHODS, DEFAULT_TEMPERATURE, HEADS, type HeadKind, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
 import { progress } from './progress.js';

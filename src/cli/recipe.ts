@@ -26,7 +26,7 @@ import { buildCmc, type CmcRecipe } from './cmc-recipe.js';
 import { MemoryBank } from '../memory/memory-bank.js';
 import type { Method } from '../methods/method.js';
 import { buildCpc, type CpcRecipe } from './cpc-recipe.js';
-import { Optimizer, type OptimizerName } from '../train/optimizers.js';
+import { Optimizer, type OptimizerName } from '../optim/optimizers.js';
 import { ConfigError } from '../errors.js';
 
 export const ARCHS = ['small-cnn', 'resnet18', 'mlp', 'conv1d-gru'] as const;

@@ -24,12 +24,12 @@ import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Augmentation } from '../augment/augmentation.js';
 import { MemoryBank } from '../memory/memory-bank.js';
-import { npidNceLoss, estimateNceNormalizer } from '../memory/npid-nce.js';
+import { crossViewInfoNceLoss } from '../losses/cross-view-info-nce.js';
+import { npidNceLoss, estimateNceNormalizer } from '../losses/npid-nce.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
-import { Optimizer } from '../train/optimizers.js';
+import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import { assertFloatTensor, assertOptions } from '../losses/check.js';
-import { assertInRange, assertInteger, assertOneOf, assertPositive, assertSameShape, describe, formatShape } from '../validate.js';
+import { assertInRange, assertInteger, assertOneOf, assertPositive, describe, formatShape } from '../validate.js';
 import { applyView, toView, viewSampleShape, type View, type ViewFunction } from '../views/view.js';
 import { ViewLayer } from '../views/view-layer.js';
 import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
@@ -66,37 +66,6 @@ export interface CmcOptions {
   seed?: number;
   /** The optimizer. Owned by the method. @default Adam, lr 1e-3 (`new Optimizer()`) */
   optimizer?: Optimizer;
-}
-
-export interface CrossViewInfoNceOptions {
-  /** Temperature τ. @default 0.07 (HobbitLong/CMC, `nce_t`) */
-  temperature?: number;
-}
-
-/**
- * In-batch InfoNCE between two views, both directions, summed:
- * `mean_b -log softmax_c(a_b.b_c / τ)[b] + mean_b -log softmax_c(b_b.a_c / τ)[b]`: each row of `a`
- * has the same row of `b` as its positive and the other rows of `b` as negatives, and the other
- * way round. `a`, `b`: `[N, D]`, L2-normalised here. A scalar; with a single edge of the CMC graph
- * it is `infoNceLoss(a, b, <the other rows of b>) + infoNceLoss(b, a, <the other rows of a>)`.
- */
-export function crossViewInfoNceLoss(a: tf.Tensor2D, b: tf.Tensor2D, options: CrossViewInfoNceOptions = {}): tf.Scalar {
-  const fn = 'crossViewInfoNceLoss';
-  assertOptions(options, fn);
-  const { temperature = 0.07 } = options;
-  assertFloatTensor(a, 2, fn, 'a');
-  assertSameShape(b, a, fn, 'b', 'a');
-  assertFloatTensor(b, 2, fn, 'b');
-  assertPositive(temperature, fn, 'temperature');
-  return tf.tidy(() => {
-    const za = l2Normalize(a); // [N, D]
-    const zb = l2Normalize(b); // [N, D]
-    const logits = tf.div(tf.matMul(za, tf.transpose(zb)), temperature); // [N, N]: row = anchor of a, column = row of b
-    const positive = tf.div(tf.sum(tf.mul(za, zb), 1), temperature); // [N]: the diagonal
-    const fromA = tf.mean(tf.logSumExp(logits, 1)); // anchors of a against b's batch
-    const fromB = tf.mean(tf.logSumExp(logits, 0)); // anchors of b against a's batch
-    return tf.sub(tf.add(fromA, fromB), tf.mul(tf.mean(positive), 2)) as tf.Scalar;
-  });
 }
 
 /** The graph's edges as pairs of view indices: core `(0, j)`, full every `(i, j)` with i < j. */

@@ -12,7 +12,7 @@ import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Augmentation } from '../augment/augmentation.js';
 import { invaSpreadLoss } from '../losses/inva-spread.js';
-import { Optimizer } from '../train/optimizers.js';
+import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError } from '../errors.js';
 import { assertPositive, describe } from '../validate.js';
 import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
