@@ -24,7 +24,7 @@ import { loadWavFolder } from '../src/node/data/wav-folder.js';
 import { loadUcr } from '../src/node/data/load-ucr.js';
 import { sharedDataDir } from '../src/node/data/paths.js';
 import { stratifiedSplit } from '../src/eval/stratify.js';
-import { cpcRecipe, cpcSequenceData, buildCpc } from '../src/cli/cpc-recipe.js';
+import { cpcRecipe, cpcSequenceData, buildCpc } from '../src/recipes/cpc-recipe.js';
 import { inputLengthFor } from '../src/models/conv1d-encoder.js';
 import { Optimizer } from '../src/optim/optimizers.js';
 import { train, type StepRecord } from '../src/train/trainer.js';

@@ -14,8 +14,8 @@ import { writeNpy } from '../node/data/npy-file.js';
 import { RunFolder } from '../node/run/run-folder.js';
 import { loadModel } from '../node/run/model-io.js';
 import { ConfigError, DataError } from '../errors.js';
-import type { Recipe } from './recipe.js';
-import { fitSequenceLength } from './cpc-recipe.js';
+import type { Recipe } from '../recipes/recipe.js';
+import { fitSequenceLength } from '../recipes/cpc-recipe.js';
 import { embedDataset } from '../eval/dataset-features.js';
 import { int } from './parse.js';
 

@@ -19,9 +19,9 @@ import { writeFileAtomic } from '../node/run/atomic-write.js';
 import { EVAL_FILE } from '../node/report/read-run-texts.js';
 import { Rng } from '../random.js';
 import { DataError } from '../errors.js';
-import type { Recipe } from './recipe.js';
+import type { Recipe } from '../recipes/recipe.js';
 import { buildAugmentation } from '../augment/build-augmentation.js';
-import { fitSequenceLength } from './cpc-recipe.js';
+import { fitSequenceLength } from '../recipes/cpc-recipe.js';
 import { embedDataset, rawFeatures } from '../eval/dataset-features.js';
 import { int } from './parse.js';
 

@@ -19,12 +19,17 @@ import { writeRunReport } from '../node/report/write-run-report.js';
 import { train, planEpoch, type SkippedStep, type TrainResult } from '../train/trainer.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/optimizers.js';
 import { ConfigError } from '../errors.js';
-import { ARCHS, METHODS, DEFAULT_TEMPERATURE, HEADS, type HeadKind, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from './recipe.js';
+import { ARCHS, METHODS, DEFAULT_TEMPERATURE, defaultTemperatureFor, HEADS, type HeadKind, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from '../recipes/recipe.js';
 import { progress } from './progress.js';
-import { cpcSequenceData } from './cpc-recipe.js';
-import { cmcRecipe } from './cmc-recipe.js';
-import { NPID_BANK_INITS, type NpidBankInit } from '../methods/npid.js';
+import { cpcSequenceData } from '../recipes/cpc-recipe.js';
+import { cmcRecipe } from '../recipes/cmc-recipe.js';
+import { NPID_BANK_INITS, type NpidBankInit, type NpidObjective } from '../methods/npid.js';
+import { MOCO_DEFAULTS } from '../methods/moco.js';
 import { int, oneOf, positive } from './parse.js';
+import { resolvePairing, type ResolvedPairing } from '../recipes/pairing.js';
+import { LOSSES } from '../losses/targets.js';
+import { NEGATIVE_SOURCES } from '../losses/target.js';
+import { TRIPLET_MININGS, type TripletMining } from '../losses/mined-triplet.js';
 
 export interface PretrainOptions {
   method: string;
@@ -39,8 +44,22 @@ export interface PretrainOptions {
   temperature?: number;
   /** NPID objective. @default 'nce' */
   objective?: 'nce' | 'softmax';
-  /** NPID noise rows per step. @default 4096 */
-  negatives?: number;
+  /** `--negatives`: a source (batch, queue, bank) or, as before, NPID's / CMC NCE's noise rows per step (a number; default 4096). */
+  negatives?: number | string;
+  /** The target function (src/losses/targets.ts). @default the method's own (src/recipes/pairing.ts) */
+  loss?: string;
+  /** MoCo: keys in the queue. @default 4096 */
+  queueSize?: number;
+  /** MoCo: EMA momentum of the key encoder. @default 0.99 */
+  momentum?: number;
+  /** SimCLR with ntxent: small crops added to the two global views (multi-crop). @default 0 */
+  crops?: number;
+  /** Triplet: margin. @default 0.2 */
+  margin?: number;
+  /** Triplet: negative mining. @default 'semi-hard' */
+  mining?: TripletMining;
+  /** Align-uniform: weight of the uniformity term. @default 1 */
+  uniformityWeight?: number;
   /** The projection head (not CPC). @default 'mlp' */
   head?: HeadKind;
   /** NPID: fill the bank with the initial network's features ('features') or keep random rows ('random'). @default 'features' */
@@ -158,6 +177,10 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
     throw new ConfigError('pretrain', '--out', `${o.out} already holds a run; pass --resume to continue it or choose another --out`);
   }
 
+  // --method, --loss, --negatives, --crops: checked before anything is loaded (one line, exit 2)
+  const noiseRows = typeof opts.negatives === 'number' ? opts.negatives : undefined;
+  const wantLoss = opts.loss ?? (opts.method === 'npid' || (opts.method === 'cmc' && opts.objective === 'nce') ? opts.objective : undefined);
+  const pairing: ResolvedPairing | undefined = o.resume ? undefined : resolvePairing(opts.method, { ...(wantLoss !== undefined ? { loss: wantLoss } : {}), ...(typeof opts.negatives === 'string' ? { negatives: opts.negatives } : {}), ...(opts.crops !== undefined ? { crops: opts.crops } : {}) });
   const loaded = await loadDataset(opts.data!, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}) });
   // CPC: sequences made one length (the median when they vary; a resumed run keeps its length)
   const seq = opts.method === 'cpc'
@@ -169,6 +192,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
 
   // every check of options against the data runs before the backend starts: a bad value is one line
   if (!o.resume) {
+    if (pairing!.crops > 0) resolvePairing(opts.method, { loss: pairing!.loss, negatives: pairing!.negatives, crops: pairing!.crops, kind: data.kind });
     const arch = opts.method === 'cpc' ? 'conv1d-gru' : opts.arch ?? defaultArch(data);
     checkArch({ arch, inputShape: [...data.sampleShape], kind: data.kind });
     const inputShape = [...data.sampleShape];
@@ -180,7 +204,13 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       width: opts.width,
       augmentation: opts.augmentation ?? (data.kind === 'sequence' ? 'sequence' : defaultAugmentation(data.kind, inputShape)),
       flip: opts.flip,
-      temperature: opts.temperature ?? DEFAULT_TEMPERATURE[opts.method] ?? 0.5,
+      temperature: opts.temperature ?? defaultTemperatureFor(opts.method, pairing!.loss) ?? DEFAULT_TEMPERATURE[opts.method]!,
+      loss: pairing!.loss,
+      negativeSource: pairing!.negatives,
+      ...(pairing!.crops > 0 ? { localCrops: pairing!.crops } : {}),
+      ...(pairing!.loss === 'triplet' ? { margin: opts.margin ?? 0.2, mining: opts.mining ?? 'semi-hard' } : {}),
+      ...(pairing!.loss === 'align-uniform' ? { uniformityWeight: opts.uniformityWeight ?? 1 } : {}),
+      ...(opts.method === 'moco' ? { queueSize: opts.queueSize ?? MOCO_DEFAULTS.queueSize, keyMomentum: opts.momentum ?? MOCO_DEFAULTS.momentum } : {}),
       projectionDim: 128,
       ...(opts.method === 'cpc' ? {} : { head: opts.head ?? 'mlp' }),
       // an NPID MLP head always gets it: with a plain MLP head its NCE collapses (BENCHMARKS.md, NPID)
@@ -189,8 +219,8 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
       ...((arch === 'small-cnn' || arch === 'resnet18') && opts.method !== 'cmc' ? { featureBatchNorm: opts.featureBn ?? true } : {}),
       seed: opts.seed,
       ...(seq !== undefined ? { cpc: seq.recipe } : {}),
-      ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: opts.objective ?? 'nce', negatives: opts.negatives ?? 4096, bankInit: opts.bankInit ?? 'features' } : {}),
-      ...(opts.method === 'cmc' ? cmcRecipe(opts, { kind: data.kind, sampleShape: data.sampleShape, trainSize: trainData.size, arch }) : {}),
+      ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: pairing!.loss as NpidObjective, negatives: noiseRows ?? 4096, bankInit: opts.bankInit ?? 'features' } : {}),
+      ...(opts.method === 'cmc' ? cmcRecipe({ ...opts, objective: pairing!.negatives === 'bank' ? 'nce' : 'softmax', ...(noiseRows !== undefined ? { negatives: noiseRows } : { negatives: undefined }) }, { kind: data.kind, sampleShape: data.sampleShape, trainSize: trainData.size, arch }) : {}),
     };
     build = { recipe, optimizer: { name: opts.optimizer, learningRate: opts.lr ?? defaultLr(opts.optimizer, opts.batchSize), weightDecay: opts.weightDecay, clipNorm: opts.clipNorm } };
   }
@@ -258,6 +288,12 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal): Pro
   }
 }
 
+/** `--negatives`: a source name or a count of noise rows. */
+function negativesArg(value: string): string | number {
+  if (/^\d+$/.test(value)) return int()(value);
+  return oneOf(NEGATIVE_SOURCES)(value);
+}
+
 export function register(program: Command): void {
   program
     .command('pretrain')
@@ -272,10 +308,17 @@ export function register(program: Command): void {
     .option('--steps <n>', 'total steps (overrides --epochs)', int())
     .option('--batch-size <n>', 'samples per step (SimCLR: 256)', int(2), 256)
     .option('--temperature <t>', 'temperature τ (default: simclr 0.5, npid 0.07, invaspread 0.1, cmc 0.07)', positive())
-    .addOption(new Option('--objective <name>', 'npid: nce (K noise rows, default) or softmax (the whole bank); cmc: softmax (in-batch, default) or nce (one memory bank per view)').choices(['nce', 'softmax']))
+    .addOption(new Option('--objective <name>', 'npid: nce (K noise rows, default), softmax (the whole bank) or infonce; cmc: softmax (in-batch, default) or nce (one memory bank per view). Same as --loss').choices(['nce', 'softmax', 'infonce']))
+    .addOption(new Option('--loss <name>', 'target function (default: the method\'s own); valid pairings in src/recipes/pairing.ts').choices([...LOSSES]))
+    .option('--queue-size <k>', 'moco: keys in the queue (default 4096)', int())
+    .option('--momentum <m>', 'moco: EMA momentum of the key encoder (default 0.99)', positive())
+    .option('--crops <n>', 'simclr (ntxent, images): small crops added to the two global views (multi-crop; default 0)', int(0))
+    .option('--margin <m>', 'triplet: margin of the squared distances (default 0.2)', positive(true))
+    .addOption(new Option('--mining <rule>', 'triplet: negative mining in the batch (default semi-hard)').choices([...TRIPLET_MININGS]))
+    .option('--uniformity-weight <w>', 'align-uniform: weight of the uniformity term (default 1)', positive(true))
     .option('--views <list>', 'cmc: comma-separated views: lab (= lab-l,lab-ab), lab-l, lab-ab, gradient, half-luminance (default lab)')
     .addOption(new Option('--graph <name>', 'cmc: core (view 1 with each other view, default) or full (every pair)').choices(['core', 'full']))
-    .option('--negatives <k>', 'npid, cmc nce: noise rows per step (default 4096)', int())
+    .option('--negatives <source|k>', 'where negatives come from: batch, queue (moco) or bank (npid, cmc nce); a number: npid/cmc nce noise rows per step (default 4096)', negativesArg)
     .addOption(new Option('--bank-init <mode>', 'npid: the memory bank starts as the initial network\'s features (features, default) or random rows (random, the reference code)').choices([...NPID_BANK_INITS]))
     .option('--lr <x>', 'peak learning rate (default: adam 1e-3, lars 0.3 x batch/256, sgd 0.05 x batch/256)', positive())
     .addOption(new Option('--optimizer <name>', 'optimizer').argParser(oneOf(OPTIMIZER_NAMES)).default('adam'))

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, describeBackend } from '../backend.js';
 import type { EvaluationReport } from '../eval/report.js';
 import { writeRunReport, type WriteRunReportOptions, type WriteRunReportResult } from '../node/report/write-run-report.js';
-import { DEFAULT_TEMPERATURE, type Recipe } from './recipe.js';
+import { DEFAULT_TEMPERATURE, type Recipe } from '../recipes/recipe.js';
 import { measureStepSeconds, runPretrain, type PretrainOptions } from './pretrain.js';
 import { formatReport, runEval } from './eval.js';
 
