@@ -69,7 +69,8 @@ export function minedTripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, opt
       const hardest = tf.min(tf.add(dist, tf.mul(eye, big)), 1); // [N]: closest j ≠ i
       if (mining === 'hardest') dNeg = hardest;
       else {
-        const farther = tf.mul(tf.cast(tf.greater(dist, tf.expandDims(dPos, 1)), 'float32'), tf.sub(1, eye)); // [N, N]: j ≠ i with d_ij > d_ii
+        const fixed = tf.tensor2d(dist.dataSync(), [n, n]); // the mining reads values only: no gradient through the comparison
+        const farther = tf.mul(tf.cast(tf.greater(fixed, tf.sum(tf.mul(fixed, eye), 1, true)), 'float32'), tf.sub(1, eye)); // [N, N]: j ≠ i with d_ij > d_ii
         const semi = tf.min(tf.add(dist, tf.mul(tf.sub(1, farther), big)), 1); // [N]
         const farthest = tf.max(tf.sub(dist, tf.mul(eye, big)), 1); // [N]
         dNeg = tf.where(tf.greater(tf.sum(farther, 1), 0), semi, farthest);
