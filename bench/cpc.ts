@@ -11,7 +11,7 @@
  *   and the last 10% of the steps.
  *
  * Clips/series are cropped or padded (zeros at the end) to one length: FSDD the median clip length
- * (3,360 samples), UCR sets their own length. Recipe as the CLI's (`src/cli/cpc-recipe.ts`).
+ * (3,360 samples), UCR sets their own length. Recipe as the CLI's (`src/recipes/cpc-recipe.ts`).
  *
  * Options: --sets fsdd,ecg5000,cricketx  --steps N (per set; default 450 for FSDD, 120 for UCR)
  *   --batch 32  --lr 2e-3  --filters 64 --units 64  --window-latents 24 (training windows of 24 latents; evaluation sees

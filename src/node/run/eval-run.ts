@@ -1,0 +1,107 @@
+/**
+ * `contrastive eval --run runs/<name> --data <spec> [--limit N] [--json]`: label efficiency
+ * (linear probe and kNN at 1%, 10%, 100% of the train labels, scored on the test split) of the
+ * trained encoder and of two baselines (raw pixels, the same encoder at its random
+ * initialisation), k-means NMI/ARI, and alignment/uniformity on two augmented views of test
+ * samples. `--json` prints exactly one JSON object on stdout; progress goes to stderr.
+ */
+import { join } from 'node:path';
+import { initBackend, describeBackend } from '../../backend.js';
+import { subset } from '../../data/subset.js';
+import { evaluateRepresentation, type EvaluationReport } from '../../eval/report.js';
+import type { FeatureArray } from '../../eval/features.js';
+import { formatLabelEfficiencyTable } from '../../eval/format-table.js';
+import { loadSplits } from '../data/load-splits.js';
+import { RunFolder } from './run-folder.js';
+import { loadModel } from './model-io.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { EVAL_FILE } from '../report/read-run-texts.js';
+import { Rng } from '../../random.js';
+import { DataError } from '../../errors.js';
+import type { Recipe } from '../../recipes/recipe.js';
+import { buildAugmentation } from '../../augment/build-augmentation.js';
+import { fitSequenceLength } from '../../recipes/cpc-recipe.js';
+import { embedDataset, rawFeatures } from '../../eval/dataset-features.js';
+
+export interface EvalOptions {
+  run: string;
+  /** Data spec; defaults to the run's. */
+  data?: string;
+  /** Cap on train rows (stratified). */
+  limit?: number;
+  /** Cap on test rows (stratified). */
+  testLimit?: number;
+  /** Positive pairs for alignment/uniformity. @default 1000 */
+  pairs?: number;
+  json?: boolean;
+  quiet?: boolean;
+  seed?: number;
+  /** Also probe raw pixels and the random encoder. @default true */
+  baselines?: boolean;
+}
+
+/** Evaluates a run as the command does. */
+export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
+  const log = (l: string): void => {
+    if (o.quiet !== true) process.stderr.write(l + '\n');
+  };
+  const run = new RunFolder(o.run);
+  const config = await run.readConfig();
+  const recipe = config.recipe as Recipe;
+  const runOptions = (config.options ?? {}) as { data?: string; imageSize?: number };
+  const spec = o.data ?? runOptions.data;
+  if (spec === undefined) throw new DataError('eval', 'config.json', 'names no data: pass --data');
+  const splits = await loadSplits(spec, { ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}), ...(runOptions.imageSize !== undefined ? { imageSize: runOptions.imageSize } : {}), seed: o.seed ?? 0 }, log);
+  const train = fitSequenceLength(splits.train, recipe); // sequences: the run's length
+  const test = fitSequenceLength(splits.test, recipe);
+  if (train.labels === undefined || test.labels === undefined) throw new DataError('eval', spec, 'has no labels: evaluation needs class labels');
+  if (train.sampleShape.join(',') !== recipe.inputShape.join(',')) {
+    throw new DataError('eval', spec, `has samples of shape [${train.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
+  }
+  const backend = await initBackend();
+  log(`contrastive: ${describeBackend(backend)}`);
+  log(`eval: ${train.size} train, ${test.size} test samples`);
+  const encoder = await loadModel(run.path('encoder'));
+  const random = await loadModel(run.path('randomEncoder'));
+  try {
+    const t0 = performance.now();
+    const trained = { train: await embedDataset(encoder, train), test: await embedDataset(encoder, test) };
+    const baselines: Record<string, { train: FeatureArray; test: FeatureArray }> = o.baselines === false ? {} : {
+      pixels: { train: await rawFeatures(train), test: await rawFeatures(test) },
+      random: { train: await embedDataset(random, train), test: await embedDataset(random, test) },
+    };
+    // two augmented views of held-out (test) samples: the positive pairs of alignment/uniformity
+    const nPairs = Math.min(o.pairs ?? 1000, test.size);
+    const pairData = subset(test, Int32Array.from({ length: nPairs }, (_, i) => i));
+    const aug = buildAugmentation(recipe);
+    const rng = new Rng((o.seed ?? 0) + 12345);
+    const viewX = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    const viewY = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    log(`features in ${((performance.now() - t0) / 1000).toFixed(1)} s; probing...`);
+    const report = await evaluateRepresentation({
+      labels: { train: train.labels.values, test: test.labels.values },
+      trained,
+      baselines,
+      positivePairs: { x: viewX, y: viewY },
+      seed: o.seed ?? 0,
+      onProgress: (p) => {
+        if (p.accuracy !== undefined) log(`  ${p.featureSet.padEnd(8)} ${p.probe.padEnd(6)} ${p.fraction.padStart(4)} (${p.trainRows} labels): ${(p.accuracy * 100).toFixed(1)}%`);
+      },
+    });
+    log(`eval done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // kept in the run folder for `contrastive report` (label-efficiency chart, alignment/uniformity point)
+    await writeFileAtomic(join(o.run, EVAL_FILE), JSON.stringify(report, null, 2) + '\n');
+    return report;
+  } finally {
+    encoder.dispose();
+    random.dispose();
+  }
+}
+
+/** The human-readable form of a report. */
+export function formatReport(r: EvaluationReport): string {
+  const table = formatLabelEfficiencyTable({ pixels: r.baselines.pixels!, random: r.baselines.random!, trained: { linear: r.linear, knn: r.knn } });
+  const f = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
+  return [table, '', `k-means on trained test features: NMI ${r.kmeans.nmi.toFixed(3)}, ARI ${r.kmeans.ari.toFixed(3)}`, `alignment ${f(r.alignment)} (lower is better), uniformity ${f(r.uniformity)} (lower is better)`].join('\n');
+}
+
