@@ -32,7 +32,24 @@ export const BENCH_METHODS = {
   'npid-nce': { method: 'npid', objective: 'nce' },
   'npid-softmax': { method: 'npid', objective: 'softmax' },
   invaspread: { method: 'invaspread' },
-} as const satisfies Record<string, Pick<PretrainOptions, 'method' | 'objective'>>;
+  // proxy task x target function (bench/matrix.ts): the image pairings of src/recipes/pairing.ts
+  'simclr-infonce': { method: 'simclr', loss: 'infonce' },
+  'simclr-dcl': { method: 'simclr', loss: 'dcl' },
+  'simclr-triplet': { method: 'simclr', loss: 'triplet' },
+  'simclr-align-uniform': { method: 'simclr', loss: 'align-uniform' },
+  'simclr-invaspread': { method: 'simclr', loss: 'invaspread' },
+  'simclr-crops2': { method: 'simclr', crops: 2 },
+  'invaspread-ntxent': { method: 'invaspread', loss: 'ntxent' },
+  moco: { method: 'moco', negatives: 'queue' },
+  'npid-infonce': { method: 'npid', loss: 'infonce' },
+  // NT-Xent's temperature (bench/temperature.ts)
+  'simclr-t0.05': { method: 'simclr', temperature: 0.05 },
+  'simclr-t0.1': { method: 'simclr', temperature: 0.1 },
+  'simclr-t0.2': { method: 'simclr', temperature: 0.2 },
+  'simclr-t0.5': { method: 'simclr', temperature: 0.5 },
+  'simclr-t1': { method: 'simclr', temperature: 1 },
+  'simclr-t2': { method: 'simclr', temperature: 2 },
+} as const satisfies Record<string, Pick<PretrainOptions, 'method' | 'objective' | 'loss' | 'negatives' | 'crops' | 'temperature'>>;
 export type BenchMethod = keyof typeof BENCH_METHODS;
 
 interface MethodResult {
