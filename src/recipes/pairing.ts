@@ -60,7 +60,7 @@ export interface ResolvedPairing {
  * The loss, negative source and crops of a run from the flags (any may be absent), or a
  * ConfigError whose one line names both flags and lists what is valid for the method.
  */
-export function resolvePairing(method: string, want: { loss?: string; negatives?: string; crops?: number; kind?: string }): ResolvedPairing {
+export function resolvePairing(method: string, want: { loss?: string; negatives?: string; crops?: number; kind?: string; queueFlag?: string }): ResolvedPairing {
   const p = PAIRINGS[method];
   if (p === undefined) throw new ConfigError('pretrain', '--method', `must be one of ${Object.keys(PAIRINGS).join(', ')}, got '${method}'`);
   if (want.loss !== undefined && !(LOSSES as readonly string[]).includes(want.loss)) throw new ConfigError('pretrain', '--loss', `must be one of ${LOSSES.join(', ')}, got '${want.loss}'`);
@@ -73,6 +73,7 @@ export function resolvePairing(method: string, want: { loss?: string; negatives?
     const flags = want.loss !== undefined && want.negatives !== undefined ? `--loss ${loss} with --negatives ${negatives}` : want.loss !== undefined ? `--loss ${loss}` : `--negatives ${negatives}`;
     throw new ConfigError('pretrain', '--method', `${method} does not pair with ${flags}; valid for ${method}: ${listing(method)}`);
   }
+  if (want.queueFlag !== undefined && method !== 'moco') throw new ConfigError('pretrain', want.queueFlag, `sets MoCo's queue and key encoder: it needs --method moco, got --method ${method}`);
   const crops = want.crops ?? 0;
   if (crops > 0) {
     if (!p.multiCrop || !LOSS_SPECS[loss].multiView) throw new ConfigError('pretrain', '--crops', `needs --method simclr with --loss ntxent (multi-positive NT-Xent), got --method ${method} with --loss ${loss}`);

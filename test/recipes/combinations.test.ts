@@ -114,7 +114,7 @@ for (const c of combos) {
 }
 
 test('resolvePairing: a combination that makes no sense is one ConfigError naming both flags and what is valid', () => {
-  const bad: [string, { loss?: string; negatives?: string; crops?: number; kind?: string }, RegExp][] = [
+  const bad: [string, { loss?: string; negatives?: string; crops?: number; kind?: string; queueFlag?: string }, RegExp][] = [
     ['cpc', { loss: 'nce' }, /--method.*cpc.*--loss nce.*valid for cpc: --negatives batch with --loss infonce/],
     ['simclr', { negatives: 'queue' }, /--negatives queue.*valid for simclr/],
     ['moco', { loss: 'triplet' }, /--loss triplet.*--negatives queue with --loss infonce/],
@@ -122,6 +122,7 @@ test('resolvePairing: a combination that makes no sense is one ConfigError namin
     ['cmc', { crops: 2 }, /--crops/],
     ['simclr', { crops: 2, kind: 'vector' }, /--crops.*image/],
     ['simclr', { loss: 'nope' }, /--loss.*one of/],
+    ['simclr', { queueFlag: '--queue-size' }, /--queue-size.*--method moco/],
   ];
   for (const [method, want, re] of bad) {
     assert.throws(() => resolvePairing(method, want), (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes('\n'), `${method} ${JSON.stringify(want)}`);

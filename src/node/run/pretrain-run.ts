@@ -182,7 +182,7 @@ export async function runPretrain(o: PretrainOptions, signal?: AbortSignal, disp
   // --method, --loss, --negatives, --crops: checked before anything is loaded (one line, exit 2)
   const noiseRows = typeof opts.negatives === 'number' ? opts.negatives : undefined;
   const wantLoss = opts.loss ?? (opts.method === 'npid' || (opts.method === 'cmc' && opts.objective === 'nce') ? opts.objective : undefined);
-  const pairing: ResolvedPairing | undefined = o.resume ? undefined : resolvePairing(opts.method, { ...(wantLoss !== undefined ? { loss: wantLoss } : {}), ...(typeof opts.negatives === 'string' ? { negatives: opts.negatives } : {}), ...(opts.crops !== undefined ? { crops: opts.crops } : {}) });
+  const pairing: ResolvedPairing | undefined = o.resume ? undefined : resolvePairing(opts.method, { ...(wantLoss !== undefined ? { loss: wantLoss } : {}), ...(typeof opts.negatives === 'string' ? { negatives: opts.negatives } : {}), ...(opts.crops !== undefined ? { crops: opts.crops } : {}), ...(opts.queueSize !== undefined ? { queueFlag: '--queue-size' } : opts.momentum !== undefined ? { queueFlag: '--momentum' } : {}) });
   const loaded = await loadDataset(opts.data!, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}) });
   // CPC: sequences made one length (the median when they vary; a resumed run keeps its length)
   const seq = opts.method === 'cpc'
