@@ -20,8 +20,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, describeBackend } from '../src/backend.js';
 import { sharedDataDir } from '../src/node/data/paths.js';
-import { runPretrain, type PretrainOptions } from '../src/cli/pretrain.js';
-import { runEval } from '../src/cli/eval.js';
+import { runPretrain, type PretrainOptions } from '../src/node/run/pretrain-run.js';
+import { runEval } from '../src/node/run/eval-run.js';
 import { formatLabelEfficiencyTable } from '../src/eval/format-table.js';
 import type { LabelEfficiencyResult } from '../src/eval/label-efficiency.js';
 import type { EvaluationReport } from '../src/eval/report.js';
@@ -32,7 +32,24 @@ export const BENCH_METHODS = {
   'npid-nce': { method: 'npid', objective: 'nce' },
   'npid-softmax': { method: 'npid', objective: 'softmax' },
   invaspread: { method: 'invaspread' },
-} as const satisfies Record<string, Pick<PretrainOptions, 'method' | 'objective'>>;
+  // proxy task x target function (bench/matrix.ts): the image pairings of src/recipes/pairing.ts
+  'simclr-infonce': { method: 'simclr', loss: 'infonce' },
+  'simclr-dcl': { method: 'simclr', loss: 'dcl' },
+  'simclr-triplet': { method: 'simclr', loss: 'triplet' },
+  'simclr-align-uniform': { method: 'simclr', loss: 'align-uniform' },
+  'simclr-invaspread': { method: 'simclr', loss: 'invaspread' },
+  'simclr-crops2': { method: 'simclr', crops: 2 },
+  'invaspread-ntxent': { method: 'invaspread', loss: 'ntxent' },
+  moco: { method: 'moco', negatives: 'queue' },
+  'npid-infonce': { method: 'npid', loss: 'infonce' },
+  // NT-Xent's temperature (bench/temperature.ts)
+  'simclr-t0.05': { method: 'simclr', temperature: 0.05 },
+  'simclr-t0.1': { method: 'simclr', temperature: 0.1 },
+  'simclr-t0.2': { method: 'simclr', temperature: 0.2 },
+  'simclr-t0.5': { method: 'simclr', temperature: 0.5 },
+  'simclr-t1': { method: 'simclr', temperature: 1 },
+  'simclr-t2': { method: 'simclr', temperature: 2 },
+} as const satisfies Record<string, Pick<PretrainOptions, 'method' | 'objective' | 'loss' | 'negatives' | 'crops' | 'temperature'>>;
 export type BenchMethod = keyof typeof BENCH_METHODS;
 
 interface MethodResult {

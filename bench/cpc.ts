@@ -11,7 +11,7 @@
  *   and the last 10% of the steps.
  *
  * Clips/series are cropped or padded (zeros at the end) to one length: FSDD the median clip length
- * (3,360 samples), UCR sets their own length. Recipe as the CLI's (`src/cli/cpc-recipe.ts`).
+ * (3,360 samples), UCR sets their own length. Recipe as the CLI's (`src/recipes/cpc-recipe.ts`).
  *
  * Options: --sets fsdd,ecg5000,cricketx  --steps N (per set; default 450 for FSDD, 120 for UCR)
  *   --batch 32  --lr 2e-3  --filters 64 --units 64  --window-latents 24 (training windows of 24 latents; evaluation sees
@@ -24,9 +24,9 @@ import { loadWavFolder } from '../src/node/data/wav-folder.js';
 import { loadUcr } from '../src/node/data/load-ucr.js';
 import { sharedDataDir } from '../src/node/data/paths.js';
 import { stratifiedSplit } from '../src/eval/stratify.js';
-import { cpcRecipe, cpcSequenceData, buildCpc } from '../src/cli/cpc-recipe.js';
+import { cpcRecipe, cpcSequenceData, buildCpc } from '../src/recipes/cpc-recipe.js';
 import { inputLengthFor } from '../src/models/conv1d-encoder.js';
-import { Optimizer } from '../src/train/optimizers.js';
+import { Optimizer } from '../src/optim/optimizers.js';
 import { train, type StepRecord } from '../src/train/trainer.js';
 import { linearProbe } from '../src/eval/linear-probe.js';
 import { knnAccuracy } from '../src/eval/knn.js';

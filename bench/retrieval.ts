@@ -21,8 +21,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { initBackend } from '../src/backend.js';
 import { loadDataset } from '../src/node/data/load-dataset.js';
-import { measureStepSeconds } from '../src/cli/pretrain.js';
-import { DEFAULT_TEMPERATURE, type Recipe } from '../src/cli/recipe.js';
+import { measureStepSeconds } from '../src/node/run/pretrain-run.js';
+import { DEFAULT_TEMPERATURE, type Recipe } from '../src/recipes/recipe.js';
 import { VectorIndex, type IndexRow } from '../src/node/search/vector-index.js';
 import { Rng } from '../src/random.js';
 

@@ -25,6 +25,19 @@ export { uniformityLoss, uniformity } from './losses/uniformity.js';
 export type { UniformityOptions } from './losses/uniformity.js';
 export { nceLoss } from './losses/nce.js';
 export type { NceInputs } from './losses/nce.js';
+// Target functions: one signature (views + optional shared negatives), a registry of pairings
+export type { TargetFunction, TargetInput, NegativeSource } from './losses/target.js';
+export { NEGATIVE_SOURCES } from './losses/target.js';
+export { makeTarget, lossesFor, defaultTemperature, LOSSES, LOSS_SPECS } from './losses/targets.js';
+export type { LossName, LossSpec, TargetOptions } from './losses/targets.js';
+export { multiPositiveNtXentLoss } from './losses/multi-positive-nt-xent.js';
+export type { MultiPositiveNtXentOptions } from './losses/multi-positive-nt-xent.js';
+export { decoupledContrastiveLoss } from './losses/decoupled-contrastive.js';
+export type { DecoupledContrastiveOptions } from './losses/decoupled-contrastive.js';
+export { alignUniformLoss } from './losses/align-uniform.js';
+export type { AlignUniformOptions } from './losses/align-uniform.js';
+export { minedTripletLoss, TRIPLET_MININGS } from './losses/mined-triplet.js';
+export type { MinedTripletOptions, TripletMining } from './losses/mined-triplet.js';
 export { l2Normalize } from './ops/l2-normalize.js';
 export type { L2NormalizeOptions } from './ops/l2-normalize.js';
 export { pairwiseSquaredDistances } from './ops/pairwise-squared-distances.js';
@@ -35,6 +48,8 @@ export type { Augmentation } from './augment/augmentation.js';
 export { compose } from './augment/compose.js';
 export { views } from './augment/views.js';
 export type { ViewMaker } from './augment/views.js';
+export { multiCrop } from './augment/multi-crop.js';
+export type { MultiCropOptions } from './augment/multi-crop.js';
 export { simclrImageNet, simclrCifar, smallGrey, sequence } from './augment/presets.js';
 export type { SmallGreyOptions } from './augment/presets.js';
 export { randomResizedCrop, sampleCropBoxes } from './augment/random-resized-crop.js';
@@ -123,6 +138,13 @@ export { collectState, restoreState, trainableVariables } from './methods/method
 export type { Method, MethodState, StepMetrics, TrainBatch } from './methods/method.js';
 export { simclr } from './methods/simclr.js';
 export type { SimclrOptions } from './methods/simclr.js';
+export { contrastive, Contrastive } from './methods/contrastive.js';
+export type { ContrastiveOptions, KeyQueueSetup } from './methods/contrastive.js';
+export { moco, MOCO_DEFAULTS } from './methods/moco.js';
+export type { MocoOptions } from './methods/moco.js';
+export { momentumUpdate } from './methods/momentum-update.js';
+export { KeyQueue } from './memory/key-queue.js';
+export type { KeyQueueOptions } from './memory/key-queue.js';
 // Memory bank
 export { MemoryBank } from './memory/memory-bank.js';
 export type { MemoryBankOptions, MemoryBankState, SampleOptions } from './memory/memory-bank.js';
@@ -131,18 +153,20 @@ export type { FillBankOptions } from './memory/fill-bank.js';
 // NPID
 export { npid, Npid, bankKnnAccuracy, NPID_OBJECTIVES, NPID_BANK_INITS } from './methods/npid.js';
 export type { NpidOptions, NpidObjective, NpidBankInit } from './methods/npid.js';
-export { npidNceLoss, estimateNceNormalizer } from './memory/npid-nce.js';
-export type { NpidNceOptions } from './memory/npid-nce.js';
-export { nonParametricSoftmaxLoss } from './memory/non-parametric-softmax.js';
-export type { NonParametricSoftmaxOptions } from './memory/non-parametric-softmax.js';
+export { npidNceLoss, estimateNceNormalizer } from './losses/npid-nce.js';
+export type { NpidNceOptions } from './losses/npid-nce.js';
+export { nonParametricSoftmaxLoss } from './losses/non-parametric-softmax.js';
+export type { NonParametricSoftmaxOptions } from './losses/non-parametric-softmax.js';
 // InvaSpread
 export { invaSpread } from './methods/inva-spread.js';
 export type { InvaSpreadMethodOptions } from './methods/inva-spread.js';
 export { invaSpreadLoss } from './losses/inva-spread.js';
 export type { InvaSpreadOptions } from './losses/inva-spread.js';
 // CMC: views, the multiview method
-export { cmc, Cmc, cmcEdges, crossViewInfoNceLoss, CMC_GRAPHS, CMC_OBJECTIVES } from './methods/cmc.js';
-export type { CmcOptions, CmcGraph, CmcObjective, CrossViewInfoNceOptions } from './methods/cmc.js';
+export { cmc, Cmc, cmcEdges, CMC_GRAPHS, CMC_OBJECTIVES } from './methods/cmc.js';
+export type { CmcOptions, CmcGraph, CmcObjective } from './methods/cmc.js';
+export { crossViewInfoNceLoss } from './losses/cross-view-info-nce.js';
+export type { CrossViewInfoNceOptions } from './losses/cross-view-info-nce.js';
 export { view, toView, applyView, viewSampleShape, BUILTIN_VIEWS } from './views/view.js';
 export type { View, ViewFunction, ViewSpec, BuiltinViewName } from './views/view.js';
 export { labL } from './views/lab-l.js';
@@ -165,8 +189,8 @@ export type { GruContextOptions, SequencePooling } from './models/gru-context.js
 // ── Training ──────────────────────────────────────────────────────────────────
 export { train, planEpoch } from './train/trainer.js';
 export type { TrainOptions, TrainResult, TrainerStore, Checkpoint, StepRecord, EpochRecord, KnnMonitorOptions } from './train/trainer.js';
-export { Optimizer, optimizer, decays, OPTIMIZER_NAMES } from './train/optimizers.js';
-export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo } from './train/optimizers.js';
+export { Optimizer, optimizer, decays, OPTIMIZER_NAMES } from './optim/optimizers.js';
+export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo } from './optim/optimizers.js';
 export { warmupCosine, constantLr } from './train/schedules.js';
 export type { Schedule, WarmupCosineOptions } from './train/schedules.js';
 

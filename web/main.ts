@@ -31,7 +31,7 @@ import { projectionHead } from '../src/models/projection-head.js';
 import { smallGrey } from '../src/augment/presets.js';
 import { simclr } from '../src/methods/simclr.js';
 import type { Method } from '../src/methods/method.js';
-import { Optimizer } from '../src/train/optimizers.js';
+import { Optimizer } from '../src/optim/optimizers.js';
 import { warmupCosine } from '../src/train/schedules.js';
 import { knnAccuracy } from '../src/eval/knn.js';
 import { Rng } from '../src/random.js';

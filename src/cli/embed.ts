@@ -13,12 +13,12 @@ import { loadDataset } from '../node/data/load-dataset.js';
 import { RunFolder } from '../node/run/run-folder.js';
 import { loadModel } from '../node/run/model-io.js';
 import { DataError } from '../errors.js';
-import type { Recipe } from './recipe.js';
-import { fitSequenceLength } from './cpc-recipe.js';
+import type { Recipe } from '../recipes/recipe.js';
+import { fitSequenceLength } from '../recipes/cpc-recipe.js';
 import { embedRows } from '../node/search/embed-rows.js';
 import { EMBED_FORMATS, formatOfPath, writeEmbeddings, type EmbedFormat } from '../node/search/write-embeddings.js';
 import { writeSkipped } from '../node/data/sample-ids.js';
-import { runDataOptions, type RunDataOptions } from './run-data.js';
+import { runDataOptions, type RunDataOptions } from '../node/run/run-data.js';
 import { int } from './parse.js';
 
 export interface EmbedOptions {

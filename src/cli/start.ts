@@ -14,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, describeBackend } from '../backend.js';
 import type { EvaluationReport } from '../eval/report.js';
 import { writeRunReport, type WriteRunReportOptions, type WriteRunReportResult } from '../node/report/write-run-report.js';
-import { DEFAULT_TEMPERATURE, type Recipe } from './recipe.js';
-import { measureStepSeconds, runPretrain, type PretrainOptions } from './pretrain.js';
-import { formatReport, runEval } from './eval.js';
+import { DEFAULT_TEMPERATURE, type Recipe } from '../recipes/recipe.js';
+import { measureStepSeconds, runPretrain, type PretrainOptions } from '../node/run/pretrain-run.js';
+import { progress } from './progress.js';
+import { formatReport, runEval } from '../node/run/eval-run.js';
 
 export interface StartOptions {
   /** Training budget in seconds; the step count is sized to it. @default 120 (CONTRASTIVE_START_BUDGET) */
@@ -94,7 +95,7 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
     report: false, // written below, once eval.json exists
     ...(o.quiet === true ? { quiet: true } : {}),
   };
-  const { result } = await runPretrain(options);
+  const { result } = await runPretrain(options, undefined, progress());
   log(`trained ${result.steps} steps in ${result.seconds.toFixed(0)} s (final loss ${result.lastLoss.toFixed(3)}); evaluating... (${secs()} s so far)`);
   const evalReport = await runEval({ run: out, data: 'fashion-mnist', limit: evalTrain, testLimit: evalTest, pairs: o.pairs ?? 1000, ...(o.quiet === true ? { quiet: true } : {}) });
   log('');

@@ -24,12 +24,13 @@ import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Augmentation } from '../augment/augmentation.js';
 import { MemoryBank } from '../memory/memory-bank.js';
-import { npidNceLoss, estimateNceNormalizer } from '../memory/npid-nce.js';
+import { makeTarget, lossesFor, type LossName } from '../losses/targets.js';
+import type { TargetFunction } from '../losses/target.js';
+import { npidNceLoss, estimateNceNormalizer } from '../losses/npid-nce.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
-import { Optimizer } from '../train/optimizers.js';
+import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import { assertFloatTensor, assertOptions } from '../losses/check.js';
-import { assertInRange, assertInteger, assertOneOf, assertPositive, assertSameShape, describe, formatShape } from '../validate.js';
+import { assertInRange, assertInteger, assertOneOf, assertPositive, describe, formatShape } from '../validate.js';
 import { applyView, toView, viewSampleShape, type View, type ViewFunction } from '../views/view.js';
 import { ViewLayer } from '../views/view-layer.js';
 import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
@@ -54,6 +55,12 @@ export interface CmcOptions {
   graph?: CmcGraph;
   /** `'softmax'` (in-batch) or `'nce'` (memory banks). @default 'softmax' (the reference's author advises it for small datasets: HobbitLong/CMC issues #12, #50) */
   objective?: CmcObjective;
+  /**
+   * The target of each edge with the `'softmax'` (in-batch) objective: any batch-negative loss of
+   * `src/losses/targets.ts`, with view i's rows as anchors and view j's as their positives.
+   * @default 'infonce' (crossViewInfoNceLoss: both directions, summed; CMC's softmax objective)
+   */
+  loss?: LossName;
   /** Temperature τ. @default 0.07 (HobbitLong/CMC, train_CMC.py `nce_t`) */
   temperature?: number;
   /** K, noise rows per step of the NCE objective. @default 4096 (HobbitLong/CMC, train_CMC.py `nce_k`; capped at the bank size) */
@@ -66,37 +73,6 @@ export interface CmcOptions {
   seed?: number;
   /** The optimizer. Owned by the method. @default Adam, lr 1e-3 (`new Optimizer()`) */
   optimizer?: Optimizer;
-}
-
-export interface CrossViewInfoNceOptions {
-  /** Temperature τ. @default 0.07 (HobbitLong/CMC, `nce_t`) */
-  temperature?: number;
-}
-
-/**
- * In-batch InfoNCE between two views, both directions, summed:
- * `mean_b -log softmax_c(a_b.b_c / τ)[b] + mean_b -log softmax_c(b_b.a_c / τ)[b]`: each row of `a`
- * has the same row of `b` as its positive and the other rows of `b` as negatives, and the other
- * way round. `a`, `b`: `[N, D]`, L2-normalised here. A scalar; with a single edge of the CMC graph
- * it is `infoNceLoss(a, b, <the other rows of b>) + infoNceLoss(b, a, <the other rows of a>)`.
- */
-export function crossViewInfoNceLoss(a: tf.Tensor2D, b: tf.Tensor2D, options: CrossViewInfoNceOptions = {}): tf.Scalar {
-  const fn = 'crossViewInfoNceLoss';
-  assertOptions(options, fn);
-  const { temperature = 0.07 } = options;
-  assertFloatTensor(a, 2, fn, 'a');
-  assertSameShape(b, a, fn, 'b', 'a');
-  assertFloatTensor(b, 2, fn, 'b');
-  assertPositive(temperature, fn, 'temperature');
-  return tf.tidy(() => {
-    const za = l2Normalize(a); // [N, D]
-    const zb = l2Normalize(b); // [N, D]
-    const logits = tf.div(tf.matMul(za, tf.transpose(zb)), temperature); // [N, N]: row = anchor of a, column = row of b
-    const positive = tf.div(tf.sum(tf.mul(za, zb), 1), temperature); // [N]: the diagonal
-    const fromA = tf.mean(tf.logSumExp(logits, 1)); // anchors of a against b's batch
-    const fromB = tf.mean(tf.logSumExp(logits, 0)); // anchors of b against a's batch
-    return tf.sub(tf.add(fromA, fromB), tf.mul(tf.mean(positive), 2)) as tf.Scalar;
-  });
 }
 
 /** The graph's edges as pairs of view indices: core `(0, j)`, full every `(i, j)` with i < j. */
@@ -124,6 +100,8 @@ export class Cmc implements Method {
   readonly normalizers = new Map<string, number>();
   private readonly augmentation: Augmentation | undefined;
   private readonly edges: [number, number][];
+  readonly loss: LossName;
+  private readonly target: TargetFunction;
 
   constructor(o: Required<Pick<CmcOptions, 'graph' | 'objective' | 'temperature' | 'negatives'>> & CmcOptions, views: View[], encoder: tf.LayersModel, banks: MemoryBank[]) {
     this.views = views;
@@ -138,6 +116,8 @@ export class Cmc implements Method {
     this.augmentation = o.augmentation;
     this.optimizer = o.optimizer ?? new Optimizer();
     this.edges = cmcEdges(views.length, o.graph);
+    this.loss = o.loss ?? 'infonce';
+    this.target = makeTarget(this.objective === 'nce' ? 'infonce' : this.loss, 'batch', { temperature: o.temperature });
   }
 
   get config(): Readonly<Record<string, unknown>> {
@@ -147,6 +127,7 @@ export class Cmc implements Method {
       graph: this.graph,
       objective: this.objective,
       temperature: this.temperature,
+      ...(this.loss !== 'infonce' ? { loss: this.loss } : {}),
       ...(this.objective === 'nce'
         ? { negatives: this.negatives, momentum: this.banks[0]!.momentum, bankSize: this.banks[0]!.size, normalizers: Object.fromEntries(this.normalizers) }
         : {}),
@@ -214,7 +195,7 @@ export class Cmc implements Method {
       zs = z.map((t) => tf.keep(t));
       const terms: tf.Scalar[] = [];
       for (const [i, j] of this.edges) {
-        if (!nce) terms.push(crossViewInfoNceLoss(z[i]!, z[j]!, { temperature: this.temperature }));
+        if (!nce) terms.push(this.target({ views: [z[i]!, z[j]!], rng }));
         else terms.push(this.nceDirection(z[i]!, i, j, positives, noiseT), this.nceDirection(z[j]!, j, i, positives, noiseT));
       }
       return tf.addN(terms) as tf.Scalar;
@@ -313,6 +294,10 @@ export function cmc(options: CmcOptions): Cmc {
   if (augmentation !== undefined && typeof augmentation !== 'function') throw new ConfigError(fn, 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
   assertOneOf(graph, CMC_GRAPHS, fn, 'graph');
   assertOneOf(objective, CMC_OBJECTIVES, fn, 'objective');
+  if (options.loss !== undefined) {
+    assertOneOf(options.loss, lossesFor('batch'), fn, 'loss');
+    if (objective === 'nce' && options.loss !== 'infonce') throw new ConfigError(fn, 'loss', `must be 'infonce' (or absent) with objective 'nce' (the banks' NCE), got '${options.loss}'`);
+  }
   assertPositive(temperature, fn, 'temperature');
   assertInRange(momentum, 0, 1, fn, 'momentum');
   const modelNames = [...encoders, ...heads].map((m) => m.name);

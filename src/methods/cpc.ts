@@ -18,7 +18,7 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import { randomWindow } from '../augment/random-window.js';
-import { Optimizer } from '../train/optimizers.js';
+import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, DataError, ShapeError } from '../errors.js';
 import { assertInteger, assertOneOf, describe } from '../validate.js';
 import { type Conv1dGeometry, inputLengthFor, latentLength, receptiveField } from '../models/conv1d-encoder.js';

@@ -11,7 +11,7 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import type { Dataset } from '../data/dataset.js';
-import type { Optimizer, OptimizerState } from '../train/optimizers.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizers.js';
 import { ConfigError } from '../errors.js';
 
 /** One raw (un-augmented) training batch, as the trainer hands it to a method. */

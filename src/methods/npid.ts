@@ -21,18 +21,20 @@ import type { Augmentation } from '../augment/augmentation.js';
 import { MemoryBank } from '../memory/memory-bank.js';
 import { fillBank } from '../memory/fill-bank.js';
 import type { Dataset } from '../data/dataset.js';
-import { npidNceLoss, estimateNceNormalizer } from '../memory/npid-nce.js';
-import { nonParametricSoftmaxLoss } from '../memory/non-parametric-softmax.js';
+import { npidNceLoss, estimateNceNormalizer } from '../losses/npid-nce.js';
+import { nonParametricSoftmaxLoss } from '../losses/non-parametric-softmax.js';
+import { infoNceLoss } from '../losses/info-nce.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
 import { knnAccuracy, type KnnOptions } from '../eval/knn.js';
 import type { Features } from '../eval/features.js';
-import { Optimizer } from '../train/optimizers.js';
+import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { assertInteger, assertOneOf, assertPositive, describe } from '../validate.js';
 import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
 
-export type NpidObjective = 'nce' | 'softmax';
-export const NPID_OBJECTIVES: readonly NpidObjective[] = ['nce', 'softmax'];
+/** The target over the bank: binary NCE, the full non-parametric softmax, or InfoNCE against K bank rows (the `infonce` target with bank negatives). */
+export type NpidObjective = 'nce' | 'softmax' | 'infonce';
+export const NPID_OBJECTIVES: readonly NpidObjective[] = ['nce', 'softmax', 'infonce'];
 export type NpidBankInit = 'features' | 'random';
 export const NPID_BANK_INITS: readonly NpidBankInit[] = ['features', 'random'];
 
@@ -46,7 +48,7 @@ export interface NpidOptions {
   head?: tf.LayersModel;
   /** One row per training instance (`size` = the dataset's size). Owned by the method. */
   bank: MemoryBank;
-  /** `'nce'` (K noise samples) or `'softmax'` (the whole bank). @default 'nce' (NPID, arXiv:1805.01978, Section 3.2) */
+  /** `'nce'` (K noise samples), `'softmax'` (the whole bank) or `'infonce'` (softmax over the positive row and K noise rows). @default 'nce' (NPID, arXiv:1805.01978, Section 3.2) */
   objective?: NpidObjective;
   /** K, noise rows per step for NCE, shared by the batch. @default 4096 (NPID, arXiv:1805.01978, Section 4) */
   negatives?: number;
@@ -145,13 +147,16 @@ export class Npid implements Method {
       throw new ShapeError('npid.trainStep', 'batch.indices', `must be an Int32Array with one dataset index per sample (${n}), got ${describe(indices)}`);
     }
     const positives = this.bank.get(indices); // [B, dim]: rows BEFORE this step's update (checks the range)
-    const noiseT = this.objective === 'nce' ? this.bank.getTransposed(this.bank.sample(this.negatives, { rng })) : undefined; // [dim, K]
+    const sampled = this.objective !== 'softmax' ? this.bank.sample(this.negatives, { rng }) : undefined;
+    const noiseT = this.objective === 'nce' ? this.bank.getTransposed(sampled!) : undefined; // [dim, K]
+    const noise = this.objective === 'infonce' ? this.bank.get(sampled!) : undefined; // [K, dim]
     const view = this.augmentation === undefined ? x : tf.tidy(() => this.augmentation!(x, rng));
     const vars = trainableVariables(...Object.values(this.models()));
     let features: tf.Tensor2D | undefined;
     const { loss, gradNorm, applied } = minimize(this.optimizer, vars, () => {
       const v = this.forward(view, true); // [B, dim]
       features = tf.keep(v);
+      if (noise !== undefined) return infoNceLoss(v, positives, noise, { temperature: this.temperature });
       if (noiseT === undefined) {
         return nonParametricSoftmaxLoss(v, this.bank, indices, { temperature: this.temperature, chunkRows: this.chunkRows });
       }
@@ -160,7 +165,7 @@ export class Npid implements Method {
       return npidNceLoss(v, positives, noiseT, { temperature: t, normalizer: this.normalizer, bankSize: this.bank.size });
     });
     if (view !== x) view.dispose();
-    tf.dispose([positives, ...(noiseT === undefined ? [] : [noiseT])]);
+    tf.dispose([positives, ...(noiseT === undefined ? [] : [noiseT]), ...(noise === undefined ? [] : [noise])]);
     if (applied) this.bank.update(indices, features!); // after the loss: the loss used the old rows
     features!.dispose();
     return { loss, gradNorm, ...(this.normalizer === undefined ? {} : { normalizer: this.normalizer }) };
@@ -213,7 +218,7 @@ export function npid(options: NpidOptions): Npid {
   assertOneOf(objective, NPID_OBJECTIVES, fn, 'objective');
   assertOneOf(bankInit, NPID_BANK_INITS, fn, 'bankInit');
   assertInteger(negatives, fn, 'negatives');
-  if (objective === 'nce' && negatives > bank.size) throw new ConfigError(fn, 'negatives', `must be <= the bank size ${bank.size}, got ${negatives}`);
+  if (objective !== 'softmax' && negatives > bank.size) throw new ConfigError(fn, 'negatives', `must be <= the bank size ${bank.size}, got ${negatives}`);
   assertPositive(temperature, fn, 'temperature');
   if (normalizer !== undefined) assertPositive(normalizer, fn, 'normalizer');
   assertInteger(chunkRows, fn, 'chunkRows');

@@ -5,7 +5,7 @@ import { Rng } from '../../src/random.js';
 import { cpc, type CpcNegatives } from '../../src/methods/cpc.js';
 import { conv1dEncoder } from '../../src/models/conv1d-encoder.js';
 import { gruContext } from '../../src/models/gru-context.js';
-import { Optimizer } from '../../src/train/optimizers.js';
+import { Optimizer } from '../../src/optim/optimizers.js';
 import { ConfigError, DataError, ShapeError } from '../../src/errors.js';
 import { useBackend, rng, assertClose } from '../support/tensors.js';
 

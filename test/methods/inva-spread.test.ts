@@ -5,7 +5,7 @@ import { Rng } from '../../src/random.js';
 import { invaSpread } from '../../src/methods/inva-spread.js';
 import { invaSpreadLoss } from '../../src/losses/inva-spread.js';
 import { mlp } from '../../src/models/mlp.js';
-import { Optimizer } from '../../src/train/optimizers.js';
+import { Optimizer } from '../../src/optim/optimizers.js';
 import { ConfigError } from '../../src/errors.js';
 import { assertClose, randn, useBackend } from '../support/tensors.js';
 

@@ -5,10 +5,10 @@ import { Rng } from '../../src/random.js';
 import { npid, bankKnnAccuracy, type NpidObjective, type NpidOptions } from '../../src/methods/npid.js';
 import { ArrayDataset } from '../../src/data/array-dataset.js';
 import { MemoryBank } from '../../src/memory/memory-bank.js';
-import { npidNceLoss, estimateNceNormalizer } from '../../src/memory/npid-nce.js';
-import { nonParametricSoftmaxLoss } from '../../src/memory/non-parametric-softmax.js';
+import { npidNceLoss, estimateNceNormalizer } from '../../src/losses/npid-nce.js';
+import { nonParametricSoftmaxLoss } from '../../src/losses/non-parametric-softmax.js';
 import { mlp } from '../../src/models/mlp.js';
-import { Optimizer } from '../../src/train/optimizers.js';
+import { Optimizer } from '../../src/optim/optimizers.js';
 import { ConfigError, ShapeError } from '../../src/errors.js';
 import { assertClose, randn, useBackend } from '../support/tensors.js';
 

@@ -4,7 +4,7 @@ import * as tf from '../../src/tf.js';
 import { Rng } from '../../src/random.js';
 import { simclr } from '../../src/methods/simclr.js';
 import { mlp } from '../../src/models/mlp.js';
-import { Optimizer } from '../../src/train/optimizers.js';
+import { Optimizer } from '../../src/optim/optimizers.js';
 import { ConfigError } from '../../src/errors.js';
 import { useBackend, randn, assertClose } from '../support/tensors.js';
 

@@ -2,7 +2,7 @@
  * Leak tests for every method: after a first step (which creates the optimizer's slots), more
  * training steps leave `tf.memory().numTensors` unchanged; `embed` returns one tensor and keeps
  * nothing; a getState/setState round trip keeps nothing; `dispose` frees every tensor the method
- * made. The CLI's methods are built the same way with bigger models (src/cli/recipe.ts).
+ * made. The CLI's methods are built the same way with bigger models (src/recipes/recipe.ts).
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';

@@ -19,7 +19,7 @@ import { gruContext } from '../../src/models/gru-context.js';
 import { MemoryBank } from '../../src/memory/memory-bank.js';
 import { labL } from '../../src/views/lab-l.js';
 import { labAb } from '../../src/views/lab-ab.js';
-import { Optimizer } from '../../src/train/optimizers.js';
+import { Optimizer } from '../../src/optim/optimizers.js';
 import { randn, rng } from '../support/tensors.js';
 
 export const TINY_METHODS = ['simclr', 'npid-nce', 'npid-softmax', 'invaspread', 'cmc-softmax', 'cmc-nce', 'cpc'] as const;

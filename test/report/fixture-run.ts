@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEncoder, type Recipe } from '../../src/cli/recipe.js';
+import { buildEncoder, type Recipe } from '../../src/recipes/recipe.js';
 import { saveModel } from '../../src/node/run/model-io.js';
 
 export const RECIPE: Recipe = { method: 'simclr', arch: 'mlp', inputShape: [64], kind: 'vector', width: 64, augmentation: 'vector-corruption', flip: true, temperature: 0.5, projectionDim: 128, seed: 0 };

@@ -10,7 +10,7 @@ import type { Rng } from '../../src/random.js';
 import { ArrayDataset } from '../../src/data/array-dataset.js';
 import { simclr } from '../../src/methods/simclr.js';
 import { mlp } from '../../src/models/mlp.js';
-import { Optimizer } from '../../src/train/optimizers.js';
+import { Optimizer } from '../../src/optim/optimizers.js';
 import { train, type Checkpoint, type SkippedStep, type StepRecord, type TrainerStore } from '../../src/train/trainer.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/node/run/checkpoint-file.js';
 import type { Method, StepMetrics, TrainBatch } from '../../src/methods/method.js';

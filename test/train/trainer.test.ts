@@ -5,7 +5,7 @@ import { Rng } from '../../src/random.js';
 import { ArrayDataset } from '../../src/data/array-dataset.js';
 import { simclr } from '../../src/methods/simclr.js';
 import { mlp } from '../../src/models/mlp.js';
-import { Optimizer } from '../../src/train/optimizers.js';
+import { Optimizer } from '../../src/optim/optimizers.js';
 import { monitorSplit, train, type Checkpoint, type StepRecord, type TrainerStore } from '../../src/train/trainer.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/node/run/checkpoint-file.js';
 import type { Method } from '../../src/methods/method.js';

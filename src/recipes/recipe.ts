@@ -22,17 +22,24 @@ import { projectionHead } from '../models/projection-head.js';
 import { simclr } from '../methods/simclr.js';
 import { npid, type NpidBankInit, type NpidObjective } from '../methods/npid.js';
 import { invaSpread } from '../methods/inva-spread.js';
+import { moco, MOCO_DEFAULTS } from '../methods/moco.js';
+import { contrastive } from '../methods/contrastive.js';
 import { buildCmc, type CmcRecipe } from './cmc-recipe.js';
 import { MemoryBank } from '../memory/memory-bank.js';
 import type { Method } from '../methods/method.js';
 import { buildCpc, type CpcRecipe } from './cpc-recipe.js';
-import { Optimizer, type OptimizerName } from '../train/optimizers.js';
+import { Optimizer, type OptimizerName } from '../optim/optimizers.js';
+import { views } from '../augment/views.js';
+import { LOSS_SPECS, makeTarget, type LossName } from '../losses/targets.js';
+import type { NegativeSource } from '../losses/target.js';
+import type { TripletMining } from '../losses/mined-triplet.js';
+import { PAIRINGS } from './pairing.js';
 import { ConfigError } from '../errors.js';
 
 export const ARCHS = ['small-cnn', 'resnet18', 'mlp', 'conv1d-gru'] as const;
 export type Arch = (typeof ARCHS)[number];
 
-export const METHODS = ['simclr', 'npid', 'invaspread', 'cmc', 'cpc'] as const;
+export const METHODS = ['simclr', 'npid', 'invaspread', 'cmc', 'cpc', 'moco'] as const;
 
 /**
  * Projection heads: 'mlp' (SimCLR's 2-layer MLP, the default for every method) or 'linear' (one
@@ -42,8 +49,24 @@ export const METHODS = ['simclr', 'npid', 'invaspread', 'cmc', 'cpc'] as const;
 export const HEADS = ['mlp', 'linear'] as const;
 export type HeadKind = (typeof HEADS)[number];
 
-/** τ per method when `--temperature` is not given: SimCLR 0.5 (CIFAR-10), NPID 0.07, InvaSpread 0.1, CMC 0.07 (their papers). */
-export const DEFAULT_TEMPERATURE: Record<string, number> = { simclr: 0.5, npid: 0.07, invaspread: 0.1, cmc: 0.07 };
+/**
+ * τ per method when `--temperature` is not given, with the method's own loss: SimCLR 0.5
+ * (CIFAR-10), NPID 0.07, InvaSpread 0.1, CMC 0.07, MoCo v2 0.2 (their papers). With another
+ * `--loss`, that loss's default (`defaultTemperatureFor`).
+ */
+export const DEFAULT_TEMPERATURE: Record<string, number> = {
+  simclr: LOSS_SPECS.ntxent.temperature!,
+  npid: LOSS_SPECS.nce.temperature!,
+  invaspread: LOSS_SPECS.invaspread.temperature!,
+  cmc: 0.07, // HobbitLong/CMC, train_CMC.py nce_t (for its in-batch softmax too)
+  moco: LOSS_SPECS.infonce.temperature!,
+};
+
+/** The τ of a run with `loss` on `method` when none is given (undefined: the loss has no τ). */
+export function defaultTemperatureFor(method: string, loss: LossName | undefined): number | undefined {
+  if (loss === undefined || loss === PAIRINGS[method]?.defaultLoss || (method === 'npid' && loss === 'softmax')) return DEFAULT_TEMPERATURE[method];
+  return LOSS_SPECS[loss].temperature;
+}
 
 /** Everything needed to rebuild a run's models and augmentation; stored in config.json. */
 export interface Recipe {
@@ -78,8 +101,23 @@ export interface Recipe {
   negatives?: number;
   /** NPID: what the bank holds when training starts (runs made before this option: 'random', but they resume from their saved bank). */
   bankInit?: NpidBankInit;
-  /** CMC: views, graph, objective (src/cli/cmc-recipe.ts). */
+  /** CMC: views, graph, objective (src/recipes/cmc-recipe.ts). */
   cmc?: CmcRecipe;
+  /** The target function (src/losses/targets.ts). Absent in runs made before it existed: the method's own loss. */
+  loss?: LossName;
+  /** Where negatives come from. Absent in runs made before it existed: the method's own. */
+  negativeSource?: NegativeSource;
+  /** Triplet: margin and mining. */
+  margin?: number;
+  mining?: TripletMining;
+  /** Align-uniform: weight of the uniformity term. */
+  uniformityWeight?: number;
+  /** MoCo: keys in the queue. @default 4096 (MOCO_DEFAULTS) */
+  queueSize?: number;
+  /** MoCo: EMA momentum of the key encoder. @default 0.99 (MOCO_DEFAULTS) */
+  keyMomentum?: number;
+  /** SimCLR multi-crop: small crops added to the two global views. @default 0 */
+  localCrops?: number;
 }
 
 /** The arch that suits the data when none is given. */
@@ -131,29 +169,60 @@ export interface MethodBuild {
   optimizer: { name: OptimizerName; learningRate: number; weightDecay: number; clipNorm: number };
 }
 
+/** An image/vector method's encoder and projection head from a recipe (seeded). */
+function encoderAndHead(recipe: Recipe, seedOffset = 0): { encoder: tf.LayersModel; head: tf.LayersModel } {
+  const encoder = buildEncoder(recipe, recipe.seed + seedOffset);
+  const dim = encoder.outputs[0]!.shape[1] as number;
+  const head = projectionHead({ inputDim: dim, outputDim: recipe.projectionDim, layers: recipe.head === 'linear' ? 1 : 2, batchNorm: recipe.headBatchNorm ?? false, seed: recipe.seed + 1000 + seedOffset });
+  return { encoder, head };
+}
+
+/** The target options a recipe holds. */
+function targetOptions(recipe: Recipe): { temperature: number; margin?: number; mining?: TripletMining; weight?: number } {
+  return { temperature: recipe.temperature, ...(recipe.margin !== undefined ? { margin: recipe.margin } : {}), ...(recipe.mining !== undefined ? { mining: recipe.mining } : {}), ...(recipe.uniformityWeight !== undefined ? { weight: recipe.uniformityWeight } : {}) };
+}
+
+/** The instance-views methods (simclr, invaspread) with a loss other than their own: the generic proxy task. */
+function instanceViews(recipe: Recipe, optimizer: Optimizer, loss: LossName): Method {
+  const { encoder, head } = encoderAndHead(recipe);
+  const o = targetOptions(recipe);
+  return contrastive({ name: recipe.method, config: { loss, ...o }, encoder, head, views: views(buildAugmentation(recipe), 2), target: makeTarget(loss, 'batch', o), optimizer });
+}
+
+type Builder = (recipe: Recipe, optimizer: Optimizer) => Method;
+
+/** How each method is built from a recipe: the registry `buildMethod` looks up (no switch on the name elsewhere). */
+export const METHOD_BUILDERS: Readonly<Record<(typeof METHODS)[number], Builder>> = {
+  simclr: (recipe, optimizer) => {
+    if (recipe.loss !== undefined && recipe.loss !== 'ntxent') return instanceViews(recipe, optimizer, recipe.loss);
+    return simclr({ ...encoderAndHead(recipe), augmentation: buildAugmentation(recipe), temperature: recipe.temperature, localCrops: recipe.localCrops ?? 0, optimizer });
+  },
+  invaspread: (recipe, optimizer) => {
+    if (recipe.loss !== undefined && recipe.loss !== 'invaspread') return instanceViews(recipe, optimizer, recipe.loss);
+    return invaSpread({ ...encoderAndHead(recipe), augmentation: buildAugmentation(recipe), temperature: recipe.temperature, optimizer });
+  },
+  moco: (recipe, optimizer) => {
+    const { encoder, head } = encoderAndHead(recipe);
+    const keys = encoderAndHead(recipe); // same seeds: same architecture (the weights are replaced by the encoder's)
+    return moco({ encoder, head, keyEncoder: keys.encoder, keyHead: keys.head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, queueSize: recipe.queueSize ?? MOCO_DEFAULTS.queueSize, momentum: recipe.keyMomentum ?? MOCO_DEFAULTS.momentum, seed: recipe.seed, optimizer });
+  },
+  npid: (recipe, optimizer) => {
+    const size = recipe.bankSize ?? 0;
+    if (!(size >= 1)) throw new ConfigError('pretrain', '--method', `npid needs the training set's size for its memory bank, got ${String(recipe.bankSize)}`);
+    const bank = new MemoryBank({ size, dim: recipe.projectionDim, seed: recipe.seed });
+    const objective = (recipe.loss as NpidObjective | undefined) ?? recipe.objective ?? 'nce';
+    return npid({ ...encoderAndHead(recipe), bank, objective, negatives: Math.min(recipe.negatives ?? 4096, size), bankInit: recipe.bankInit ?? 'features', temperature: recipe.temperature, augmentation: buildAugmentation(recipe), optimizer });
+  },
+  cmc: (recipe, optimizer) => buildCmc(recipe, optimizer, buildAugmentation(recipe)), // one encoder per view
+  cpc: (recipe, optimizer) => {
+    if (recipe.cpc === undefined) throw new ConfigError('pretrain', '--method', 'cpc needs the recipe\'s cpc section (made by pretrain from the data)');
+    return buildCpc(recipe.cpc, recipe.inputShape[1]!, recipe.seed, optimizer);
+  },
+};
+
 /** The method of a recipe with fresh weights (seeded by the recipe). */
 export function buildMethod({ recipe, optimizer }: MethodBuild): Method {
-  if (recipe.method === 'cpc') {
-    if (recipe.cpc === undefined) throw new ConfigError('pretrain', '--method', 'cpc needs the recipe\'s cpc section (made by pretrain from the data)');
-    return buildCpc(recipe.cpc, recipe.inputShape[1]!, recipe.seed, new Optimizer(optimizer));
-  }
-  if (recipe.method === 'cmc') return buildCmc(recipe, new Optimizer(optimizer), buildAugmentation(recipe)); // one encoder per view
-  const encoder = buildEncoder(recipe, recipe.seed);
-  const dim = encoder.outputs[0]!.shape[1] as number;
-  const head = projectionHead({ inputDim: dim, outputDim: recipe.projectionDim, layers: recipe.head === 'linear' ? 1 : 2, batchNorm: recipe.headBatchNorm ?? false, seed: recipe.seed + 1000 });
-  const opt = new Optimizer(optimizer);
-  switch (recipe.method) {
-    case 'simclr':
-      return simclr({ encoder, head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, optimizer: opt });
-    case 'npid': {
-      const size = recipe.bankSize ?? 0;
-      if (!(size >= 1)) throw new ConfigError('pretrain', '--method', `npid needs the training set's size for its memory bank, got ${String(recipe.bankSize)}`);
-      const bank = new MemoryBank({ size, dim: recipe.projectionDim, seed: recipe.seed });
-      return npid({ encoder, head, bank, objective: recipe.objective ?? 'nce', negatives: Math.min(recipe.negatives ?? 4096, size), bankInit: recipe.bankInit ?? 'features', temperature: recipe.temperature, augmentation: buildAugmentation(recipe), optimizer: opt });
-    }
-    case 'invaspread':
-      return invaSpread({ encoder, head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, optimizer: opt });
-    default:
-      throw new ConfigError('pretrain', '--method', `must be one of ${METHODS.join(', ')}, got '${recipe.method}'`);
-  }
+  const build = (METHOD_BUILDERS as Record<string, Builder | undefined>)[recipe.method];
+  if (build === undefined) throw new ConfigError('pretrain', '--method', `must be one of ${METHODS.join(', ')}, got '${recipe.method}'`);
+  return build(recipe, new Optimizer(optimizer));
 }

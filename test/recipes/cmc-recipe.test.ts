@@ -1,9 +1,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
-import { cmcRecipe, buildCmc } from '../../src/cli/cmc-recipe.js';
+import { cmcRecipe, buildCmc } from '../../src/recipes/cmc-recipe.js';
 import { buildAugmentation } from '../../src/augment/build-augmentation.js';
-import { Optimizer } from '../../src/train/optimizers.js';
+import { Optimizer } from '../../src/optim/optimizers.js';
 import { Rng } from '../../src/random.js';
 import { ConfigError } from '../../src/errors.js';
 import { useBackend } from '../support/tensors.js';

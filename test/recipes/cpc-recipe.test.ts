@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SequenceDataset } from '../../src/data/sequence-dataset.js';
 import { encodeWav } from '../../src/data/wav.js';
-import { cpcRecipe, cpcSequenceData, fitSequenceLength } from '../../src/cli/cpc-recipe.js';
+import { cpcRecipe, cpcSequenceData, fitSequenceLength } from '../../src/recipes/cpc-recipe.js';
 import { ConfigError, DataError } from '../../src/errors.js';
 import { useBackend } from '../support/tensors.js';
 

@@ -17,7 +17,7 @@ import { ConfigError, DataError } from '../errors.js';
 import { conv1dEncoder, conv1dPreset, inputLengthFor, latentLength, receptiveField, type Conv1dGeometry } from '../models/conv1d-encoder.js';
 import { gruContext, type SequencePooling } from '../models/gru-context.js';
 import { cpc, type CpcMethod, type CpcNegatives } from '../methods/cpc.js';
-import type { Optimizer } from '../train/optimizers.js';
+import type { Optimizer } from '../optim/optimizers.js';
 
 /** The CPC part of a run's recipe (config.json). */
 export interface CpcRecipe extends Conv1dGeometry {

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { Rng } from '../../src/random.js';
-import { buildEncoder, buildMethod, checkArch, defaultArch, defaultAugmentation, type Recipe } from '../../src/cli/recipe.js';
+import { buildEncoder, buildMethod, checkArch, defaultArch, defaultAugmentation, type Recipe } from '../../src/recipes/recipe.js';
 import { ConfigError } from '../../src/errors.js';
 import { useBackend, randn } from '../support/tensors.js';
 

@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
-import { Optimizer, decays } from '../../src/train/optimizers.js';
+import { Optimizer, decays } from '../../src/optim/optimizers.js';
 import { ConfigError } from '../../src/errors.js';
 import { useBackend, assertClose } from '../support/tensors.js';
 

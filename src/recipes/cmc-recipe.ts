@@ -10,6 +10,7 @@
  * row is refreshed only once per epoch and the NCE estimate of Z drifts). `--objective nce` gives
  * the reference's memory-bank NCE (K 4096, τ 0.07, momentum 0.5), sound for large datasets.
  */
+import type { LossName } from '../losses/targets.js';
 import * as tf from '../tf.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Augmentation } from '../augment/augmentation.js';
@@ -18,7 +19,7 @@ import { resnet } from '../models/resnet.js';
 import { projectionHead } from '../models/projection-head.js';
 import { cmc, CMC_GRAPHS, CMC_OBJECTIVES, type CmcGraph, type CmcObjective } from '../methods/cmc.js';
 import type { Method } from '../methods/method.js';
-import type { Optimizer } from '../train/optimizers.js';
+import type { Optimizer } from '../optim/optimizers.js';
 import { builtinView, parseViewList } from '../views/builtin.js';
 import { viewSampleShape, type ViewSpec } from '../views/view.js';
 import { ConfigError } from '../errors.js';
@@ -86,7 +87,7 @@ function viewEncoder(arch: string, inputShape: [number, number, number], width: 
 }
 
 /** The CMC method of a recipe, with fresh weights seeded by `seed`. */
-export function buildCmc(r: { arch: string; inputShape: number[]; width: number; seed: number; temperature: number; projectionDim: number; head?: 'mlp' | 'linear'; headBatchNorm?: boolean; cmc?: CmcRecipe }, optimizer: Optimizer, augmentation: Augmentation): Method {
+export function buildCmc(r: { arch: string; inputShape: number[]; width: number; seed: number; temperature: number; projectionDim: number; head?: 'mlp' | 'linear'; headBatchNorm?: boolean; cmc?: CmcRecipe; loss?: LossName }, optimizer: Optimizer, augmentation: Augmentation): Method {
   const c = r.cmc;
   if (c === undefined) throw new ConfigError('pretrain', '--method', "cmc needs the recipe's cmc settings (views, graph, objective); the run's config.json has none");
   const views = c.views.map(builtinView);
@@ -108,6 +109,7 @@ export function buildCmc(r: { arch: string; inputShape: number[]; width: number;
       augmentation,
       graph: c.graph,
       objective: c.objective,
+      ...(r.loss !== undefined && r.loss !== 'nce' ? { loss: r.loss } : {}),
       temperature: r.temperature,
       negatives: c.negatives,
       bankSize: c.bankSize,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
-import { npidNceLoss, estimateNceNormalizer } from '../../src/memory/npid-nce.js';
+import { npidNceLoss, estimateNceNormalizer } from '../../src/losses/npid-nce.js';
 import { ConfigError, ShapeError } from '../../src/errors.js';
 import { assertClose, assertNoLeak, randn, useBackend } from '../support/tensors.js';
 

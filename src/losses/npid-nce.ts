@@ -10,9 +10,9 @@
  * (`estimateNceNormalizer`).
  */
 import * as tf from '../tf.js';
-import { nceLoss } from '../losses/nce.js';
+import { nceLoss } from './nce.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
-import { assertFloatTensor, assertOptions } from '../losses/check.js';
+import { assertFloatTensor, assertOptions } from './check.js';
 import { assertInteger, assertPositive, assertSameShape, assertShape } from '../validate.js';
 
 export interface NpidNceOptions {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { MemoryBank } from '../../src/memory/memory-bank.js';
-import { nonParametricSoftmaxLoss } from '../../src/memory/non-parametric-softmax.js';
+import { nonParametricSoftmaxLoss } from '../../src/losses/non-parametric-softmax.js';
 import { ConfigError, ShapeError } from '../../src/errors.js';
 import { assertClose, assertNoLeak, randn, useBackend } from '../support/tensors.js';
 

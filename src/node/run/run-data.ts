@@ -2,9 +2,9 @@
  * The image-folder options a run was trained with (`--image-size`, `--labels`, `--resize`), as
  * loadDataset options, so that `embed`, `eval` and `index` read the data the way `pretrain` did.
  */
-import type { LoadDatasetOptions } from '../node/data/load-dataset.js';
-import type { LabelMode } from '../node/data/list-images.js';
-import type { ResizeMode } from '../node/data/decode-pool.js';
+import type { LoadDatasetOptions } from '../data/load-dataset.js';
+import type { LabelMode } from '../data/list-images.js';
+import type { ResizeMode } from '../data/decode-pool.js';
 
 export interface RunDataOptions {
   data?: string;

@@ -10,9 +10,9 @@
  * time instead of `[B, N]`. Gradients flow to `features` only; the bank is data.
  */
 import * as tf from '../tf.js';
-import type { MemoryBank } from './memory-bank.js';
+import type { MemoryBank } from '../memory/memory-bank.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
-import { assertFloatTensor, assertOptions } from '../losses/check.js';
+import { assertFloatTensor, assertOptions } from './check.js';
 import { assertInteger, assertPositive, assertShape } from '../validate.js';
 import { ShapeError } from '../errors.js';
 

@@ -1,0 +1,151 @@
+/**
+ * `contrastive eval --run runs/<name> --data <spec> [--limit N] [--json]`: label efficiency
+ * (linear probe and kNN at 1%, 10%, 100% of the train labels, scored on the test split) of the
+ * trained encoder and of two baselines (raw pixels, the same encoder at its random
+ * initialisation), k-means NMI/ARI, and alignment/uniformity on two augmented views of test
+ * samples. `--json` prints exactly one JSON object on stdout; progress goes to stderr.
+ * Unlabelled data (an image folder without class subfolders): alignment, uniformity, the
+ * collapse signal and k-means cluster sizes and inertia instead (eval-unlabelled.json).
+ */
+import { join } from 'node:path';
+import { initBackend, describeBackend } from '../../backend.js';
+import { subset } from '../../data/subset.js';
+import { evaluateRepresentation, type EvaluationReport } from '../../eval/report.js';
+import type { FeatureArray } from '../../eval/features.js';
+import { formatLabelEfficiencyTable } from '../../eval/format-table.js';
+import { loadSplits } from '../data/load-splits.js';
+import { RunFolder } from './run-folder.js';
+import { loadModel } from './model-io.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { EVAL_FILE } from '../report/read-run-texts.js';
+import { Rng } from '../../random.js';
+import { DataError } from '../../errors.js';
+import type { Recipe } from '../../recipes/recipe.js';
+import { buildAugmentation } from '../../augment/build-augmentation.js';
+import { fitSequenceLength } from '../../recipes/cpc-recipe.js';
+import { embedDataset, rawFeatures } from '../../eval/dataset-features.js';
+import { runDataOptions, type RunDataOptions } from './run-data.js';
+import type { Dataset } from '../../data/dataset.js';
+import { evaluateUnlabelled, formatUnlabelledReport, type UnlabelledReport } from '../../eval/unlabelled-report.js';
+
+export interface EvalOptions {
+  run: string;
+  /** Data spec; defaults to the run's. */
+  data?: string;
+  /** Cap on train rows (stratified). */
+  limit?: number;
+  /** Cap on test rows (stratified). */
+  testLimit?: number;
+  /** Positive pairs for alignment/uniformity. @default 1000 */
+  pairs?: number;
+  json?: boolean;
+  quiet?: boolean;
+  seed?: number;
+  /** Also probe raw pixels and the random encoder. @default true */
+  baselines?: boolean;
+  /** Unlabelled data: k-means clusters. @default 10 */
+  clusters?: number;
+}
+
+/** Evaluates a run on labelled data (a DataError for unlabelled data: see runEvaluation). */
+export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
+  const r = await runEvaluation(o);
+  if ('rows' in r) throw new DataError('eval', o.data ?? "the run's data", 'has no labels: this evaluation needs class labels');
+  return r;
+}
+
+/** Evaluates a run as the command does: label efficiency on labelled data, else the unlabelled report. */
+export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | UnlabelledReport> {
+  const log = (l: string): void => {
+    if (o.quiet !== true) process.stderr.write(l + '\n');
+  };
+  const run = new RunFolder(o.run);
+  const config = await run.readConfig();
+  const recipe = config.recipe as Recipe;
+  const runOptions = (config.options ?? {}) as RunDataOptions;
+  const spec = o.data ?? runOptions.data;
+  if (spec === undefined) throw new DataError('eval', 'config.json', 'names no data: pass --data');
+  const dataOpts = runDataOptions(runOptions);
+  const splits = await loadSplits(spec, { ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}), ...(dataOpts.imageSize !== undefined ? { imageSize: dataOpts.imageSize as number } : {}), ...(dataOpts.folderLabels !== undefined ? { folderLabels: dataOpts.folderLabels } : {}), ...(dataOpts.resize !== undefined ? { resize: dataOpts.resize } : {}), seed: o.seed ?? 0 }, log);
+  const train = fitSequenceLength(splits.train, recipe); // sequences: the run's length
+  const test = fitSequenceLength(splits.test, recipe);
+  if (train.labels === undefined || test.labels === undefined) return runUnlabelledEval(o, run, recipe, test, log);
+  if (train.sampleShape.join(',') !== recipe.inputShape.join(',')) {
+    throw new DataError('eval', spec, `has samples of shape [${train.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
+  }
+  const backend = await initBackend();
+  log(`contrastive: ${describeBackend(backend)}`);
+  log(`eval: ${train.size} train, ${test.size} test samples`);
+  const encoder = await loadModel(run.path('encoder'));
+  const random = await loadModel(run.path('randomEncoder'));
+  try {
+    const t0 = performance.now();
+    const trained = { train: await embedDataset(encoder, train), test: await embedDataset(encoder, test) };
+    const baselines: Record<string, { train: FeatureArray; test: FeatureArray }> = o.baselines === false ? {} : {
+      pixels: { train: await rawFeatures(train), test: await rawFeatures(test) },
+      random: { train: await embedDataset(random, train), test: await embedDataset(random, test) },
+    };
+    // two augmented views of held-out (test) samples: the positive pairs of alignment/uniformity
+    const nPairs = Math.min(o.pairs ?? 1000, test.size);
+    const pairData = subset(test, Int32Array.from({ length: nPairs }, (_, i) => i));
+    const aug = buildAugmentation(recipe);
+    const rng = new Rng((o.seed ?? 0) + 12345);
+    const viewX = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    const viewY = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    log(`features in ${((performance.now() - t0) / 1000).toFixed(1)} s; probing...`);
+    const report = await evaluateRepresentation({
+      labels: { train: train.labels.values, test: test.labels.values },
+      trained,
+      baselines,
+      positivePairs: { x: viewX, y: viewY },
+      seed: o.seed ?? 0,
+      onProgress: (p) => {
+        if (p.accuracy !== undefined) log(`  ${p.featureSet.padEnd(8)} ${p.probe.padEnd(6)} ${p.fraction.padStart(4)} (${p.trainRows} labels): ${(p.accuracy * 100).toFixed(1)}%`);
+      },
+    });
+    log(`eval done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // kept in the run folder for `contrastive report` (label-efficiency chart, alignment/uniformity point)
+    await writeFileAtomic(join(o.run, EVAL_FILE), JSON.stringify(report, null, 2) + '\n');
+    return report;
+  } finally {
+    encoder.dispose();
+    random.dispose();
+  }
+}
+
+/**
+ * Unlabelled data: alignment, uniformity, the collapse signal and k-means cluster sizes and
+ * inertia of the trained encoder on the held-out split, kept in the run folder as
+ * eval-unlabelled.json.
+ */
+async function runUnlabelledEval(o: EvalOptions, run: RunFolder, recipe: Recipe, test: Dataset, log: (l: string) => void): Promise<UnlabelledReport> {
+  if (test.sampleShape.join(',') !== recipe.inputShape.join(',')) {
+    throw new DataError('eval', o.data ?? 'the run\'s data', `has samples of shape [${test.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
+  }
+  const backend = await initBackend();
+  log(`contrastive: ${describeBackend(backend)}`);
+  log(`eval: unlabelled data, ${test.size} held-out samples (no probes: alignment, uniformity, collapse signal, k-means)`);
+  const encoder = await loadModel(run.path('encoder'));
+  try {
+    const features = await embedDataset(encoder, test);
+    const nPairs = Math.min(o.pairs ?? 1000, test.size);
+    const pairData = subset(test, Int32Array.from({ length: nPairs }, (_, i) => i));
+    const aug = buildAugmentation(recipe);
+    const rng = new Rng((o.seed ?? 0) + 12345);
+    const x = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    const y = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    const report = await evaluateUnlabelled({ features, positivePairs: { x, y }, ...(o.clusters !== undefined ? { k: o.clusters } : {}), seed: o.seed ?? 0 });
+    await writeFileAtomic(join(o.run, 'eval-unlabelled.json'), JSON.stringify(report, null, 2) + '\n');
+    return report;
+  } finally {
+    encoder.dispose();
+  }
+}
+
+/** The human-readable form of a report. */
+export function formatReport(r: EvaluationReport | UnlabelledReport): string {
+  if ('rows' in r) return formatUnlabelledReport(r);
+  const table = formatLabelEfficiencyTable({ pixels: r.baselines.pixels!, random: r.baselines.random!, trained: { linear: r.linear, knn: r.knn } });
+  const f = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
+  return [table, '', `k-means on trained test features: NMI ${r.kmeans.nmi.toFixed(3)}, ARI ${r.kmeans.ari.toFixed(3)}`, `alignment ${f(r.alignment)} (lower is better), uniformity ${f(r.uniformity)} (lower is better)`].join('\n');
+}
