@@ -84,8 +84,10 @@ export function register(program: Command): void {
     .addOption(new Option('--split <split>', 'split').choices(['train', 'test']).default('train'))
     .option('--limit <n>', 'embed the first N samples (stratified when labelled)', int())
     .option('--random', 'use the encoder at its random initialisation (a baseline)', false)
-    .action(async (opts: EmbedOptions) => {
+    .option('--json', 'print one JSON object (files, shape, format) instead of the line', false)
+    .action(async (opts: EmbedOptions & { json?: boolean }) => {
       const { files, shape } = await runEmbed(opts);
-      console.log(`wrote [${shape.join(', ')}] to ${files.join(' and ')}`);
+      if (opts.json === true) process.stdout.write(JSON.stringify({ files, shape, format: opts.format ?? formatOfPath(opts.out) }) + '\n');
+      else console.log(`wrote [${shape.join(', ')}] to ${files.join(' and ')}`);
     });
 }

@@ -17,6 +17,7 @@ import { TRIPLET_MININGS } from '../losses/mined-triplet.js';
 import { runPretrain, type PretrainOptions } from '../node/run/pretrain-run.js';
 import { int, oneOf, positive } from './parse.js';
 import { progress } from './progress.js';
+import { withConfigFile } from './config-options.js';
 import { LABEL_MODES } from '../node/data/list-images.js';
 import { RESIZE_MODES } from '../node/data/decode-pool.js';
 
@@ -81,7 +82,10 @@ export function register(program: Command): void {
     .addOption(new Option('--pooling <mode>', 'cpc: representation = context at the last step or mean over time').choices(['last', 'mean']))
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .option('--no-report', 'do not write report.html at the end')
-    .action(async (opts: PretrainOptions) => {
+    .option('--config <file>', "start from the options of a config file (a run's config.json, or an object of options); flags given here override it")
+    .option('--json', 'when the run ends, print one JSON summary on stdout (progress stays on stderr)', false)
+    .action(async (parsed: PretrainOptions & { config?: string; json?: boolean }, command: Command) => {
+      const opts = parsed.config === undefined ? parsed : await withConfigFile(command, parsed, parsed.config);
       const ac = new AbortController();
       let interrupts = 0;
       const onSigint = (): void => {
@@ -94,7 +98,11 @@ export function register(program: Command): void {
       try {
         if (!opts.resume && opts.data === undefined) throw new ConfigError('pretrain', '--data', 'is required (a dataset name or <format>:<path>)');
         if (opts.resume && !existsSync(opts.out)) throw new ConfigError('pretrain', '--out', `${opts.out} does not exist: nothing to resume`);
-        const { result } = await runPretrain(opts, ac.signal, progress());
+        const { result, backend, trainSize } = await runPretrain(opts, ac.signal, progress());
+        if (opts.json === true) {
+          const last = result.epochRecords.at(-1);
+          process.stdout.write(JSON.stringify({ status: result.status, out: opts.out, method: opts.method, steps: result.steps, epochs: result.epochs, seconds: result.seconds, lastLoss: result.lastLoss, trainSize, backend: { name: backend.name, threads: backend.threads }, ...(last !== undefined ? { lastEpoch: last } : {}) }) + '\n');
+        }
         if (result.status === 'interrupted') {
           process.stderr.write(`stopped at step ${result.steps}; checkpoint saved. Continue with: contrastive pretrain --out ${opts.out} --resume\n`);
           process.exitCode = 130;

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy } from '../../src/node/data/npy-file.js';
@@ -105,6 +105,50 @@ test('embed writes .npy with ids and int32 labels beside it, .csv and .jsonl', a
   assert.equal(objs.length, 10);
   assert.deepEqual(Object.keys(objs[0]), ['id', 'label', 'vector']);
   assert.ok(Number.isInteger(objs[0].label) && objs[0].vector.length === 128);
+});
+
+test('embed --json prints one object: the files written, the shape and the format', () => {
+  const out = join(work, 'j.npy');
+  const r = cli(['embed', '--run', run, '--limit', '30', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const j = JSON.parse(lines[0]!) as { files: string[]; shape: number[]; format: string };
+  assert.deepEqual(j.shape.length, 2);
+  assert.ok(j.shape[0]! >= 29 && j.shape[0]! <= 30, `rows ${j.shape[0]}`);
+  assert.equal(j.format, 'npy');
+  assert.ok(j.files.includes(out) && j.files.every((f) => existsSync(f)));
+});
+
+test('pretrain --config starts from a run\'s config.json, flags override it; --json prints one summary', () => {
+  const again = join(work, 'runs', 'from-config');
+  const r = cli(['pretrain', '--config', join(run, 'config.json'), '--out', again, '--steps', '2', '--seed', '5', '--no-report', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, r.stdout);
+  const summary = JSON.parse(lines[0]!) as { status: string; out: string; method: string; steps: number; trainSize: number; backend: { name: string } };
+  assert.equal(summary.status, 'done');
+  assert.equal(summary.out, again);
+  assert.equal(summary.steps, 2);
+  assert.ok(summary.trainSize > 0 && typeof summary.backend.name === 'string');
+  const first = (JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { options: Record<string, unknown> }).options;
+  const second = (JSON.parse(readFileSync(join(again, 'config.json'), 'utf8')) as { options: Record<string, unknown> }).options;
+  // from the file: the data, the method and the batch; from the flags: out, steps, seed, report
+  for (const k of ['data', 'method', 'batchSize', 'limit', 'monitor']) assert.deepEqual(second[k], first[k], k);
+  assert.equal(second.steps, 2);
+  assert.equal(second.seed, 5);
+  assert.equal(second.report, false);
+  // a config that is not JSON, or sets what pretrain has no flag for: one line, exit 2
+  writeFileSync(join(work, 'bad.json'), '{ "method": ');
+  writeFileSync(join(work, 'unknown.json'), JSON.stringify({ method: 'simclr', data: 'digits', epochz: 3 }));
+  writeFileSync(join(work, 'typed.json'), JSON.stringify({ data: 'digits', batchSize: 'big' }));
+  for (const [file, re] of [['bad.json', /is not JSON/], ['unknown.json', /sets 'epochz', which is not an option of pretrain/], ['typed.json', /sets 'batchSize' to "big", expected a number/]] as const) {
+    const b = cli(['pretrain', '--config', join(work, file), '--out', join(work, 'runs', `x-${file}`)]);
+    assert.equal(b.status, 2, `${file}: ${b.stderr}`);
+    const err = errLines(b.stderr);
+    assert.equal(err.length, 1, err.join('\n'));
+    assert.match(err[0]!, re);
+  }
 });
 
 test('a wrong option or value exits 2 with one line naming it', () => {
