@@ -54,6 +54,20 @@ export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
   return r;
 }
 
+/**
+ * Features of two augmented views (the run's augmentation) of the first `o.pairs` held-out
+ * samples: the positive pairs of alignment and uniformity.
+ */
+async function positivePairFeatures(encoder: Parameters<typeof embedDataset>[0], test: Dataset, recipe: Recipe, o: EvalOptions): Promise<{ x: FeatureArray; y: FeatureArray }> {
+  const nPairs = Math.min(o.pairs ?? 1000, test.size);
+  const pairData = subset(test, Int32Array.from({ length: nPairs }, (_, i) => i));
+  const aug = buildAugmentation(recipe);
+  const rng = new Rng((o.seed ?? 0) + 12345);
+  const x = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+  const y = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+  return { x, y };
+}
+
 /** Evaluates a run as the command does: label efficiency on labelled data, else the unlabelled report. */
 export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | UnlabelledReport> {
   const log = (l: string): void => {
@@ -85,13 +99,7 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
       pixels: { train: await rawFeatures(train), test: await rawFeatures(test) },
       random: { train: await embedDataset(random, train), test: await embedDataset(random, test) },
     };
-    // two augmented views of held-out (test) samples: the positive pairs of alignment/uniformity
-    const nPairs = Math.min(o.pairs ?? 1000, test.size);
-    const pairData = subset(test, Int32Array.from({ length: nPairs }, (_, i) => i));
-    const aug = buildAugmentation(recipe);
-    const rng = new Rng((o.seed ?? 0) + 12345);
-    const viewX = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
-    const viewY = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    const { x: viewX, y: viewY } = await positivePairFeatures(encoder, test, recipe, o);
     log(`features in ${((performance.now() - t0) / 1000).toFixed(1)} s; probing...`);
     const report = await evaluateRepresentation({
       labels: { train: train.labels.values, test: test.labels.values },
@@ -128,12 +136,7 @@ async function runUnlabelledEval(o: EvalOptions, run: RunFolder, recipe: Recipe,
   const encoder = await loadModel(run.path('encoder'));
   try {
     const features = await embedDataset(encoder, test);
-    const nPairs = Math.min(o.pairs ?? 1000, test.size);
-    const pairData = subset(test, Int32Array.from({ length: nPairs }, (_, i) => i));
-    const aug = buildAugmentation(recipe);
-    const rng = new Rng((o.seed ?? 0) + 12345);
-    const x = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
-    const y = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
+    const { x, y } = await positivePairFeatures(encoder, test, recipe, o);
     const report = await evaluateUnlabelled({ features, positivePairs: { x, y }, ...(o.clusters !== undefined ? { k: o.clusters } : {}), seed: o.seed ?? 0 });
     await writeFileAtomic(join(o.run, 'eval-unlabelled.json'), JSON.stringify(report, null, 2) + '\n');
     return report;
