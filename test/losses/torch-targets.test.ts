@@ -5,29 +5,19 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import * as tf from '../../src/tf.js';
 import { multiPositiveNtXentLoss } from '../../src/losses/multi-positive-nt-xent.js';
 import { decoupledContrastiveLoss } from '../../src/losses/decoupled-contrastive.js';
 import { alignUniformLoss } from '../../src/losses/align-uniform.js';
 import { minedTripletLoss } from '../../src/losses/mined-triplet.js';
-import { assertClose, useBackend } from '../support/tensors.js';
+import { useBackend } from '../support/tensors.js';
+import { assertMatchesTorch, readTorchFixture, type TorchCase } from '../support/torch-fixture.js';
 
 before(() => useBackend());
 
-type Nested = number | Nested[];
-interface Case {
-  loss: string;
-  name: string;
-  options: Record<string, number | string>;
-  inputs: Record<string, Nested>;
-  value: number;
-  grads: Record<string, Nested>;
-}
+const fixture = { cases: readTorchFixture('torch-targets.json') };
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/losses/torch-targets.json', import.meta.url), 'utf8')) as { cases: Case[] };
-
-function lossFn(c: Case): (...xs: tf.Tensor[]) => tf.Scalar {
+function lossFn(c: TorchCase): (...xs: tf.Tensor[]) => tf.Scalar {
   const o = c.options as never;
   switch (c.loss) {
     case 'multiPositiveNtXent': return (...vs) => multiPositiveNtXentLoss(vs as tf.Tensor2D[], o);
@@ -38,8 +28,6 @@ function lossFn(c: Case): (...xs: tf.Tensor[]) => tf.Scalar {
   }
 }
 
-const flat = (x: Nested): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x]);
-
 test('torch targets: the fixture covers every new target and both mining rules', () => {
   assert.deepEqual([...new Set(fixture.cases.map((c) => c.loss))].sort(), ['alignUniform', 'dcl', 'minedTriplet', 'multiPositiveNtXent']);
   assert.ok(fixture.cases.some((c) => c.options.mining === 'hardest'));
@@ -48,20 +36,6 @@ test('torch targets: the fixture covers every new target and both mining rules',
 
 for (const c of fixture.cases) {
   test(`torch targets: ${c.loss} ${c.name}`, () => {
-    const names = Object.keys(c.inputs);
-    const inputs = names.map((k) => tf.tensor(c.inputs[k] as number[]));
-    const before = tf.memory().numTensors;
-    const { value, grads } = tf.valueAndGrads(lossFn(c))(inputs);
-    const got = value.dataSync()[0]!;
-    const gotGrads = grads.map((g) => g.dataSync());
-    tf.dispose([value, ...grads]);
-    assert.equal(tf.memory().numTensors, before, 'leaked tensors');
-    tf.dispose(inputs);
-    assertClose(got, c.value, 2e-3, 1e-6, `${c.loss} value`);
-    names.forEach((k, i) => {
-      const expected = flat(c.grads[k]!);
-      const scale = Math.max(...expected.map(Math.abs));
-      assertClose(gotGrads[i]!, expected, 2e-3, 1e-4 * scale + 1e-7, `${c.loss} d/d${k}`);
-    });
+    assertMatchesTorch(c, lossFn(c));
   });
 }
