@@ -13,12 +13,11 @@ import { loadDataset } from '../node/data/load-dataset.js';
 import { RunFolder } from '../node/run/run-folder.js';
 import { loadModel } from '../node/run/model-io.js';
 import { DataError } from '../errors.js';
-import type { Recipe } from '../recipes/recipe.js';
 import { fitSequenceLength } from '../recipes/cpc-recipe.js';
 import { embedRows } from '../node/search/embed-rows.js';
 import { EMBED_FORMATS, formatOfPath, writeEmbeddings, type EmbedFormat } from '../node/search/write-embeddings.js';
 import { writeSkipped } from '../node/data/sample-ids.js';
-import { runDataOptions, type RunDataOptions } from '../node/run/run-data.js';
+import { assertRunInputShape, runDataOptions, runRecipeAndData } from '../node/run/run-data.js';
 import { int } from './parse.js';
 
 export interface EmbedOptions {
@@ -41,17 +40,11 @@ export async function runEmbed(o: EmbedOptions): Promise<{ files: string[]; shap
     if (o.quiet !== true) process.stderr.write(l + '\n');
   };
   const run = new RunFolder(o.run);
-  const config = await run.readConfig();
-  const recipe = config.recipe as Recipe;
-  const runOptions = (config.options ?? {}) as RunDataOptions;
-  const spec = o.data ?? runOptions.data;
-  if (spec === undefined) throw new DataError('embed', 'config.json', 'names no data: pass --data');
+  const { recipe, runOptions, spec } = await runRecipeAndData(run, o.data, 'embed');
   const loaded = await loadDataset(spec, { split: o.split, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...runDataOptions(runOptions), log });
   try {
     const data = fitSequenceLength(loaded, recipe); // sequences: the run's length
-    if (data.sampleShape.join(',') !== recipe.inputShape.join(',')) {
-      throw new DataError('embed', spec, `has samples of shape [${data.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
-    }
+    assertRunInputShape(data, recipe, 'embed', spec);
     const backend = await initBackend();
     log(`contrastive: ${describeBackend(backend)}`);
     const model = await loadModel(run.path(o.random === true ? 'randomEncoder' : 'encoder'));

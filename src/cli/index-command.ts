@@ -14,7 +14,7 @@ import { loadModel } from '../node/run/model-io.js';
 import { DataError } from '../errors.js';
 import type { Recipe } from '../recipes/recipe.js';
 import { fitSequenceLength } from '../recipes/cpc-recipe.js';
-import { runDataOptions, type RunDataOptions } from '../node/run/run-data.js';
+import { assertRunInputShape, runDataOptions, type RunDataOptions } from '../node/run/run-data.js';
 import { sampleIds, writeSkipped } from '../node/data/sample-ids.js';
 import { parseShard } from '../node/search/shard.js';
 import { VectorIndex, checkIndexFolder } from '../node/search/vector-index.js';
@@ -58,9 +58,7 @@ export async function runIndex(o: IndexOptions): Promise<FillIndexResult> {
   const loaded = await loadDataset(spec, { split: 'train', ...runDataOptions(runOptions), log });
   try {
     const data = fitSequenceLength(loaded, recipe);
-    if (data.sampleShape.join(',') !== recipe.inputShape.join(',')) {
-      throw new DataError(fn, spec, `has samples of shape [${data.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
-    }
+    assertRunInputShape(data, recipe, fn, spec);
     const backend = await initBackend();
     log(`contrastive: ${describeBackend(backend)}`);
     const model = o.encoder === 'pixels' ? undefined : await loadModel(run.path(o.encoder === 'random' ? 'randomEncoder' : 'encoder'));

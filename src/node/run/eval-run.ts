@@ -24,7 +24,7 @@ import type { Recipe } from '../../recipes/recipe.js';
 import { buildAugmentation } from '../../augment/build-augmentation.js';
 import { fitSequenceLength } from '../../recipes/cpc-recipe.js';
 import { embedDataset, rawFeatures } from '../../eval/dataset-features.js';
-import { runDataOptions, type RunDataOptions } from './run-data.js';
+import { assertRunInputShape, runDataOptions, runRecipeAndData } from './run-data.js';
 import type { Dataset } from '../../data/dataset.js';
 import { evaluateUnlabelled, formatUnlabelledReport, type UnlabelledReport } from '../../eval/unlabelled-report.js';
 
@@ -74,19 +74,13 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
     if (o.quiet !== true) process.stderr.write(l + '\n');
   };
   const run = new RunFolder(o.run);
-  const config = await run.readConfig();
-  const recipe = config.recipe as Recipe;
-  const runOptions = (config.options ?? {}) as RunDataOptions;
-  const spec = o.data ?? runOptions.data;
-  if (spec === undefined) throw new DataError('eval', 'config.json', 'names no data: pass --data');
+  const { recipe, runOptions, spec } = await runRecipeAndData(run, o.data, 'eval');
   const dataOpts = runDataOptions(runOptions);
   const splits = await loadSplits(spec, { ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}), ...(dataOpts.imageSize !== undefined ? { imageSize: dataOpts.imageSize as number } : {}), ...(dataOpts.folderLabels !== undefined ? { folderLabels: dataOpts.folderLabels } : {}), ...(dataOpts.resize !== undefined ? { resize: dataOpts.resize } : {}), seed: o.seed ?? 0 }, log);
   const train = fitSequenceLength(splits.train, recipe); // sequences: the run's length
   const test = fitSequenceLength(splits.test, recipe);
   if (train.labels === undefined || test.labels === undefined) return runUnlabelledEval(o, run, recipe, test, log);
-  if (train.sampleShape.join(',') !== recipe.inputShape.join(',')) {
-    throw new DataError('eval', spec, `has samples of shape [${train.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
-  }
+  assertRunInputShape(train, recipe, 'eval', spec);
   const backend = await initBackend();
   log(`contrastive: ${describeBackend(backend)}`);
   log(`eval: ${train.size} train, ${test.size} test samples`);
@@ -127,9 +121,7 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
  * eval-unlabelled.json.
  */
 async function runUnlabelledEval(o: EvalOptions, run: RunFolder, recipe: Recipe, test: Dataset, log: (l: string) => void): Promise<UnlabelledReport> {
-  if (test.sampleShape.join(',') !== recipe.inputShape.join(',')) {
-    throw new DataError('eval', o.data ?? 'the run\'s data', `has samples of shape [${test.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
-  }
+  assertRunInputShape(test, recipe, 'eval', o.data ?? "the run's data");
   const backend = await initBackend();
   log(`contrastive: ${describeBackend(backend)}`);
   log(`eval: unlabelled data, ${test.size} held-out samples (no probes: alignment, uniformity, collapse signal, k-means)`);
