@@ -5,8 +5,8 @@
  * augmentation and temperature a user gets), for the same number of steps, then evaluated by
  * `contrastive eval` on the 10k test split: linear probe and kNN at 1%, 10%, 100% of the labels,
  * next to raw pixels and the same encoder with random weights. Checks that every method beats both
- * baselines on both probes at 1% and 10% labels. Prints the table, one JSON line, and writes
- * `<out>/summary.json`.
+ * baselines on both probes at 1% and 10% labels (a bench may ask for less: `BenchCheck`). Prints
+ * the table, one JSON line, and writes `<out>/summary.json`.
  *
  * Options: --methods simclr,npid-nce,npid-softmax,invaspread | --budget <s> (training seconds per
  * method, turned into steps with a short probe run of the first method; default 1800) | --steps N |
@@ -17,7 +17,7 @@
  * <out>/<method>/, keeping its training figures from bench.json; for a change of the evaluation).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { initBackend, describeBackend } from '../src/backend.js';
 import { sharedDataDir } from '../src/node/data/paths.js';
 import { runPretrain, type PretrainOptions } from '../src/node/run/pretrain-run.js';
@@ -52,7 +52,7 @@ export const BENCH_METHODS = {
 } as const satisfies Record<string, Pick<PretrainOptions, 'method' | 'objective' | 'loss' | 'negatives' | 'crops' | 'temperature'>>;
 export type BenchMethod = keyof typeof BENCH_METHODS;
 
-interface MethodResult {
+export interface MethodResult {
   steps: number;
   epochs: number;
   msPerStep: number;
@@ -65,7 +65,7 @@ interface MethodResult {
   report: EvaluationReport;
 }
 
-interface Summary {
+export interface Summary {
   backend: { name: string; threads: number };
   data: string;
   trainSize: number;
@@ -75,17 +75,29 @@ interface Summary {
   checks: Record<string, boolean>;
   pass: boolean;
   wallSeconds: number;
+  /** The folder that holds the runs (a merge: --out, else the first summary's folder). */
+  out: string;
 }
 
-const FRACTIONS = ['1%', '10%'];
+/** What a bench checks: each method beats each of these baselines on both probes at these label shares. */
+export interface BenchCheck {
+  baselines: readonly string[];
+  fractions: readonly string[];
+}
 
-/** Whether each method beats each baseline on both probes at 1% and 10% labels. */
-function checksOf(s: Pick<Summary, 'baselines' | 'methods'>): Record<string, boolean> {
+/** The method benches' check: both baselines (raw pixels, the random encoder) at 1% and 10% labels. */
+export const BEAT_BOTH_BASELINES: BenchCheck = { baselines: ['pixels', 'random'], fractions: ['1%', '10%'] };
+
+/** Whether each method beats each baseline of `check` on both probes at its label shares. */
+function checksOf(s: Pick<Summary, 'baselines' | 'methods'>, check: BenchCheck): Record<string, boolean> {
   const checks: Record<string, boolean> = {};
   for (const [name, r] of Object.entries(s.methods)) {
     for (const probe of ['linear', 'knn'] as const) {
-      for (const f of FRACTIONS) {
-        for (const [base, b] of Object.entries(s.baselines)) checks[`${name} ${probe} ${f} > ${base}`] = r!.report[probe][f]! > b[probe][f]!;
+      for (const f of check.fractions) {
+        for (const base of check.baselines) {
+          const b = s.baselines[base];
+          if (b !== undefined) checks[`${name} ${probe} ${f} > ${base}`] = r!.report[probe][f]! > b[probe][f]!;
+        }
       }
     }
   }
@@ -107,7 +119,7 @@ function print(s: Summary): void {
   for (const [k, v] of Object.entries(s.checks)) console.log(`${v ? 'PASS' : 'FAIL'} ${k}`);
 }
 
-export async function benchMethods(args: string[], defaults: BenchMethod[], name: string): Promise<void> {
+export async function benchMethods(args: string[], defaults: BenchMethod[], name: string, check: BenchCheck = BEAT_BOTH_BASELINES): Promise<Summary> {
   const opt = (flag: string): string | undefined => {
     const i = args.indexOf(`--${flag}`);
     return i >= 0 ? args[i + 1] : undefined;
@@ -121,17 +133,18 @@ export async function benchMethods(args: string[], defaults: BenchMethod[], name
   };
   const merge = opt('merge');
   if (merge !== undefined) {
-    const parts = merge.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as Summary);
-    const merged: Summary = { ...parts[0]!, baselines: {}, methods: {}, wallSeconds: 0 };
+    const files = merge.split(',');
+    const parts = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Summary);
+    const merged: Summary = { ...parts[0]!, baselines: {}, methods: {}, wallSeconds: 0, out: opt('out') ?? dirname(files[0]!) };
     for (const p of parts) {
       Object.assign(merged.baselines, p.baselines);
       Object.assign(merged.methods, p.methods);
       merged.wallSeconds += p.wallSeconds;
     }
-    merged.checks = checksOf(merged);
+    merged.checks = checksOf(merged, check);
     merged.pass = Object.values(merged.checks).every(Boolean);
     print(merged);
-    return;
+    return merged;
   }
   const methods = (opt('methods') ?? defaults.join(',')).split(',').filter((m) => m !== '') as BenchMethod[];
   for (const m of methods) if (!(m in BENCH_METHODS)) throw new Error(`bench ${name}: --methods takes ${Object.keys(BENCH_METHODS).join(',')}, got '${m}'`);
@@ -221,12 +234,13 @@ export async function benchMethods(args: string[], defaults: BenchMethod[], name
     results[key] = { ...trained, evalSeconds: Math.round((performance.now() - tEval) / 1000), report };
     writeFileSync(join(dir, 'bench.json'), JSON.stringify(results[key], null, 2) + '\n');
   }
-  const summary: Summary = { backend, data: fm, trainSize, batch, baselines: baselines ?? {}, methods: results, checks: {}, pass: false, wallSeconds: Math.round((performance.now() - t0) / 1000) };
-  summary.checks = checksOf(summary);
+  const summary: Summary = { backend, data: fm, trainSize, batch, baselines: baselines ?? {}, methods: results, checks: {}, pass: false, wallSeconds: Math.round((performance.now() - t0) / 1000), out };
+  summary.checks = checksOf(summary, check);
   summary.pass = Object.values(summary.checks).every(Boolean);
   print(summary);
   console.log(`wall time ${summary.wallSeconds} s`);
   writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   console.log(JSON.stringify({ pass: summary.pass, steps, wallSeconds: summary.wallSeconds }));
   if (!summary.pass) process.exitCode = 1;
+  return summary;
 }

@@ -2,8 +2,9 @@
  * Builds the report's data model from the texts of a run folder's files. Whatever is missing or
  * damaged becomes a sentence in `problems` and an empty section; everything readable is kept.
  */
-import type { ReportAlignmentPoint, ReportData, ReportEpoch, ReportLabelEfficiency, ReportRetrieval, ReportStep, ReportSummary, ReportUmap } from './report-data.js';
+import type { ReportAlignmentPoint, ReportData, ReportEpoch, ReportLabelEfficiency, ReportRetrieval, ReportStep, ReportSummary, ReportTemperature, ReportUmap } from './report-data.js';
 import { parseJsonl } from './parse-jsonl.js';
+import { parseTemperatureSweep, TEMPERATURE_SWEEP_FILE } from './temperature-sweep.js';
 
 /** The run folder's files as text; `undefined` where the file is absent. */
 export interface RunTexts {
@@ -17,6 +18,8 @@ export interface RunTexts {
   epochs?: string;
   /** eval.json, written by `contrastive eval` */
   eval?: string;
+  /** temperature-sweep.json of the folder that holds the run, when there is one */
+  sweep?: string;
 }
 
 /** Sections computed from the encoder (Node: `src/node/report/`), added as they are. */
@@ -151,6 +154,12 @@ export function buildReportData(texts: RunTexts, extras: ReportExtras = {}): Rep
       if (a !== undefined && u !== undefined) alignmentUniformity.push({ name: 'encoder (contrastive eval)', alignment: a, uniformity: u });
     }
   }
+  let temperature: ReportTemperature | null = null;
+  if (texts.sweep !== undefined) {
+    const sweep = parseTemperatureSweep(texts.sweep, TEMPERATURE_SWEEP_FILE, problems);
+    const tau = num(obj(config?.recipe)?.temperature);
+    if (sweep !== null) temperature = { ...sweep, ...(tau !== undefined && sweep.points.some((p) => p.run === texts.title) ? { current: tau } : {}) };
+  }
   problems.push(...(extras.problems ?? []));
   return {
     title: texts.title,
@@ -163,6 +172,7 @@ export function buildReportData(texts: RunTexts, extras: ReportExtras = {}): Rep
     alignmentUniformity,
     umap: extras.umap ?? null,
     retrieval: extras.retrieval ?? null,
+    temperature,
     problems,
   };
 }

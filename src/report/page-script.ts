@@ -110,6 +110,35 @@ export const PAGE_SCRIPT = String.raw`
     options: { scales: { x: { title: { display: true, text: 'uniformity (log mean exp(-2 ||u-v||²))' } }, y: { title: { display: true, text: 'alignment (mean ||x-y||²)' } } } }
   });
 
+  // ── temperature sweep (only when the run sits in a sweep's folder) ────────
+  var tp = data.temperature;
+  if (tp !== null) {
+    var s4t = section('temperature', 'Temperature τ', 'The same recipe trained ' + tp.steps + ' steps at each τ of ' + tp.loss + ' (npm run bench -- temperature)' + (tp.current === undefined ? '' : '; this run: τ = ' + tp.current) + '. Small τ weighs the hardest negatives most and spreads the embeddings (lower uniformity); large τ treats negatives alike and keeps positives closer (lower alignment).');
+    if (tp.points.length === 0) missing(s4t, 'The sweep holds no readable point.');
+    else {
+      var taus = tp.points.map(function (p) { return p.temperature; });
+      var pointRadius = tp.points.map(function (p) { return p.temperature === tp.current ? 7 : 3; });
+      chart(s4t, 'chart-temperature-geometry', {
+        type: 'line',
+        data: { labels: taus, datasets: [
+          { label: 'alignment', data: tp.points.map(function (p) { return p.alignment; }), borderColor: colour(0), backgroundColor: colour(0), pointRadius: pointRadius, yAxisID: 'y' },
+          { label: 'uniformity', data: tp.points.map(function (p) { return p.uniformity; }), borderColor: colour(1), backgroundColor: colour(1), pointRadius: pointRadius, yAxisID: 'y1' }
+        ] },
+        options: { scales: { x: { title: { display: true, text: 'τ' } }, y: { position: 'left', title: { display: true, text: 'alignment' } }, y1: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'uniformity' } } } }
+      });
+      var shares = Object.keys(tp.points[0].linear);
+      var probeSets = [];
+      shares.forEach(function (f) { probeSets.push(['linear', f]); probeSets.push(['knn', f]); });
+      chart(s4t, 'chart-temperature-probes', {
+        type: 'line',
+        data: { labels: taus, datasets: probeSets.map(function (pf, i) {
+          return { label: pf[0] + ' ' + pf[1], data: tp.points.map(function (p) { var v = p[pf[0]][pf[1]]; return v === undefined ? null : v; }), borderColor: colour(Math.floor(i / 2) + 2), backgroundColor: colour(Math.floor(i / 2) + 2), borderDash: pf[0] === 'knn' ? [5, 3] : [], pointRadius: pointRadius };
+        }) },
+        options: { scales: { x: { title: { display: true, text: 'τ' } }, y: { title: { display: true, text: 'test accuracy' } } } }
+      });
+    }
+  }
+
   // ── UMAP ──────────────────────────────────────────────────────────────────
   var s5 = section('umap', 'UMAP of test embeddings', 'Two-dimensional UMAP (umap-js, seeded) of the encoder\'s representation of test samples, coloured by class (one colour when the data has no labels).');
   var um = data.umap;

@@ -3,6 +3,7 @@
  * Built from a run folder's files (`buildReportData`), then rendered into one self-contained page
  * (`renderReportHtml`). Browser-safe: no file system here (Node reads the files, `src/node/report/`).
  */
+import type { TemperatureSweep } from './temperature-sweep.js';
 
 /** One training step: loss and learning rate (from metrics.jsonl). */
 export interface ReportStep {
@@ -73,6 +74,12 @@ export interface ReportSummary {
   created?: string;
 }
 
+/** The temperature sweep the run belongs to (`temperature-sweep.ts`), with the run's own τ. */
+export interface ReportTemperature extends TemperatureSweep {
+  /** This run's τ (from config.json), when the run is one of the sweep's. */
+  current?: number;
+}
+
 export interface ReportData {
   /** The run's name (its folder). */
   title: string;
@@ -87,6 +94,8 @@ export interface ReportData {
   alignmentUniformity: ReportAlignmentPoint[];
   umap: ReportUmap | null;
   retrieval: ReportRetrieval | null;
+  /** Present when the run's folder sits in a temperature sweep's folder. */
+  temperature: ReportTemperature | null;
   /** What is missing or damaged, one sentence each; the page shows them at the top. */
   problems: string[];
 }

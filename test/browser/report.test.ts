@@ -5,13 +5,15 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { writeRunReport } from '../../src/node/report/write-run-report.js';
 import { useBackend } from '../support/tensors.js';
-import { makeRunFolder } from '../report/fixture-run.js';
+import { makeRunFolder, SWEEP } from '../report/fixture-run.js';
+import { TEMPERATURE_SWEEP_FILE } from '../../src/report/temperature-sweep.js';
 import { chromiumMissing, launchChromium, type Launched } from './chromium.js';
 
 const skip = chromiumMissing;
@@ -75,6 +77,22 @@ test('report.html: loads from file:// offline, every chart drawn, one UMAP point
   mkdirSync('test-artifacts', { recursive: true });
   await page.screenshot({ path: join('test-artifacts', 'report.png'), fullPage: true });
   await page.close();
+});
+
+test('report.html of a run in a temperature sweep: a τ section with both charts drawn', { skip }, async () => {
+  const sweepDir = mkdtempSync(join(tmpdir(), 'contrastive-sweep-'));
+  const run = join(sweepDir, 'simclr-t0.5');
+  cpSync(dir, run, { recursive: true });
+  writeFileSync(join(sweepDir, TEMPERATURE_SWEEP_FILE), JSON.stringify(SWEEP));
+  const r = await writeRunReport(run, { skipEmbeddings: true });
+  assert.equal(r.data.temperature!.current, 0.5);
+  const { page, errors } = await open(r.path);
+  assert.deepEqual(errors, []);
+  const drawn = await drawnPixels(page);
+  for (const id of ['chart-temperature-geometry', 'chart-temperature-probes']) assert.ok(drawn[id]! > 1000, `${id}: ${drawn[id]} drawn pixels`);
+  assert.match(await page.locator('#temperature p.note').innerText(), /300 steps at each τ of ntxent .*this run: τ = 0\.5/);
+  await page.close();
+  rmSync(sweepDir, { recursive: true, force: true });
 });
 
 test('report.html of a damaged run: says what is missing, renders the rest, no error', { skip }, async () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { binSteps, buildReportData } from '../../src/report/build-report-data.js';
 import { parseJsonl } from '../../src/report/parse-jsonl.js';
-import { EVAL, STEPS, configObject, epochsText, metricsText } from './fixture-run.js';
+import { EVAL, STEPS, SWEEP, configObject, epochsText, metricsText } from './fixture-run.js';
 
 const full = () => ({ title: 'r1', config: JSON.stringify(configObject('runs/r1')), metrics: metricsText(), epochs: epochsText(), eval: JSON.stringify(EVAL) });
 
@@ -71,4 +71,18 @@ test('buildReportData: a long run is averaged over bins of steps to at most maxS
   assert.equal(d.steps.at(-1)!.step, 100);
   const short = [{ step: 1, loss: 1, lr: 0 }];
   assert.equal(binSteps(short, 10), short);
+});
+
+test('buildReportData: a run inside a temperature sweep gets the τ section with its own τ', async () => {
+  const inSweep = buildReportData({ ...full(), title: 'simclr-t0.5', sweep: JSON.stringify(SWEEP) });
+  assert.deepEqual(inSweep.problems, []);
+  assert.equal(inSweep.temperature!.current, 0.5, 'config.json recipe.temperature');
+  assert.deepEqual(inSweep.temperature!.points.map((p) => p.run), ['simclr-t0.1', 'simclr-t0.5', 'simclr-t2']);
+  // a folder's sweep that does not list this run: shown, but no point is "this run"
+  const other = buildReportData({ ...full(), sweep: JSON.stringify(SWEEP) });
+  assert.equal(other.temperature!.current, undefined);
+  assert.equal(buildReportData(full()).temperature, null);
+  const broken = buildReportData({ ...full(), sweep: '{' });
+  assert.equal(broken.temperature, null);
+  assert.match(broken.problems.join('\n'), /temperature-sweep\.json is not valid JSON/);
 });

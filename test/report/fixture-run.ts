@@ -55,3 +55,14 @@ export async function makeRunFolder(): Promise<string> {
   }
   return dir;
 }
+
+/** A temperature sweep of three runs, `simclr-t0.5` among them (the fixture run's τ is 0.5). */
+export const SWEEP = {
+  loss: 'ntxent',
+  steps: 300,
+  points: [
+    { temperature: 0.5, run: 'simclr-t0.5', alignment: 0.6, uniformity: -3.2, linear: { '1%': 0.66, '10%': 0.77 }, knn: { '1%': 0.65, '10%': 0.72 } },
+    { temperature: 0.1, run: 'simclr-t0.1', alignment: 0.9, uniformity: -3.6, linear: { '1%': 0.6, '10%': 0.74 }, knn: { '1%': 0.6, '10%': 0.7 } },
+    { temperature: 2, run: 'simclr-t2', alignment: null, uniformity: null, linear: { '1%': 0.5, '10%': 0.7 }, knn: { '1%': 0.5, '10%': 0.6 } },
+  ],
+};

@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import type { RunTexts } from '../../report/build-report-data.js';
 import { DataError } from '../../errors.js';
 import { RUN_FILES } from '../run/run-folder.js';
+import { TEMPERATURE_SWEEP_FILE } from '../../report/temperature-sweep.js';
 
 /** The file `contrastive eval` writes its JSON report to, inside the run folder. */
 export const EVAL_FILE = 'eval.json';
@@ -23,15 +24,16 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-/** config.json, metrics.jsonl, epochs.jsonl and eval.json of `dir` as text. */
+/** config.json, metrics.jsonl, epochs.jsonl and eval.json of `dir` as text, and the sweep of the folder that holds it. */
 export async function readRunTexts(dir: string): Promise<RunTexts> {
   const st = await stat(dir).catch(() => undefined);
   if (st === undefined || !st.isDirectory()) throw new DataError('readRunTexts', 'dir', `must be a run folder, got '${dir}' (${st === undefined ? 'not found' : 'not a folder'})`);
-  const [config, metrics, epochs, evalText] = await Promise.all([
+  const [config, metrics, epochs, evalText, sweep] = await Promise.all([
     readOptional(join(dir, RUN_FILES.config)),
     readOptional(join(dir, RUN_FILES.metrics)),
     readOptional(join(dir, RUN_FILES.epochs)),
     readOptional(join(dir, EVAL_FILE)),
+    readOptional(join(dir, '..', TEMPERATURE_SWEEP_FILE)),
   ]);
   return {
     title: basename(resolve(dir)),
@@ -39,5 +41,6 @@ export async function readRunTexts(dir: string): Promise<RunTexts> {
     ...(metrics !== undefined ? { metrics } : {}),
     ...(epochs !== undefined ? { epochs } : {}),
     ...(evalText !== undefined ? { eval: evalText } : {}),
+    ...(sweep !== undefined ? { sweep } : {}),
   };
 }
