@@ -9,8 +9,8 @@
  * | image, 3 channels  | small-cnn   | simclrCifar(size); simclrImageNet from 64 px   |
  * | vector             | mlp         | vectorCorruption (SCARF-style) + noise          |
  *
- * The small CNN is the default for images because a ResNet-18 trains ~20x slower on 2 CPU cores
- * (see ENGINE.md); pass `--arch resnet18` where there is time or a GPU.
+ * The small CNN is the default for images because a ResNet trains many times slower on a few CPU
+ * cores (step times in BENCHMARKS.md); pass `--arch resnet18` where there is time or a GPU.
  */
 import * as tf from '../tf.js';
 import type { Dataset } from '../data/dataset.js';
