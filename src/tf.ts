@@ -7,3 +7,7 @@
 export * from '@tensorflow/tfjs-core';
 export * from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
+import { registerChainedOps } from './ops/register-chained-ops.js';
+
+// t.flatten(), t.add(u), ...: tfjs-layers needs them (the recurrent layers' orthogonal initializer)
+registerChainedOps();
