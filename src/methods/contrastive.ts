@@ -8,9 +8,9 @@
  * Negatives `'queue'` (MoCo v2, He et al. 2020, arXiv:1911.05722; Chen et al. 2020, arXiv:2003.04297):
  * view 0 -> f, g -> the queries; view 1 -> the key models f_k, g_k (inference mode, no gradient)
  * -> the keys; target(views [q, k], negatives: the queue); after the update, f_k, g_k <- EMA of
- * f, g and the keys are enqueued. Single-process MoCo cannot shuffle BatchNorm across devices;
- * the key models run in inference mode instead (their BatchNorm statistics are the EMA of the
- * query models'), so no key sees its batch's statistics.
+ * f, g and the keys are enqueued. The key models' BatchNorm runs in training mode over shuffled
+ * groups of the key batch (MoCo's shuffling BN in one process, `shuffled-key-groups.ts`), or in
+ * inference mode with the moving statistics (`keyBatchNorm: 'moving'`).
  *
  * State names: the models are `encoder`, `head` (and `keyEncoder`, `keyHead` with a queue); the
  * queue is `extra/queue` with its pointer in `meta.queue`.
@@ -22,8 +22,9 @@ import type { TargetFunction } from '../losses/target.js';
 import { KeyQueue } from '../memory/key-queue.js';
 import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import { assertInRange, describe } from '../validate.js';
+import { assertInRange, assertOneOf, describe } from '../validate.js';
 import { momentumUpdate } from './momentum-update.js';
+import { shuffledKeyGroups } from './shuffled-key-groups.js';
 import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
 
 /** MoCo's key side: momentum copies of the encoder and head, and the queue. */
@@ -36,7 +37,16 @@ export interface KeyQueueSetup {
   queue: KeyQueue;
   /** m of the EMA update. */
   momentum: number;
+  /**
+   * How the key models' BatchNorm normalises: `'shuffle'`, training mode over shuffled groups of
+   * 32 keys (MoCo's shuffling BN, `shuffled-key-groups.ts`); `'moving'`, inference mode with the
+   * moving statistics. @default 'shuffle'
+   */
+  keyBatchNorm?: KeyBatchNorm;
 }
+
+export type KeyBatchNorm = 'shuffle' | 'moving';
+export const KEY_BATCH_NORMS: readonly KeyBatchNorm[] = ['shuffle', 'moving'];
 
 export interface ContrastiveOptions {
   /** The method's name (`simclr`, `moco`, ...), also `config.method`. */
@@ -78,6 +88,7 @@ export class Contrastive implements Method {
       if (!(k.keyEncoder instanceof tf.LayersModel) || !(k.keyHead instanceof tf.LayersModel)) throw new ConfigError(fn, 'keys', 'must hold keyEncoder and keyHead models');
       if (!(k.queue instanceof KeyQueue)) throw new ConfigError(fn, 'keys.queue', `must be a KeyQueue, got ${describe(k.queue)}`);
       assertInRange(k.momentum, 0, 1, fn, 'keys.momentum');
+      if (k.keyBatchNorm !== undefined) assertOneOf(k.keyBatchNorm, KEY_BATCH_NORMS, fn, 'keys.keyBatchNorm');
       const width = o.head.outputs[0]!.shape[1];
       if (width !== k.queue.dim) throw new ShapeError(fn, 'keys.queue', `must hold keys of the head's width ${width}, got dim ${k.queue.dim}`);
       momentumUpdate(k.keyEncoder, o.encoder, 0); // MoCo: the key encoder starts as a copy
@@ -119,7 +130,11 @@ export class Contrastive implements Method {
       } else {
         const k = this.keys;
         if (made.length !== 2) throw new ConfigError(`${this.name}.trainStep`, 'views', `must make 2 views with queue negatives (query and key), got ${made.length}`);
-        keys = tf.tidy(() => k.keyHead.apply(k.keyEncoder.apply(made[1]!, { training: false }), { training: false }) as tf.Tensor2D); // [N, P], no gradient
+        // [N, P], no gradient (outside the tape)
+        keys =
+          (k.keyBatchNorm ?? 'shuffle') === 'shuffle'
+            ? shuffledKeyGroups((g) => k.keyHead.apply(k.keyEncoder.apply(g, { training: true }), { training: true }) as tf.Tensor2D, made[1]!, rng)
+            : tf.tidy(() => k.keyHead.apply(k.keyEncoder.apply(made[1]!, { training: false }), { training: false }) as tf.Tensor2D);
         queue = k.queue.rows(); // [K, P]
         result = minimize(this.optimizer, vars, () => {
           const q = this.head.apply(this.encoder.apply(made[0]!, { training: true }), { training: true }) as tf.Tensor2D; // [N, P]

@@ -11,8 +11,8 @@ import { makeTarget, LOSS_SPECS } from '../losses/targets.js';
 import { KeyQueue } from '../memory/key-queue.js';
 import type { Optimizer } from '../optim/optimizers.js';
 import { ConfigError } from '../errors.js';
-import { assertInRange, assertInteger, assertPositive, describe } from '../validate.js';
-import { contrastive, type Contrastive } from './contrastive.js';
+import { assertInRange, assertInteger, assertOneOf, assertPositive, describe } from '../validate.js';
+import { contrastive, KEY_BATCH_NORMS, type Contrastive, type KeyBatchNorm } from './contrastive.js';
 
 /** MoCo's queue size and momentum for small data (MoCo's own are 65536 and 0.999 on ImageNet). */
 export const MOCO_DEFAULTS = {
@@ -39,6 +39,8 @@ export interface MocoOptions {
   queueSize?: number;
   /** m of the key encoders' EMA. @default 0.99 ({@link MOCO_DEFAULTS}) */
   momentum?: number;
+  /** The key models' BatchNorm: training mode over shuffled groups (MoCo's shuffling BN) or the moving statistics. @default 'shuffle' */
+  keyBatchNorm?: KeyBatchNorm;
   /** Seed of the queue's initial random keys. @default 0 */
   seed?: number;
   /** The optimizer. Owned. @default Adam, lr 1e-3 */
@@ -49,7 +51,7 @@ export interface MocoOptions {
 export function moco(options: MocoOptions): Contrastive {
   const fn = 'moco';
   if (options === null || typeof options !== 'object') throw new ConfigError(fn, 'options', `must be an object, got ${describe(options)}`);
-  const { encoder, head, keyEncoder, keyHead, augmentation, temperature = LOSS_SPECS.infonce.temperature!, queueSize = MOCO_DEFAULTS.queueSize, momentum = MOCO_DEFAULTS.momentum, seed = 0, optimizer } = options;
+  const { encoder, head, keyEncoder, keyHead, augmentation, temperature = LOSS_SPECS.infonce.temperature!, queueSize = MOCO_DEFAULTS.queueSize, momentum = MOCO_DEFAULTS.momentum, keyBatchNorm = 'shuffle', seed = 0, optimizer } = options;
   for (const [arg, m] of [['encoder', encoder], ['head', head], ['keyEncoder', keyEncoder], ['keyHead', keyHead]] as const) {
     if (!(m instanceof tf.LayersModel)) throw new ConfigError(fn, arg, `must be a tf.LayersModel, got ${describe(m)}`);
   }
@@ -57,15 +59,16 @@ export function moco(options: MocoOptions): Contrastive {
   assertPositive(temperature, fn, 'temperature');
   assertInteger(queueSize, fn, 'queueSize');
   assertInRange(momentum, 0, 1, fn, 'momentum');
+  assertOneOf(keyBatchNorm, KEY_BATCH_NORMS, fn, 'keyBatchNorm');
   const dim = head.outputs[0]!.shape[1] as number;
   return contrastive({
     name: 'moco',
-    config: { temperature, queueSize, momentum },
+    config: { temperature, queueSize, momentum, keyBatchNorm },
     encoder,
     head,
     views: views(augmentation, 2),
     target: makeTarget('infonce', 'queue', { temperature }),
-    keys: { keyEncoder, keyHead, queue: new KeyQueue({ size: queueSize, dim, seed }), momentum },
+    keys: { keyEncoder, keyHead, queue: new KeyQueue({ size: queueSize, dim, seed }), momentum, keyBatchNorm },
     ...(optimizer !== undefined ? { optimizer } : {}),
   });
 }

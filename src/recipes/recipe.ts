@@ -23,7 +23,7 @@ import { simclr } from '../methods/simclr.js';
 import { npid, type NpidBankInit, type NpidObjective } from '../methods/npid.js';
 import { invaSpread } from '../methods/inva-spread.js';
 import { moco, MOCO_DEFAULTS } from '../methods/moco.js';
-import { contrastive } from '../methods/contrastive.js';
+import { contrastive, type KeyBatchNorm } from '../methods/contrastive.js';
 import { buildCmc, type CmcRecipe } from './cmc-recipe.js';
 import { MemoryBank } from '../memory/memory-bank.js';
 import type { Method } from '../methods/method.js';
@@ -116,6 +116,8 @@ export interface Recipe {
   queueSize?: number;
   /** MoCo: EMA momentum of the key encoder. @default 0.99 (MOCO_DEFAULTS) */
   keyMomentum?: number;
+  /** MoCo: the key models' BatchNorm. A run recorded without it trained with `'moving'` (and resumes so). */
+  keyBatchNorm?: KeyBatchNorm;
   /** SimCLR multi-crop: small crops added to the two global views. @default 0 */
   localCrops?: number;
 }
@@ -204,7 +206,7 @@ export const METHOD_BUILDERS: Readonly<Record<(typeof METHODS)[number], Builder>
   moco: (recipe, optimizer) => {
     const { encoder, head } = encoderAndHead(recipe);
     const keys = encoderAndHead(recipe); // same seeds: same architecture (the weights are replaced by the encoder's)
-    return moco({ encoder, head, keyEncoder: keys.encoder, keyHead: keys.head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, queueSize: recipe.queueSize ?? MOCO_DEFAULTS.queueSize, momentum: recipe.keyMomentum ?? MOCO_DEFAULTS.momentum, seed: recipe.seed, optimizer });
+    return moco({ encoder, head, keyEncoder: keys.encoder, keyHead: keys.head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, queueSize: recipe.queueSize ?? MOCO_DEFAULTS.queueSize, momentum: recipe.keyMomentum ?? MOCO_DEFAULTS.momentum, keyBatchNorm: recipe.keyBatchNorm ?? 'moving', seed: recipe.seed, optimizer });
   },
   npid: (recipe, optimizer) => {
     const size = recipe.bankSize ?? 0;

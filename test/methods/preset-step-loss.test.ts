@@ -61,19 +61,22 @@ test('simclr: the step loss is NT-Xent (SimCLR Eq. 1) of its two views under the
   m.dispose();
 });
 
-test('moco: the step loss is InfoNCE of the query against its momentum key and the queue (MoCo Eq. 1); then the keys are enqueued and the key encoder moves by EMA', () => {
+for (const keyBatchNorm of ['shuffle', 'moving'] as const) {
+test(`moco (key BatchNorm ${keyBatchNorm}): the step loss is InfoNCE of the query against its momentum key and the queue (MoCo Eq. 1); then the keys are enqueued and the key encoder moves by EMA`, () => {
   const n = 5;
   const K = 7;
   const tau = 0.2;
   const mom = 0.9;
-  const m = moco({ encoder: mlp({ inputDim: 12, hiddenUnits: [16], seed: 1 }), head: dense(16, 8, 2), keyEncoder: mlp({ inputDim: 12, hiddenUnits: [16], seed: 5 }), keyHead: dense(16, 8, 6), augmentation: noise, queueSize: K, momentum: mom, temperature: tau, optimizer: new Optimizer({ learningRate: 1e-2 }) }) as Contrastive;
+  const m = moco({ encoder: mlp({ inputDim: 12, hiddenUnits: [16], seed: 1 }), head: dense(16, 8, 2), keyEncoder: mlp({ inputDim: 12, hiddenUnits: [16], seed: 5 }), keyHead: dense(16, 8, 6), augmentation: noise, queueSize: K, momentum: mom, temperature: tau, keyBatchNorm, optimizer: new Optimizer({ learningRate: 1e-2 }) }) as Contrastive;
   const x = tf.tensor2d(randn(n * 12, 4), [n, 12]);
   const rng = new Rng(3);
   for (let step = 0; step < 2; step++) {
     const copy = Rng.fromState(rng.state());
     const [v1, v2] = [noise(x, copy), noise(x, copy)];
     const q = project(m.encoder, m.head, v1, true).map(unit);
-    const k = project(m.keys!.keyEncoder, m.keys!.keyHead, v2, false).map(unit);
+    // 5 keys make one shuffled group (shuffled-key-groups.test.ts checks several): BatchNorm over the
+    // whole key batch in training mode, whatever its order; 'moving': inference mode
+    const k = project(m.keys!.keyEncoder, m.keys!.keyHead, v2, keyBatchNorm === 'shuffle').map(unit);
     const queue = Array.from({ length: K }, (_, r) => Array.from(m.keys!.queue.data.subarray(r * 8, (r + 1) * 8)));
     const pointer = m.keys!.queue.pointer;
     let sum = 0;
@@ -97,6 +100,7 @@ test('moco: the step loss is InfoNCE of the query against its momentum key and t
   x.dispose();
   m.dispose();
 });
+}
 
 const GEOMETRY = { strides: [2, 2], kernelSizes: [4, 4] };
 

@@ -235,7 +235,7 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
       ...(pairing!.crops > 0 ? { localCrops: pairing!.crops } : {}),
       ...(pairing!.loss === 'triplet' ? { margin: opts.margin ?? 0.2, mining: opts.mining ?? 'semi-hard' } : {}),
       ...(pairing!.loss === 'align-uniform' ? { uniformityWeight: opts.uniformityWeight ?? 1 } : {}),
-      ...(opts.method === 'moco' ? { queueSize: opts.queueSize ?? MOCO_DEFAULTS.queueSize, keyMomentum: opts.momentum ?? MOCO_DEFAULTS.momentum } : {}),
+      ...(opts.method === 'moco' ? { queueSize: opts.queueSize ?? MOCO_DEFAULTS.queueSize, keyMomentum: opts.momentum ?? MOCO_DEFAULTS.momentum, keyBatchNorm: 'shuffle' as const } : {}),
       projectionDim: 128,
       ...(opts.method === 'cpc' ? {} : { head: opts.head ?? 'mlp' }),
       // an NPID MLP head always gets it: with a plain MLP head its NCE collapses (BENCHMARKS.md, NPID)
