@@ -24,7 +24,10 @@ import { writeRunReport } from '../report/write-run-report.js';
 import { train, planEpoch, type EpochRecord, type SkippedStep, type StepRecord, type TrainResult } from '../../train/trainer.js';
 import type { OptimizerName } from '../../optim/optimizers.js';
 import { ConfigError } from '../../errors.js';
-import { DEFAULT_TEMPERATURE, defaultTemperatureFor, type HeadKind, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from '../../recipes/recipe.js';
+import { DEFAULT_TEMPERATURE, defaultTemperatureFor, type HeadKind, buildMethod, checkArch, defaultArch, defaultAugmentation, isArchFile, LAYERS_MODEL_ARCH, type Arch, type MethodBuild, type Recipe, type RecipeArch } from '../../recipes/recipe.js';
+import { checkLayersModelArch } from '../../models/layers-model-arch.js';
+import { loadLayersModelArch, readLayersModelFile, writeLayersModelTopology, type LayersModelFile } from './layers-model-file.js';
+import { RUN_FILES } from './run-folder.js';
 import { cpcSequenceData } from '../../recipes/cpc-recipe.js';
 import { cmcRecipe } from '../../recipes/cmc-recipe.js';
 import type { NpidBankInit, NpidObjective } from '../../methods/npid.js';
@@ -37,7 +40,8 @@ export interface PretrainOptions {
   data: string;
   split: 'train' | 'test';
   limit?: number;
-  arch?: Arch;
+  /** A built-in arch, or the path of a tfjs LayersModel model.json (ends in `.json`) to train as the encoder. @default small-cnn for images, mlp for vectors (defaultArch) */
+  arch?: Arch | string;
   epochs?: number;
   steps?: number;
   batchSize: number;
@@ -206,6 +210,8 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
   const noiseRows = typeof opts.negatives === 'number' ? opts.negatives : undefined;
   const wantLoss = opts.loss ?? (opts.method === 'npid' || (opts.method === 'cmc' && opts.objective === 'nce') ? opts.objective : undefined);
   const pairing: ResolvedPairing | undefined = o.resume ? undefined : resolvePairing(opts.method, { ...(wantLoss !== undefined ? { loss: wantLoss } : {}), ...(typeof opts.negatives === 'string' ? { negatives: opts.negatives } : {}), ...(opts.crops !== undefined ? { crops: opts.crops } : {}), ...(opts.queueSize !== undefined ? { queueFlag: '--queue-size' } : opts.momentum !== undefined ? { queueFlag: '--momentum' } : {}) });
+  // --arch <model.json>: the file is read and checked here (missing, not JSON, not a LayersModel: one line)
+  const archFile: LayersModelFile | undefined = !o.resume && opts.arch !== undefined && isArchFile(opts.arch) ? await readLayersModelFile(opts.arch) : undefined;
   const loaded = await loadDataset(opts.data!, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}), ...(opts.labels !== undefined ? { folderLabels: opts.labels } : {}), ...(opts.resize !== undefined ? { resize: opts.resize } : {}), log: (l) => log(o.quiet, l) });
   // CPC: sequences made one length (the median when they vary; a resumed run keeps its length)
   const seq = opts.method === 'cpc'
@@ -218,12 +224,13 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
   // every check of options against the data runs before the backend starts: a bad value is one line
   if (!o.resume) {
     if (pairing!.crops > 0) resolvePairing(opts.method, { loss: pairing!.loss, negatives: pairing!.negatives, crops: pairing!.crops, kind: data.kind });
-    const arch = opts.method === 'cpc' ? 'conv1d-gru' : opts.arch ?? defaultArch(data);
-    checkArch({ arch, inputShape: [...data.sampleShape], kind: data.kind });
+    const arch: RecipeArch = archFile !== undefined ? LAYERS_MODEL_ARCH : opts.method === 'cpc' ? 'conv1d-gru' : (opts.arch as Arch | undefined) ?? defaultArch(data);
+    checkArch({ arch, inputShape: [...data.sampleShape], kind: data.kind, method: opts.method });
     const inputShape = [...data.sampleShape];
     const recipe: Recipe = {
       method: opts.method,
       arch,
+      ...(archFile !== undefined ? { layersModel: { source: opts.arch!, weights: archFile.hasWeights, file: RUN_FILES.arch } } : {}),
       inputShape,
       kind: data.kind,
       width: opts.width,
@@ -250,6 +257,13 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     build = { recipe, optimizer: { name: opts.optimizer, learningRate: opts.lr ?? defaultLr(opts.optimizer, opts.batchSize), weightDecay: opts.weightDecay, clipNorm: opts.clipNorm } };
   }
   const backend = await initBackend();
+  if (build!.recipe.arch === LAYERS_MODEL_ARCH) {
+    // the user's model (resume: the run's copy of its topology), built once and checked against the data
+    const file = archFile ?? (await readLayersModelFile(run.path('arch'), 'pretrain', '--resume'));
+    const layersModel = await loadLayersModelArch(file, build!.recipe.layersModel?.source ?? file.path);
+    if (build!.recipe.method !== 'cmc') checkLayersModelArch(layersModel, build!.recipe.inputShape); // cmc: each view's shape, in buildCmc
+    build = { ...build!, layersModel };
+  }
   log(o.quiet, `contrastive: ${describeBackend(backend)}`);
   log(o.quiet, `data: ${data.name}, ${data.size} samples of [${data.sampleShape.join(', ')}] (${data.kind})${monitorData ? `; ${monitorData.size} held out for the kNN monitor` : ''}`);
   if (!o.resume) {
@@ -259,7 +273,7 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
   try {
     const { stepsPerEpoch, batchSize } = planEpoch(trainData.size, opts.batchSize);
     const totalSteps = opts.steps ?? (opts.epochs ?? 10) * stepsPerEpoch;
-    log(o.quiet, `${build!.recipe.method}: arch ${build!.recipe.arch} (${method.encoder.countParams()} encoder parameters)${build!.recipe.head !== undefined ? `, ${build!.recipe.head} head` : ''}, augmentation ${build!.recipe.augmentation}, τ ${build!.recipe.temperature}, ${build!.optimizer.name} lr ${build!.optimizer.learningRate}, batch ${batchSize}, ${totalSteps} steps (${stepsPerEpoch} per epoch)`);
+    log(o.quiet, `${build!.recipe.method}: arch ${build!.recipe.layersModel?.source ?? build!.recipe.arch} (${method.encoder.countParams()} encoder parameters)${build!.recipe.head !== undefined ? `, ${build!.recipe.head} head` : ''}, augmentation ${build!.recipe.augmentation}, τ ${build!.recipe.temperature}, ${build!.optimizer.name} lr ${build!.optimizer.learningRate}, batch ${batchSize}, ${totalSteps} steps (${stepsPerEpoch} per epoch)`);
     let resumeFrom;
     if (o.resume) {
       resumeFrom = await run.loadCheckpoint();
@@ -268,6 +282,7 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     } else {
       await run.create();
       await run.writeConfig(config!);
+      if (archFile !== undefined) await writeLayersModelTopology(run.path('arch'), archFile);
       await saveModel(method.encoder, run.path('randomEncoder'));
     }
     let result: TrainResult;
