@@ -194,6 +194,8 @@ export type { TrainOptions, TrainResult, TrainerStore, Checkpoint, StepRecord, E
 export { Optimizer, optimizer, decays, OPTIMIZER_NAMES } from './optim/optimizers.js';
 export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo } from './optim/optimizers.js';
 export { warmupCosine, constantLr } from './train/schedules.js';
+export { stepsForBudget } from './train/steps-for-budget.js';
+export type { StepsForBudgetOptions } from './train/steps-for-budget.js';
 export type { Schedule, WarmupCosineOptions } from './train/schedules.js';
 
 // ── Evaluation ────────────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 /**
  * `pretrain` options end to end on the bundled digits: `--arch <model.json>` (a user's tfjs
- * LayersModel as the encoder; eval, embed and resume on its run without the original file).
+ * LayersModel as the encoder; eval, embed and resume on its run without the original file) and
+ * `--minutes` (steps sized from a measured step).
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -97,4 +98,26 @@ test('pretrain --arch: a wrong input shape, an unpooled output, a missing file a
   const bad = cli(['pretrain', ...SMALL, '--arch', 'vgg', '--out', join(work, 'runs', 'x')]);
   assert.equal(bad.status, 2);
   assert.match(errLines(bad.stderr)[0]!, /small-cnn, resnet18, mlp, conv1d-gru or the path of a tfjs LayersModel model\.json/);
+});
+
+test('pretrain --minutes 0.05: steps sized from a measured step, recorded in config.json, the schedule ends with them; --minutes with --steps or --epochs exits 2 naming both', () => {
+  const out = join(work, 'runs', 'minutes');
+  const p = cli(['pretrain', ...SMALL, '--minutes', '0.05', '--out', out]);
+  assert.equal(p.status, 0, p.stderr);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.equal(config.options.minutes, 0.05);
+  assert.ok(config.budget.stepSeconds > 0);
+  assert.equal(config.budget.steps, Math.max(1, Math.floor(3 / config.budget.stepSeconds)));
+  assert.equal(config.result.steps, config.budget.steps);
+  assert.ok(config.result.steps >= 1);
+  const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(steps.length, config.budget.steps);
+  if (steps.length >= 4) assert.ok(steps.at(-1).lr < 0.5 * Math.max(...steps.map((s: { lr: number }) => s.lr)), 'the cosine schedule decays over the sized run');
+  for (const flag of ['--steps', '--epochs']) {
+    const c = cli(['pretrain', ...SMALL, '--minutes', '1', flag, '3', '--out', join(work, 'runs', 'conflict')]);
+    assert.equal(c.status, 2, c.stderr);
+    const lines = errLines(c.stderr);
+    assert.equal(lines.length, 1, c.stderr);
+    assert.match(lines[0]!, new RegExp(`--minutes.*conflicts with ${flag}`));
+  }
 });

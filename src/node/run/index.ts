@@ -6,3 +6,5 @@ export { saveModel, loadModel, fileSaveHandler, fileLoadHandler } from './model-
 export { RunLock, LOCK_FILE, processAlive } from './run-lock.js';
 export { readLayersModelFile, loadLayersModelArch, writeLayersModelTopology } from './layers-model-file.js';
 export type { LayersModelFile } from './layers-model-file.js';
+export { measureStepSeconds, sizeStepsToBudget } from './step-budget.js';
+export type { MeasureStepOptions, SizeStepsToBudgetOptions } from './step-budget.js';

@@ -28,6 +28,7 @@ import { DEFAULT_TEMPERATURE, defaultTemperatureFor, type HeadKind, buildMethod,
 import { checkLayersModelArch } from '../../models/layers-model-arch.js';
 import { loadLayersModelArch, readLayersModelFile, writeLayersModelTopology, type LayersModelFile } from './layers-model-file.js';
 import { RUN_FILES } from './run-folder.js';
+import { sizeStepsToBudget } from './step-budget.js';
 import { cpcSequenceData } from '../../recipes/cpc-recipe.js';
 import { cmcRecipe } from '../../recipes/cmc-recipe.js';
 import type { NpidBankInit, NpidObjective } from '../../methods/npid.js';
@@ -44,6 +45,8 @@ export interface PretrainOptions {
   arch?: Arch | string;
   epochs?: number;
   steps?: number;
+  /** A budget in minutes of training on this machine: the steps are sized from a measured step (sizeStepsToBudget); conflicts with `steps` and `epochs`. */
+  minutes?: number;
   batchSize: number;
   /** @default per method (DEFAULT_TEMPERATURE) */
   temperature?: number;
@@ -118,30 +121,7 @@ export interface PretrainOptions {
   resize?: ResizeMode;
 }
 
-/**
- * Seconds one training step of `recipe` takes on the active backend, measured on the first
- * `batchSize` samples of `data` (a throwaway model: one warm-up step, then the mean of `steps`).
- * `npm start` and the benchmark size their runs to a time budget with it.
- */
-export async function measureStepSeconds(recipe: Recipe, data: string, batchSize: number, steps = 2): Promise<number> {
-  const probe = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });
-  try {
-    const sample = await loadDataset(data, { split: 'train', limit: batchSize });
-    const b = await sample.getBatch(Int32Array.from({ length: sample.size }, (_, i) => i));
-    const x = tf.tensor(b.x, b.shape);
-    try {
-      const rng = new Rng(0);
-      probe.trainStep({ x, indices: b.indices }, rng); // warm-up: kernels, buffers
-      const t = performance.now();
-      for (let i = 0; i < steps; i++) probe.trainStep({ x, indices: b.indices }, rng);
-      return (performance.now() - t) / 1000 / steps;
-    } finally {
-      x.dispose();
-    }
-  } finally {
-    probe.dispose();
-  }
-}
+export { measureStepSeconds } from './step-budget.js';
 
 /** Default peak learning rate per optimizer (SimCLR: LARS 0.3 x batch / 256; Adam 1e-3). */
 export function defaultLr(opt: OptimizerName, batchSize: number): number {
@@ -202,8 +182,16 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     config = await run.readConfig();
     build = { recipe: config.recipe as Recipe, optimizer: config.optimizer as MethodBuild['optimizer'] };
     opts = { ...o, ...(config.options as PretrainOptions), resume: true, quiet: o.quiet ?? false, out: o.out };
+    // a --minutes run resumes to the steps its budget was sized to on its first start
+    const budget = config.budget as { steps?: unknown } | undefined;
+    if (typeof budget?.steps === 'number') opts = { ...opts, steps: budget.steps, minutes: undefined };
   } else if (await run.hasCheckpoint()) {
     throw new ConfigError('pretrain', '--out', `${o.out} already holds a run; pass --resume to continue it or choose another --out`);
+  }
+  if (!o.resume && opts.minutes !== undefined) {
+    const other = opts.steps !== undefined ? '--steps' : opts.epochs !== undefined ? '--epochs' : undefined;
+    if (other !== undefined) throw new ConfigError('pretrain', '--minutes', `conflicts with ${other}: give the run's length one way (a time budget, or ${other})`);
+    if (!(opts.minutes > 0 && Number.isFinite(opts.minutes))) throw new ConfigError('pretrain', '--minutes', `must be a number > 0, got ${opts.minutes}`);
   }
 
   // --method, --loss, --negatives, --crops: checked before anything is loaded (one line, exit 2)
@@ -268,6 +256,13 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
   log(o.quiet, `data: ${data.name}, ${data.size} samples of [${data.sampleShape.join(', ')}] (${data.kind})${monitorData ? `; ${monitorData.size} held out for the kNN monitor` : ''}`);
   if (!o.resume) {
     config = { options: { ...opts, quiet: undefined, resume: undefined }, recipe: build!.recipe, optimizer: build!.optimizer, data: { name: data.name, size: data.size, trainSize: trainData.size, monitorSize: monitorData?.size ?? 0, sampleShape: data.sampleShape, kind: data.kind }, backend: { name: backend.name, threads: backend.threads }, created: new Date().toISOString() };
+  }
+  if (!o.resume && opts.minutes !== undefined) {
+    // the steps that fit the budget on this backend, from a step of a throwaway copy of the method
+    const { steps, stepSeconds } = await sizeStepsToBudget(build!, trainData, opts.batchSize, opts.minutes * 60);
+    opts = { ...opts, steps };
+    config!.budget = { minutes: opts.minutes, stepSeconds, steps };
+    log(o.quiet, `budget ${opts.minutes} min: one step takes ${stepSeconds.toFixed(3)} s here -> ${steps} steps`);
   }
   const method = buildMethod(build!);
   try {
