@@ -50,7 +50,7 @@ before(async () => {
   unpooled.dispose();
 });
 
-test('pretrain --arch model.json: 2 steps from its weights; eval, embed and resume work on the run without the file', () => {
+test('pretrain --arch model.json: 2 steps from its weights; eval, embed, index and resume work on the run without the file', () => {
   const out = join(work, 'runs', 'arch');
   const file = join(work, 'digits-cnn', 'model.json');
   const p = cli(['pretrain', ...SMALL, '--steps', '2', '--arch', file, '--out', out]);
@@ -72,6 +72,9 @@ test('pretrain --arch model.json: 2 steps from its weights; eval, embed and resu
   const emb = cli(['embed', '--run', out, '--limit', '40', '--out', join(work, 'h.npy'), '--json']);
   assert.equal(emb.status, 0, emb.stderr);
   assert.deepEqual(JSON.parse(emb.stdout.trim()).shape, [40, 8]);
+  const idx = cli(['index', '--run', out, '--db', join(work, 'db')]);
+  assert.equal(idx.status, 0, idx.stderr);
+  assert.match(idx.stderr + idx.stdout, /1797\/1797 embedded/);
   const res = cli(['pretrain', '--out', out, '--resume']);
   assert.equal(res.status, 0, res.stderr);
   assert.match(res.stderr, /resuming .* at step 2/);
