@@ -45,7 +45,7 @@ export interface PretrainOptions {
   arch?: Arch | string;
   epochs?: number;
   steps?: number;
-  /** A budget in minutes of training on this machine: the steps are sized from a measured step (sizeStepsToBudget); conflicts with `steps` and `epochs`. */
+  /** A budget in minutes of training on this machine: the steps are sized from a measured step (sizeStepsToBudget); conflicts with `steps` and `epochs`. @default none (the length comes from `steps` or `epochs`) */
   minutes?: number;
   batchSize: number;
   /** @default per method (DEFAULT_TEMPERATURE) */
