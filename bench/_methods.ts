@@ -8,8 +8,8 @@
  * baselines on both probes at 1% and 10% labels (a bench may ask for less: `BenchCheck`). Prints
  * the table, one JSON line, and writes `<out>/summary.json`.
  *
- * Options: --methods simclr,npid-nce,npid-softmax,invaspread | --budget <s> (training seconds per
- * method, turned into steps with a short probe run of the first method; default 1800) | --steps N |
+ * Options: --methods simclr,npid-nce,npid-softmax,invaspread | --budget <s> or --minutes <m> (training
+ * time per method, turned into steps with a short probe run of the first method; default 1800 s) | --steps N |
  * --epochs N, --batch 256, --limit N (pre-training rows), --eval-limit N (labelled train rows of
  * the probes, stratified), --test-limit N, --pairs N, --lr X, --seed 0, --out runs/bench-<name>,
  * --merge a.json,b.json (print one table from saved summaries; runs may be split over processes),
@@ -22,6 +22,7 @@ import { initBackend, describeBackend } from '../src/backend.js';
 import { sharedDataDir } from '../src/node/data/paths.js';
 import { runPretrain, type PretrainOptions } from '../src/node/run/pretrain-run.js';
 import { runEval } from '../src/node/run/eval-run.js';
+import { stepsForBudget } from '../src/train/steps-for-budget.js';
 import { formatLabelEfficiencyTable } from '../src/eval/format-table.js';
 import type { LabelEfficiencyResult } from '../src/eval/label-efficiency.js';
 import type { EvaluationReport } from '../src/eval/report.js';
@@ -148,7 +149,9 @@ export async function benchMethods(args: string[], defaults: BenchMethod[], name
   }
   const methods = (opt('methods') ?? defaults.join(',')).split(',').filter((m) => m !== '') as BenchMethod[];
   for (const m of methods) if (!(m in BENCH_METHODS)) throw new Error(`bench ${name}: --methods takes ${Object.keys(BENCH_METHODS).join(',')}, got '${m}'`);
-  const budget = num('budget') ?? 1800;
+  // --minutes M is --budget 60 x M (one budget, the same sizing below)
+  if (num('minutes') !== undefined && num('budget') !== undefined) throw new Error(`bench ${name}: give --minutes or --budget, not both`);
+  const budget = num('minutes') !== undefined ? num('minutes')! * 60 : num('budget') ?? 1800;
   const batch = num('batch') ?? 256;
   const seed = Number(opt('seed') ?? 0);
   const out = opt('out') ?? join('runs', `bench-${name}`);
@@ -185,7 +188,7 @@ export async function benchMethods(args: string[], defaults: BenchMethod[], name
     const probe = await runPretrain({ ...common(methods[0]!, probeDir), steps: 8, monitor: 0, quiet: true });
     const s = probe.result.seconds / probe.result.steps;
     rmSync(probeDir, { recursive: true, force: true });
-    steps = Math.max(50, Math.floor(budget / s));
+    steps = stepsForBudget(budget, s, { minSteps: 50 });
     console.log(`step time ${s.toFixed(2)} s (${methods[0]}, 8 steps) -> ${steps} steps for a ${budget} s budget per method`);
   }
 

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { initBackend } from '../src/backend.js';
 import { loadDataset } from '../src/node/data/load-dataset.js';
-import { measureStepSeconds } from '../src/node/run/pretrain-run.js';
+import { sizeStepsToBudget } from '../src/node/run/step-budget.js';
 import { DEFAULT_TEMPERATURE, type Recipe } from '../src/recipes/recipe.js';
 import { VectorIndex, type IndexRow } from '../src/node/search/vector-index.js';
 import { Rng } from '../src/random.js';
@@ -154,8 +154,7 @@ export async function main(args: string[]): Promise<void> {
   log(`${labels.size} PNG files in one flat folder ${photos}`);
   await initBackend();
   const recipe: Recipe = { method: 'simclr', arch: 'small-cnn', inputShape: [32, 32, 3], kind: 'image', width: 64, augmentation: 'simclr-cifar', flip: true, temperature: DEFAULT_TEMPERATURE.simclr!, projectionDim: 128, head: 'mlp', headBatchNorm: true, encoderBatchNorm: true, featureBatchNorm: true, seed: 0 };
-  const stepSeconds = await measureStepSeconds(recipe, `folder:${photos}`, 256);
-  const steps = Math.max(20, Math.floor(budget / stepSeconds));
+  const { steps, stepSeconds } = await sizeStepsToBudget(recipe, `folder:${photos}`, 256, budget, { minSteps: 20 });
   log(`one step takes ${stepSeconds.toFixed(2)} s: ${steps} steps per run`);
   const queryIds = Array.from(new Rng(99).shuffle(Int32Array.from({ length: labels.size }, (_, i) => i)).subarray(0, nQueries), (i) => `img-${String(i).padStart(5, '0')}.png`);
   for (const seed of seeds) {

@@ -127,6 +127,8 @@ export type { ConvNetOptions } from './models/conv-net.js';
 export { resnet } from './models/resnet.js';
 export type { ResNetOptions } from './models/resnet.js';
 export { projectionHead } from './models/projection-head.js';
+export { buildLayersModel, checkLayersModelArch } from './models/layers-model-arch.js';
+export type { LayersModelArch, LayersModelWeight, BuildLayersModelOptions } from './models/layers-model-arch.js';
 export type { ProjectionHeadOptions } from './models/projection-head.js';
 // BatchNorm whose training mode is one op each way (the models above use it); saves as tfjs-layers' BatchNormalization
 export { batchNormalization, batchNormTraining, useFusedBatchNorm, hasFusedBatchNormKernel } from './models/batch-norm.js';
@@ -192,6 +194,8 @@ export type { TrainOptions, TrainResult, TrainerStore, Checkpoint, StepRecord, E
 export { Optimizer, optimizer, decays, OPTIMIZER_NAMES } from './optim/optimizers.js';
 export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo } from './optim/optimizers.js';
 export { warmupCosine, constantLr } from './train/schedules.js';
+export { stepsForBudget } from './train/steps-for-budget.js';
+export type { StepsForBudgetOptions } from './train/steps-for-budget.js';
 export type { Schedule, WarmupCosineOptions } from './train/schedules.js';
 
 // ── Evaluation ────────────────────────────────────────────────────────────────

@@ -6,10 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { OPTIMIZER_NAMES } from '../optim/optimizers.js';
 import { ConfigError } from '../errors.js';
-import { ARCHS, METHODS, HEADS } from '../recipes/recipe.js';
+import { ARCHS, METHODS, HEADS, isArchFile } from '../recipes/recipe.js';
 import { NPID_BANK_INITS } from '../methods/npid.js';
 import { LOSSES } from '../losses/targets.js';
 import { NEGATIVE_SOURCES } from '../losses/target.js';
@@ -22,7 +22,18 @@ import { LABEL_MODES } from '../node/data/list-images.js';
 import { RESIZE_MODES } from '../node/data/decode-pool.js';
 
 export { runPretrain, measureStepSeconds, defaultLr } from '../node/run/pretrain-run.js';
+export { sizeStepsToBudget } from '../node/run/step-budget.js';
 export type { PretrainOptions, PretrainResult } from '../node/run/pretrain-run.js';
+
+/** `--arch`: a built-in arch or the path of a tfjs LayersModel model.json. */
+function archArg(value: string): string {
+  if (isArchFile(value)) return value;
+  try {
+    return oneOf(ARCHS)(value);
+  } catch {
+    throw new InvalidArgumentError(`must be one of ${ARCHS.join(', ')} or the path of a tfjs LayersModel model.json`);
+  }
+}
 
 /** `--negatives`: a source name or a count of noise rows. */
 function negativesArg(value: string): string | number {
@@ -39,9 +50,10 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'run folder, e.g. runs/<name>')
     .addOption(new Option('--split <split>', 'split to train on').choices(['train', 'test']).default('train'))
     .option('--limit <n>', 'use the first N samples (stratified when labelled)', int())
-    .addOption(new Option('--arch <arch>', 'encoder (default: small-cnn for images, mlp for vectors)').argParser(oneOf(ARCHS)))
+    .addOption(new Option('--arch <arch|model.json>', 'encoder: small-cnn, resnet18, mlp, or a tfjs LayersModel model.json (its output [N, D] is the representation; default: small-cnn for images, mlp for vectors)').argParser(archArg))
     .option('--epochs <n>', 'passes over the data (default 10)', int())
     .option('--steps <n>', 'total steps (overrides --epochs)', int())
+    .option('--minutes <m>', 'train for about M minutes on this machine: the steps are sized from a measured step (conflicts with --steps and --epochs)', positive())
     .option('--batch-size <n>', 'samples per step (SimCLR: 256)', int(2), 256)
     .option('--temperature <t>', 'temperature τ (default: simclr 0.5, npid 0.07, invaspread 0.1, cmc 0.07)', positive())
     .addOption(new Option('--objective <name>', 'npid: nce (K noise rows, default), softmax (the whole bank) or infonce; cmc: softmax (in-batch, default) or nce (one memory bank per view). Same as --loss').choices(['nce', 'softmax', 'infonce']))

@@ -15,7 +15,8 @@ import { initBackend, describeBackend } from '../backend.js';
 import type { EvaluationReport } from '../eval/report.js';
 import { writeRunReport, type WriteRunReportOptions, type WriteRunReportResult } from '../node/report/write-run-report.js';
 import { DEFAULT_TEMPERATURE, type Recipe } from '../recipes/recipe.js';
-import { measureStepSeconds, runPretrain, type PretrainOptions } from '../node/run/pretrain-run.js';
+import { runPretrain, type PretrainOptions } from '../node/run/pretrain-run.js';
+import { sizeStepsToBudget } from '../node/run/step-budget.js';
 import { progress } from './progress.js';
 import { formatReport, runEval } from '../node/run/eval-run.js';
 
@@ -68,8 +69,9 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
     log(`npm start: SimCLR on the bundled Fashion-MNIST, small CNN, batch ${batch}; about ${Math.round(budget)} s of training sized to this machine, then evaluation on ${evalTrain} train / ${evalTest} test images and the report (target: under 5 minutes in all)`);
     // Measure one training step on this backend (a throwaway model: the one pretrain builds below, BatchNorm included).
     const recipe: Recipe = { method: 'simclr', arch: 'small-cnn', inputShape: [28, 28, 1], kind: 'image', width: 64, augmentation: 'small-grey-jitter', flip: true, temperature: DEFAULT_TEMPERATURE.simclr!, projectionDim: 128, headBatchNorm: true, encoderBatchNorm: true, featureBatchNorm: true, seed: 0 };
-    const stepSeconds = await measureStepSeconds(recipe, 'fashion-mnist', batch);
-    steps = Math.max(20, Math.min(3000, Math.floor(budget / stepSeconds)));
+    const sized = await sizeStepsToBudget(recipe, 'fashion-mnist', batch, budget, { minSteps: 20, maxSteps: 3000 });
+    steps = sized.steps;
+    const stepSeconds = sized.stepSeconds;
     log(`one step (${batch} images, 2 views) takes ${stepSeconds.toFixed(2)} s here: training ${steps} steps, expected ~${Math.round(steps * stepSeconds)} s`);
   }
 

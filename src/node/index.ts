@@ -36,7 +36,10 @@ export type { LoadNpyOptions } from './data/npy-file.js';
 export { readBytes, readText } from './data/read-bytes.js';
 export { readTar } from './data/tar.js';
 // Run folder: config, metrics, atomic checkpoints, TF.js model files
-export { RunFolder, RUN_FILES, RunLock, LOCK_FILE, processAlive, writeFileAtomic, encodeCheckpoint, decodeCheckpoint, saveModel, loadModel, fileSaveHandler, fileLoadHandler } from './run/index.js';
+export { RunFolder, RUN_FILES, RunLock, LOCK_FILE, processAlive, writeFileAtomic, encodeCheckpoint, decodeCheckpoint, saveModel, loadModel, fileSaveHandler, fileLoadHandler, readLayersModelFile, loadLayersModelArch, writeLayersModelTopology } from './run/index.js';
+export type { LayersModelFile } from './run/index.js';
+export { measureStepSeconds, sizeStepsToBudget } from './run/index.js';
+export type { MeasureStepOptions, SizeStepsToBudgetOptions } from './run/index.js';
 // ── Search: embeddings with ids, an index and nearest neighbours on LanceDB ──────
 export { embedRows } from './search/embed-rows.js';
 export type { EmbeddedRows, RowEncoder } from './search/embed-rows.js';

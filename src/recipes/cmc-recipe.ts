@@ -23,6 +23,7 @@ import type { Optimizer } from '../optim/optimizers.js';
 import { builtinView, parseViewList } from '../views/builtin.js';
 import { viewSampleShape, type ViewSpec } from '../views/view.js';
 import { ConfigError } from '../errors.js';
+import { buildLayersModel, checkLayersModelArch, type LayersModelArch } from '../models/layers-model-arch.js';
 
 /** CMC's part of a run's recipe (config.json). */
 export interface CmcRecipe {
@@ -86,8 +87,12 @@ function viewEncoder(arch: string, inputShape: [number, number, number], width: 
   return convNet({ inputShape, widths: [16, 32, 64].slice(2 - pools), seed, name });
 }
 
-/** The CMC method of a recipe, with fresh weights seeded by `seed`. */
-export function buildCmc(r: { arch: string; inputShape: number[]; width: number; seed: number; temperature: number; projectionDim: number; head?: 'mlp' | 'linear'; headBatchNorm?: boolean; cmc?: CmcRecipe; loss?: LossName }, optimizer: Optimizer, augmentation: Augmentation): Method {
+/**
+ * The CMC method of a recipe, with fresh weights seeded by `seed`. With a user's model
+ * (`layersModel`, `--arch <model.json>`) every view gets a copy of it, which must read that
+ * view's samples (a ConfigError naming the view and both shapes otherwise).
+ */
+export function buildCmc(r: { arch: string; inputShape: number[]; width: number; seed: number; temperature: number; projectionDim: number; head?: 'mlp' | 'linear'; headBatchNorm?: boolean; cmc?: CmcRecipe; loss?: LossName }, optimizer: Optimizer, augmentation: Augmentation, layersModel?: LayersModelArch): Method {
   const c = r.cmc;
   if (c === undefined) throw new ConfigError('pretrain', '--method', "cmc needs the recipe's cmc settings (views, graph, objective); the run's config.json has none");
   const views = c.views.map(builtinView);
@@ -96,7 +101,9 @@ export function buildCmc(r: { arch: string; inputShape: number[]; width: number;
   try {
     views.forEach((v, i) => {
       const shape = viewSampleShape(v, r.inputShape, 'pretrain') as [number, number, number];
-      const enc = viewEncoder(r.arch, shape, r.width, r.seed + 100 * i, `cmc_view${i + 1}_encoder`);
+      const name = `cmc_view${i + 1}_encoder`;
+      if (layersModel !== undefined) checkLayersModelArch({ ...layersModel, source: `${layersModel.source} (cmc view '${v.name}')` }, shape);
+      const enc = layersModel !== undefined ? buildLayersModel(layersModel, { seed: r.seed + 100 * i, name }) : viewEncoder(r.arch, shape, r.width, r.seed + 100 * i, name);
       encoders.push(enc);
       const dim = enc.outputs[0]!.shape[1] as number;
       heads.push(projectionHead({ inputDim: dim, outputDim: r.projectionDim, layers: r.head === 'linear' ? 1 : 2, batchNorm: r.headBatchNorm ?? false, seed: r.seed + 1000 + 100 * i, name: `cmc_view${i + 1}_head` }));

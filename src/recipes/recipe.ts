@@ -35,9 +35,17 @@ import type { NegativeSource } from '../losses/target.js';
 import type { TripletMining } from '../losses/mined-triplet.js';
 import { PAIRINGS } from './pairing.js';
 import { ConfigError } from '../errors.js';
+import { buildLayersModel, checkLayersModelArch, type LayersModelArch } from '../models/layers-model-arch.js';
 
 export const ARCHS = ['small-cnn', 'resnet18', 'mlp', 'conv1d-gru'] as const;
 export type Arch = (typeof ARCHS)[number];
+
+/** A recipe's arch when the encoder is a user's tfjs LayersModel (`--arch <model.json>`; recipe.layersModel says which). */
+export const LAYERS_MODEL_ARCH = 'layers-model';
+export type RecipeArch = Arch | typeof LAYERS_MODEL_ARCH;
+
+/** `--arch` names a model.json file rather than a built-in arch. */
+export const isArchFile = (arch: string): boolean => arch.toLowerCase().endsWith('.json');
 
 export const METHODS = ['simclr', 'npid', 'invaspread', 'cmc', 'cpc', 'moco'] as const;
 
@@ -71,7 +79,9 @@ export function defaultTemperatureFor(method: string, loss: LossName | undefined
 /** Everything needed to rebuild a run's models and augmentation; stored in config.json. */
 export interface Recipe {
   method: string;
-  arch: Arch;
+  arch: RecipeArch;
+  /** `arch` 'layers-model': the user's model.json (`source`, as given), whether training started from its weights, and the run folder's copy of its topology (`file`). */
+  layersModel?: { source: string; weights: boolean; file: string };
   /** Sample shape the encoder reads. */
   inputShape: number[];
   kind: Dataset['kind'];
@@ -138,8 +148,16 @@ export function defaultAugmentation(kind: Dataset['kind'], inputShape: readonly 
   throw new ConfigError('pretrain', '--data', `images must have 1 or 3 channels, got ${c}`);
 }
 
-/** Throws a ConfigError naming `--arch` when the arch cannot read the data (no tensor is made). */
-export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'>): void {
+/**
+ * Throws a ConfigError naming `--arch` when the arch cannot read the data (no tensor is made). A
+ * user's LayersModel is checked against the data's shape by `checkLayersModelArch` once loaded.
+ */
+export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'> & { method?: string }): void {
+  if (r.arch === LAYERS_MODEL_ARCH) {
+    if (r.method === 'cpc') throw new ConfigError('pretrain', '--arch', 'cpc builds its own encoder (a strided conv1d whose per-step features feed a GRU context), not one vector per sample: a model.json applies to simclr, invaspread, moco, npid and cmc');
+    if (r.kind === 'sequence') throw new ConfigError('pretrain', '--arch', `the data holds sequences (sample shape [${r.inputShape.join(', ')}]), which train with --method cpc and its own encoder; a model.json encodes images or vectors`);
+    return;
+  }
   if (r.arch === 'conv1d-gru' || r.kind === 'sequence') {
     if (r.arch !== 'conv1d-gru' || r.kind !== 'sequence' || r.inputShape.length !== 2) {
       throw new ConfigError('pretrain', '--arch', `conv1d-gru (CPC) takes sequences ([T, C] samples) and sequences take conv1d-gru, got ${r.arch} for ${r.kind} samples of shape [${r.inputShape.join(', ')}]`);
@@ -155,9 +173,17 @@ export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'>): void
   }
 }
 
-/** The encoder of a recipe, with random weights from `seed`. */
-export function buildEncoder(r: Pick<Recipe, 'arch' | 'inputShape' | 'width' | 'kind' | 'encoderBatchNorm' | 'featureBatchNorm'>, seed: number): tf.LayersModel {
+/**
+ * The encoder of a recipe, with random weights from `seed`; arch 'layers-model': a copy of
+ * `layersModel` (its weights when it has them, else its initializers seeded from `seed`).
+ */
+export function buildEncoder(r: Pick<Recipe, 'arch' | 'inputShape' | 'width' | 'kind' | 'encoderBatchNorm' | 'featureBatchNorm'> & { method?: string }, seed: number, layersModel?: LayersModelArch): tf.LayersModel {
   checkArch(r);
+  if (r.arch === LAYERS_MODEL_ARCH) {
+    if (layersModel === undefined) throw new ConfigError('buildEncoder', 'layersModel', "is required for a recipe whose arch is 'layers-model' (the run folder's arch.json, read by loadLayersModelArch)");
+    checkLayersModelArch(layersModel, r.inputShape);
+    return buildLayersModel(layersModel, { seed });
+  }
   if (r.arch === 'mlp') return mlp({ inputDim: r.inputShape[0]!, hiddenUnits: [512, 128], seed });
   const inputShape = r.inputShape as [number, number, number];
   const featureBatchNorm = r.featureBatchNorm ?? false;
@@ -169,11 +195,13 @@ export function buildEncoder(r: Pick<Recipe, 'arch' | 'inputShape' | 'width' | '
 export interface MethodBuild {
   recipe: Recipe;
   optimizer: { name: OptimizerName; learningRate: number; weightDecay: number; clipNorm: number };
+  /** The user's model when `recipe.arch` is 'layers-model' (not stored in config.json: the run folder keeps its topology in arch.json). */
+  layersModel?: LayersModelArch;
 }
 
 /** An image/vector method's encoder and projection head from a recipe (seeded). */
-function encoderAndHead(recipe: Recipe, seedOffset = 0): { encoder: tf.LayersModel; head: tf.LayersModel } {
-  const encoder = buildEncoder(recipe, recipe.seed + seedOffset);
+function encoderAndHead(recipe: Recipe, layersModel: LayersModelArch | undefined, seedOffset = 0): { encoder: tf.LayersModel; head: tf.LayersModel } {
+  const encoder = buildEncoder(recipe, recipe.seed + seedOffset, layersModel);
   const dim = encoder.outputs[0]!.shape[1] as number;
   const head = projectionHead({ inputDim: dim, outputDim: recipe.projectionDim, layers: recipe.head === 'linear' ? 1 : 2, batchNorm: recipe.headBatchNorm ?? false, seed: recipe.seed + 1000 + seedOffset });
   return { encoder, head };
@@ -185,37 +213,37 @@ function targetOptions(recipe: Recipe): { temperature: number; margin?: number; 
 }
 
 /** The instance-views methods (simclr, invaspread) with a loss other than their own: the generic proxy task. */
-function instanceViews(recipe: Recipe, optimizer: Optimizer, loss: LossName): Method {
-  const { encoder, head } = encoderAndHead(recipe);
+function instanceViews(recipe: Recipe, optimizer: Optimizer, loss: LossName, layersModel: LayersModelArch | undefined): Method {
+  const { encoder, head } = encoderAndHead(recipe, layersModel);
   const o = targetOptions(recipe);
   return contrastive({ name: recipe.method, config: { loss, ...o }, encoder, head, views: views(buildAugmentation(recipe), 2), target: makeTarget(loss, 'batch', o), optimizer });
 }
 
-type Builder = (recipe: Recipe, optimizer: Optimizer) => Method;
+type Builder = (recipe: Recipe, optimizer: Optimizer, layersModel?: LayersModelArch) => Method;
 
 /** How each method is built from a recipe: the registry `buildMethod` looks up (no switch on the name elsewhere). */
 export const METHOD_BUILDERS: Readonly<Record<(typeof METHODS)[number], Builder>> = {
-  simclr: (recipe, optimizer) => {
-    if (recipe.loss !== undefined && recipe.loss !== 'ntxent') return instanceViews(recipe, optimizer, recipe.loss);
-    return simclr({ ...encoderAndHead(recipe), augmentation: buildAugmentation(recipe), temperature: recipe.temperature, localCrops: recipe.localCrops ?? 0, optimizer });
+  simclr: (recipe, optimizer, layersModel) => {
+    if (recipe.loss !== undefined && recipe.loss !== 'ntxent') return instanceViews(recipe, optimizer, recipe.loss, layersModel);
+    return simclr({ ...encoderAndHead(recipe, layersModel), augmentation: buildAugmentation(recipe), temperature: recipe.temperature, localCrops: recipe.localCrops ?? 0, optimizer });
   },
-  invaspread: (recipe, optimizer) => {
-    if (recipe.loss !== undefined && recipe.loss !== 'invaspread') return instanceViews(recipe, optimizer, recipe.loss);
-    return invaSpread({ ...encoderAndHead(recipe), augmentation: buildAugmentation(recipe), temperature: recipe.temperature, optimizer });
+  invaspread: (recipe, optimizer, layersModel) => {
+    if (recipe.loss !== undefined && recipe.loss !== 'invaspread') return instanceViews(recipe, optimizer, recipe.loss, layersModel);
+    return invaSpread({ ...encoderAndHead(recipe, layersModel), augmentation: buildAugmentation(recipe), temperature: recipe.temperature, optimizer });
   },
-  moco: (recipe, optimizer) => {
-    const { encoder, head } = encoderAndHead(recipe);
-    const keys = encoderAndHead(recipe); // same seeds: same architecture (the weights are replaced by the encoder's)
+  moco: (recipe, optimizer, layersModel) => {
+    const { encoder, head } = encoderAndHead(recipe, layersModel);
+    const keys = encoderAndHead(recipe, layersModel); // same seeds: same architecture (the weights are replaced by the encoder's)
     return moco({ encoder, head, keyEncoder: keys.encoder, keyHead: keys.head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, queueSize: recipe.queueSize ?? MOCO_DEFAULTS.queueSize, momentum: recipe.keyMomentum ?? MOCO_DEFAULTS.momentum, keyBatchNorm: recipe.keyBatchNorm ?? 'moving', seed: recipe.seed, optimizer });
   },
-  npid: (recipe, optimizer) => {
+  npid: (recipe, optimizer, layersModel) => {
     const size = recipe.bankSize ?? 0;
     if (!(size >= 1)) throw new ConfigError('pretrain', '--method', `npid needs the training set's size for its memory bank, got ${String(recipe.bankSize)}`);
     const bank = new MemoryBank({ size, dim: recipe.projectionDim, seed: recipe.seed });
     const objective = (recipe.loss as NpidObjective | undefined) ?? recipe.objective ?? 'nce';
-    return npid({ ...encoderAndHead(recipe), bank, objective, negatives: Math.min(recipe.negatives ?? 4096, size), bankInit: recipe.bankInit ?? 'features', temperature: recipe.temperature, augmentation: buildAugmentation(recipe), optimizer });
+    return npid({ ...encoderAndHead(recipe, layersModel), bank, objective, negatives: Math.min(recipe.negatives ?? 4096, size), bankInit: recipe.bankInit ?? 'features', temperature: recipe.temperature, augmentation: buildAugmentation(recipe), optimizer });
   },
-  cmc: (recipe, optimizer) => buildCmc(recipe, optimizer, buildAugmentation(recipe)), // one encoder per view
+  cmc: (recipe, optimizer, layersModel) => buildCmc(recipe, optimizer, buildAugmentation(recipe), layersModel), // one encoder per view
   cpc: (recipe, optimizer) => {
     if (recipe.cpc === undefined) throw new ConfigError('pretrain', '--method', 'cpc needs the recipe\'s cpc section (made by pretrain from the data)');
     return buildCpc(recipe.cpc, recipe.inputShape[1]!, recipe.seed, optimizer);
@@ -223,8 +251,8 @@ export const METHOD_BUILDERS: Readonly<Record<(typeof METHODS)[number], Builder>
 };
 
 /** The method of a recipe with fresh weights (seeded by the recipe). */
-export function buildMethod({ recipe, optimizer }: MethodBuild): Method {
+export function buildMethod({ recipe, optimizer, layersModel }: MethodBuild): Method {
   const build = (METHOD_BUILDERS as Record<string, Builder | undefined>)[recipe.method];
   if (build === undefined) throw new ConfigError('pretrain', '--method', `must be one of ${METHODS.join(', ')}, got '${recipe.method}'`);
-  return build(recipe, new Optimizer(optimizer));
+  return build(recipe, new Optimizer(optimizer), layersModel);
 }

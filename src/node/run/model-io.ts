@@ -20,7 +20,7 @@ const TENSOR_NAME = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
  * loops forever on a node whose inbound layer never appears (a number for a name, a cycle).
  * Returns a problem, or undefined.
  */
-function topologyProblem(t: unknown, depth = 0): string | undefined {
+export function topologyProblem(t: unknown, depth = 0): string | undefined {
   if (depth > 16) return 'nests models more than 16 deep';
   if (!isObj(t) || typeof t.class_name !== 'string') return 'modelTopology must be an object with a class_name';
   const cfg = t.config;
@@ -95,10 +95,10 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
 }
 
 /** An IO handler that reads a `model.json` (+ its weight files) from `dir`, for `tf.loadLayersModel`. */
-export function fileLoadHandler(dir: string): tf.io.IOHandler {
+export function fileLoadHandler(dir: string, file = 'model.json'): tf.io.IOHandler {
   return {
     load: async (): Promise<tf.io.ModelArtifacts> => {
-      const path = join(dir, 'model.json');
+      const path = join(dir, file);
       let json: { modelTopology?: object; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
       try {
         json = JSON.parse(await readFile(path, 'utf8'));
@@ -144,20 +144,30 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
   await model.save(fileSaveHandler(dir));
 }
 
-/** Loads a model saved by `saveModel` (or any TF.js layers model folder). Corrupt files are DataErrors and leak nothing. */
-export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  const file = join(dir, 'model.json');
-  const artifacts = await fileLoadHandler(dir).load!();
+/**
+ * A model built from a topology alone (its initializers' weights), checked first by
+ * `topologyProblem`. A topology tfjs refuses is a DataError naming `file` and leaks nothing.
+ */
+export async function modelFromTopology(topology: object, file: string): Promise<tf.LayersModel> {
+  const problem = topologyProblem(topology);
+  if (problem !== undefined) throw new DataError('loadModel', file, `has a corrupt topology: ${problem}`);
   const before = new Set(Object.keys(tf.engine().state.registeredVariables));
-  let model: tf.LayersModel;
   try {
-    // build from the topology alone: tfjs' own weight loading leaks its decoded tensors when they do not fit
-    model = await tf.loadLayersModel({ load: async () => ({ modelTopology: artifacts.modelTopology! }) });
+    return await tf.loadLayersModel({ load: async () => ({ modelTopology: topology }) });
   } catch (err) {
     // a model partly built and then refused leaves its variables behind
     for (const [name, v] of Object.entries(tf.engine().state.registeredVariables)) if (!before.has(name)) v.dispose();
     throw new DataError('loadModel', file, `is not a loadable TF.js layers model (${(err as Error).message.split('\n')[0]})`);
   }
+}
+
+/** Loads a model saved by `saveModel` (or any TF.js layers model folder; `name`: its model.json's file name). Corrupt files are DataErrors and leak nothing. */
+export async function loadModel(dir: string, name = 'model.json'): Promise<tf.LayersModel> {
+  const file = join(dir, name);
+  const artifacts = await fileLoadHandler(dir, name).load!();
+  const before = new Set(Object.keys(tf.engine().state.registeredVariables));
+  // build from the topology alone: tfjs' own weight loading leaks its decoded tensors when they do not fit
+  const model = await modelFromTopology(artifacts.modelTopology!, file);
   const specs = artifacts.weightSpecs ?? [];
   const byName = new Map(specs.map((s) => [s.name, s]));
   const problem =

@@ -24,7 +24,11 @@ import { writeRunReport } from '../report/write-run-report.js';
 import { train, planEpoch, type EpochRecord, type SkippedStep, type StepRecord, type TrainResult } from '../../train/trainer.js';
 import type { OptimizerName } from '../../optim/optimizers.js';
 import { ConfigError } from '../../errors.js';
-import { DEFAULT_TEMPERATURE, defaultTemperatureFor, type HeadKind, buildMethod, checkArch, defaultArch, defaultAugmentation, type Arch, type MethodBuild, type Recipe } from '../../recipes/recipe.js';
+import { DEFAULT_TEMPERATURE, defaultTemperatureFor, type HeadKind, buildMethod, checkArch, defaultArch, defaultAugmentation, isArchFile, LAYERS_MODEL_ARCH, type Arch, type MethodBuild, type Recipe, type RecipeArch } from '../../recipes/recipe.js';
+import { checkLayersModelArch } from '../../models/layers-model-arch.js';
+import { loadLayersModelArch, readLayersModelFile, writeLayersModelTopology, type LayersModelFile } from './layers-model-file.js';
+import { RUN_FILES } from './run-folder.js';
+import { sizeStepsToBudget } from './step-budget.js';
 import { cpcSequenceData } from '../../recipes/cpc-recipe.js';
 import { cmcRecipe } from '../../recipes/cmc-recipe.js';
 import type { NpidBankInit, NpidObjective } from '../../methods/npid.js';
@@ -37,9 +41,12 @@ export interface PretrainOptions {
   data: string;
   split: 'train' | 'test';
   limit?: number;
-  arch?: Arch;
+  /** A built-in arch, or the path of a tfjs LayersModel model.json (ends in `.json`) to train as the encoder. @default small-cnn for images, mlp for vectors (defaultArch) */
+  arch?: Arch | string;
   epochs?: number;
   steps?: number;
+  /** A budget in minutes of training on this machine: the steps are sized from a measured step (sizeStepsToBudget); conflicts with `steps` and `epochs`. @default none (the length comes from `steps` or `epochs`) */
+  minutes?: number;
   batchSize: number;
   /** @default per method (DEFAULT_TEMPERATURE) */
   temperature?: number;
@@ -114,30 +121,7 @@ export interface PretrainOptions {
   resize?: ResizeMode;
 }
 
-/**
- * Seconds one training step of `recipe` takes on the active backend, measured on the first
- * `batchSize` samples of `data` (a throwaway model: one warm-up step, then the mean of `steps`).
- * `npm start` and the benchmark size their runs to a time budget with it.
- */
-export async function measureStepSeconds(recipe: Recipe, data: string, batchSize: number, steps = 2): Promise<number> {
-  const probe = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });
-  try {
-    const sample = await loadDataset(data, { split: 'train', limit: batchSize });
-    const b = await sample.getBatch(Int32Array.from({ length: sample.size }, (_, i) => i));
-    const x = tf.tensor(b.x, b.shape);
-    try {
-      const rng = new Rng(0);
-      probe.trainStep({ x, indices: b.indices }, rng); // warm-up: kernels, buffers
-      const t = performance.now();
-      for (let i = 0; i < steps; i++) probe.trainStep({ x, indices: b.indices }, rng);
-      return (performance.now() - t) / 1000 / steps;
-    } finally {
-      x.dispose();
-    }
-  } finally {
-    probe.dispose();
-  }
-}
+export { measureStepSeconds } from './step-budget.js';
 
 /** Default peak learning rate per optimizer (SimCLR: LARS 0.3 x batch / 256; Adam 1e-3). */
 export function defaultLr(opt: OptimizerName, batchSize: number): number {
@@ -198,14 +182,24 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     config = await run.readConfig();
     build = { recipe: config.recipe as Recipe, optimizer: config.optimizer as MethodBuild['optimizer'] };
     opts = { ...o, ...(config.options as PretrainOptions), resume: true, quiet: o.quiet ?? false, out: o.out };
+    // a --minutes run resumes to the steps its budget was sized to on its first start
+    const budget = config.budget as { steps?: unknown } | undefined;
+    if (typeof budget?.steps === 'number') opts = { ...opts, steps: budget.steps, minutes: undefined };
   } else if (await run.hasCheckpoint()) {
     throw new ConfigError('pretrain', '--out', `${o.out} already holds a run; pass --resume to continue it or choose another --out`);
+  }
+  if (!o.resume && opts.minutes !== undefined) {
+    const other = opts.steps !== undefined ? '--steps' : opts.epochs !== undefined ? '--epochs' : undefined;
+    if (other !== undefined) throw new ConfigError('pretrain', '--minutes', `conflicts with ${other}: give the run's length one way (a time budget, or ${other})`);
+    if (!(opts.minutes > 0 && Number.isFinite(opts.minutes))) throw new ConfigError('pretrain', '--minutes', `must be a number > 0, got ${opts.minutes}`);
   }
 
   // --method, --loss, --negatives, --crops: checked before anything is loaded (one line, exit 2)
   const noiseRows = typeof opts.negatives === 'number' ? opts.negatives : undefined;
   const wantLoss = opts.loss ?? (opts.method === 'npid' || (opts.method === 'cmc' && opts.objective === 'nce') ? opts.objective : undefined);
   const pairing: ResolvedPairing | undefined = o.resume ? undefined : resolvePairing(opts.method, { ...(wantLoss !== undefined ? { loss: wantLoss } : {}), ...(typeof opts.negatives === 'string' ? { negatives: opts.negatives } : {}), ...(opts.crops !== undefined ? { crops: opts.crops } : {}), ...(opts.queueSize !== undefined ? { queueFlag: '--queue-size' } : opts.momentum !== undefined ? { queueFlag: '--momentum' } : {}) });
+  // --arch <model.json>: the file is read and checked here (missing, not JSON, not a LayersModel: one line)
+  const archFile: LayersModelFile | undefined = !o.resume && opts.arch !== undefined && isArchFile(opts.arch) ? await readLayersModelFile(opts.arch) : undefined;
   const loaded = await loadDataset(opts.data!, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}), ...(opts.labels !== undefined ? { folderLabels: opts.labels } : {}), ...(opts.resize !== undefined ? { resize: opts.resize } : {}), log: (l) => log(o.quiet, l) });
   // CPC: sequences made one length (the median when they vary; a resumed run keeps its length)
   const seq = opts.method === 'cpc'
@@ -218,12 +212,13 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
   // every check of options against the data runs before the backend starts: a bad value is one line
   if (!o.resume) {
     if (pairing!.crops > 0) resolvePairing(opts.method, { loss: pairing!.loss, negatives: pairing!.negatives, crops: pairing!.crops, kind: data.kind });
-    const arch = opts.method === 'cpc' ? 'conv1d-gru' : opts.arch ?? defaultArch(data);
-    checkArch({ arch, inputShape: [...data.sampleShape], kind: data.kind });
+    const arch: RecipeArch = archFile !== undefined ? LAYERS_MODEL_ARCH : opts.method === 'cpc' ? 'conv1d-gru' : (opts.arch as Arch | undefined) ?? defaultArch(data);
+    checkArch({ arch, inputShape: [...data.sampleShape], kind: data.kind, method: opts.method });
     const inputShape = [...data.sampleShape];
     const recipe: Recipe = {
       method: opts.method,
       arch,
+      ...(archFile !== undefined ? { layersModel: { source: opts.arch!, weights: archFile.hasWeights, file: RUN_FILES.arch } } : {}),
       inputShape,
       kind: data.kind,
       width: opts.width,
@@ -250,16 +245,30 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     build = { recipe, optimizer: { name: opts.optimizer, learningRate: opts.lr ?? defaultLr(opts.optimizer, opts.batchSize), weightDecay: opts.weightDecay, clipNorm: opts.clipNorm } };
   }
   const backend = await initBackend();
+  if (build!.recipe.arch === LAYERS_MODEL_ARCH) {
+    // the user's model (resume: the run's copy of its topology), built once and checked against the data
+    const file = archFile ?? (await readLayersModelFile(run.path('arch'), 'pretrain', '--resume'));
+    const layersModel = await loadLayersModelArch(file, build!.recipe.layersModel?.source ?? file.path);
+    if (build!.recipe.method !== 'cmc') checkLayersModelArch(layersModel, build!.recipe.inputShape); // cmc: each view's shape, in buildCmc
+    build = { ...build!, layersModel };
+  }
   log(o.quiet, `contrastive: ${describeBackend(backend)}`);
   log(o.quiet, `data: ${data.name}, ${data.size} samples of [${data.sampleShape.join(', ')}] (${data.kind})${monitorData ? `; ${monitorData.size} held out for the kNN monitor` : ''}`);
   if (!o.resume) {
     config = { options: { ...opts, quiet: undefined, resume: undefined }, recipe: build!.recipe, optimizer: build!.optimizer, data: { name: data.name, size: data.size, trainSize: trainData.size, monitorSize: monitorData?.size ?? 0, sampleShape: data.sampleShape, kind: data.kind }, backend: { name: backend.name, threads: backend.threads }, created: new Date().toISOString() };
   }
+  if (!o.resume && opts.minutes !== undefined) {
+    // the steps that fit the budget on this backend, from a step of a throwaway copy of the method
+    const { steps, stepSeconds } = await sizeStepsToBudget(build!, trainData, opts.batchSize, opts.minutes * 60);
+    opts = { ...opts, steps };
+    config!.budget = { minutes: opts.minutes, stepSeconds, steps };
+    log(o.quiet, `budget ${opts.minutes} min: one step takes ${stepSeconds.toFixed(3)} s here -> ${steps} steps`);
+  }
   const method = buildMethod(build!);
   try {
     const { stepsPerEpoch, batchSize } = planEpoch(trainData.size, opts.batchSize);
     const totalSteps = opts.steps ?? (opts.epochs ?? 10) * stepsPerEpoch;
-    log(o.quiet, `${build!.recipe.method}: arch ${build!.recipe.arch} (${method.encoder.countParams()} encoder parameters)${build!.recipe.head !== undefined ? `, ${build!.recipe.head} head` : ''}, augmentation ${build!.recipe.augmentation}, τ ${build!.recipe.temperature}, ${build!.optimizer.name} lr ${build!.optimizer.learningRate}, batch ${batchSize}, ${totalSteps} steps (${stepsPerEpoch} per epoch)`);
+    log(o.quiet, `${build!.recipe.method}: arch ${build!.recipe.layersModel?.source ?? build!.recipe.arch} (${method.encoder.countParams()} encoder parameters)${build!.recipe.head !== undefined ? `, ${build!.recipe.head} head` : ''}, augmentation ${build!.recipe.augmentation}, τ ${build!.recipe.temperature}, ${build!.optimizer.name} lr ${build!.optimizer.learningRate}, batch ${batchSize}, ${totalSteps} steps (${stepsPerEpoch} per epoch)`);
     let resumeFrom;
     if (o.resume) {
       resumeFrom = await run.loadCheckpoint();
@@ -268,6 +277,7 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     } else {
       await run.create();
       await run.writeConfig(config!);
+      if (archFile !== undefined) await writeLayersModelTopology(run.path('arch'), archFile);
       await saveModel(method.encoder, run.path('randomEncoder'));
     }
     let result: TrainResult;

@@ -7,6 +7,7 @@
  *   checkpoint.bin     the last checkpoint (weights, optimizer, Rng, epoch/step), replaced atomically
  *   encoder/           the final encoder, TF.js format (model.json + weights.bin)
  *   encoder-random/    the same encoder at its random initialisation (the "random encoder" baseline)
+ *   arch.json          `--arch <model.json>`: the user model's topology, so resume rebuilds it without the file
  *   skipped.txt        image folders: files left out (not images, unreadable), `<id>\t<reason>`
  *   lock               held by the process writing the run (pid inside); see run-lock.ts
  *
@@ -26,6 +27,7 @@ export const RUN_FILES = {
   checkpoint: 'checkpoint.bin',
   encoder: 'encoder',
   randomEncoder: 'encoder-random',
+  arch: 'arch.json',
   skipped: 'skipped.txt',
   lock: 'lock',
 } as const;
