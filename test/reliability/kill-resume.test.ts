@@ -136,8 +136,8 @@ test('SIGKILL mid-epoch, then --resume, ends within 1e-5 of the uninterrupted ru
   assert.equal(a.length, 2 * STEPS_PER_EPOCH);
   assert.deepEqual(b.map((r) => r.step), a.map((r) => r.step), 'the resumed run logs every step once');
   for (const [i, r] of a.entries()) {
-    assert.deepEqual(Object.keys(b[i]!).sort(), Object.keys(r).sort(), `step ${r.step}: the same metrics`);
-    for (const [k, v] of Object.entries(r)) assertClose(b[i]![k] as number, v as number, 1e-5, 1e-5, `step ${r.step} ${k}`);
+    assert.deepEqual(Object.keys(b[i]!).sort(), Object.keys(r).sort(), `step ${String(r.step)}: the same metrics`);
+    for (const [k, v] of Object.entries(r)) assertClose(b[i]![k] as number, v as number, 1e-5, 1e-5, `step ${String(r.step)} ${k}`);
   }
   const [x, y] = [finalCheckpoint(whole), finalCheckpoint(killed)];
   assert.deepEqual(y.counters, x.counters, 'final epoch, step and generator state');
