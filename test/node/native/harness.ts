@@ -8,12 +8,12 @@ import { nativeStatus } from '../../../src/node/native/addon.js';
 import { registerNativeBackend } from '../../../src/node/native/backend.js';
 import { nativeCalls } from '../../../src/node/native/kernel-utils.js';
 import { assertClose, randn } from '../../support/tensors.js';
+import { skipUnless } from '../../support/prerequisites.js';
 
 const status = nativeStatus();
 /** `false` when the addon loaded; otherwise the skip message. */
-export const skip: false | string = status.loaded ? false : `native addon not available: ${status.reason}`;
-// CI and `npm run test:asan` set this: a missing addon is then a failure, not a skip.
-if (!status.loaded && process.env.CONTRASTIVE_REQUIRE_NATIVE === '1') throw new Error(`CONTRASTIVE_REQUIRE_NATIVE=1 but ${skip}`);
+// CI and `npm run test:asan` set CONTRASTIVE_REQUIRE_NATIVE=1: a missing addon is then a failure, not a skip.
+export const skip: false | string = skipUnless('native', status.loaded ? false : `native addon not available: ${status.reason}`);
 if (status.loaded) registerNativeBackend();
 
 export interface Input {
