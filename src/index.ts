@@ -178,6 +178,7 @@ export type { GradientOptions, GradientOutput } from './views/gradient.js';
 export { halfLuminance } from './views/half-luminance.js';
 export { builtinView, parseViewList, VIEW_LIST_NAMES } from './views/builtin.js';
 export { ViewLayer } from './views/view-layer.js';
+export type { ViewLayerArgs } from './views/view-layer.js';
 export { cmcAugmentation } from './views/cmc-augmentation.js';
 export type { CmcAugmentationOptions } from './views/cmc-augmentation.js';
 // CPC: strided 1-D convolutions g_enc, a GRU g_ar, InfoNCE on future latents
@@ -190,7 +191,7 @@ export type { GruContextOptions, SequencePooling } from './models/gru-context.js
 
 // ── Training ──────────────────────────────────────────────────────────────────
 export { train, planEpoch } from './train/trainer.js';
-export type { TrainOptions, TrainResult, TrainerStore, Checkpoint, StepRecord, EpochRecord, KnnMonitorOptions } from './train/trainer.js';
+export type { TrainOptions, TrainResult, TrainerStore, Checkpoint, StepRecord, EpochRecord, KnnMonitorOptions, SkippedStep } from './train/trainer.js';
 export { Optimizer, optimizer, decays, OPTIMIZER_NAMES } from './optim/optimizers.js';
 export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo } from './optim/optimizers.js';
 export { warmupCosine, constantLr } from './train/schedules.js';
@@ -225,6 +226,7 @@ export { formatLabelEfficiencyTable } from './eval/format-table.js';
 export type { LabelEfficiencyTableOptions } from './eval/format-table.js';
 export { evaluateRepresentation, buildEvaluationReport } from './eval/report.js';
 export type { EvaluationReport, EvaluationReportParts, EvaluateRepresentationOptions, ClusteringScores } from './eval/report.js';
+export type { KnnProtocol } from './eval/knn-protocol.js';
 
 // ── Browser ───────────────────────────────────────────────────────────────────
 // initBackend() in a browser: webgpu (a hardware adapter) > webgl (a hardware renderer) > wasm > cpu.

@@ -8,6 +8,9 @@ import { ArrayDataset } from './array-dataset.js';
 import { labelSetFromIds } from './label-set.js';
 import { DataError } from '../errors.js';
 
+/** The type of an IDX file's values. */
+export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+
 /** IDX value types by their type byte. */
 const IDX_TYPES = {
   0x08: { name: 'uint8', bytes: 1 },
@@ -16,9 +19,7 @@ const IDX_TYPES = {
   0x0c: { name: 'int32', bytes: 4 },
   0x0d: { name: 'float32', bytes: 4 },
   0x0e: { name: 'float64', bytes: 8 },
-} as const;
-
-export type IdxDtype = (typeof IDX_TYPES)[keyof typeof IDX_TYPES]['name'];
+} as const satisfies Record<number, { name: IdxDtype; bytes: number }>;
 
 export interface IdxArray {
   dtype: IdxDtype;

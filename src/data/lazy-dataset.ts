@@ -49,9 +49,10 @@ export class LazyDataset implements Dataset {
     this.size = init.size;
     this.sampleShape = [...init.sampleShape];
     this.dtype = init.dtype;
-    this.load = init.load;
+    // called on `init`, so that a `load` written as a method keeps its `this`
+    this.load = (index) => init.load(index);
     this.concurrency = init.concurrency ?? 8;
-    this.closeFn = init.close;
+    this.closeFn = init.close === undefined ? undefined : () => init.close!();
     if (init.labels !== undefined) this.labels = init.labels;
     if (init.extraLabels !== undefined) this.extraLabels = init.extraLabels;
   }

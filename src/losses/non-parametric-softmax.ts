@@ -13,7 +13,7 @@ import * as tf from '../tf.js';
 import type { MemoryBank } from '../memory/memory-bank.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
 import { assertFloatTensor, assertOptions } from './check.js';
-import { assertInteger, assertPositive, assertShape } from '../validate.js';
+import { assertInteger, assertPositive, assertShape, describe } from '../validate.js';
 import { ShapeError } from '../errors.js';
 
 export interface NonParametricSoftmaxOptions {
@@ -44,7 +44,7 @@ export function nonParametricSoftmaxLoss(features: tf.Tensor2D, bank: MemoryBank
   assertFloatTensor(features, 2, fn, 'features');
   assertShape(features, [-1, bank.dim], fn, 'features', `[B, D] with D = ${bank.dim} from the bank`);
   if (indices === null || typeof indices !== 'object' || indices.length !== features.shape[0]) {
-    throw new ShapeError(fn, 'indices', `must hold one bank index per row of features (${features.shape[0]}), got ${indices?.length ?? String(indices)}`);
+    throw new ShapeError(fn, 'indices', `must hold one bank index per row of features (${features.shape[0]}), got ${indices?.length ?? describe(indices)}`);
   }
   assertPositive(temperature, fn, 'temperature');
   assertInteger(chunkRows, fn, 'chunkRows');

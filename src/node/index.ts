@@ -35,6 +35,7 @@ export { readNpy, writeNpy, loadNpy } from './data/npy-file.js';
 export type { LoadNpyOptions } from './data/npy-file.js';
 export { readBytes, readText } from './data/read-bytes.js';
 export { readTar } from './data/tar.js';
+export type { TarEntry } from './data/tar.js';
 // Run folder: config, metrics, atomic checkpoints, TF.js model files
 export { RunFolder, RUN_FILES, RunLock, LOCK_FILE, processAlive, writeFileAtomic, encodeCheckpoint, decodeCheckpoint, saveModel, loadModel, fileSaveHandler, fileLoadHandler, readLayersModelFile, loadLayersModelArch, writeLayersModelTopology } from './run/index.js';
 export type { LayersModelFile } from './run/index.js';
@@ -60,6 +61,7 @@ export type { IndexMeta, IndexEncoder } from './search/index-meta.js';
 export { loadLanceDb } from './search/lancedb.js';
 // ── Native backend (oneDNN + OpenBLAS addon) ────────────────────────────────
 export { nativeStatus, registerNativeBackend, NATIVE_KERNELS } from './native/index.js';
+export type { NativeAddon } from './native/addon.js';
 export type { NativeStatus } from './native/index.js';
 // ── Report: report.html from a run folder ─────────────────────────────────────
 export { writeRunReport, readChartJs, readRunTexts, EVAL_FILE, REPORT_FILE, embeddingSections, umap2d, retrievalGrid } from './report/index.js';

@@ -10,7 +10,8 @@ import { ConfigError } from '../errors.js';
 import type { View, ViewSpec } from './view.js';
 import { builtinView } from './builtin.js';
 
-interface ViewLayerArgs {
+/** What the ViewLayer constructor takes (also what tfjs hands it when a saved model is loaded). */
+export interface ViewLayerArgs {
   name?: string;
   /** The view (in memory). */
   view?: View;

@@ -15,6 +15,7 @@ import { Rng } from '../../src/random.js';
 import { views } from '../../src/augment/views.js';
 import { simclrCifar, smallGrey } from '../../src/augment/presets.js';
 import { useBackend } from '../support/tensors.js';
+import { missing } from '../support/prerequisites.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const data = resolve(root, process.env.CONTRASTIVE_DATA ?? '../shared/data');
@@ -70,7 +71,7 @@ async function writeGrid(columns: tf.Tensor[], file: string, zoom: number): Prom
 
 test('picture: Fashion-MNIST items and four smallGrey views', async (t) => {
   const file = join(data, 'fashion-mnist', 't10k-images-idx3-ubyte.gz');
-  if (!existsSync(file)) return t.skip(`no Fashion-MNIST at ${file} (set CONTRASTIVE_DATA)`);
+  if (!existsSync(file)) return t.skip(missing('data', `no Fashion-MNIST at ${file} (set CONTRASTIVE_DATA)`));
   const x = readIdxImages(file, 12);
   const v = views(smallGrey(28), 4)(x, new Rng(2024));
   const out = join(artifacts, 'augment-fashion-mnist-small-grey.png');
@@ -81,7 +82,7 @@ test('picture: Fashion-MNIST items and four smallGrey views', async (t) => {
 
 test('picture: CIFAR-10 images and four simclrCifar views', async (t) => {
   const file = join(data, 'cifar10-subset', 'test_first1000.bin');
-  if (!existsSync(file)) return t.skip(`no CIFAR-10 subset at ${file} (set CONTRASTIVE_DATA)`);
+  if (!existsSync(file)) return t.skip(missing('data', `no CIFAR-10 subset at ${file} (set CONTRASTIVE_DATA)`));
   const x = readCifarImages(file, 12);
   const v = views(simclrCifar(32), 4)(x, new Rng(2024));
   const out = join(artifacts, 'augment-cifar10-simclr.png');

@@ -7,11 +7,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { skipUnless } from '../support/prerequisites.js';
 
 export const CHROMIUM = process.env.CONTRASTIVE_CHROMIUM ?? '/usr/bin/chromium';
 
-/** The skip reason when Chromium is not installed, else false. */
-export const chromiumMissing: string | false = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser tests`;
+/** The skip reason when Chromium is not installed, else false (a failure under CONTRASTIVE_REQUIRE_CHROMIUM=1). */
+export const chromiumMissing: string | false = skipUnless('chromium', existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser tests`);
 
 export interface Launched {
   browser: Browser;

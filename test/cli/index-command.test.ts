@@ -5,10 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VectorIndex } from '../../src/node/search/vector-index.js';
 import { cli, cliChild, errLines, finished, flatCollection, tempDir, tinyRun, writeImage } from '../support/image-collection.js';
+import { makeReadOnly } from '../support/read-only.js';
 
 const work = tempDir();
 const photos = await flatCollection(40, join(work, 'photos'));
@@ -85,7 +86,7 @@ test('index --shard: two processes fill one table at once, no row lost or duplic
   assert.match(cli(['index', '--run', run, '--db', db, '--shard', '2/2']).stdout, /0 added, 0 removed, \d+ unchanged; 40 rows/);
 });
 
-test('index: bad input is one line and exit 2, and leaves nothing behind', async () => {
+test('index: bad input is one line and exit 2, and leaves nothing behind', async (t) => {
   const check = (args: string[], re: RegExp, db: string): void => {
     const r = cli(['index', '--run', run, ...args, '--db', db]);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -105,13 +106,16 @@ test('index: bad input is one line and exit 2, and leaves nothing behind', async
   writeFileSync(join(notIndex, 'thesis.pdf'), 'x');
   check([], /is not an index: it holds other files \(thesis\.pdf\)/, notIndex);
   assert.deepEqual(readdirSync(notIndex), ['thesis.pdf']);
-  if (process.getuid?.() !== 0) {
-    const ro = join(work, 'read-only');
-    mkdirSync(ro);
-    chmodSync(ro, 0o555);
-    check([], /not writable/, join(ro, 'db'));
-    chmodSync(ro, 0o755);
-  }
+  const ro = join(work, 'read-only');
+  mkdirSync(ro);
+  const undo = makeReadOnly(ro); // root included
+  await t.test('a read-only folder', { skip: typeof undo === 'string' ? undo : false }, () => {
+    try {
+      check([], /not writable/, join(ro, 'db'));
+    } finally {
+      if (typeof undo === 'function') undo();
+    }
+  });
   // an index built by another encoder is not mixed with this one
   const db = join(work, 'db-pixels');
   assert.equal(cli(['index', '--run', run, '--db', db, '--encoder', 'pixels']).status, 0);

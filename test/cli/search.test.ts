@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, errLines, flatCollection, tempDir, tinyRun, writeImage } from '../support/image-collection.js';
 
@@ -46,7 +46,7 @@ test('search: an image outside the index as query, the plain listing, and --html
   mkdirSync(join(work, 'out'));
   const r = cli(['search', '--db', db, '--query', q, '--query', '000.png', '-k', '3', '--html', html]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /query\.png:\n\s+1\. \d\.\d{4}  \d{3}\.png/);
+  assert.match(r.stdout, /query\.png:\n\s+1\. \d\.\d{4} {2}\d{3}\.png/);
   const page = readFileSync(html, 'utf8');
   assert.equal((page.match(/<img src="data:image\/jpeg;base64,/g) ?? []).length, 8, 'two queries, three neighbours each, all inlined');
   assert.ok(!/src="(?!data:)/.test(page), 'no external image references');

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { DataError } from '../../src/errors.js';
+import { skipUnless } from '../support/prerequisites.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -15,9 +16,9 @@ export function sharedData(): string | undefined {
   return existsSync(dir) ? dir : undefined;
 }
 
-/** Skip message for tests that need the shared data. */
+/** Skip message for tests that need the shared data (a failure under CONTRASTIVE_REQUIRE_DATA=1). */
 export function skipWithoutShared(what: string): string | false {
-  return sharedData() === undefined ? `${what}: shared data folder absent (set CONTRASTIVE_DATA or place ../shared/data)` : false;
+  return skipUnless('data', sharedData() === undefined ? `${what}: shared data folder absent (set CONTRASTIVE_DATA or place ../shared/data)` : false);
 }
 
 /** A fresh temporary folder. */

@@ -25,7 +25,10 @@ test('with few labels and crowded similarities, k = 200 is a vote of every label
   const per = new Array<number>(10).fill(0);
   for (let i = 0; i < all.labels.length; i++) {
     const c = all.labels[i]!;
-    if (per[c]! < (c === 0 ? 14 : 4)) (per[c]!++, pick.push(i));
+    if (per[c]! < (c === 0 ? 14 : 4)) {
+      per[c]!++;
+      pick.push(i);
+    }
   }
   // a large shared offset, as pooled ReLU features have: every cosine similarity lies near 1
   const crowd = (v: Float32Array) => v.map((x) => 20 + x);

@@ -23,9 +23,29 @@ test('separated clusters: ~100% test accuracy, λ chosen from the grid', async (
 });
 
 test('the grid walk stops after `patience` trials without improvement', async () => {
-  const r = await linearProbe(tr, randomLabels(300, 5, 3), te, test_.labels, { patience: 1 });
-  const i = r.trials.findIndex((t) => t.l2 === r.l2);
-  assert.ok(r.trials.length === i + 2 || r.trials.length === 7, `stopped after ${r.trials.length} trials, best at ${i}`);
+  const labels = randomLabels(300, 5, 3);
+  // the whole walk; a walk with patience p is its prefix up to the p-th weaker trial in a row
+  const all = (await linearProbe(tr, labels, te, test_.labels, { patience: Infinity })).trials;
+  assert.equal(all.length, 7);
+  const stopAfter = (patience: number): number => {
+    let best = all[0]!;
+    let stale = 0;
+    for (let k = 1; k < all.length; k++) {
+      const t = all[k]!;
+      const better = t.validationAccuracy > best.validationAccuracy || (t.validationAccuracy === best.validationAccuracy && t.validationCrossEntropy < best.validationCrossEntropy);
+      if (better) best = t;
+      stale = better ? 0 : stale + 1;
+      if (stale >= patience) return k + 1;
+    }
+    return all.length;
+  };
+  assert.ok(stopAfter(1) < all.length, 'these labels must make a walk with patience 1 stop early, or the test checks nothing');
+  for (const patience of [1, 2]) {
+    const r = await linearProbe(tr, labels, te, test_.labels, { patience });
+    assert.deepEqual(r.trials, all.slice(0, stopAfter(patience)), `patience ${patience}: the walk stops after ${stopAfter(patience)} trials`);
+    const i = r.trials.findIndex((t) => t.l2 === r.l2);
+    assert.ok(i >= 0 && r.trials.every((t) => t.validationAccuracy <= r.trials[i]!.validationAccuracy), `patience ${patience}: the best trial's λ is chosen`);
+  }
 });
 
 test('random labels: ~chance', async () => {

@@ -88,7 +88,7 @@ test('alignmentLoss: bad input throws typed errors naming the argument', () => {
   const y = tf.zeros([3, 8]) as tf.Tensor2D;
   const ints = tf.zeros([4, 8], 'int32') as tf.Tensor2D;
   const before = tf.memory().numTensors;
-  const is = (cls: Function, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
+  const is = (cls: new (...args: never[]) => Error, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
   assert.throws(() => alignmentLoss(x, y), is(ShapeError, /^alignmentLoss: `y` must have shape \[4, 8\] \(same as x\), got \[3, 8\]$/));
   assert.throws(() => alignmentLoss(ints, x), is(ShapeError, /`x` must have dtype float32, got int32/));
   assert.throws(() => alignment(x, y), is(ShapeError, /^alignmentLoss: `y`/));

@@ -95,7 +95,7 @@ test('infoNceLoss: bad input throws typed errors naming the argument', () => {
   const ints = tf.zeros([4, 8], 'int32') as tf.Tensor2D;
   const noNeg = tf.zeros([0, 8]) as tf.Tensor2D;
   const before = tf.memory().numTensors;
-  const is = (cls: Function, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
+  const is = (cls: new (...args: never[]) => Error, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
   assert.throws(() => infoNceLoss(q, p, q), is(ShapeError, /^infoNceLoss: `positive` must have shape \[4, 8\] \(same as query\), got \[4, 6\]$/));
   assert.throws(() => infoNceLoss(q, q, negWrongD), is(ShapeError, /`negatives` must have shape \[\*, 8\] \(\[K, D\] with D = 8 from query\), got \[10, 6\]/));
   assert.throws(() => infoNceLoss(q, q, neg3Wrong), is(ShapeError, /`negatives` must have shape \[4, \*, 8\].*got \[5, 3, 8\]/));

@@ -81,7 +81,7 @@ test('nceLoss: bad input throws typed errors naming the argument', () => {
   const ints = tf.zeros([4], 'int32') as tf.Tensor1D;
   const before = tf.memory().numTensors;
   const ok = { dataScores: d, noiseScores: nz, dataLogNoise: d, noiseLogNoise: nz };
-  const is = (cls: Function, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
+  const is = (cls: new (...args: never[]) => Error, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
   assert.throws(() => nceLoss({ ...ok, noiseScores: nz3 }), is(ShapeError, /^nceLoss: `noiseScores` must have shape \[4, \*\] \(\[N, K\] with N = 4 from dataScores\), got \[3, 5\]$/));
   assert.throws(() => nceLoss({ ...ok, dataLogNoise: d3 }), is(ShapeError, /`dataLogNoise` must have shape \[4\] \(same as dataScores\), got \[3\]/));
   assert.throws(() => nceLoss({ ...ok, noiseLogNoise: nz6 }), is(ShapeError, /`noiseLogNoise` must have shape \[4, 5\] \(same as noiseScores\), got \[4, 6\]/));

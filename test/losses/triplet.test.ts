@@ -90,7 +90,7 @@ test('tripletMarginLoss: bad input throws typed errors naming the argument', () 
   const b = tf.zeros([4, 6]) as tf.Tensor2D;
   const ints = tf.zeros([4, 8], 'int32') as tf.Tensor2D;
   const before = tf.memory().numTensors;
-  const is = (cls: Function, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
+  const is = (cls: new (...args: never[]) => Error, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
   assert.throws(() => tripletMarginLoss(a, b, a), is(ShapeError, /^tripletMarginLoss: `positive` must have shape \[4, 8\] \(same as anchor\), got \[4, 6\]$/));
   assert.throws(() => tripletMarginLoss(a, a, b), is(ShapeError, /`negative` must have shape \[4, 8\] \(same as anchor\), got \[4, 6\]/));
   assert.throws(() => tripletMarginLoss(a, a, ints), is(ShapeError, /`negative` must have dtype float32, got int32/));

@@ -76,7 +76,7 @@ test('uniformityLoss: bad input throws typed errors naming the argument', () => 
   const v = tf.zeros([8]);
   const ints = tf.zeros([4, 8], 'int32') as tf.Tensor2D;
   const before = tf.memory().numTensors;
-  const is = (cls: Function, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
+  const is = (cls: new (...args: never[]) => Error, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
   assert.throws(() => uniformityLoss(one), is(ShapeError, /^uniformityLoss: `x` must have at least 2 rows \(pairs i < j\), got shape \[1, 8\]$/));
   assert.throws(() => uniformityLoss(v as never), is(ShapeError, /`x` must have rank 2, got rank 1 with shape \[8\]/));
   assert.throws(() => uniformityLoss(ints), is(ShapeError, /`x` must have dtype float32, got int32/));

@@ -4,7 +4,7 @@ import * as tf from '../../src/tf.js';
 import { Rng } from '../../src/random.js';
 import { buildEncoder, buildMethod, checkArch, defaultArch, defaultAugmentation, type Recipe } from '../../src/recipes/recipe.js';
 import { ConfigError } from '../../src/errors.js';
-import { useBackend, randn } from '../support/tensors.js';
+import { useBackend } from '../support/tensors.js';
 
 before(() => useBackend());
 

@@ -76,7 +76,7 @@ const textLines = (bytes: Uint8Array, n: number): Uint8Array => {
 };
 
 /** The formats; the ones whose real files are only in the shared data are left out when it is absent. */
-export async function makeTargets(): Promise<{ targets: FuzzTarget[]; missing: string[]; close(): Promise<void> }> {
+export async function makeTargets(): Promise<{ targets: FuzzTarget[]; missing: string[]; close: () => Promise<void> }> {
   const targets: FuzzTarget[] = [];
   const missing: string[] = [];
   const bundledFm = join(root, 'data', 'fashion-mnist');
@@ -304,7 +304,12 @@ export function mutate(target: FuzzTarget, seed: number, i: number): { bytes: Ui
       const slots: [Record<string, unknown> | unknown[], string | number][] = [];
       const walk = (v: unknown): void => {
         if (Array.isArray(v)) v.forEach((x, k) => (slots.push([v, k]), walk(x)));
-        else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) slots.push([v as Record<string, unknown>, k]), walk((v as Record<string, unknown>)[k]);
+        else if (v !== null && typeof v === 'object') {
+          for (const k of Object.keys(v)) {
+            slots.push([v as Record<string, unknown>, k]);
+            walk((v as Record<string, unknown>)[k]);
+          }
+        }
       };
       walk(doc);
       const edits = 1 + int(2);

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { useBackend } from '../support/tensors.js';
+import { missing as missingPrerequisite } from '../support/prerequisites.js';
 import { makeTargets, fuzzTarget, feed, reproducers, type FuzzTarget } from './fuzz-harness.js';
 
 const PER_FORMAT = 200;
@@ -24,7 +25,7 @@ after(() => close());
 for (const name of ['idx', 'csv', 'npy', 'png', 'jpeg', 'checkpoint', 'model-json', 'cifar', 'ucr', 'wav']) {
   test(`fuzz ${name}: ${PER_FORMAT} mutated inputs, only success or DataError`, async (t) => {
     const target = targets.find((x) => x.name === name);
-    if (target === undefined) return t.skip(`no real ${name} file: ${missing.find((m) => m.startsWith(name)) ?? 'absent'} (set CONTRASTIVE_DATA)`);
+    if (target === undefined) return t.skip(missingPrerequisite('data', `no real ${name} file: ${missing.find((m) => m.startsWith(name)) ?? 'absent'} (set CONTRASTIVE_DATA)`));
     const o = await fuzzTarget(target, { seed: 20261129, count: PER_FORMAT, timeLimitMs: TIME_LIMIT_MS });
     assert.equal(o.failures.length, 0, o.failures.slice(0, 3).map((f) => `input ${f.index} (${f.mutation}) ${f.kind}: ${f.message}`).join('\n'));
     assert.equal(o.ok + o.dataError, PER_FORMAT);
@@ -37,11 +38,11 @@ test('fuzz reproducers: every saved input is now a success or a DataError', asyn
   if (saved.length === 0) return t.skip('no reproducers saved');
   for (const [name, path] of saved) {
     const target = targets.find((x) => x.name === name);
-    if (target === undefined) {
-      t.diagnostic(`${path}: no ${name} target here (shared data absent?)`);
-      continue;
-    }
-    const r = await feed(target, new Uint8Array(readFileSync(path)), TIME_LIMIT_MS);
-    assert.notEqual(r.result, 'fail', `${path}: ${JSON.stringify(r)}`);
+    // one subtest per reproducer, so that one whose format has no target here is a reported skip
+    await t.test(path, async (st) => {
+      if (target === undefined) return st.skip(missingPrerequisite('data', `no ${name} target here: ${missing.find((m) => m.startsWith(name)) ?? 'absent'}`));
+      const r = await feed(target, new Uint8Array(readFileSync(path)), TIME_LIMIT_MS);
+      assert.notEqual(r.result, 'fail', `${path}: ${JSON.stringify(r)}`);
+    });
   }
 });

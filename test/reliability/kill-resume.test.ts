@@ -19,6 +19,7 @@ import { decodeCheckpoint } from '../../src/node/run/checkpoint-file.js';
 import { loadAddon, nativeStatus } from '../../src/node/native/addon.js';
 import * as tf from '../../src/tf.js';
 import { assertClose } from '../support/tensors.js';
+import { skipUnless } from '../support/prerequisites.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const main = join(root, 'src', 'cli', 'main.ts');
@@ -121,8 +122,7 @@ function finalCheckpoint(dir: string): { counters: number[]; tensors: Map<string
   return { counters: [c.epoch, c.stepInEpoch, c.step, ...c.rng, ...c.epochRng], tensors };
 }
 
-const nativeSkip = loadAddon() !== undefined ? false : `native addon not available: ${nativeStatus().reason}`;
-if (nativeSkip !== false && process.env.CONTRASTIVE_REQUIRE_NATIVE === '1') throw new Error(`CONTRASTIVE_REQUIRE_NATIVE=1 but ${nativeSkip}`);
+const nativeSkip = skipUnless('native', loadAddon() !== undefined ? false : `native addon not available: ${nativeStatus().reason}`);
 
 test('SIGKILL mid-epoch, then --resume, ends within 1e-5 of the uninterrupted run (native)', { skip: nativeSkip }, async () => {
   const whole = join(work, 'native-whole');
@@ -136,8 +136,8 @@ test('SIGKILL mid-epoch, then --resume, ends within 1e-5 of the uninterrupted ru
   assert.equal(a.length, 2 * STEPS_PER_EPOCH);
   assert.deepEqual(b.map((r) => r.step), a.map((r) => r.step), 'the resumed run logs every step once');
   for (const [i, r] of a.entries()) {
-    assert.deepEqual(Object.keys(b[i]!).sort(), Object.keys(r).sort(), `step ${r.step}: the same metrics`);
-    for (const [k, v] of Object.entries(r)) assertClose(b[i]![k] as number, v as number, 1e-5, 1e-5, `step ${r.step} ${k}`);
+    assert.deepEqual(Object.keys(b[i]!).sort(), Object.keys(r).sort(), `step ${String(r.step)}: the same metrics`);
+    for (const [k, v] of Object.entries(r)) assertClose(b[i]![k] as number, v as number, 1e-5, 1e-5, `step ${String(r.step)} ${k}`);
   }
   const [x, y] = [finalCheckpoint(whole), finalCheckpoint(killed)];
   assert.deepEqual(y.counters, x.counters, 'final epoch, step and generator state');

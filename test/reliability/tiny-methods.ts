@@ -34,7 +34,7 @@ const opt = (): Optimizer => new Optimizer({ learningRate: 1e-3 });
 const encoder = (seed: number): tf.LayersModel => mlp({ inputDim: D, hiddenUnits: [32, 16], seed });
 
 /** A method and a function making its step `k`'s batch (deterministic in k). */
-export function tinyMethod(name: TinyMethod): { method: Method; batch(k: number): TrainBatch } {
+export function tinyMethod(name: TinyMethod): { method: Method; batch: (k: number) => TrainBatch } {
   const indices = (k: number): Int32Array => Int32Array.from({ length: B }, (_, i) => (k * B + i) % BANK);
   const vectors = (k: number): TrainBatch => ({ x: tf.tensor2d(randn(B * D, k + 1), [B, D]), indices: indices(k) });
   switch (name) {

@@ -32,7 +32,11 @@ test('retrievalGrid: one query per class first, neighbours by cosine similarity,
   const f = features.data;
   const cos = (i: number, j: number): number => {
     let d = 0, a = 0, b = 0;
-    for (let k = 0; k < 3; k++) (d += f[i * 3 + k]! * f[j * 3 + k]!), (a += f[i * 3 + k]! ** 2), (b += f[j * 3 + k]! ** 2);
+    for (let k = 0; k < 3; k++) {
+      d += f[i * 3 + k]! * f[j * 3 + k]!;
+      a += f[i * 3 + k]! ** 2;
+      b += f[j * 3 + k]! ** 2;
+    }
     return d / Math.sqrt(a * b);
   };
   let best = 1;

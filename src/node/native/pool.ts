@@ -30,7 +30,8 @@ export function poolKernels(addon: NativeAddon): tf.KernelConfig[] {
     const g = poolParams(name, x!.shape, attrs as unknown as PoolAttrs);
     if (g === undefined) return undefined;
     const y = alloc(sizeOf(g.outShape));
-    (max ? addon.maxPool : addon.avgPool)(xv, y, g.params);
+    if (max) addon.maxPool(xv, y, g.params);
+    else addon.avgPool(xv, y, g.params);
     return output(backend, g.outShape, y);
   });
   const gradient = (name: string, max: boolean) => nativeKernel(name, ({ inputs, attrs }, backend) => {

@@ -79,7 +79,10 @@ export async function retrievalGrid(data: Dataset, f: FeatureArray, { queries = 
   const labels = data.labels?.values;
   const picked: number[] = [];
   const seen = new Set<number>();
-  if (labels !== undefined) for (let i = 0; i < n && picked.length < queries; i++) if (!seen.has(labels[i]!)) (seen.add(labels[i]!), picked.push(i));
+  if (labels !== undefined) for (let i = 0; i < n && picked.length < queries; i++) if (!seen.has(labels[i]!)) {
+        seen.add(labels[i]!);
+        picked.push(i);
+      }
   for (let i = 0; i < n && picked.length < queries; i++) if (!picked.includes(i)) picked.push(i);
   const kind = data.kind;
   const out: ReportRetrieval['queries'] = [];

@@ -43,7 +43,8 @@ test('readNpy: files written by NumPy (v1, v2, v3, uint8 images); float64 and Fo
     assert.deepEqual(Array.from(a.data), [0, 0.25, 0.5, 0.75, 1, 1.25]);
   }
   const im = await loadNpy(join(dir, 'u8_images.npy'), { labels: join(dir, 'labels_u8.npy') }).catch((e: Error) => e);
-  assert.match(String(im), /has 2 rows but 3 labels/);
+  assert.ok(im instanceof Error, 'a label count that differs from the row count is refused');
+  assert.match(im.message, /has 2 rows but 3 labels/);
   const ds = await loadNpy(join(dir, 'u8_images.npy'));
   assert.equal(ds.kind, 'image');
   assert.deepEqual(ds.sampleShape, [2, 2, 1]);

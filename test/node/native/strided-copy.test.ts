@@ -49,8 +49,8 @@ test('native Slice, Unpack, SplitV and PadV2 match cpu, with gradients', { skip 
   compareWithCpu('pad rank 1', [{ shape: [7], seed: 10 }], (x) => tf.pad(x!, [[3, 1]]), { kernels: ['PadV2'], rtol: 0, atol: 0 });
 });
 
-test('native strided copies leave int32 tensors to the cpu kernels, with the same values', { skip }, () => {
-  tf.setBackend('native');
+test('native strided copies leave int32 tensors to the cpu kernels, with the same values', { skip }, async () => {
+  await tf.setBackend('native');
   const x = tf.tensor3d(Int32Array.from({ length: 24 }, (_, i) => i), [2, 3, 4], 'int32');
   const y = tf.transpose(x, [2, 0, 1]);
   const s = tf.slice(x, [1, 1, 1], [1, 2, 2]);
@@ -58,7 +58,7 @@ test('native strided copies leave int32 tensors to the cpu kernels, with the sam
   assert.deepEqual(Array.from(y.dataSync()).slice(0, 6), [0, 4, 8, 12, 16, 20]);
   assert.deepEqual(Array.from(s.dataSync()), [17, 18, 21, 22]);
   tf.dispose([x, y, s]);
-  tf.setBackend('cpu');
+  await tf.setBackend('cpu');
 });
 
 test('the addon refuses a strided copy that would read or write outside its buffers', { skip }, () => {

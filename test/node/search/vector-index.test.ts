@@ -1,12 +1,13 @@
 /** VectorIndex on a real LanceDB in a temp folder (no mock). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '../../../src/tf.js';
 import { VectorIndex, type IndexRow } from '../../../src/node/search/vector-index.js';
 import { ConfigError, DataError, ShapeError } from '../../../src/errors.js';
 import { tempDir } from '../../data/fixtures.js';
+import { makeReadOnly } from '../../support/read-only.js';
 
 /** Row i points along axis i % dim, scaled (cosine ignores the scale). */
 function rows(n: number, dim: number, from = 0): IndexRow[] {
@@ -74,7 +75,7 @@ test('VectorIndex: search returns the k nearest by cosine distance, excluding th
   }
 });
 
-test('VectorIndex: a folder that is not an index, a missing table, a file, a read-only folder, another width', async () => {
+test('VectorIndex: a folder that is not an index, a missing table, a file, a read-only folder, another width', async (t) => {
   const root = tempDir();
   const other = join(root, 'photos');
   mkdirSync(other);
@@ -88,14 +89,17 @@ test('VectorIndex: a folder that is not an index, a missing table, a file, a rea
   await assert.rejects(() => VectorIndex.open(db, { table: 'other' }), (e: Error) => e instanceof DataError && /no table 'other' \(tables: images/.test(e.message));
   await assert.rejects(() => VectorIndex.open(db, { create: { dim: 8, labelled: false } }), (e: Error) => e instanceof DataError && /holds 4-d vectors/.test(e.message));
   await assert.rejects(() => VectorIndex.open(db, { table: 'a b' }), ConfigError);
-  if (process.getuid?.() !== 0) {
-    const ro = join(root, 'ro');
-    mkdirSync(ro);
-    chmodSync(ro, 0o555);
-    await assert.rejects(() => VectorIndex.open(join(ro, 'db'), { create: { dim: 4, labelled: false } }), (e: Error) => e instanceof DataError && /not writable/.test(e.message));
-    await assert.rejects(() => VectorIndex.open(ro, { create: { dim: 4, labelled: false } }), (e: Error) => e instanceof DataError && /not writable/.test(e.message));
-    chmodSync(ro, 0o755);
-  }
+  const ro = join(root, 'ro');
+  mkdirSync(ro);
+  const undo = makeReadOnly(ro); // root included
+  await t.test('a read-only folder', { skip: typeof undo === 'string' ? undo : false }, async () => {
+    try {
+      await assert.rejects(() => VectorIndex.open(join(ro, 'db'), { create: { dim: 4, labelled: false } }), (e: Error) => e instanceof DataError && /not writable/.test(e.message));
+      await assert.rejects(() => VectorIndex.open(ro, { create: { dim: 4, labelled: false } }), (e: Error) => e instanceof DataError && /not writable/.test(e.message));
+    } finally {
+      if (typeof undo === 'function') undo();
+    }
+  });
 });
 
 test('VectorIndex.optimize: no ANN index below the threshold; IVF-PQ past it, and search still finds the nearest rows', async () => {
