@@ -27,13 +27,13 @@ test('cmcRecipe: defaults (lab, core, softmax, K capped at the train size) and o
   assert.equal(tf.memory().numTensors, n);
 });
 
-test('buildCmc: half-width encoder per view, concatenated representation; trains a step', () => {
+test('buildCmc: half-width encoder per view, concatenated representation; trains a step', async () => {
   const recipe = { arch: 'small-cnn', inputShape: [8, 8, 3], width: 64, seed: 0, temperature: 0.07, projectionDim: 16, flip: true, ...cmcRecipe({ views: 'lab,half-luminance' }, colour) };
   const m = buildCmc(recipe, new Optimizer(), buildAugmentation(recipe));
   const x = tf.randomUniform([4, 8, 8, 3], 0, 1, 'float32', 1);
   const e = m.embed(x);
   assert.deepEqual(e.shape, [4, 3 * 64]);
-  const { loss } = m.trainStep({ x, indices: Int32Array.from([0, 1, 2, 3]) }, new Rng(1));
+  const { loss } = await m.trainStep({ x, indices: Int32Array.from([0, 1, 2, 3]) }, new Rng(1));
   assert.ok(Number.isFinite(loss));
   tf.dispose([x, e]);
   m.dispose();

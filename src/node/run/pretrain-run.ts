@@ -127,9 +127,9 @@ export async function measureStepSeconds(recipe: Recipe, data: string, batchSize
     const x = tf.tensor(b.x, b.shape);
     try {
       const rng = new Rng(0);
-      probe.trainStep({ x, indices: b.indices }, rng); // warm-up: kernels, buffers
+      await probe.trainStep({ x, indices: b.indices }, rng); // warm-up: kernels, buffers
       const t = performance.now();
-      for (let i = 0; i < steps; i++) probe.trainStep({ x, indices: b.indices }, rng);
+      for (let i = 0; i < steps; i++) await probe.trainStep({ x, indices: b.indices }, rng);
       return (performance.now() - t) / 1000 / steps;
     } finally {
       x.dispose();
