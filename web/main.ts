@@ -11,7 +11,7 @@
  * `await data()`), and the page yields between steps, so the tab stays responsive.
  *
  * URL parameters (used by the headless tests): `steps`, `batch`, `size`, `method`, `evalEvery`,
- * `auto=1` (start at once), `backend` (force one: webgpu, webgl, wasm, cpu), `softwareWebgl=1` /
+ * `lr`, `tau` (override the page's recipe, web/page-method.ts), `auto=1` (start at once), `backend` (force one: webgpu, webgl, wasm, cpu), `softwareWebgl=1` /
  * `softwareWebgpu=1` (accept a software WebGL / WebGPU adapter), `evalSize` (labelled digits held
  * out to measure, default 500). State for tests: `window.__demo`.
  *
@@ -33,30 +33,18 @@ import { subset } from '../src/data/subset.js';
 import { epochOrder } from '../src/data/batches.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { ArrayDataset } from '../src/data/array-dataset.js';
-import { convNet } from '../src/models/conv-net.js';
-import { projectionHead } from '../src/models/projection-head.js';
-import { simclrCifar, smallGrey } from '../src/augment/presets.js';
 import type { Augmentation } from '../src/augment/augmentation.js';
-import { simclr } from '../src/methods/simclr.js';
-import { moco } from '../src/methods/moco.js';
-import { invaSpread } from '../src/methods/inva-spread.js';
-import { npid } from '../src/methods/npid.js';
-import { MemoryBank } from '../src/memory/memory-bank.js';
-import { buildMethod } from '../src/recipes/recipe.js';
-import { cmcRecipe } from '../src/recipes/cmc-recipe.js';
 import type { Method } from '../src/methods/method.js';
 import { alignmentLoss } from '../src/losses/alignment.js';
 import { uniformityLoss } from '../src/losses/uniformity.js';
 import { l2Normalize } from '../src/ops/l2-normalize.js';
 import { encodeNpy } from '../src/data/npy.js';
-import { Optimizer } from '../src/optim/optimizers.js';
 import { warmupCosine } from '../src/train/schedules.js';
 import { knnAccuracy } from '../src/eval/knn.js';
 import { Rng } from '../src/random.js';
 import { pca2 } from './pca.js';
 import { decodeImages, type DecodedImages } from './decode-images.js';
-
-export type PageMethod = 'simclr' | 'moco' | 'invaspread' | 'npid' | 'cmc';
+import { makePageMethod, PAGE_RECIPE, type PageMethod } from './page-method.js';
 
 interface DemoState {
   backend?: string;
@@ -145,31 +133,6 @@ function filesSource(d: DecodedImages): Source {
   const shape: [number, number, number] = [d.size, d.size, d.channels];
   const train = new ArrayDataset({ name: 'your images', kind: 'image', sampleShape: shape, values: d.values });
   return { train, gallery: { x: d.values, ids: d.ids, shape } };
-}
-
-/** The chosen method on images of `shape` (n training images), with its augmentation. */
-function makeMethod(name: PageMethod, shape: [number, number, number], n: number, seed: number, forDigits: boolean): { method: Method; augmentation: Augmentation } {
-  const [size, , channels] = shape;
-  const augmentation = channels === 3 ? simclrCifar(size) : smallGrey([size, size], { horizontalFlip: !forDigits });
-  const optimizer = new Optimizer({ name: 'adam', learningRate: 1e-3, weightDecay: 1e-6 });
-  const encoder = (): tf.LayersModel => convNet({ inputShape: shape, seed });
-  const head = (): tf.LayersModel => projectionHead({ inputDim: 128, outputDim: 64, seed: seed + 1000 });
-  switch (name) {
-    case 'simclr':
-      return { method: simclr({ encoder: encoder(), head: head(), augmentation, temperature: 0.5, optimizer }), augmentation };
-    case 'invaspread':
-      return { method: invaSpread({ encoder: encoder(), head: head(), augmentation, optimizer }), augmentation };
-    case 'moco':
-      return { method: moco({ encoder: encoder(), head: head(), keyEncoder: encoder(), keyHead: head(), augmentation, queueSize: Math.min(1024, n), seed, optimizer }), augmentation };
-    case 'npid':
-      return { method: npid({ encoder: encoder(), head: head(), bank: new MemoryBank({ size: n, dim: 64, seed }), negatives: Math.min(1024, n), augmentation, optimizer }), augmentation };
-    case 'cmc': {
-      if (channels !== 3) throw new Error('CMC contrasts the L and ab channels of colour images: these images are grey');
-      optimizer.dispose();
-      const recipe = { method: 'cmc', arch: 'small-cnn' as const, inputShape: [...shape], kind: 'image' as const, width: 64, flip: true, temperature: 0.07, projectionDim: 64, seed, ...cmcRecipe({}, { kind: 'image', sampleShape: shape, trainSize: n, arch: 'small-cnn' }) };
-      return { method: buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } }), augmentation };
-    }
-  }
 }
 
 /** Embeddings h of the gallery images, `[N, D]` on the host (read asynchronously, in batches). */
@@ -329,10 +292,11 @@ async function run(): Promise<void> {
   showGallery(src.gallery);
   const seed = 0;
   const shape = src.train.sampleShape as [number, number, number];
-  const { method, augmentation } = makeMethod(methodName, shape, src.train.size, seed, !useFiles);
+  const recipe = { learningRate: Number(params.get('lr') ?? PAGE_RECIPE.learningRate), simclrTemperature: Number(params.get('tau') ?? PAGE_RECIPE.simclrTemperature) };
+  const { method, augmentation } = makePageMethod(methodName, shape, src.train.size, { seed, forDigits: !useFiles, recipe });
   trained = method;
   // steps = 0: only the untrained encoder is measured (the WebGPU test on a software adapter)
-  const schedule = warmupCosine({ baseLr: 1e-3, totalSteps: Math.max(1, steps), warmupSteps: Math.round(steps / 10) });
+  const schedule = warmupCosine({ baseLr: recipe.learningRate, totalSteps: Math.max(1, steps), warmupSteps: Math.round(steps / 10) });
   const rng = new Rng(seed);
   const b = Math.min(batchSize, src.train.size);
   await method.prepare?.(src.train, { batchSize: b });
