@@ -28,12 +28,12 @@ export async function main(args: string[]): Promise<void> {
     const x = tf.randomNormal([100, 96, 1], 0, 1, 'float32', 7);
     const batch = { x, indices: Int32Array.from({ length: 100 }, (_, i) => i) };
     const rng = new Rng(1);
-    method.trainStep(batch, rng);
-    method.trainStep(batch, rng);
+    await method.trainStep(batch, rng);
+    await method.trainStep(batch, rng);
     const ms: number[] = [];
     for (let i = 0; i < steps; i++) {
       const t = performance.now();
-      method.trainStep(batch, rng);
+      await method.trainStep(batch, rng);
       ms.push(performance.now() - t);
     }
     ms.sort((a, b) => a - b);

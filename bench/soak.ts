@@ -46,7 +46,7 @@ export async function main(args: string[]): Promise<void> {
     const t0 = performance.now();
     for (let k = 1; k <= steps; k++) {
       const b = batch(k % 50); // 50 distinct batches, cycled
-      const m = method.trainStep(b, rng);
+      const m = await method.trainStep(b, rng);
       b.x.dispose();
       if (k % every === 0) {
         collect();

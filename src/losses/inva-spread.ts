@@ -1,4 +1,5 @@
 import * as tf from '../tf.js';
+import { stopGradient } from '../ops/stop-gradient.js';
 import { assertPositive, assertSameShape } from '../validate.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
 import { assertBoolean, assertFloatTensor, assertOptions } from './check.js';
@@ -79,8 +80,3 @@ const log1mExp = tf.customGrad((...args) => {
   };
 }) as (x: tf.Tensor) => tf.Tensor;
 
-/** Identity forward, zero gradient backward. */
-const stopGradient = tf.customGrad((...inputs) => ({
-  value: tf.clone(inputs[0] as tf.Tensor),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-})) as (x: tf.Tensor2D) => tf.Tensor2D;

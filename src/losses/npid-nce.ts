@@ -12,14 +12,18 @@
 import * as tf from '../tf.js';
 import { nceLoss } from './nce.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
+import { stopGradient } from '../ops/stop-gradient.js';
 import { assertFloatTensor, assertOptions } from './check.js';
 import { assertInteger, assertPositive, assertSameShape, assertShape } from '../validate.js';
 
 export interface NpidNceOptions {
   /** Temperature τ of `exp(m.v / τ)`. @default 0.07 (NPID, arXiv:1805.01978, Section 3.1) */
   temperature?: number;
-  /** The fixed normaliser Z (from `estimateNceNormalizer` on the first batch). */
-  normalizer: number;
+  /**
+   * The fixed normaliser Z (from `estimateNceNormalizer` on the first batch), or a scalar tensor
+   * holding it (`estimateNceNormalizerTensor`: the first step needs no read-back).
+   */
+  normalizer: number | tf.Scalar;
   /** N, the number of rows in the bank (the noise distribution is 1/N). */
   bankSize: number;
 }
@@ -55,11 +59,11 @@ export function npidNceLoss(features: tf.Tensor2D, positives: tf.Tensor2D, noise
   assertOptions(options, fn);
   const { temperature = 0.07, normalizer, bankSize } = options ?? ({} as NpidNceOptions);
   check(fn, features, positives, noiseT, temperature);
-  assertPositive(normalizer, fn, 'normalizer');
+  if (!(normalizer instanceof tf.Tensor)) assertPositive(normalizer, fn, 'normalizer');
   assertInteger(bankSize, fn, 'bankSize');
-  const logZ = Math.log(normalizer);
   const logNoise = -Math.log(bankSize);
   return tf.tidy(() => {
+    const logZ = normalizer instanceof tf.Tensor ? tf.log(stopGradient(normalizer)) : Math.log(normalizer);
     const [pos, noise] = scores(features, positives, noiseT, temperature);
     return nceLoss({
       dataScores: tf.sub(pos, logZ) as tf.Tensor1D, // [B]: log P(i|v)
@@ -72,18 +76,27 @@ export function npidNceLoss(features: tf.Tensor2D, positives: tf.Tensor2D, noise
 
 /**
  * The reference's one-off estimate of Z: `N * mean(exp(m.v / τ))` over the `[B, 1 + K]` scores of
- * one batch (positives and noise). A plain number.
+ * one batch (positives and noise). A plain number (read back synchronously: see
+ * `estimateNceNormalizerTensor` for a training step).
  */
-export function estimateNceNormalizer(features: tf.Tensor2D, positives: tf.Tensor2D, noiseT: tf.Tensor2D, { temperature = 0.07, bankSize }: { temperature?: number; bankSize: number }): number {
+export function estimateNceNormalizer(features: tf.Tensor2D, positives: tf.Tensor2D, noiseT: tf.Tensor2D, options: { temperature?: number; bankSize: number }): number {
+  const z = estimateNceNormalizerTensor(features, positives, noiseT, options);
+  const value = z.dataSync()[0]!;
+  z.dispose();
+  return value;
+}
+
+/**
+ * `estimateNceNormalizer` as a scalar tensor the caller owns, with no gradient (a constant of the
+ * loss): a step uses it without reading it back, and reads it later with `await data()`.
+ */
+export function estimateNceNormalizerTensor(features: tf.Tensor2D, positives: tf.Tensor2D, noiseT: tf.Tensor2D, { temperature = 0.07, bankSize }: { temperature?: number; bankSize: number }): tf.Scalar {
   const fn = 'estimateNceNormalizer';
   check(fn, features, positives, noiseT, temperature);
   assertInteger(bankSize, fn, 'bankSize');
-  const mean = tf.tidy(() => {
+  return tf.tidy(() => {
     const [pos, noise] = scores(features, positives, noiseT, temperature);
     const total = tf.add(tf.sum(tf.exp(pos)), tf.sum(tf.exp(noise)));
-    return tf.div(total, pos.size + noise.size);
+    return stopGradient(tf.mul(tf.div(total, pos.size + noise.size), bankSize)) as tf.Scalar;
   });
-  const z = mean.dataSync()[0]! * bankSize;
-  mean.dispose();
-  return z;
 }

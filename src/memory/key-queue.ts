@@ -56,13 +56,31 @@ export class KeyQueue {
 
   /** Writes `keys` `[B, dim]` (L2-normalised here) over the oldest rows, wrapping around. */
   enqueue(keys: tf.Tensor2D): void {
-    if (!(keys instanceof tf.Tensor) || keys.rank !== 2 || keys.shape[1] !== this.dim) {
-      throw new ShapeError('KeyQueue.enqueue', 'keys', `must be a [B, ${this.dim}] tensor, got ${keys instanceof tf.Tensor ? formatShape(keys.shape) : describe(keys)}`);
-    }
-    const b = keys.shape[0];
-    const unit = tf.tidy(() => tf.div(keys, tf.maximum(tf.norm(keys, 'euclidean', 1, true), 1e-12)));
+    const unit = this.unitRows(keys, 'KeyQueue.enqueue');
     const values = unit.dataSync();
     unit.dispose();
+    this.write(values, keys.shape[0]);
+  }
+
+  /** `enqueue` that reads the keys back asynchronously (`await data()`): a training step's way. */
+  async enqueueAsync(keys: tf.Tensor2D): Promise<void> {
+    const unit = this.unitRows(keys, 'KeyQueue.enqueueAsync');
+    const b = keys.shape[0];
+    try {
+      this.write((await unit.data()) as Float32Array, b);
+    } finally {
+      unit.dispose();
+    }
+  }
+
+  private unitRows(keys: tf.Tensor2D, fn: string): tf.Tensor2D {
+    if (!(keys instanceof tf.Tensor) || keys.rank !== 2 || keys.shape[1] !== this.dim) {
+      throw new ShapeError(fn, 'keys', `must be a [B, ${this.dim}] tensor, got ${keys instanceof tf.Tensor ? formatShape(keys.shape) : describe(keys)}`);
+    }
+    return tf.tidy(() => tf.div(keys, tf.maximum(tf.norm(keys, 'euclidean', 1, true), 1e-12)));
+  }
+
+  private write(values: Float32Array | Int32Array | Uint8Array, b: number): void {
     const start = b >= this.size ? b - this.size : 0; // a batch larger than the queue keeps its last K keys
     for (let i = start; i < b; i++) {
       this.data.set(values.subarray(i * this.dim, (i + 1) * this.dim), this.pointer * this.dim);

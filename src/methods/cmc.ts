@@ -26,14 +26,14 @@ import type { Augmentation } from '../augment/augmentation.js';
 import { MemoryBank } from '../memory/memory-bank.js';
 import { makeTarget, lossesFor, type LossName } from '../losses/targets.js';
 import type { TargetFunction } from '../losses/target.js';
-import { npidNceLoss, estimateNceNormalizer } from '../losses/npid-nce.js';
+import { npidNceLoss, estimateNceNormalizerTensor } from '../losses/npid-nce.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
 import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { assertInRange, assertInteger, assertOneOf, assertPositive, describe, formatShape } from '../validate.js';
-import { applyView, toView, viewSampleShape, type View, type ViewFunction } from '../views/view.js';
+import { applyView, assertFiniteViews, toView, viewSampleShape, type View, type ViewFunction } from '../views/view.js';
 import { ViewLayer } from '../views/view-layer.js';
-import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
+import { collectState, minimize, readMinimize, readScalars, restoreState, trainableVariables, type Method, type MethodState, type MinimizeResult, type StepMetrics, type TrainBatch } from './method.js';
 
 export type CmcGraph = 'core' | 'full';
 export const CMC_GRAPHS: readonly CmcGraph[] = ['core', 'full'];
@@ -142,10 +142,10 @@ export class Cmc implements Method {
   }
 
   /** The views of a batch `x` (already augmented), checked. The caller disposes them. */
-  viewsOf(x: tf.Tensor, fn = 'cmc'): tf.Tensor[] {
+  viewsOf(x: tf.Tensor, fn = 'cmc', { checkValues = true }: { checkValues?: boolean } = {}): tf.Tensor[] {
     const out: tf.Tensor[] = [];
     try {
-      for (const v of this.views) out.push(applyView(v, x, fn));
+      for (const v of this.views) out.push(applyView(v, x, fn, { checkValues }));
     } catch (err) {
       tf.dispose(out);
       throw err;
@@ -168,7 +168,7 @@ export class Cmc implements Method {
     return l2Normalize(this.heads[i]!.apply(h, { training }) as tf.Tensor2D); // [B, D]
   }
 
-  trainStep(batch: TrainBatch, rng: Rng): StepMetrics {
+  trainStep(batch: TrainBatch, rng: Rng): Promise<StepMetrics> {
     const fn = 'cmc.trainStep';
     const { x, indices } = batch;
     if (!(x instanceof tf.Tensor) || x.rank < 2 || x.shape[0]! < 2) throw new ConfigError(fn, 'batch.x', `must be a batch tensor with at least 2 samples, got ${describe(x)}`);
@@ -180,9 +180,22 @@ export class Cmc implements Method {
     const xa = this.augmentation === undefined ? x : tf.tidy(() => this.augmentation!(x, rng)); // once: the views stay aligned
     let inputs: tf.Tensor[];
     try {
-      inputs = this.viewsOf(xa, fn);
+      inputs = this.viewsOf(xa, fn, { checkValues: false }); // their values are checked in `step`, asynchronously
     } finally {
       if (xa !== x) xa.dispose();
+    }
+    return this.step(inputs, indices, x.shape, rng);
+  }
+
+  /** The step on checked views (finite values, read asynchronously before any update); disposes `inputs`. */
+  private async step(inputs: tf.Tensor[], indices: Int32Array, inputShape: readonly number[], rng: Rng): Promise<StepMetrics> {
+    const fn = 'cmc.trainStep';
+    const nce = this.objective === 'nce';
+    try {
+      await assertFiniteViews(this.views, inputs, inputShape, fn);
+    } catch (err) {
+      tf.dispose(inputs);
+      throw err;
     }
     // NCE: bank rows BEFORE this step's update; the same K noise indices for every bank (as the reference)
     const positives = nce ? this.banks.map((b) => b.get(indices)) : []; // [B, D] per view
@@ -190,31 +203,51 @@ export class Cmc implements Method {
     const noiseT = noise === undefined ? [] : this.banks.map((b) => b.getTransposed(noise)); // [D, K] per view
     const vars = trainableVariables(...this.encoders, ...this.heads);
     let zs: tf.Tensor2D[] = [];
-    const { loss, gradNorm, applied } = minimize(this.optimizer, vars, () => {
-      const z = inputs.map((v, i) => this.project(i, v, true)); // [B, D] per view
-      zs = z.map((t) => tf.keep(t));
-      const terms: tf.Scalar[] = [];
-      for (const [i, j] of this.edges) {
-        if (!nce) terms.push(this.target({ views: [z[i]!, z[j]!], rng }));
-        else terms.push(this.nceDirection(z[i]!, i, j, positives, noiseT), this.nceDirection(z[j]!, j, i, positives, noiseT));
-      }
-      return tf.addN(terms) as tf.Scalar;
-    });
-    tf.dispose([...inputs, ...positives, ...noiseT]);
-    if (applied && nce) this.banks.forEach((b, i) => b.update(indices, zs[i]!)); // after the loss: it used the old rows
-    tf.dispose(zs);
-    return { loss, gradNorm };
+    const estimates = new Map<string, tf.Scalar>(); // Z of each direction's first step, read back with the loss
+    let result: MinimizeResult;
+    try {
+      result = minimize(this.optimizer, vars, () => {
+        const z = inputs.map((v, i) => this.project(i, v, true)); // [B, D] per view
+        zs = z.map((t) => tf.keep(t));
+        const terms: tf.Scalar[] = [];
+        for (const [i, j] of this.edges) {
+          if (!nce) terms.push(this.target({ views: [z[i]!, z[j]!], rng }));
+          else terms.push(this.nceDirection(z[i]!, i, j, positives, noiseT, estimates), this.nceDirection(z[j]!, j, i, positives, noiseT, estimates));
+        }
+        return tf.addN(terms) as tf.Scalar;
+      });
+    } catch (err) {
+      tf.dispose([...zs, ...estimates.values()]);
+      throw err;
+    } finally {
+      tf.dispose([...inputs, ...positives, ...noiseT]);
+    }
+    try {
+      const keys = [...estimates.keys()];
+      const [rows, zValues, { loss, gradNorm, applied }] = await Promise.all([
+        Promise.all(nce ? zs.map((t) => t.data() as Promise<Float32Array>) : []),
+        readScalars([...estimates.values()]),
+        readMinimize(result, this.optimizer),
+      ]);
+      keys.forEach((k, i) => {
+        if (!this.normalizers.has(k)) this.normalizers.set(k, zValues[i]!);
+      });
+      if (applied && nce) this.banks.forEach((b, i) => b.update(indices, rows[i]!)); // after the loss: it used the old rows
+      return { loss, gradNorm };
+    } finally {
+      tf.dispose(zs);
+    }
   }
 
-  /** NCE of anchors z (view i) against view j's bank; Z of the direction estimated on first use. */
-  private nceDirection(z: tf.Tensor2D, i: number, j: number, positives: tf.Tensor2D[], noiseT: tf.Tensor2D[]): tf.Scalar {
+  /** NCE of anchors z (view i) against view j's bank; Z of the direction estimated on first use (into `estimates`, a kept tensor). */
+  private nceDirection(z: tf.Tensor2D, i: number, j: number, positives: tf.Tensor2D[], noiseT: tf.Tensor2D[], estimates: Map<string, tf.Scalar>): tf.Scalar {
     const key = `${i + 1}>${j + 1}`;
     const bankSize = this.banks[j]!.size;
     const t = this.temperature;
-    let normalizer = this.normalizers.get(key);
+    let normalizer: number | tf.Scalar | undefined = this.normalizers.get(key) ?? estimates.get(key);
     if (normalizer === undefined) {
-      normalizer = estimateNceNormalizer(z, positives[j]!, noiseT[j]!, { temperature: t, bankSize });
-      this.normalizers.set(key, normalizer);
+      normalizer = tf.keep(estimateNceNormalizerTensor(z, positives[j]!, noiseT[j]!, { temperature: t, bankSize }));
+      estimates.set(key, normalizer);
     }
     return npidNceLoss(z, positives[j]!, noiseT[j]!, { temperature: t, normalizer, bankSize });
   }

@@ -25,7 +25,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { assertInRange, assertOneOf, describe } from '../validate.js';
 import { momentumUpdate } from './momentum-update.js';
 import { shuffledKeyGroups } from './shuffled-key-groups.js';
-import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
+import { collectState, minimize, readMinimize, restoreState, trainableVariables, type Method, type MethodState, type MinimizeResult, type StepMetrics, type TrainBatch } from './method.js';
 
 /** MoCo's key side: momentum copies of the encoder and head, and the queue. */
 export interface KeyQueueSetup {
@@ -104,7 +104,7 @@ export class Contrastive implements Method {
     this.optimizer = o.optimizer ?? new Optimizer();
   }
 
-  trainStep(batch: TrainBatch, rng: Rng): StepMetrics {
+  trainStep(batch: TrainBatch, rng: Rng): Promise<StepMetrics> {
     const { x } = batch;
     if (!(x instanceof tf.Tensor) || x.rank < 2 || x.shape[0]! < 2) {
       throw new ConfigError(`${this.name}.trainStep`, 'batch.x', `must be a tensor with at least 2 samples, got ${describe(x)}`);
@@ -112,7 +112,7 @@ export class Contrastive implements Method {
     const n = x.shape[0]!;
     const made = this.makeViews(x, rng);
     const vars = trainableVariables(this.encoder, this.head);
-    let result;
+    let result: MinimizeResult | undefined;
     let keys: tf.Tensor2D | undefined;
     let queue: tf.Tensor2D | undefined;
     try {
@@ -140,16 +140,28 @@ export class Contrastive implements Method {
           const q = this.head.apply(this.encoder.apply(made[0]!, { training: true }), { training: true }) as tf.Tensor2D; // [N, P]
           return this.target({ views: [q, keys!], negatives: queue!, rng });
         });
-        if (result.applied) {
-          momentumUpdate(k.keyEncoder, this.encoder, k.momentum);
-          momentumUpdate(k.keyHead, this.head, k.momentum);
-          k.queue.enqueue(keys);
-        }
+        // only where the step was applied (decided on the device); the queue after the read-back
+        momentumUpdate(k.keyEncoder, this.encoder, k.momentum, result.applied);
+        momentumUpdate(k.keyHead, this.head, k.momentum, result.applied);
       }
+    } catch (err) {
+      tf.dispose(keys ?? []);
+      throw err;
     } finally {
-      tf.dispose([...made, ...(keys ? [keys] : []), ...(queue ? [queue] : [])]);
+      tf.dispose([...made, ...(queue ? [queue] : [])]);
     }
-    return { loss: result.loss, gradNorm: result.gradNorm };
+    return this.settle(result!, keys);
+  }
+
+  /** The step's numbers, read asynchronously; MoCo's keys enter the queue when the step was applied. */
+  private async settle(result: MinimizeResult, keys: tf.Tensor2D | undefined): Promise<StepMetrics> {
+    try {
+      const { loss, gradNorm, applied } = await readMinimize(result, this.optimizer);
+      if (applied && keys !== undefined) await this.keys!.queue.enqueueAsync(keys);
+      return { loss, gradNorm };
+    } finally {
+      keys?.dispose();
+    }
   }
 
   embed(x: tf.Tensor): tf.Tensor2D {

@@ -23,7 +23,7 @@ import { ConfigError, DataError, ShapeError } from '../errors.js';
 import { assertInteger, assertOneOf, describe } from '../validate.js';
 import { type Conv1dGeometry, inputLengthFor, latentLength, receptiveField } from '../models/conv1d-encoder.js';
 import { sequencePool, type SequencePooling } from '../models/gru-context.js';
-import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
+import { collectState, minimize, readMinimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
 
 /** Where the negatives of a query (sequence b, position t, offset k) come from. */
 export type CpcNegatives = 'batch' | 'time' | 'both';
@@ -132,14 +132,19 @@ class Cpc implements Method {
       const why = this.window !== undefined && this.window >= this.minLength ? `the training window of ${this.window} steps` : `receptive field ${receptiveField(this.geometry).receptiveField} + K = ${this.predictionSteps} strides of ${receptiveField(this.geometry).totalStride}`;
       throw new ShapeError(fn, 'batch.x', `sample ${first} (and every sample of this batch) must have at least ${need} time steps (${why}), got ${t}`);
     }
-    assertFiniteSequences(x.dataSync(), x.shape, indices, fn, 'batch.x');
     return t;
   }
 
-  trainStep(batch: TrainBatch, rng: Rng): StepMetrics {
+  trainStep(batch: TrainBatch, rng: Rng): Promise<StepMetrics> {
+    this.checkBatch(batch.x, batch.indices, 'cpc.trainStep');
+    return this.step(batch, rng);
+  }
+
+  /** `trainStep` after the shape checks: the values are checked (read asynchronously) before any update. */
+  private async step(batch: TrainBatch, rng: Rng): Promise<StepMetrics> {
     const fn = 'cpc.trainStep';
     const { x } = batch;
-    this.checkBatch(x, batch.indices, fn);
+    assertFiniteSequences(await x.data(), x.shape, batch.indices, fn, 'batch.x');
     const n = x.shape[0]!;
     const k = this.predictionSteps;
     const d = this.latentDim;
@@ -175,7 +180,7 @@ class Cpc implements Method {
     };
     const vars = trainableVariables(this.latentEncoder, this.context, this.predictor);
     const correct: tf.Tensor[] = [];
-    const { loss, gradNorm } = minimize(this.optimizer, vars, () => {
+    const result = minimize(this.optimizer, vars, () => {
       const z = this.latentEncoder.apply(input, { training: true }) as tf.Tensor3D; // [B, T', D]
       const c = this.context.apply(z, { training: true }) as tf.Tensor3D; // [B, T', U]
       // slices and stacks (no gather: its gradient kernel is missing on wasm)
@@ -210,8 +215,8 @@ class Cpc implements Method {
     });
     if (input !== x) input.dispose();
     const accs = tf.stack(correct);
-    const accValues = accs.dataSync();
-    tf.dispose([accs, ...correct]);
+    tf.dispose(correct);
+    const [accValues, { loss, gradNorm }] = await Promise.all([accs.data().finally(() => accs.dispose()), readMinimize(result, this.optimizer)]);
     const metrics: StepMetrics = { loss, gradNorm };
     let sum = 0;
     accValues.forEach((a, i) => {

@@ -52,8 +52,13 @@ export interface Method {
    * One optimisation step on a raw batch: make the inputs (views...) with `rng`, compute the
    * loss, apply the gradients. Leaves no tensor behind. Does not dispose `batch.x`. When the
    * loss is not finite the update is skipped and the loss is reported as it is.
+   *
+   * Reads nothing back synchronously (no `dataSync`/`arraySync`, which stall WebGL and WebGPU):
+   * the step's work is queued before this returns, and the promise resolves with the metrics once
+   * they are read with `await tensor.data()` and host-side state (a memory bank, a key queue) is
+   * written. Await it before the next step. Bad arguments throw synchronously.
    */
-  trainStep(batch: TrainBatch, rng: Rng): StepMetrics;
+  trainStep(batch: TrainBatch, rng: Rng): Promise<StepMetrics>;
   /**
    * Optional set-up from the training data, called by the trainer once before the first step of
    * a fresh run (not when resuming: the state holds it then). NPID fills its memory bank with the
@@ -157,25 +162,45 @@ export function trainableVariables(...models: tf.LayersModel[]): tf.Variable[] {
   return out;
 }
 
-/** What `minimize` did: the loss, the gradient norm (NaN when skipped), whether it updated. */
+/** What `minimize` queued: tensors the caller owns (dispose them, or hand them to `readScalars`). */
 export interface MinimizeResult {
-  loss: number;
-  gradNorm: number;
-  /** False when the loss was not finite: no update was applied. */
-  applied: boolean;
+  /** The loss. */
+  loss: tf.Scalar;
+  /** Global gradient norm before clipping. */
+  gradNorm: tf.Scalar;
+  /** True where the loss is finite, i.e. the update was applied. */
+  applied: tf.Scalar;
 }
 
 /**
  * One optimisation step shared by every method: gradients of `lossFn` w.r.t. `vars`, then the
- * optimizer's update only when the loss is finite (a diverged step changes nothing). Leaves no
- * tensor behind; what `lossFn` keeps with `tf.keep` stays the caller's.
+ * optimizer's update, applied only where the loss is finite (a diverged step changes nothing).
+ * The condition is evaluated on the device: nothing is read back. Leaves no tensor behind but the
+ * result's; what `lossFn` keeps with `tf.keep` stays the caller's.
  */
 export function minimize(optimizer: Optimizer, vars: tf.Variable[], lossFn: () => tf.Scalar): MinimizeResult {
   const { value, grads } = tf.variableGrads(lossFn, vars);
-  const loss = value.dataSync()[0]!;
-  value.dispose();
-  const applied = Number.isFinite(loss);
-  const gradNorm = applied ? optimizer.apply(vars, grads).gradNorm : NaN;
+  const applied = tf.tidy(() => tf.logicalNot(tf.logicalOr(tf.isNaN(value), tf.isInf(value)))) as tf.Scalar;
+  const { gradNorm } = optimizer.apply(vars, grads, { when: applied });
   tf.dispose(grads);
-  return { loss, gradNorm, applied };
+  return { loss: value, gradNorm, applied };
+}
+
+/** The numbers a `minimize` result holds, read asynchronously (`await data()`); disposes its tensors. */
+export async function readMinimize(result: MinimizeResult, optimizer: Optimizer): Promise<{ loss: number; gradNorm: number; applied: boolean }> {
+  result.applied.dispose();
+  const [loss, gradNorm] = await readScalars([result.loss, result.gradNorm]);
+  const applied = Number.isFinite(loss!);
+  if (!applied) optimizer.step -= 1; // the masked update did not count
+  return { loss: loss!, gradNorm: applied ? gradNorm! : NaN, applied };
+}
+
+/** The values of scalar tensors, read together asynchronously; disposes them. */
+export async function readScalars(scalars: tf.Tensor[]): Promise<number[]> {
+  try {
+    const values = await Promise.all(scalars.map((t) => t.data()));
+    return values.map((v) => v[0]!);
+  } finally {
+    tf.dispose(scalars);
+  }
 }

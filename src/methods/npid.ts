@@ -21,7 +21,7 @@ import type { Augmentation } from '../augment/augmentation.js';
 import { MemoryBank } from '../memory/memory-bank.js';
 import { fillBank } from '../memory/fill-bank.js';
 import type { Dataset } from '../data/dataset.js';
-import { npidNceLoss, estimateNceNormalizer } from '../losses/npid-nce.js';
+import { npidNceLoss, estimateNceNormalizerTensor } from '../losses/npid-nce.js';
 import { nonParametricSoftmaxLoss } from '../losses/non-parametric-softmax.js';
 import { infoNceLoss } from '../losses/info-nce.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
@@ -30,7 +30,7 @@ import type { Features } from '../eval/features.js';
 import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { assertInteger, assertOneOf, assertPositive, describe } from '../validate.js';
-import { collectState, minimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
+import { collectState, minimize, readMinimize, readScalars, restoreState, trainableVariables, type Method, type MethodState, type MinimizeResult, type StepMetrics, type TrainBatch } from './method.js';
 
 /** The target over the bank: binary NCE, the full non-parametric softmax, or InfoNCE against K bank rows (the `infonce` target with bank negatives). */
 export type NpidObjective = 'nce' | 'softmax' | 'infonce';
@@ -139,7 +139,7 @@ export class Npid implements Method {
     if (this.bankInit === 'features') await fillBank(this.bank, data, (x) => tf.tidy(() => this.forward(x, true)), { batchSize });
   }
 
-  trainStep(batch: TrainBatch, rng: Rng): StepMetrics {
+  trainStep(batch: TrainBatch, rng: Rng): Promise<StepMetrics> {
     const { x, indices } = batch;
     if (!(x instanceof tf.Tensor) || x.rank < 2) throw new ConfigError('npid.trainStep', 'batch.x', `must be a batch tensor, got ${describe(x)}`);
     const n = x.shape[0]!;
@@ -153,7 +153,8 @@ export class Npid implements Method {
     const view = this.augmentation === undefined ? x : tf.tidy(() => this.augmentation!(x, rng));
     const vars = trainableVariables(...Object.values(this.models()));
     let features: tf.Tensor2D | undefined;
-    const { loss, gradNorm, applied } = minimize(this.optimizer, vars, () => {
+    let estimate: tf.Scalar | undefined; // Z of the first NCE step, read back with the loss
+    const result = minimize(this.optimizer, vars, () => {
       const v = this.forward(view, true); // [B, dim]
       features = tf.keep(v);
       if (noise !== undefined) return infoNceLoss(v, positives, noise, { temperature: this.temperature });
@@ -161,13 +162,27 @@ export class Npid implements Method {
         return nonParametricSoftmaxLoss(v, this.bank, indices, { temperature: this.temperature, chunkRows: this.chunkRows });
       }
       const t = this.temperature;
-      this.normalizer ??= estimateNceNormalizer(v, positives, noiseT, { temperature: t, bankSize: this.bank.size });
-      return npidNceLoss(v, positives, noiseT, { temperature: t, normalizer: this.normalizer, bankSize: this.bank.size });
+      if (this.normalizer === undefined) estimate = tf.keep(estimateNceNormalizerTensor(v, positives, noiseT, { temperature: t, bankSize: this.bank.size }));
+      return npidNceLoss(v, positives, noiseT, { temperature: t, normalizer: this.normalizer ?? estimate!, bankSize: this.bank.size });
     });
     if (view !== x) view.dispose();
     tf.dispose([positives, ...(noiseT === undefined ? [] : [noiseT]), ...(noise === undefined ? [] : [noise])]);
-    if (applied) this.bank.update(indices, features!); // after the loss: the loss used the old rows
-    features!.dispose();
+    return this.settle(result, indices, features!, estimate);
+  }
+
+  /** The step's numbers and the bank update (after the loss: the loss used the old rows), read asynchronously. */
+  private async settle(result: MinimizeResult, indices: Int32Array, features: tf.Tensor2D, estimate: tf.Scalar | undefined): Promise<StepMetrics> {
+    let values: Float32Array;
+    let z: number | undefined;
+    try {
+      [values, z] = await Promise.all([features.data() as Promise<Float32Array>, estimate === undefined ? undefined : readScalars([estimate]).then((r) => r[0])]);
+    } finally {
+      features.dispose();
+      estimate?.dispose();
+    }
+    const { loss, gradNorm, applied } = await readMinimize(result, this.optimizer);
+    if (z !== undefined) this.normalizer ??= z;
+    if (applied) this.bank.update(indices, values);
     return { loss, gradNorm, ...(this.normalizer === undefined ? {} : { normalizer: this.normalizer }) };
   }
 

@@ -60,8 +60,20 @@ export interface OptimizerState {
 
 /** Result of one update. */
 export interface UpdateInfo {
-  /** Global L2 norm of the gradients before clipping. */
-  gradNorm: number;
+  /**
+   * Global L2 norm of the gradients before clipping, as a scalar tensor the caller owns (read it
+   * with `await gradNorm.data()`: the update itself reads nothing back).
+   */
+  gradNorm: tf.Scalar;
+}
+
+export interface ApplyOptions {
+  /**
+   * A boolean scalar: where it is false, every variable and slot keeps its value (a diverged
+   * step changes nothing) without reading the condition back to the host.
+   * @default none (always update)
+   */
+  when?: tf.Scalar;
 }
 
 const DEFAULT_LR: Record<OptimizerName, number> = { adam: 1e-3, sgd: 0.1, lars: 0.3 };
@@ -121,41 +133,45 @@ export class Optimizer {
   /**
    * Applies one update to `vars` from `grads` (keyed by variable name, as `tf.variableGrads`
    * returns them). Variables without a gradient are left unchanged. Does not dispose `grads`.
+   * Clipping and the `when` condition run on the device: nothing is read back synchronously.
    */
-  apply(vars: readonly tf.Variable[], grads: Record<string, tf.Tensor>): UpdateInfo {
+  apply(vars: readonly tf.Variable[], grads: Record<string, tf.Tensor>, { when }: ApplyOptions = {}): UpdateInfo {
     const pairs = vars.filter((v) => grads[v.name] !== undefined).map((v) => [v, grads[v.name]!] as const);
-    if (pairs.length === 0) return { gradNorm: 0 };
-    const normT = tf.tidy(() => tf.sqrt(tf.addN(pairs.map(([, g]) => tf.sum(tf.square(g))))));
-    const gradNorm = normT.dataSync()[0]!;
-    normT.dispose();
+    if (pairs.length === 0) return { gradNorm: tf.scalar(0) };
+    const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(pairs.map(([, g]) => tf.sum(tf.square(g)))))) as tf.Scalar;
     const { clipNorm } = this.options;
-    const scale = clipNorm > 0 && gradNorm > clipNorm ? clipNorm / (gradNorm + 1e-12) : 1;
+    // clipNorm / norm where the norm is above clipNorm, 1 elsewhere
+    const scale = clipNorm > 0 ? tf.tidy(() => tf.where(tf.greater(gradNorm, clipNorm), tf.div(clipNorm, tf.add(gradNorm, 1e-12)), tf.scalar(1))) : undefined;
     this.step += 1;
+    const assign = (v: tf.Variable, next: tf.Tensor): void => v.assign(when === undefined ? next : tf.where(when, next, v));
     for (const [v, g0] of pairs) {
       tf.tidy(() => {
-        const g = scale === 1 ? g0 : tf.mul(g0, scale);
+        const g = scale === undefined ? g0 : tf.mul(g0, scale);
         const decay = this.weightDecay > 0 && this.decayFilter(v.name, v.shape);
-        if (this.name === 'adam') this.adam(v, g, decay);
-        else this.momentumStep(v, g, decay);
+        if (this.name === 'adam') this.adam(v, g, decay, assign);
+        else this.momentumStep(v, g, decay, assign);
       });
     }
+    scale?.dispose();
     return { gradNorm };
   }
 
-  private adam(v: tf.Variable, g: tf.Tensor, decay: boolean): void {
+  private adam(v: tf.Variable, g: tf.Tensor, decay: boolean, assign: (v: tf.Variable, next: tf.Tensor) => void): void {
     const { beta1, beta2, epsilon } = this.options;
     const m = this.slot('m', v);
     const s = this.slot('v', v);
-    m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-    s.assign(tf.add(tf.mul(s, beta2), tf.mul(tf.square(g), 1 - beta2)));
+    const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+    const s1 = tf.add(tf.mul(s, beta2), tf.mul(tf.square(g), 1 - beta2));
     const c1 = 1 - beta1 ** this.step;
     const c2 = 1 - beta2 ** this.step;
-    let upd = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(s, c2)), epsilon));
+    let upd = tf.div(tf.div(m1, c1), tf.add(tf.sqrt(tf.div(s1, c2)), epsilon));
     if (decay) upd = tf.add(upd, tf.mul(v, this.weightDecay)); // decoupled (AdamW)
-    v.assign(tf.sub(v, tf.mul(upd, this.learningRate)));
+    assign(v, tf.sub(v, tf.mul(upd, this.learningRate)));
+    assign(m, m1);
+    assign(s, s1);
   }
 
-  private momentumStep(v: tf.Variable, g: tf.Tensor, decay: boolean): void {
+  private momentumStep(v: tf.Variable, g: tf.Tensor, decay: boolean, assign: (v: tf.Variable, next: tf.Tensor) => void): void {
     const { momentum, nesterov, eta } = this.options;
     let lr: tf.Scalar | number = this.learningRate;
     let grad = g;
@@ -170,9 +186,9 @@ export class Optimizer {
     if (decay) grad = tf.add(grad, tf.mul(v, this.weightDecay));
     const buf = this.slot('momentum', v);
     const next = tf.add(tf.mul(buf, momentum), tf.mul(grad, lr)); // v_t = m v_{t-1} + lr * g
-    buf.assign(next);
     const upd = nesterov ? tf.add(tf.mul(next, momentum), tf.mul(grad, lr)) : next;
-    v.assign(tf.sub(v, upd));
+    assign(v, tf.sub(v, upd));
+    assign(buf, next);
   }
 
   /** The state to checkpoint; the tensors are copies the caller owns. */

@@ -14,7 +14,7 @@ import { knnAccuracy } from '../eval/knn.js';
 import { KNN_PROTOCOL } from '../eval/knn-protocol.js';
 import { stratifiedSplit } from '../eval/stratify.js';
 import { selectLabels } from '../eval/features.js';
-import type { Method, MethodState } from '../methods/method.js';
+import type { Method, MethodState, StepMetrics } from '../methods/method.js';
 import { warmupCosine, type Schedule } from './schedules.js';
 import { ConfigError } from '../errors.js';
 import { assertInteger, assertNonNegative, describe } from '../validate.js';
@@ -308,9 +308,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const x = tf.tensor(b.x, b.shape);
       // skip mode: the state before the step (clones share storage), restored if the step diverges
       const before = onNonFinite === 'skip' ? method.getState() : undefined;
-      let metrics;
+      let metrics: StepMetrics;
       try {
-        metrics = method.trainStep({ x, indices: b.indices, ...(b.labels ? { labels: b.labels } : {}) }, rng);
+        // the step reads its metrics back asynchronously; x stays alive until it settles
+        metrics = await method.trainStep({ x, indices: b.indices, ...(b.labels ? { labels: b.labels } : {}) }, rng);
       } catch (err) {
         if (before !== undefined) tf.dispose(Object.values(before.tensors));
         throw err;

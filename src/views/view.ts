@@ -54,7 +54,7 @@ export function toView(v: View | ViewFunction, index: number, fn = 'cmc'): View 
  * view's output is disposed.
  * @throws ShapeError (not a tensor, wrong batch size, wrong dtype), DataError (NaN or infinite values)
  */
-export function applyView(v: View, x: tf.Tensor, fn = 'cmc'): tf.Tensor {
+export function applyView(v: View, x: tf.Tensor, fn = 'cmc', { checkValues = true }: { checkValues?: boolean } = {}): tf.Tensor {
   const where = `${fn} view '${v.name}'`;
   const out = tf.tidy(() => v.apply(x)); // a user view's intermediates are freed too
   if (!(out instanceof tf.Tensor)) throw new ShapeError(where, 'output', `must be a tensor, got ${describe(out)}`);
@@ -64,15 +64,42 @@ export function applyView(v: View, x: tf.Tensor, fn = 'cmc'): tf.Tensor {
       throw new ShapeError(where, 'output', `must keep the batch size ${x.shape[0]} as its first axis, got shape ${formatShape(out.shape)} for input ${formatShape(x.shape)}`);
     }
     if (out.dtype !== 'float32') throw new ShapeError(where, 'output', `must have dtype float32, got ${out.dtype}`);
-    const probe = tf.tidy(() => tf.sum(tf.mul(out, 0))); // 0 when every value is finite, NaN otherwise
-    const ok = Number.isFinite(probe.dataSync()[0]!);
-    probe.dispose();
-    if (!ok) throw new DataError(where, 'output', `must be finite, got NaN or infinite values (input ${formatShape(x.shape)})`);
+    if (checkValues) {
+      const probe = finiteProbe(out);
+      const ok = Number.isFinite(probe.dataSync()[0]!);
+      probe.dispose();
+      if (!ok) throw notFinite(v, x.shape, fn);
+    }
     return out;
   } catch (err) {
     if (out !== x) out.dispose();
     throw err;
   }
+}
+
+/** 0 when every value of `t` is finite, NaN otherwise. */
+function finiteProbe(t: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.sum(tf.mul(t, 0)));
+}
+
+function notFinite(v: View, inputShape: readonly number[], fn: string): DataError {
+  return new DataError(`${fn} view '${v.name}'`, 'output', `must be finite, got NaN or infinite values (input ${formatShape(inputShape)})`);
+}
+
+/**
+ * The finiteness check of `applyView` for outputs made with `checkValues: false`, read back
+ * asynchronously (a training step's way): rejects with the DataError naming the first bad view.
+ */
+export async function assertFiniteViews(views: readonly View[], outputs: readonly tf.Tensor[], inputShape: readonly number[], fn = 'cmc'): Promise<void> {
+  const probes = tf.tidy(() => tf.stack(outputs.map(finiteProbe)));
+  let values: Float32Array;
+  try {
+    values = (await probes.data()) as Float32Array;
+  } finally {
+    probes.dispose();
+  }
+  const bad = Array.from(values).findIndex((p) => !Number.isFinite(p));
+  if (bad >= 0) throw notFinite(views[bad]!, inputShape, fn);
 }
 
 /** Shape of one sample of a view's output for samples of `sampleShape` (runs the view once on a batch of 2 zero samples). */

@@ -141,7 +141,7 @@ test('demo page on WebGL (SwiftShader, forced): the same training runs on the we
 });
 
 
-test('demo page on WebGPU (SwiftShader adapter): skipped by default as software; forced, the encoder runs on it', { skip }, async (t) => {
+test('demo page on WebGPU (SwiftShader adapter): skipped by default as software; forced, the encoder runs and trains on it', { skip }, async (t) => {
   // Chromium's software WebGPU adapter computes, but tfjs-backend-webgpu's synchronous read-back
   // (dataSync, through a canvas) returns zeros there, and a training step reads its loss
   // synchronously: so training steps are not checked on it, only the untrained encoder
@@ -177,6 +177,15 @@ test('demo page on WebGPU (SwiftShader adapter): skipped by default as software;
     const [a, b] = [auto.knn[0]!.accuracy, gpu.knn[0]!.accuracy];
     t.diagnostic(`untrained encoder, kNN accuracy: wasm ${a}, webgpu ${b}`);
     assert.ok(a > 0.3 && Math.abs(a - b) <= 0.025, `wasm ${a}, webgpu ${b}`);
+    // training steps on WebGPU: a step reads nothing back synchronously (issue 21), so the
+    // software adapter's broken synchronous read-back no longer matters
+    await page.goto(`${server!.url}?steps=2&batch=16&evalEvery=2&evalSize=100&auto=1&backend=webgpu&softwareWebgpu=1`);
+    const trained = await waitDone(page, 90_000);
+    assert.equal(trained.error, undefined, trained.error);
+    assert.equal(trained.backend, 'webgpu');
+    assert.equal(trained.losses.length, 2);
+    assert.ok(trained.losses.every((l) => Number.isFinite(l) && l > 0), `losses on WebGPU: ${trained.losses.join(', ')}`);
+    t.diagnostic(`WebGPU (SwiftShader) training losses: ${trained.losses.map((l) => l.toFixed(4)).join(', ')}`);
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: join('test-artifacts', 'demo-webgpu.png'), fullPage: true });
     await page.close();

@@ -108,11 +108,11 @@ test('cmcEdges: core = view 1 with each other view, full = every pair', () => {
 });
 
 for (const graph of ['core', 'full'] as const) {
-  test(`cmc softmax, 3 views, ${graph}: the step's loss is the summed in-batch InfoNCE over the edges, and one step lowers it`, () => {
+  test(`cmc softmax, 3 views, ${graph}: the step's loss is the summed in-batch InfoNCE over the edges, and one step lowers it`, async () => {
     const m = make('softmax', graph);
     const x = images();
     const before = lossOf(m, x);
-    const { loss } = m.trainStep({ x, indices: INDICES }, new Rng(1));
+    const { loss } = await m.trainStep({ x, indices: INDICES }, new Rng(1));
     assertClose(loss, before, 1e-4, 1e-5, 'step loss = recomputed loss');
     const after = lossOf(m, x);
     assert.ok(after < before, `loss ${before} -> ${after}`);
@@ -120,12 +120,12 @@ for (const graph of ['core', 'full'] as const) {
     m.dispose();
   });
 
-  test(`cmc nce, 3 views, ${graph}: banks read before the update; one step lowers the loss against the same banks and noise; banks then updated`, () => {
+  test(`cmc nce, 3 views, ${graph}: banks read before the update; one step lowers the loss against the same banks and noise; banks then updated`, async () => {
     const m = make('nce', graph);
     const x = images();
     const old = m.banks.map(snapshot);
     const noise = snapshot(m.banks[0]!).sample(K, { rng: new Rng(5) }); // what the step draws from the same rng
-    const { loss } = m.trainStep({ x, indices: INDICES }, new Rng(5));
+    const { loss } = await m.trainStep({ x, indices: INDICES }, new Rng(5));
     assert.equal(m.normalizers.size, graph === 'core' ? 4 : 6);
     const after = lossOf(m, x, old, noise);
     assert.ok(after < loss, `loss ${loss} -> ${after}`);
@@ -140,28 +140,28 @@ for (const graph of ['core', 'full'] as const) {
   });
 }
 
-test('cmc nce: the step loss is the NCE of each direction against the OLD banks (recomputed exactly before the update)', () => {
+test('cmc nce: the step loss is the NCE of each direction against the OLD banks (recomputed exactly before the update)', async () => {
   const m = make('nce', 'core', [labL(), labAb()].map((v) => v));
   const x = images();
   const old = m.banks.map(snapshot);
   const noise = snapshot(m.banks[0]!).sample(K, { rng: new Rng(9) });
   // first a step to fix Z; then check a second step's loss against a recomputation
-  m.trainStep({ x, indices: INDICES }, new Rng(9));
+  await m.trainStep({ x, indices: INDICES }, new Rng(9));
   old.forEach((b, i) => b.data.set(m.banks[i]!.data));
   const want = lossOf(m, x, old, noise);
-  const { loss } = m.trainStep({ x, indices: INDICES }, new Rng(9));
+  const { loss } = await m.trainStep({ x, indices: INDICES }, new Rng(9));
   assertClose(loss, want, 1e-4, 1e-5, 'second step loss');
   tf.dispose(x);
   m.dispose();
 });
 
-test('cmc: 2 views (L, ab), softmax, several steps on one batch lower the loss; no tensor leaks after the first step; embed is the concatenation', () => {
+test('cmc: 2 views (L, ab), softmax, several steps on one batch lower the loss; no tensor leaks after the first step; embed is the concatenation', async () => {
   const m = make('softmax', 'core', [labL(), labAb()], { lr: 1e-2 });
   const x = images();
-  const first = m.trainStep({ x, indices: INDICES }, new Rng(1)).loss;
+  const first = (await m.trainStep({ x, indices: INDICES }, new Rng(1))).loss;
   const n0 = tf.memory().numTensors;
   let last = first;
-  for (let s = 0; s < 4; s++) last = m.trainStep({ x, indices: INDICES }, new Rng(2 + s)).loss;
+  for (let s = 0; s < 4; s++) last = (await m.trainStep({ x, indices: INDICES }, new Rng(2 + s))).loss;
   assert.equal(tf.memory().numTensors, n0, 'trainStep leaked');
   assert.ok(last < first, `loss ${first} -> ${last}`);
   const e = m.embed(x);
@@ -174,18 +174,18 @@ test('cmc: 2 views (L, ab), softmax, several steps on one batch lower the loss; 
   m.dispose();
 });
 
-test('cmc nce: no leaks after the first step; state round trip restores models, banks and Z', () => {
+test('cmc nce: no leaks after the first step; state round trip restores models, banks and Z', async () => {
   const m = make('nce', 'full');
   const x = images();
-  m.trainStep({ x, indices: INDICES }, new Rng(1));
+  await m.trainStep({ x, indices: INDICES }, new Rng(1));
   const n0 = tf.memory().numTensors;
-  m.trainStep({ x, indices: INDICES }, new Rng(2));
+  await m.trainStep({ x, indices: INDICES }, new Rng(2));
   assert.equal(tf.memory().numTensors, n0, 'trainStep leaked');
   const state = m.getState();
   const bank = m.banks[1]!.data.slice();
   const z = new Map(m.normalizers);
   const e1 = m.embed(x);
-  m.trainStep({ x, indices: INDICES }, new Rng(3));
+  await m.trainStep({ x, indices: INDICES }, new Rng(3));
   m.setState(state);
   const e2 = m.embed(x);
   assertClose(e2.dataSync(), e1.dataSync(), 0, 0, 'weights');
@@ -195,7 +195,7 @@ test('cmc nce: no leaks after the first step; state round trip restores models, 
   m.dispose();
 });
 
-test('cmc: the augmentation runs ONCE per step and every view sees the same augmented batch (aligned views)', () => {
+test('cmc: the augmentation runs ONCE per step and every view sees the same augmented batch (aligned views)', async () => {
   const seen: Float32Array[] = [];
   const spy = (name: string, channel: number): View =>
     view(name, (t) => {
@@ -216,7 +216,7 @@ test('cmc: the augmentation runs ONCE per step and every view sees the same augm
   });
   seen.length = 0;
   const x = images();
-  m.trainStep({ x, indices: INDICES }, new Rng(3));
+  await m.trainStep({ x, indices: INDICES }, new Rng(3));
   assert.equal(calls, 1);
   assert.equal(seen.length, 3);
   assert.deepEqual(seen[1], seen[0]);
@@ -228,7 +228,7 @@ test('cmc: the augmentation runs ONCE per step and every view sees the same augm
   m.dispose();
 });
 
-test('cmc: typed errors name the view or the argument', () => {
+test('cmc: typed errors name the view or the argument', async () => {
   const enc = (c: number, name: string) => convNet({ inputShape: [S, S, c], widths: [4, 8], name });
   const head = (name: string) => projectionHead({ inputDim: 8, outputDim: 6, name });
   const base = { inputShape: [S, S, 3] };
@@ -246,7 +246,7 @@ test('cmc: typed errors name the view or the argument', () => {
   const m = cmc({ ...base, views: [labL(), view('inverse-red', (t) => tf.div(1, tf.sub(tf.slice(t, [0, 0, 0, 0], [-1, -1, -1, 1]), 0.5)))], encoders: [enc(1, 'f'), enc(1, 'g')], heads: [head('hf'), head('hg')] });
   const x = tf.concat([images(3), tf.fill([1, S, S, 3], 0.5)]) as tf.Tensor4D; // red = 0.5: 1 / 0
   const n0 = tf.memory().numTensors;
-  assert.throws(() => m.trainStep({ x, indices: Int32Array.from([0, 1, 2, 3]) }, new Rng(1)), (e: unknown) => e instanceof DataError && e.message.includes("view 'inverse-red'"));
+  await assert.rejects(() => m.trainStep({ x, indices: Int32Array.from([0, 1, 2, 3]) }, new Rng(1)), (e: unknown) => e instanceof DataError && e.message.includes("view 'inverse-red'"));
   assert.equal(tf.memory().numTensors, n0, 'a failed step leaks nothing');
   m.dispose();
   x.dispose();

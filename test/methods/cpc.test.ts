@@ -50,36 +50,36 @@ function sinusoids(n: number, t: number, seed: number, classes = 4): { x: tf.Ten
   return { x: tf.tensor3d(v, [n, t, 1]), labels };
 }
 
-test('cpc: repeated steps lower the loss on a tiny batch; a step leaks nothing; accuracy per k is reported', () => {
+test('cpc: repeated steps lower the loss on a tiny batch; a step leaks nothing; accuracy per k is reported', async () => {
   const m = make();
   const { x } = sinusoids(8, 64, 1);
   const batch = { x, indices: Int32Array.from({ length: 8 }, (_, i) => i) };
-  const first = m.trainStep(batch, new Rng(3));
+  const first = await m.trainStep(batch, new Rng(3));
   let last = first;
-  for (let i = 0; i < 12; i++) last = m.trainStep(batch, new Rng(3)); // same windows and positions each step
+  for (let i = 0; i < 12; i++) last = await m.trainStep(batch, new Rng(3)); // same windows and positions each step
   assert.ok(last.loss < first.loss - 0.1, `loss ${first.loss} -> ${last.loss}`);
   assert.ok(Number.isFinite(first.gradNorm!) && first.gradNorm! > 0);
   for (const k of [1, 2, 3]) assert.ok(last[`acc${k}`]! >= 0 && last[`acc${k}`]! <= 1, `acc${k}`);
   assert.equal(last.accuracy, (last.acc1! + last.acc2! + last.acc3!) / 3);
   const before = tf.memory().numTensors;
-  m.trainStep(batch, new Rng(4));
+  await m.trainStep(batch, new Rng(4));
   assert.equal(tf.memory().numTensors, before, 'a training step leaked tensors');
   x.dispose();
   m.dispose();
 });
 
-test('cpc: the loss at initialisation is about log(1 + negatives) and every negatives mode trains', () => {
+test('cpc: the loss at initialisation is about log(1 + negatives) and every negatives mode trains', async () => {
   const { x } = sinusoids(6, 48, 2);
   for (const negatives of ['batch', 'time', 'both'] as const) {
     const m = make({ negatives, lr: 0 });
-    const r = m.trainStep({ x, indices: new Int32Array(6) }, new Rng(1));
+    const r = await m.trainStep({ x, indices: new Int32Array(6) }, new Rng(1));
     assert.ok(Number.isFinite(r.loss) && r.loss > 0, `${negatives}: loss ${r.loss}`);
     m.dispose();
   }
   // batch negatives: 5 per query; scores near 0 at a small init give a loss near log(6)
   const m = make({ negatives: 'batch', lr: 0 });
   const small = tf.mul(x, 1e-3);
-  const r = m.trainStep({ x: small, indices: new Int32Array(6) }, new Rng(1));
+  const r = await m.trainStep({ x: small, indices: new Int32Array(6) }, new Rng(1));
   assertClose(r.loss, Math.log(6), 0.05, 0, 'initial loss');
   tf.dispose([x, small]);
   m.dispose();
@@ -102,13 +102,13 @@ test('cpc: embed returns [N, U] for both poolings (last = the GRU state at the l
   x.dispose();
 });
 
-test('cpc: CPC accuracy rises with training on the synthetic task and training windows are random crops', () => {
+test('cpc: CPC accuracy rises with training on the synthetic task and training windows are random crops', async () => {
   const m = make({ window: 56, k: 2, lr: 1e-2 });
   const { x } = sinusoids(16, 64, 5);
   const idx = Int32Array.from({ length: 16 }, (_, i) => i);
   const r = new Rng(11);
   const accs: number[] = [];
-  for (let i = 0; i < 30; i++) accs.push(m.trainStep({ x, indices: idx }, r).accuracy!);
+  for (let i = 0; i < 30; i++) accs.push((await m.trainStep({ x, indices: idx }, r)).accuracy!);
   const early = (accs[0]! + accs[1]! + accs[2]!) / 3;
   const late = (accs[27]! + accs[28]! + accs[29]!) / 3;
   assert.ok(late > early + 0.15 && late > 1 / 16 + 0.2, `accuracy ${early.toFixed(2)} -> ${late.toFixed(2)} (chance 1/16)`);
@@ -116,16 +116,16 @@ test('cpc: CPC accuracy rises with training on the synthetic task and training w
   m.dispose();
 });
 
-test('cpc: getState/setState continues bit-exactly', () => {
+test('cpc: getState/setState continues bit-exactly', async () => {
   const { x } = sinusoids(6, 48, 6);
   const a = make({ seed: 3 });
-  a.trainStep({ x, indices: new Int32Array(6) }, new Rng(1));
+  await a.trainStep({ x, indices: new Int32Array(6) }, new Rng(1));
   const state = a.getState();
   const b = make({ seed: 9 });
   b.setState(state);
   tf.dispose(Object.values(state.tensors));
-  const la = a.trainStep({ x, indices: new Int32Array(6) }, new Rng(2)).loss;
-  const lb = b.trainStep({ x, indices: new Int32Array(6) }, new Rng(2)).loss;
+  const la = (await a.trainStep({ x, indices: new Int32Array(6) }, new Rng(2))).loss;
+  const lb = (await b.trainStep({ x, indices: new Int32Array(6) }, new Rng(2))).loss;
   assert.equal(la, lb);
   const ha = a.embed(x);
   const hb = b.embed(x);
@@ -135,7 +135,7 @@ test('cpc: getState/setState continues bit-exactly', () => {
   b.dispose();
 });
 
-test('cpc: bad input is a typed error naming the sample and the length needed', () => {
+test('cpc: bad input is a typed error naming the sample and the length needed', async () => {
   const m = make({ k: 3 }); // receptive field 10, stride 4: K + 1 = 4 latents need 10 + 3 * 4 = 22 steps
   assert.equal(m.minLength, 22);
   const short = tf.zeros([4, 21, 1]);
@@ -143,7 +143,7 @@ test('cpc: bad input is a typed error naming the sample and the length needed', 
   const v = new Float32Array(4 * 30);
   v[2 * 30 + 17] = NaN;
   const bad = tf.tensor3d(v, [4, 30, 1]);
-  assert.throws(() => m.trainStep({ x: bad, indices: Int32Array.from([5, 6, 42, 8]) }, new Rng(1)), (e: Error) => e instanceof DataError && /sample 42 has a non-finite value \(NaN\) at time step 17/.test(e.message));
+  await assert.rejects(() => m.trainStep({ x: bad, indices: Int32Array.from([5, 6, 42, 8]) }, new Rng(1)), (e: Error) => e instanceof DataError && /sample 42 has a non-finite value \(NaN\) at time step 17/.test(e.message));
   assert.throws(() => m.embed(tf.zeros([2, 9, 1])), (e: Error) => e instanceof ShapeError && /at least 10 time steps/.test(e.message));
   assert.throws(() => make({ window: 20, k: 3 }), (e: Error) => e instanceof ConfigError && /`window` must be at least 22/.test(e.message));
   assert.throws(() => make({ negatives: 'all' as CpcNegatives }), ConfigError);
@@ -151,7 +151,7 @@ test('cpc: bad input is a typed error naming the sample and the length needed', 
   m.dispose();
 });
 
-test('cpc: the step loss equals InfoNCE recomputed by hand from z, c and W_k, for batch, time and both negatives', () => {
+test('cpc: the step loss equals InfoNCE recomputed by hand from z, c and W_k, for batch, time and both negatives', async () => {
   const { x } = sinusoids(6, 48, 41);
   for (const negatives of ['batch', 'time', 'both'] as const) {
     const m = make({ seed: 4, negatives, k: 3 });
@@ -190,7 +190,7 @@ test('cpc: the step loss equals InfoNCE recomputed by hand from z, c and W_k, fo
       total += sum / (ts.length * b);
     }
     tf.dispose([z, c]);
-    const { loss } = m.trainStep({ x, indices: Int32Array.from({ length: b }, (_, i) => i) }, new Rng(9));
+    const { loss } = await m.trainStep({ x, indices: Int32Array.from({ length: b }, (_, i) => i) }, new Rng(9));
     assert.ok(Math.abs(loss - total / k) < 1e-4 * Math.max(1, total / k), `${negatives}: step loss ${loss}, by hand ${total / k}`);
     m.dispose();
   }

@@ -40,20 +40,20 @@ function lossOn(encoder: tf.LayersModel, h: tf.LayersModel, x: tf.Tensor, seed: 
 }
 
 for (const augmentBoth of [true, false]) {
-  test(`invaSpread (augmentBoth ${augmentBoth}): one step lowers the loss on its batch, steps leak nothing`, () => {
+  test(`invaSpread (augmentBoth ${augmentBoth}): one step lowers the loss on its batch, steps leak nothing`, async () => {
     const { encoder, head: h, method } = make(2, augmentBoth);
     const x = tf.tensor2d(randn(16 * 12, 3), [16, 12]);
     const want = lossOn(encoder, h, x, 7, augmentBoth);
-    const first = method.trainStep({ x, indices: new Int32Array(16) }, new Rng(7));
+    const first = await method.trainStep({ x, indices: new Int32Array(16) }, new Rng(7));
     assertClose(first.loss, want, 1e-5, 1e-6, 'step loss = loss of the step views');
     assert.ok(first.gradNorm! > 0);
     const after = lossOn(encoder, h, x, 7, augmentBoth);
     assert.ok(after < first.loss, `loss on the same views: ${first.loss} -> ${after}`);
     let last = first.loss;
-    for (let i = 0; i < 8; i++) last = method.trainStep({ x, indices: new Int32Array(16) }, new Rng(7)).loss;
+    for (let i = 0; i < 8; i++) last = (await method.trainStep({ x, indices: new Int32Array(16) }, new Rng(7))).loss;
     assert.ok(last < first.loss - 0.05, `loss ${first.loss} -> ${last}`);
     const n0 = tf.memory().numTensors;
-    method.trainStep({ x, indices: new Int32Array(16) }, new Rng(8));
+    await method.trainStep({ x, indices: new Int32Array(16) }, new Rng(8));
     assert.equal(tf.memory().numTensors, n0, 'a training step leaked tensors');
     x.dispose();
     method.dispose();
@@ -71,15 +71,15 @@ test('invaSpread: embed returns [N, H] of the encoder output, leak-free', () => 
   method.dispose();
 });
 
-test('invaSpread: getState/setState continues bit-exactly', () => {
+test('invaSpread: getState/setState continues bit-exactly', async () => {
   const x = tf.tensor2d(randn(8 * 12, 5), [8, 12]);
   const a = make(3).method;
-  a.trainStep({ x, indices: new Int32Array(8) }, new Rng(1));
+  await a.trainStep({ x, indices: new Int32Array(8) }, new Rng(1));
   const state = a.getState();
   const b = make(9).method;
   b.setState(state);
   tf.dispose(Object.values(state.tensors));
-  assert.equal(a.trainStep({ x, indices: new Int32Array(8) }, new Rng(2)).loss, b.trainStep({ x, indices: new Int32Array(8) }, new Rng(2)).loss);
+  assert.equal((await a.trainStep({ x, indices: new Int32Array(8) }, new Rng(2))).loss, (await b.trainStep({ x, indices: new Int32Array(8) }, new Rng(2))).loss);
   x.dispose();
   a.dispose();
   b.dispose();

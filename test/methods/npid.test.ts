@@ -61,7 +61,7 @@ function lossAgainst(m: ReturnType<typeof make>, bank: MemoryBank, x: tf.Tensor,
 }
 
 for (const objective of ['nce', 'softmax'] as const) {
-  test(`npid (${objective}): the step's loss uses the bank rows from BEFORE its update, then updates them`, () => {
+  test(`npid (${objective}): the step's loss uses the bank rows from BEFORE its update, then updates them`, async () => {
     const m = make(objective);
     const { x, indices } = batch();
     const old = snapshot(m.bank);
@@ -72,7 +72,7 @@ for (const objective of ['nce', 'softmax'] as const) {
       const pos = old.get(indices);
       const z = estimateNceNormalizer(vBefore, pos, noiseT, { temperature: 0.1, bankSize: SIZE });
       tf.dispose([noiseT, pos]);
-      const { loss, normalizer } = m.trainStep({ x, indices }, new Rng(7));
+      const { loss, normalizer } = await m.trainStep({ x, indices }, new Rng(7));
       assertClose(normalizer!, z, 1e-5, 0, 'Z from the first batch');
       const o2 = snapshot(old);
       // recompute with the OLD bank and the OLD model: must equal the step's loss
@@ -87,7 +87,7 @@ for (const objective of ['nce', 'softmax'] as const) {
       assertClose(loss, want, 1e-5, 1e-6, 'step loss vs old-bank loss');
     } else {
       const want = nonParametricSoftmaxLoss(vBefore, old, indices, { temperature: 0.1 });
-      const { loss } = m.trainStep({ x, indices }, new Rng(7));
+      const { loss } = await m.trainStep({ x, indices }, new Rng(7));
       assertClose(loss, want.dataSync()[0]!, 1e-5, 1e-6, 'step loss vs old-bank loss');
       want.dispose();
     }
@@ -103,20 +103,20 @@ for (const objective of ['nce', 'softmax'] as const) {
     m.dispose();
   });
 
-  test(`npid (${objective}): one step lowers the loss on its batch (same bank), and steps leak nothing`, () => {
+  test(`npid (${objective}): one step lowers the loss on its batch (same bank), and steps leak nothing`, async () => {
     const m = make(objective, 2);
     const { x, indices } = batch();
     const old = snapshot(m.bank);
-    const first = m.trainStep({ x, indices }, new Rng(7));
+    const first = await m.trainStep({ x, indices }, new Rng(7));
     assert.ok(Number.isFinite(first.loss) && first.gradNorm! > 0);
     const after = lossAgainst(m, old, x, indices, 7);
     assert.ok(after < first.loss, `loss on the batch against the same bank: ${first.loss} -> ${after}`);
     // repeated steps keep lowering it (the bank moving toward the features helps too)
     let last = first.loss;
-    for (let i = 0; i < 8; i++) last = m.trainStep({ x, indices }, new Rng(7)).loss;
+    for (let i = 0; i < 8; i++) last = (await m.trainStep({ x, indices }, new Rng(7))).loss;
     assert.ok(last < first.loss - 0.05, `loss ${first.loss} -> ${last}`);
     const n0 = tf.memory().numTensors;
-    m.trainStep({ x, indices }, new Rng(8));
+    await m.trainStep({ x, indices }, new Rng(8));
     assert.equal(tf.memory().numTensors, n0, 'a training step leaked tensors');
     x.dispose();
     m.dispose();
@@ -145,16 +145,16 @@ test('npid: prepare fills the bank with the initial network\'s features (bankIni
   assert.throws(() => make('nce', 1, { bankInit: 'zeros' as never }), (e) => e instanceof ConfigError && /npid: `bankInit` must be one of 'features', 'random', got 'zeros'/.test(e.message));
 });
 
-test('npid: Z is estimated once and then fixed; a given normalizer is used as is', () => {
+test('npid: Z is estimated once and then fixed; a given normalizer is used as is', async () => {
   const m = make('nce', 3);
   const { x, indices } = batch();
-  const z1 = m.trainStep({ x, indices }, new Rng(1)).normalizer;
-  const z2 = m.trainStep({ x, indices }, new Rng(2)).normalizer;
+  const z1 = (await m.trainStep({ x, indices }, new Rng(1))).normalizer;
+  const z2 = (await m.trainStep({ x, indices }, new Rng(2))).normalizer;
   assert.ok(z1! > 0);
   assert.equal(z2, z1);
   m.dispose();
   const fixed = npid({ encoder: mlp({ inputDim: 12, hiddenUnits: [16], batchNorm: false }), head: head(1), bank: new MemoryBank({ size: SIZE, dim: DIM }), negatives: K, normalizer: 123 });
-  assert.equal(fixed.trainStep({ x, indices }, new Rng(1)).normalizer, 123);
+  assert.equal((await fixed.trainStep({ x, indices }, new Rng(1))).normalizer, 123);
   fixed.dispose();
   x.dispose();
 });
@@ -175,18 +175,18 @@ test('npid: embed -> [N, H] (encoder output), features -> [N, dim] unit rows; le
   m.dispose();
 });
 
-test('npid: getState/setState restores the models, the bank and Z exactly', () => {
+test('npid: getState/setState restores the models, the bank and Z exactly', async () => {
   const { x, indices } = batch();
   const a = make('nce', 4);
-  a.trainStep({ x, indices }, new Rng(1));
+  await a.trainStep({ x, indices }, new Rng(1));
   const state = a.getState();
   const b = make('nce', 9);
   b.setState(state);
   tf.dispose(Object.values(state.tensors));
   assert.deepEqual(b.bank.data, a.bank.data);
   assert.equal(b.normalizer, a.normalizer);
-  const la = a.trainStep({ x, indices }, new Rng(2)).loss;
-  const lb = b.trainStep({ x, indices }, new Rng(2)).loss;
+  const la = (await a.trainStep({ x, indices }, new Rng(2))).loss;
+  const lb = (await b.trainStep({ x, indices }, new Rng(2))).loss;
   assert.equal(la, lb);
   assert.deepEqual(b.bank.data, a.bank.data);
   x.dispose();

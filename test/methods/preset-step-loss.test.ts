@@ -38,7 +38,7 @@ const xent = (pos: number, all: number[]): number => {
 const project = (encoder: tf.LayersModel, head: tf.LayersModel, x: tf.Tensor, training: boolean): Rows =>
   tf.tidy(() => rows(head.apply(encoder.apply(x, { training }), { training }) as tf.Tensor));
 
-test('simclr: the step loss is NT-Xent (SimCLR Eq. 1) of its two views under the pre-step weights', () => {
+test('simclr: the step loss is NT-Xent (SimCLR Eq. 1) of its two views under the pre-step weights', async () => {
   const encoder = mlp({ inputDim: 12, hiddenUnits: [16], seed: 1 });
   const head = dense(16, 8, 2);
   const m = simclr({ encoder, head, augmentation: noise, optimizer: new Optimizer({ learningRate: 1e-2 }) });
@@ -55,14 +55,14 @@ test('simclr: the step loss is NT-Xent (SimCLR Eq. 1) of its two views under the
     const logits = z.map((zk, k) => (k === i ? -Infinity : dot(z[i]!, zk) / tau)).filter((l) => l !== -Infinity);
     sum += xent(dot(z[i]!, z[(i + n) % (2 * n)]!) / tau, logits);
   }
-  const got = m.trainStep({ x, indices: new Int32Array(n) }, rng).loss;
+  const got = (await m.trainStep({ x, indices: new Int32Array(n) }, rng)).loss;
   assertClose(got, sum / (2 * n), 1e-4, 1e-5, 'simclr step loss');
   tf.dispose([x, v1, v2, both]);
   m.dispose();
 });
 
 for (const keyBatchNorm of ['shuffle', 'moving'] as const) {
-test(`moco (key BatchNorm ${keyBatchNorm}): the step loss is InfoNCE of the query against its momentum key and the queue (MoCo Eq. 1); then the keys are enqueued and the key encoder moves by EMA`, () => {
+test(`moco (key BatchNorm ${keyBatchNorm}): the step loss is InfoNCE of the query against its momentum key and the queue (MoCo Eq. 1); then the keys are enqueued and the key encoder moves by EMA`, async () => {
   const n = 5;
   const K = 7;
   const tau = 0.2;
@@ -85,7 +85,7 @@ test(`moco (key BatchNorm ${keyBatchNorm}): the step loss is InfoNCE of the quer
       sum += xent(pos, [pos, ...queue.map((r) => dot(q[i]!, unit(r)) / tau)]);
     }
     const keyBefore = m.keys!.keyEncoder.weights[0]!.read().dataSync().slice();
-    const got = m.trainStep({ x, indices: new Int32Array(n) }, rng).loss;
+    const got = (await m.trainStep({ x, indices: new Int32Array(n) }, rng)).loss;
     assertClose(got, sum / n, 1e-4, 1e-5, `moco step ${step + 1} loss`);
     // the batch's keys now sit at the old pointer (wrapping), L2-normalised
     for (let i = 0; i < n; i++) {
@@ -105,7 +105,7 @@ test(`moco (key BatchNorm ${keyBatchNorm}): the step loss is InfoNCE of the quer
 const GEOMETRY = { strides: [2, 2], kernelSizes: [4, 4] };
 
 for (const negatives of ['batch', 'time', 'both'] as CpcNegatives[]) {
-  test(`cpc (${negatives} negatives): the step loss is the mean over k of InfoNCE with the bilinear score z_{t+k}^T W_k c_t (CPC Eq. 4)`, () => {
+  test(`cpc (${negatives} negatives): the step loss is the mean over k of InfoNCE with the bilinear score z_{t+k}^T W_k c_t (CPC Eq. 4)`, async () => {
     const K = 2;
     const S = 3;
     const m = cpc({ encoder: conv1dEncoder({ ...GEOMETRY, filters: 4, seed: 1 }), context: gruContext({ inputDim: 4, units: 6, seed: 2 }), geometry: GEOMETRY, predictionSteps: K, negatives, timeSteps: S, seed: 3, optimizer: new Optimizer({ learningRate: 1e-2 }) }) as CpcMethod;
@@ -145,7 +145,7 @@ for (const negatives of ['batch', 'time', 'both'] as CpcNegatives[]) {
       }
       total += sum / count;
     }
-    const got = m.trainStep({ x, indices: new Int32Array(n) }, rng).loss;
+    const got = (await m.trainStep({ x, indices: new Int32Array(n) }, rng)).loss;
     assertClose(got, total / K, 1e-4, 1e-5, `cpc ${negatives} step loss`);
     tf.dispose([x, z, c]);
     m.dispose();

@@ -31,18 +31,18 @@ function make(seed = 1) {
   });
 }
 
-test('simclr: a step lowers the loss on its batch and leaks nothing', () => {
+test('simclr: a step lowers the loss on its batch and leaks nothing', async () => {
   const m = make();
   const x = tf.tensor2d(randn(16 * 12, 3), [16, 12]);
-  const first = m.trainStep({ x, indices: new Int32Array(16) }, new Rng(7));
+  const first = await m.trainStep({ x, indices: new Int32Array(16) }, new Rng(7));
   let last = first.loss;
-  for (let i = 0; i < 10; i++) last = m.trainStep({ x, indices: new Int32Array(16) }, new Rng(7)).loss;
+  for (let i = 0; i < 10; i++) last = (await m.trainStep({ x, indices: new Int32Array(16) }, new Rng(7))).loss;
   // same views every step (same Rng seed): the loss on them must go down
   assert.ok(last < first.loss - 0.05, `loss ${first.loss} -> ${last}`);
   assert.ok(Number.isFinite(first.gradNorm!) && first.gradNorm! > 0);
   // after the first step the optimizer's slots exist: later steps must not add any tensor
   const before = tf.memory().numTensors;
-  m.trainStep({ x, indices: new Int32Array(16) }, new Rng(8));
+  await m.trainStep({ x, indices: new Int32Array(16) }, new Rng(8));
   assert.equal(tf.memory().numTensors, before, 'a training step leaked tensors');
   x.dispose();
   m.dispose();
@@ -60,16 +60,16 @@ test('simclr: embed returns [N, D] of the encoder output, leak-free', () => {
   m.dispose();
 });
 
-test('simclr: getState/setState continues bit-exactly', () => {
+test('simclr: getState/setState continues bit-exactly', async () => {
   const x = tf.tensor2d(randn(8 * 12, 5), [8, 12]);
   const a = make(3);
-  a.trainStep({ x, indices: new Int32Array(8) }, new Rng(1));
+  await a.trainStep({ x, indices: new Int32Array(8) }, new Rng(1));
   const state = a.getState();
   const b = make(9); // different init, restored from a's state
   b.setState(state);
   tf.dispose(Object.values(state.tensors));
-  const la = a.trainStep({ x, indices: new Int32Array(8) }, new Rng(2)).loss;
-  const lb = b.trainStep({ x, indices: new Int32Array(8) }, new Rng(2)).loss;
+  const la = (await a.trainStep({ x, indices: new Int32Array(8) }, new Rng(2))).loss;
+  const lb = (await b.trainStep({ x, indices: new Int32Array(8) }, new Rng(2))).loss;
   assert.equal(la, lb);
   const ha = a.embed(x);
   const hb = b.embed(x);

@@ -61,7 +61,7 @@ test('buildLayersModel: seeded initializers (same seed, same weights), saved wei
   m.dispose();
 });
 
-test("buildMethod with arch 'layers-model': SimCLR and MoCo train the user's model, leak nothing per step, embed [N, D]", () => {
+test("buildMethod with arch 'layers-model': SimCLR and MoCo train the user's model, leak nothing per step, embed [N, D]", async () => {
   const m = convBn();
   const layersModel = archOf(m, true);
   m.dispose();
@@ -69,9 +69,9 @@ test("buildMethod with arch 'layers-model': SimCLR and MoCo train the user's mod
     const recipe: Recipe = { method, arch: 'layers-model', layersModel: { source: 'test/model.json', weights: true, file: 'arch.json' }, inputShape: [8, 8, 1], kind: 'image', width: 8, augmentation: 'small-grey', flip: false, temperature: 0.5, projectionDim: 8, seed: 0, ...(method === 'moco' ? { queueSize: 16, keyMomentum: 0.9 } : {}) };
     const built = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 0, clipNorm: 0 }, layersModel });
     const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 1);
-    built.trainStep({ x, indices: new Int32Array(4) }, new Rng(0)); // first step makes the optimizer's slots
+    await built.trainStep({ x, indices: new Int32Array(4) }, new Rng(0)); // first step makes the optimizer's slots
     const n = tf.memory().numTensors;
-    const r = built.trainStep({ x, indices: new Int32Array(4) }, new Rng(1));
+    const r = await built.trainStep({ x, indices: new Int32Array(4) }, new Rng(1));
     assert.ok(Number.isFinite(r.loss), `${method}: loss ${r.loss}`);
     assert.equal(tf.memory().numTensors, n, `${method}: a step leaks no tensor`);
     const h = built.embed(x);

@@ -11,7 +11,7 @@ before(() => useBackend());
 function once(opt: Optimizer, w0: number[], g0: number[], name = 'w_kernel', shape = [w0.length, 1]): number[] {
   const w = tf.variable(tf.tensor(w0, shape), true, `${name}_${Math.random()}`);
   const g = tf.tensor(g0, shape);
-  opt.apply([w], { [w.name]: g });
+  opt.apply([w], { [w.name]: g }).gradNorm.dispose();
   const out = Array.from(w.dataSync());
   tf.dispose([w, g]);
   return out;
@@ -24,7 +24,7 @@ test('adam: matches tf.train.adam step by step without weight decay', () => {
   const b = tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]), true, 'adam_b');
   for (let i = 0; i < 3; i++) {
     const ga = tf.tidy(() => tf.mul(a, tf.scalar(2 + i)));
-    ours.apply([a], { [a.name]: ga });
+    ours.apply([a], { [a.name]: ga }).gradNorm.dispose();
     ref.minimize(() => tf.mul(tf.sum(tf.square(b)), (2 + i) / 2) as tf.Scalar, false, [b]);
     ga.dispose();
   }
@@ -38,9 +38,9 @@ test('sgd: momentum and Nesterov updates by hand', () => {
   const plain = new Optimizer({ name: 'sgd', learningRate: 0.5, momentum: 0.9, weightDecay: 0 });
   const w = tf.variable(tf.tensor2d([[1], [2]]), true, 'sgd_w');
   const g = tf.tensor2d([[1], [-1]]);
-  plain.apply([w], { [w.name]: g }); // v = 0.5 g, w = w - v
+  plain.apply([w], { [w.name]: g }).gradNorm.dispose(); // v = 0.5 g, w = w - v
   assertClose(w.dataSync(), [0.5, 2.5], 1e-6, 0, 'step 1');
-  plain.apply([w], { [w.name]: g }); // v = 0.9 * 0.5 g + 0.5 g = 0.95 g
+  plain.apply([w], { [w.name]: g }).gradNorm.dispose(); // v = 0.9 * 0.5 g + 0.5 g = 0.95 g
   assertClose(w.dataSync(), [-0.45, 3.45], 1e-6, 0, 'step 2');
   // Nesterov: w -= momentum * v + lr * g, with v = lr g on the first step -> 0.9 * 0.5 + 0.5 = 0.95
   const nest = new Optimizer({ name: 'sgd', learningRate: 0.5, momentum: 0.9, nesterov: true, weightDecay: 0 });
@@ -79,7 +79,8 @@ test('clipNorm: rescales to the global norm and reports the unclipped norm', () 
   const ga = tf.tensor2d([[3], [0]]);
   const gb = tf.tensor1d([4]);
   const { gradNorm } = sgd.apply([a, b], { [a.name]: ga, [b.name]: gb });
-  assertClose(gradNorm, 5, 1e-6, 0, 'norm');
+  assertClose(gradNorm.dataSync()[0]!, 5, 1e-6, 0, 'norm');
+  gradNorm.dispose();
   assertClose([...a.dataSync(), ...b.dataSync()], [-0.6, 0, -0.8], 1e-6, 1e-7, 'clipped update');
   tf.dispose([a, b, ga, gb]);
   sgd.dispose();
@@ -89,9 +90,9 @@ test('optimizer: state round trip continues identically, no leaks, typed errors'
   const a = new Optimizer({ name: 'adam', learningRate: 0.1 });
   const w = tf.variable(tf.tensor2d([[1, 2]]), true, 'st_w');
   const g = tf.tensor2d([[0.3, -0.2]]);
-  a.apply([w], { [w.name]: g });
+  a.apply([w], { [w.name]: g }).gradNorm.dispose();
   const before = tf.memory().numTensors;
-  a.apply([w], { [w.name]: g });
+  a.apply([w], { [w.name]: g }).gradNorm.dispose();
   assert.equal(tf.memory().numTensors, before, 'apply leaked');
   const st = a.getState();
   const b = new Optimizer({ name: 'adam', learningRate: 0.1 });
@@ -99,10 +100,10 @@ test('optimizer: state round trip continues identically, no leaks, typed errors'
   tf.dispose(Object.values(st.slots));
   // a and b (restored from a) take the same next step from the same weights
   const snap = w.clone();
-  a.apply([w], { [w.name]: g });
+  a.apply([w], { [w.name]: g }).gradNorm.dispose();
   const afterA = Array.from(w.dataSync());
   w.assign(snap);
-  b.apply([w], { [w.name]: g });
+  b.apply([w], { [w.name]: g }).gradNorm.dispose();
   assertClose(w.dataSync(), afterA, 0, 0, 'restored optimizer step');
   assert.equal(b.step, 3);
   const sb = b.getState();

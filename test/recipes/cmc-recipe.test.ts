@@ -28,13 +28,13 @@ test('cmcRecipe: defaults (lab, core, softmax, K capped at the train size) and o
   assert.equal(tf.memory().numTensors, n);
 });
 
-test('buildCmc: half-width encoder per view, concatenated representation; trains a step', () => {
+test('buildCmc: half-width encoder per view, concatenated representation; trains a step', async () => {
   const recipe = { arch: 'small-cnn', inputShape: [8, 8, 3], width: 64, seed: 0, temperature: 0.07, projectionDim: 16, flip: true, ...cmcRecipe({ views: 'lab,half-luminance' }, colour) };
   const m = buildCmc(recipe, new Optimizer(), buildAugmentation(recipe));
   const x = tf.randomUniform([4, 8, 8, 3], 0, 1, 'float32', 1);
   const e = m.embed(x);
   assert.deepEqual(e.shape, [4, 3 * 64]);
-  const { loss } = m.trainStep({ x, indices: Int32Array.from([0, 1, 2, 3]) }, new Rng(1));
+  const { loss } = await m.trainStep({ x, indices: Int32Array.from([0, 1, 2, 3]) }, new Rng(1));
   assert.ok(Number.isFinite(loss));
   tf.dispose([x, e]);
   m.dispose();
@@ -48,14 +48,14 @@ function userArch(inputShape: (number | null)[]): LayersModelArch {
   return arch;
 }
 
-test("buildCmc with a user's model (--arch model.json): one copy per view that reads it; a view it cannot read is a ConfigError naming the view and both shapes, leaking nothing", () => {
+test("buildCmc with a user's model (--arch model.json): one copy per view that reads it; a view it cannot read is a ConfigError naming the view and both shapes, leaking nothing", async () => {
   const grey = { kind: 'image' as const, sampleShape: [8, 8, 1], trainSize: 100, arch: 'layers-model' };
   const recipe = { arch: 'layers-model', inputShape: [8, 8, 1], width: 64, seed: 0, temperature: 0.07, projectionDim: 16, flip: true, ...cmcRecipe({ views: 'gradient,half-luminance' }, grey) };
   const m = buildCmc(recipe, new Optimizer(), buildAugmentation(recipe), userArch([null, null, 1]));
   const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 1);
   const e = m.embed(x);
   assert.deepEqual(e.shape, [4, 2 * 4]);
-  assert.ok(Number.isFinite(m.trainStep({ x, indices: Int32Array.from([0, 1, 2, 3]) }, new Rng(1)).loss));
+  assert.ok(Number.isFinite((await m.trainStep({ x, indices: Int32Array.from([0, 1, 2, 3]) }, new Rng(1))).loss));
   tf.dispose([x, e]);
   m.dispose();
   const before = tf.memory().numTensors;

@@ -55,10 +55,10 @@ function batch(shape: number[], k: number): { x: tf.Tensor; indices: Int32Array 
   return { x: tf.tensor(values, shape), indices: Int32Array.from({ length: B }, (_, i) => (k * B + i) % BANK) };
 }
 
-function step(m: Method, shape: number[], k: number, rng: Rng): number {
+async function step(m: Method, shape: number[], k: number, rng: Rng): Promise<number> {
   const { x, indices } = batch(shape, k);
   try {
-    return m.trainStep({ x, indices }, rng).loss;
+    return (await m.trainStep({ x, indices }, rng)).loss;
   } finally {
     x.dispose();
   }
@@ -78,16 +78,16 @@ test('pairing: at least 12 valid combinations, each method\'s default first', ()
 });
 
 for (const c of combos) {
-  test(`combination ${c.method} x ${c.loss} x ${c.negatives}${c.crops > 0 ? ` x ${c.crops} local crops` : ''}: two leak-free steps, exact state round trip`, () => {
+  test(`combination ${c.method} x ${c.loss} x ${c.negatives}${c.crops > 0 ? ` x ${c.crops} local crops` : ''}: two leak-free steps, exact state round trip`, async () => {
     const { recipe, shape } = recipeFor(c.method, c.loss, c.negatives, c.crops);
     const a = buildMethod({ recipe, optimizer: OPT });
     const b = buildMethod({ recipe, optimizer: OPT });
     try {
       const rng = new Rng(5);
-      assert.ok(Number.isFinite(step(a, shape, 0, rng)), 'step 1'); // creates the optimizer's slots
+      assert.ok(Number.isFinite(await step(a, shape, 0, rng)), 'step 1'); // creates the optimizer's slots
       const before = tf.memory().numTensors;
       for (let k = 1; k < 3; k++) {
-        const loss = step(a, shape, k, rng);
+        const loss = await step(a, shape, k, rng);
         assert.ok(Number.isFinite(loss), `step ${k + 1}: loss ${loss}`);
       }
       assert.equal(tf.memory().numTensors, before, 'two steps leaked tensors');
@@ -95,8 +95,8 @@ for (const c of combos) {
       b.setState(state);
       tf.dispose(Object.values(state.tensors));
       const rngB = Rng.fromState(rng.state());
-      const lossA = step(a, shape, 3, rng);
-      const lossB = step(b, shape, 3, rngB);
+      const lossA = await step(a, shape, 3, rng);
+      const lossB = await step(b, shape, 3, rngB);
       assert.equal(lossB, lossA, 'step 4 after the round trip');
       const sa = a.getState();
       const sb = b.getState();

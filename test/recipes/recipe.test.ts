@@ -21,7 +21,7 @@ test('defaults by data: grey and colour images get the small CNN and their prese
   assert.throws(() => checkArch({ arch: 'small-cnn', inputShape: [64], kind: 'vector' }), /takes images/);
 });
 
-test('buildMethod: a SimCLR step runs for grey images, colour images and vectors', () => {
+test('buildMethod: a SimCLR step runs for grey images, colour images and vectors', async () => {
   const cases: [Recipe, number[]][] = [
     [{ method: 'simclr', arch: 'small-cnn', inputShape: [8, 8, 1], kind: 'image', width: 8, augmentation: 'small-grey-jitter', flip: true, temperature: 0.5, projectionDim: 16, seed: 0 }, [4, 8, 8, 1]],
     [{ method: 'simclr', arch: 'small-cnn', inputShape: [8, 8, 3], kind: 'image', width: 8, augmentation: 'simclr-cifar', flip: true, temperature: 0.5, projectionDim: 16, seed: 0 }, [4, 8, 8, 3]],
@@ -30,7 +30,7 @@ test('buildMethod: a SimCLR step runs for grey images, colour images and vectors
   for (const [recipe, shape] of cases) {
     const m = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });
     const x = tf.randomUniform(shape, 0, 1, 'float32', 1);
-    const r = m.trainStep({ x, indices: new Int32Array(4) }, new Rng(0));
+    const r = await m.trainStep({ x, indices: new Int32Array(4) }, new Rng(0));
     assert.ok(Number.isFinite(r.loss), `${recipe.augmentation}: loss ${r.loss}`);
     const h = m.embed(x);
     assert.equal(h.shape[0], 4);

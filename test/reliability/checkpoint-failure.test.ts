@@ -29,7 +29,7 @@ test('a checkpoint write on a full disk stops with a DataError; the previous che
   // the size of a checkpoint with the optimizer's slots: one step of an identical method
   const probe = tinyMethod('simclr');
   const b = probe.batch(0);
-  probe.method.trainStep(b, new Rng(1));
+  await probe.method.trainStep(b, new Rng(1));
   b.x.dispose();
   const s = probe.method.getState();
   const size = (await encodeCheckpoint({ epoch: 1, stepInEpoch: 0, step: 4, rng: [1, 2, 3, 4], epochRng: [1, 2, 3, 4], state: s })).length;
@@ -81,8 +81,8 @@ test('a non-finite loss stops naming the step, keeps the last good checkpoint, s
   let steps = 0;
   // step 6 (epoch 2) returns NaN, as a diverged run would
   const wrapped: Method = Object.assign(Object.create(method) as Method, {
-    trainStep: (batch: Parameters<Method['trainStep']>[0], rng: Rng) => {
-      const m = method.trainStep(batch, rng);
+    trainStep: async (batch: Parameters<Method['trainStep']>[0], rng: Rng) => {
+      const m = await method.trainStep(batch, rng);
       steps += 1;
       return steps === 6 ? { ...m, loss: NaN } : m;
     },

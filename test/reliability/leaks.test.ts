@@ -14,22 +14,22 @@ import { TINY_METHODS, tinyMethod } from './tiny-methods.js';
 before(() => useBackend());
 
 for (const name of TINY_METHODS) {
-  test(`${name}: training steps, embed, state round trip and dispose leak nothing`, () => {
+  test(`${name}: training steps, embed, state round trip and dispose leak nothing`, async () => {
     const start = tf.memory().numTensors;
     const { method, batch } = tinyMethod(name);
     const rng = new Rng(5);
-    const step = (k: number): number => {
+    const step = async (k: number): Promise<number> => {
       const b = batch(k);
       try {
-        return method.trainStep(b, rng).loss;
+        return (await method.trainStep(b, rng)).loss;
       } finally {
         b.x.dispose();
       }
     };
-    assert.ok(Number.isFinite(step(0)));
+    assert.ok(Number.isFinite(await step(0)));
     const n0 = tf.memory().numTensors;
     for (let k = 1; k <= 3; k++) {
-      assert.ok(Number.isFinite(step(k)));
+      assert.ok(Number.isFinite(await step(k)));
       assert.equal(tf.memory().numTensors, n0, `${name}: step ${k + 1} leaked ${tf.memory().numTensors - n0} tensor(s)`);
     }
     const b = batch(9);
@@ -44,7 +44,7 @@ for (const name of TINY_METHODS) {
     method.setState(state);
     tf.dispose(Object.values(state.tensors));
     assert.equal(tf.memory().numTensors, n0, 'setState copies and keeps nothing extra');
-    assert.ok(Number.isFinite(step(4)));
+    assert.ok(Number.isFinite(await step(4)));
     assert.equal(tf.memory().numTensors, n0, 'a step after setState leaked');
     method.dispose();
     assert.equal(tf.memory().numTensors, start, `${name}: dispose left ${tf.memory().numTensors - start} tensor(s)`);

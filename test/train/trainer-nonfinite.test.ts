@@ -29,7 +29,7 @@ function method(): Method {
 }
 
 /** `m` whose `trainStep` call number `bad` gets `inject(batch)` instead (e.g. NaN inputs). */
-function withBadStep(m: Method, bad: number, inject: (b: TrainBatch, rng: Rng) => StepMetrics): Method & { calls: number } {
+function withBadStep(m: Method, bad: number, inject: (b: TrainBatch, rng: Rng) => Promise<StepMetrics>): Method & { calls: number } {
   const w = Object.assign(Object.create(Object.getPrototypeOf(m)), m, { calls: 0 }) as Method & { calls: number };
   w.trainStep = (b: TrainBatch, rng: Rng) => (++w.calls === bad ? inject(b, rng) : m.trainStep(b, rng));
   return w;
@@ -58,7 +58,7 @@ function stateValues(m: Method): Record<string, number[]> {
 test("onNonFinite 'stop' (default): a NaN loss at step 5 stops naming the step, suggests a lower lr, keeps the step-3 checkpoint", async () => {
   const m = method();
   const store = new MemoryStore();
-  const w = withBadStep(m, 5, () => ({ loss: NaN }));
+  const w = withBadStep(m, 5, async () => ({ loss: NaN }));
   await assert.rejects(train({ method: w, data: data(), batchSize: 32, epochs: 3, store }), (e: Error) =>
     e instanceof ConfigError && /loss became NaN at step 5 \(epoch 2,/.test(e.message) && /last good checkpoint is kept/.test(e.message) && /lower learning rate/.test(e.message));
   const c = decodeCheckpoint(store.checkpoint!);
@@ -71,7 +71,7 @@ test("onNonFinite 'stop' (default): a NaN loss at step 5 stops naming the step, 
 
 test("onNonFinite 'stop': a non-finite gradient norm with a finite loss stops too", async () => {
   const m = method();
-  const w = withBadStep(m, 2, () => ({ loss: 1.5, gradNorm: Infinity }));
+  const w = withBadStep(m, 2, async () => ({ loss: 1.5, gradNorm: Infinity }));
   await assert.rejects(train({ method: w, data: data(), batchSize: 32, epochs: 1 }), (e: Error) => e instanceof ConfigError && /gradient norm became Infinity at step 2 /.test(e.message));
   m.dispose();
 });
@@ -82,11 +82,11 @@ test("onNonFinite 'skip': a NaN batch changes no state, the lr halves from the n
   const store = new MemoryStore();
   let stateBefore: Record<string, number[]> | undefined;
   let poisoned = false;
-  const w = withBadStep(m, 4, (b, rng) => {
+  const w = withBadStep(m, 4, async (b, rng) => {
     stateBefore = stateValues(m);
     const nan = tf.fill(b.x.shape, NaN);
     try {
-      const r = m.trainStep({ ...b, x: nan }, rng); // a real NaN forward pass (BatchNorm statistics included)
+      const r = await m.trainStep({ ...b, x: nan }, rng); // a real NaN forward pass (BatchNorm statistics included)
       poisoned = Object.values(stateValues(m)).some((v) => v.some((x) => !Number.isFinite(x)));
       return r;
     } finally {

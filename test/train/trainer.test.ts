@@ -133,7 +133,7 @@ test('train: a non-finite loss stops with a message naming the step', async () =
   const m = method();
   let calls = 0;
   const wrapped: Method = Object.assign(Object.create(Object.getPrototypeOf(m)), m, {
-    trainStep: (batch: Parameters<Method['trainStep']>[0], rng: Rng) => (++calls === 3 ? { loss: NaN } : m.trainStep(batch, rng)),
+    trainStep: (batch: Parameters<Method['trainStep']>[0], rng: Rng) => (++calls === 3 ? Promise.resolve({ loss: NaN }) : m.trainStep(batch, rng)),
   });
   await assert.rejects(train({ method: wrapped, data: clusters(), batchSize: 32, epochs: 2 }), (err: Error) => err instanceof ConfigError && /NaN at step 3 \(epoch 1/.test(err.message));
   m.dispose();

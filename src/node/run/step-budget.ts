@@ -32,9 +32,9 @@ export async function measureStepSeconds(build: Recipe | MethodBuild, data: stri
     const x = tf.tensor(b.x, b.shape);
     try {
       const rng = new Rng(0);
-      probe.trainStep({ x, indices: b.indices }, rng); // warm-up: kernels, buffers
+      await probe.trainStep({ x, indices: b.indices }, rng); // warm-up: kernels, buffers
       const t = now();
-      for (let i = 0; i < steps; i++) probe.trainStep({ x, indices: b.indices }, rng);
+      for (let i = 0; i < steps; i++) await probe.trainStep({ x, indices: b.indices }, rng);
       return (now() - t) / 1000 / steps;
     } finally {
       x.dispose();

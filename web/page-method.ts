@@ -1,0 +1,65 @@
+/**
+ * The page's methods and their recipe (no DOM: `bench/web-digits.ts` trains the same in Node).
+ * Each method on the page's small conv net (`convNet`, h of 128) and an MLP head to 64; grey
+ * images get `smallGrey` (no flips for the digits: a mirrored digit is another symbol), colour
+ * images `simclrCifar`.
+ */
+import type * as tf from '../src/tf.js';
+import { convNet } from '../src/models/conv-net.js';
+import { projectionHead } from '../src/models/projection-head.js';
+import { simclrCifar, smallGrey } from '../src/augment/presets.js';
+import type { Augmentation } from '../src/augment/augmentation.js';
+import { simclr } from '../src/methods/simclr.js';
+import { moco } from '../src/methods/moco.js';
+import { invaSpread } from '../src/methods/inva-spread.js';
+import { npid } from '../src/methods/npid.js';
+import { MemoryBank } from '../src/memory/memory-bank.js';
+import { buildMethod } from '../src/recipes/recipe.js';
+import { cmcRecipe } from '../src/recipes/cmc-recipe.js';
+import type { Method } from '../src/methods/method.js';
+import { Optimizer } from '../src/optim/optimizers.js';
+
+export type PageMethod = 'simclr' | 'moco' | 'invaspread' | 'npid' | 'cmc';
+export const PAGE_METHODS: readonly PageMethod[] = ['simclr', 'moco', 'invaspread', 'npid', 'cmc'];
+
+/** The page's training recipe. */
+export const PAGE_RECIPE = {
+  /** Adam's peak learning rate (warm-up 10% of the steps, then cosine). @default 1e-3 */
+  learningRate: 1e-3,
+  /** SimCLR's τ. @default 0.5 (SimCLR, arXiv:2002.05709, CIFAR-10 setting) */
+  simclrTemperature: 0.5,
+};
+
+export interface PageMethodOptions {
+  /** Seed of the weights. @default 0 */
+  seed?: number;
+  /** The bundled digits: no horizontal flips. @default false */
+  forDigits?: boolean;
+  /** Overrides of `PAGE_RECIPE` (bench/web-digits.ts tries others). */
+  recipe?: Partial<typeof PAGE_RECIPE>;
+}
+
+/** The chosen method on images of `shape` (n training images), with its augmentation. */
+export function makePageMethod(name: PageMethod, shape: [number, number, number], n: number, { seed = 0, forDigits = false, recipe = {} }: PageMethodOptions = {}): { method: Method; augmentation: Augmentation } {
+  const r = { ...PAGE_RECIPE, ...recipe };
+  const [size, , channels] = shape;
+  const augmentation = channels === 3 ? simclrCifar(size) : smallGrey([size, size], { horizontalFlip: !forDigits });
+  const optimizer = (): Optimizer => new Optimizer({ name: 'adam', learningRate: r.learningRate, weightDecay: 1e-6 });
+  const encoder = (): tf.LayersModel => convNet({ inputShape: shape, seed });
+  const head = (): tf.LayersModel => projectionHead({ inputDim: 128, outputDim: 64, seed: seed + 1000 });
+  switch (name) {
+    case 'simclr':
+      return { method: simclr({ encoder: encoder(), head: head(), augmentation, temperature: r.simclrTemperature, optimizer: optimizer() }), augmentation };
+    case 'invaspread':
+      return { method: invaSpread({ encoder: encoder(), head: head(), augmentation, optimizer: optimizer() }), augmentation };
+    case 'moco':
+      return { method: moco({ encoder: encoder(), head: head(), keyEncoder: encoder(), keyHead: head(), augmentation, queueSize: Math.min(1024, n), seed, optimizer: optimizer() }), augmentation };
+    case 'npid':
+      return { method: npid({ encoder: encoder(), head: head(), bank: new MemoryBank({ size: n, dim: 64, seed }), negatives: Math.min(1024, n), augmentation, optimizer: optimizer() }), augmentation };
+    case 'cmc': {
+      if (channels !== 3) throw new Error('CMC contrasts the L and ab channels of colour images: these images are grey');
+      const recipe = { method: 'cmc', arch: 'small-cnn' as const, inputShape: [...shape], kind: 'image' as const, width: 64, flip: true, temperature: 0.07, projectionDim: 64, seed, ...cmcRecipe({}, { kind: 'image', sampleShape: shape, trainSize: n, arch: 'small-cnn' }) };
+      return { method: buildMethod({ recipe, optimizer: { name: 'adam', learningRate: r.learningRate, weightDecay: 1e-6, clipNorm: 0 } }), augmentation };
+    }
+  }
+}
