@@ -25,7 +25,7 @@ import { runEval } from '../src/node/run/eval-run.js';
 import { stepsForBudget } from '../src/train/steps-for-budget.js';
 import { formatLabelEfficiencyTable } from '../src/eval/format-table.js';
 import type { LabelEfficiencyResult } from '../src/eval/label-efficiency.js';
-import type { EvaluationReport } from '../src/eval/report.js';
+import type { EvaluationReport } from '../src/eval/evaluation-report.js';
 
 /** The runs this bench knows: a method of the CLI and its options. */
 export const BENCH_METHODS = {

@@ -178,7 +178,7 @@ async function kernels(): Promise<void> {
   process.env.CONTRASTIVE_WASM_THREADS = '1';
   const tf = await import('../src/tf.js');
   const { initBackend } = await import('../src/backend.js');
-  const { callStock } = await import('../src/backends/wasm/kernel-utils.js');
+  const { callStock } = await import('../src/backend-loaders/wasm/kernel-utils.js');
   await initBackend('wasm');
   const backend = tf.backend() as never;
   const best = (f: () => TF.TensorInfo): number => {

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { benchMethods, BENCH_METHODS, type BenchMethod } from './_methods.js';
-import { TEMPERATURE_SWEEP_FILE, type TemperatureSweep } from '../src/report/temperature-sweep.js';
+import { TEMPERATURE_SWEEP_FILE, type TemperatureSweep } from '../src/run-report/temperature-sweep.js';
 import { writeFileAtomic } from '../src/node/run/atomic-write.js';
 
 export const TEMPERATURE_CELLS: BenchMethod[] = ['simclr-t0.05', 'simclr-t0.1', 'simclr-t0.2', 'simclr-t0.5', 'simclr-t1', 'simclr-t2'];

@@ -2,7 +2,7 @@
 // `npm run demo:web`: bundles web/main.ts (the library's browser build, platform=browser, so any
 // `node:` import in the core fails the build) into dist-web/ with the page, the bundled digits
 // and tfjs-backend-wasm's .wasm files. Serve it with `npx contrastive serve`.
-// Code splitting: the WebGPU and WebGL backends (imported by src/backends/ only when tried) land
+// Code splitting: the WebGPU and WebGL backends (imported by src/backend-loaders/ only when tried) land
 // in chunks of their own (chunks/), fetched only by a page that uses them.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';

@@ -35,7 +35,7 @@ export interface BackendProvider {
 
 const providers = new Map<BackendName, BackendProvider>();
 
-/** Registers (or replaces) how a backend is loaded. Used by `src/backends/` and `src/node/`. */
+/** Registers (or replaces) how a backend is loaded. Used by `src/backend-loaders/` and `src/node/`. */
 export function registerBackendProvider(name: BackendName, provider: BackendProvider): void {
   providers.set(name, provider);
 }
@@ -58,7 +58,7 @@ let nodeProvidersLoaded: Promise<void> | undefined;
 async function loadNodeProviders(): Promise<void> {
   if (!isNode()) return;
   nodeProvidersLoaded ??= (async () => {
-    const path = './node/backends.js';
+    const path = './node/node-backend-loaders.js';
     await import(/* @vite-ignore */ path);
   })();
   await nodeProvidersLoaded;
@@ -94,7 +94,7 @@ export async function initBackend(name?: BackendName): Promise<BackendInfo> {
     const from = name === undefined ? 'CONTRASTIVE_BACKEND' : 'name';
     throw new ConfigError('initBackend', from, `must be one of ${BACKEND_NAMES.join(', ')}, got '${wanted}'`);
   }
-  await import('./backends/wasm.js');
+  await import('./backend-loaders/wasm.js');
   await loadNodeProviders();
   const runtime = isNode() ? 'node' : 'browser';
   const candidates = [...providers.entries()]

@@ -169,18 +169,18 @@ export { cmc, Cmc, cmcEdges, CMC_GRAPHS, CMC_OBJECTIVES } from './methods/cmc.js
 export type { CmcOptions, CmcGraph, CmcObjective } from './methods/cmc.js';
 export { crossViewInfoNceLoss } from './losses/cross-view-info-nce.js';
 export type { CrossViewInfoNceOptions } from './losses/cross-view-info-nce.js';
-export { view, toView, applyView, viewSampleShape, BUILTIN_VIEWS } from './views/view.js';
-export type { View, ViewFunction, ViewSpec, BuiltinViewName } from './views/view.js';
-export { labL } from './views/lab-l.js';
-export { labAb } from './views/lab-ab.js';
-export { gradient } from './views/gradient.js';
-export type { GradientOptions, GradientOutput } from './views/gradient.js';
-export { halfLuminance } from './views/half-luminance.js';
-export { builtinView, parseViewList, VIEW_LIST_NAMES } from './views/builtin.js';
-export { ViewLayer } from './views/view-layer.js';
-export type { ViewLayerArgs } from './views/view-layer.js';
-export { cmcAugmentation } from './views/cmc-augmentation.js';
-export type { CmcAugmentationOptions } from './views/cmc-augmentation.js';
+export { view, toView, applyView, viewSampleShape, BUILTIN_VIEWS } from './cmc-views/view.js';
+export type { View, ViewFunction, ViewSpec, BuiltinViewName } from './cmc-views/view.js';
+export { labL } from './cmc-views/lab-l.js';
+export { labAb } from './cmc-views/lab-ab.js';
+export { gradient } from './cmc-views/gradient.js';
+export type { GradientOptions, GradientOutput } from './cmc-views/gradient.js';
+export { halfLuminance } from './cmc-views/half-luminance.js';
+export { builtinView, parseViewList, VIEW_LIST_NAMES } from './cmc-views/builtin.js';
+export { ViewLayer } from './cmc-views/view-layer.js';
+export type { ViewLayerArgs } from './cmc-views/view-layer.js';
+export { cmcAugmentation } from './cmc-views/cmc-augmentation.js';
+export type { CmcAugmentationOptions } from './cmc-views/cmc-augmentation.js';
 // CPC: strided 1-D convolutions g_enc, a GRU g_ar, InfoNCE on future latents
 export { cpc, assertFiniteSequences } from './methods/cpc.js';
 export type { CpcOptions, CpcMethod, CpcNegatives } from './methods/cpc.js';
@@ -224,18 +224,18 @@ export type {
 } from './eval/label-efficiency.js';
 export { formatLabelEfficiencyTable } from './eval/format-table.js';
 export type { LabelEfficiencyTableOptions } from './eval/format-table.js';
-export { evaluateRepresentation, buildEvaluationReport } from './eval/report.js';
-export type { EvaluationReport, EvaluationReportParts, EvaluateRepresentationOptions, ClusteringScores } from './eval/report.js';
+export { evaluateRepresentation, buildEvaluationReport } from './eval/evaluation-report.js';
+export type { EvaluationReport, EvaluationReportParts, EvaluateRepresentationOptions, ClusteringScores } from './eval/evaluation-report.js';
 export type { KnnProtocol } from './eval/knn-protocol.js';
 
 // ── Browser ───────────────────────────────────────────────────────────────────
 // initBackend() in a browser: webgpu (a hardware adapter) > webgl (a hardware renderer) > wasm > cpu.
-export { allowSoftwareWebgpu } from './backends/webgpu.js';
-export { allowSoftwareWebgl } from './backends/webgl.js';
+export { allowSoftwareWebgpu } from './backend-loaders/webgpu.js';
+export { allowSoftwareWebgl } from './backend-loaders/webgl.js';
 /** Where the page serves tfjs-backend-wasm's `.wasm` files (a folder URL ending in `/`); call before initBackend. */
 export { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 // ── Report ────────────────────────────────────────────────────────────────────
 // The HTML report's data model and renderer (browser-safe); Node writes it: contrastive/node writeRunReport.
-export { buildReportData, binSteps, parseJsonl, renderReportHtml, scriptSafeJson } from './report/index.js';
-export type { ReportData, ReportStep, ReportEpoch, ReportLabelEfficiency, ReportAlignmentPoint, ReportUmap, ReportSample, ReportRetrieval, ReportSummary, RunTexts, ReportExtras, ParsedJsonl, RenderReportOptions } from './report/index.js';
+export { buildReportData, binSteps, parseJsonl, renderReportHtml, scriptSafeJson } from './run-report/index.js';
+export type { ReportData, ReportStep, ReportEpoch, ReportLabelEfficiency, ReportAlignmentPoint, ReportUmap, ReportSample, ReportRetrieval, ReportSummary, RunTexts, ReportExtras, ParsedJsonl, RenderReportOptions } from './run-report/index.js';

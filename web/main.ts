@@ -15,7 +15,7 @@
  * `softwareWebgpu=1` (accept a software WebGL / WebGPU adapter), `evalSize` (labelled digits held
  * out to measure, default 500). State for tests: `window.__demo`.
  *
- * Backends (src/backends/): `initBackend()` takes WebGPU when `navigator.gpu` gives a hardware
+ * Backends (src/backend-loaders/): `initBackend()` takes WebGPU when `navigator.gpu` gives a hardware
  * adapter, else WebGL on a hardware renderer, else wasm. The WebGPU and WebGL packages are
  * imported only when tried, so the build puts each in a chunk of its own that the page fetches
  * only when it uses that backend.
@@ -23,8 +23,8 @@
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Chart } from 'chart.js/auto';
 import * as tf from '../src/tf.js';
-import { allowSoftwareWebgpu } from '../src/backends/webgpu.js';
-import { allowSoftwareWebgl } from '../src/backends/webgl.js';
+import { allowSoftwareWebgpu } from '../src/backend-loaders/webgpu.js';
+import { allowSoftwareWebgl } from '../src/backend-loaders/webgl.js';
 import { describeBackend, initBackend, type BackendName } from '../src/backend.js';
 import { maybeGunzip } from '../src/data/gunzip.js';
 import { csvDataset, parseCsv } from '../src/data/csv.js';

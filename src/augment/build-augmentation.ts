@@ -7,7 +7,7 @@ import { smallGrey, simclrCifar, simclrImageNet, sequence } from './presets.js';
 import { compose } from './compose.js';
 import { colorJitter } from './color-jitter.js';
 import { vectorCorruption } from './vector-corruption.js';
-import { cmcAugmentation } from '../views/cmc-augmentation.js';
+import { cmcAugmentation } from '../cmc-views/cmc-augmentation.js';
 import { ConfigError } from '../errors.js';
 
 /** The augmentation preset names a recipe may hold. */

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { describeBackend, initBackend } from '../backend.js';
-import { writeRunReport } from '../node/report/write-run-report.js';
+import { writeRunReport } from '../node/run-report/write-run-report.js';
 import { int } from './parse.js';
 
 export interface ReportOptions {

@@ -31,8 +31,8 @@ import { l2Normalize } from '../ops/l2-normalize.js';
 import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { assertInRange, assertInteger, assertOneOf, assertPositive, describe, formatShape } from '../validate.js';
-import { applyView, assertFiniteViews, toView, viewSampleShape, type View, type ViewFunction } from '../views/view.js';
-import { ViewLayer } from '../views/view-layer.js';
+import { applyView, assertFiniteViews, toView, viewSampleShape, type View, type ViewFunction } from '../cmc-views/view.js';
+import { ViewLayer } from '../cmc-views/view-layer.js';
 import { collectState, minimize, readMinimize, readScalars, restoreState, trainableVariables, type Method, type MethodState, type MinimizeResult, type StepMetrics, type TrainBatch } from './method.js';
 
 export type CmcGraph = 'core' | 'full';

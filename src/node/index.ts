@@ -64,5 +64,5 @@ export { nativeStatus, registerNativeBackend, NATIVE_KERNELS } from './native/in
 export type { NativeAddon } from './native/addon.js';
 export type { NativeStatus } from './native/index.js';
 // ── Report: report.html from a run folder ─────────────────────────────────────
-export { writeRunReport, readChartJs, readRunTexts, EVAL_FILE, REPORT_FILE, embeddingSections, umap2d, retrievalGrid } from './report/index.js';
-export type { WriteRunReportOptions, WriteRunReportResult, EmbeddingSectionsOptions, EmbeddingSections } from './report/index.js';
+export { writeRunReport, readChartJs, readRunTexts, EVAL_FILE, REPORT_FILE, embeddingSections, umap2d, retrievalGrid } from './run-report/index.js';
+export type { WriteRunReportOptions, WriteRunReportResult, EmbeddingSectionsOptions, EmbeddingSections } from './run-report/index.js';

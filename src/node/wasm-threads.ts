@@ -5,7 +5,7 @@
  * points it at the threaded module's own script on disk instead of a Blob, turns the
  * multithread flag on, sets the thread count and lifts the half-the-cores cap (the module asks
  * `os.cpus()`), all before the backend initialises and undone right after.
- * Node-only: called by the wasm provider of `src/node/backends.ts`.
+ * Node-only: called by the wasm provider of `src/node/node-backend-loaders.ts`.
  */
 import os, { availableParallelism, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';

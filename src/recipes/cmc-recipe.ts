@@ -20,8 +20,8 @@ import { projectionHead } from '../models/projection-head.js';
 import { cmc, CMC_GRAPHS, CMC_OBJECTIVES, type CmcGraph, type CmcObjective } from '../methods/cmc.js';
 import type { Method } from '../methods/method.js';
 import type { Optimizer } from '../optim/optimizers.js';
-import { builtinView, parseViewList } from '../views/builtin.js';
-import { viewSampleShape, type ViewSpec } from '../views/view.js';
+import { builtinView, parseViewList } from '../cmc-views/builtin.js';
+import { viewSampleShape, type ViewSpec } from '../cmc-views/view.js';
 import { ConfigError } from '../errors.js';
 import { buildLayersModel, checkLayersModelArch, type LayersModelArch } from '../models/layers-model-arch.js';
 

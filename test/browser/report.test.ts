@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { writeRunReport } from '../../src/node/report/write-run-report.js';
+import { writeRunReport } from '../../src/node/run-report/write-run-report.js';
 import { useBackend } from '../support/tensors.js';
-import { makeRunFolder, SWEEP } from '../report/fixture-run.js';
-import { TEMPERATURE_SWEEP_FILE } from '../../src/report/temperature-sweep.js';
+import { makeRunFolder, SWEEP } from '../run-report/fixture-run.js';
+import { TEMPERATURE_SWEEP_FILE } from '../../src/run-report/temperature-sweep.js';
 import { chromiumMissing, launchChromium, type Launched } from './chromium.js';
 
 const skip = chromiumMissing;

@@ -4,7 +4,7 @@ import * as tf from '../../src/tf.js';
 import { batchNormalization, batchNormTraining, hasFusedBatchNormKernel, BATCH_NORM_TRAIN_KERNEL, BATCH_NORM_TRAIN_GRAD_KERNEL } from '../../src/models/batch-norm.js';
 import { ConfigError, ShapeError } from '../../src/errors.js';
 import { nativeStatus } from '../../src/node/native/addon.js';
-import { registerNativeBackend } from '../../src/node/native/backend.js';
+import { registerNativeBackend } from '../../src/node/native/native-backend.js';
 import { nativeCalls } from '../../src/node/native/kernel-utils.js';
 import { assertClose, randn, reloadFromMemory } from '../support/tensors.js';
 import { skipUnless } from '../support/prerequisites.js';

@@ -3,7 +3,7 @@
  * installed into an empty project, and there: the CLI (`--version`, `--help`, a two-step
  * pretrain on the bundled digits), both entry points imported from plain Node, and an esbuild
  * browser bundle of a three-line app that imports `contrastive` and computes a loss in Chromium on
- * wasm, with the `.wasm` files copied beside the bundle (README, "In your own web app").
+ * wasm, with the `.wasm` files copied beside the bundle (README, "Use it in your own web app").
  * The install resolves the peer dependencies from npm's cache when it has them (`--prefer-offline`).
  */
 import { test, before, after } from 'node:test';

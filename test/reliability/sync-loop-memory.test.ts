@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as tf from '../../src/tf.js';
-import { normalizedLab } from '../../src/views/lab-values.js';
+import { normalizedLab } from '../../src/cmc-views/lab-values.js';
 import { useBackend } from '../support/tensors.js';
 
 setFlagsFromString('--expose-gc');

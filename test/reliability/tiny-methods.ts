@@ -17,8 +17,8 @@ import { projectionHead } from '../../src/models/projection-head.js';
 import { conv1dEncoder } from '../../src/models/conv1d-encoder.js';
 import { gruContext } from '../../src/models/gru-context.js';
 import { MemoryBank } from '../../src/memory/memory-bank.js';
-import { labL } from '../../src/views/lab-l.js';
-import { labAb } from '../../src/views/lab-ab.js';
+import { labL } from '../../src/cmc-views/lab-l.js';
+import { labAb } from '../../src/cmc-views/lab-ab.js';
 import { Optimizer } from '../../src/optim/optimizers.js';
 import { randn, rng } from '../support/tensors.js';
 

@@ -10,14 +10,14 @@
 import { join } from 'node:path';
 import { initBackend, describeBackend } from '../../backend.js';
 import { subset } from '../../data/subset.js';
-import { evaluateRepresentation, type EvaluationReport } from '../../eval/report.js';
+import { evaluateRepresentation, type EvaluationReport } from '../../eval/evaluation-report.js';
 import type { FeatureArray } from '../../eval/features.js';
 import { formatLabelEfficiencyTable } from '../../eval/format-table.js';
 import { loadSplits } from '../data/load-splits.js';
 import { RunFolder } from './run-folder.js';
 import { loadModel } from './model-io.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { EVAL_FILE } from '../report/read-run-texts.js';
+import { EVAL_FILE } from '../run-report/read-run-texts.js';
 import { Rng } from '../../random.js';
 import { DataError } from '../../errors.js';
 import type { Recipe } from '../../recipes/recipe.js';

@@ -20,7 +20,7 @@ import { writeSkipped } from '../data/sample-ids.js';
 import type { LabelMode } from '../data/list-images.js';
 import type { ResizeMode } from '../data/decode-pool.js';
 import { saveModel } from './model-io.js';
-import { writeRunReport } from '../report/write-run-report.js';
+import { writeRunReport } from '../run-report/write-run-report.js';
 import { train, planEpoch, type EpochRecord, type SkippedStep, type StepRecord, type TrainResult } from '../../train/trainer.js';
 import type { OptimizerName } from '../../optim/optimizers.js';
 import { ConfigError } from '../../errors.js';

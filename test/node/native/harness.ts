@@ -5,7 +5,7 @@
  */
 import * as tf from '../../../src/tf.js';
 import { nativeStatus } from '../../../src/node/native/addon.js';
-import { registerNativeBackend } from '../../../src/node/native/backend.js';
+import { registerNativeBackend } from '../../../src/node/native/native-backend.js';
 import { nativeCalls } from '../../../src/node/native/kernel-utils.js';
 import { assertClose, randn } from '../../support/tensors.js';
 import { skipUnless } from '../../support/prerequisites.js';

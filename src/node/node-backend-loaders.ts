@@ -28,7 +28,7 @@ registerBackendProvider('native', {
   priority: 20,
   runtime: 'node',
   load: async () => {
-    const { registerNativeBackend } = await import('./native/backend.js');
+    const { registerNativeBackend } = await import('./native/native-backend.js');
     registerNativeBackend();
   },
   threads: () => {
@@ -36,13 +36,13 @@ registerBackendProvider('native', {
   },
 });
 
-// wasm in Node: the kernels of src/backends/wasm.ts, and a thread pool on every core
+// wasm in Node: the kernels of src/backend-loaders/wasm.ts, and a thread pool on every core
 // (tfjs-backend-wasm keeps Node single-threaded; see src/node/wasm-threads.ts).
 registerBackendProvider('wasm', {
   priority: 10,
   runtime: 'any',
   load: async () => {
-    await import('../backends/wasm.js');
+    await import('../backend-loaders/wasm.js');
     await initWasmWithThreads();
   },
   threads: () => getThreadsCount(),

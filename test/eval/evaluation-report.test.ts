@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
-import { buildEvaluationReport, evaluateRepresentation } from '../../src/eval/report.js';
+import { buildEvaluationReport, evaluateRepresentation } from '../../src/eval/evaluation-report.js';
 import { KNN_PAPER_PROTOCOL, KNN_PROTOCOL } from '../../src/eval/knn-protocol.js';
 import { ConfigError } from '../../src/errors.js';
 import { assertNoLeakAsync, randn, useBackend } from '../support/tensors.js';

@@ -2,11 +2,11 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { ShapeError } from '../../src/errors.js';
-import { labL } from '../../src/views/lab-l.js';
-import { labAb } from '../../src/views/lab-ab.js';
-import { applyView } from '../../src/views/view.js';
+import { labL } from '../../src/cmc-views/lab-l.js';
+import { labAb } from '../../src/cmc-views/lab-ab.js';
+import { applyView } from '../../src/cmc-views/view.js';
 import { labDenormalize, labNormalize, labToRgb, rgbToLab } from '../../src/augment/lab.js';
-import { normalizedLab, normalizedLabValues } from '../../src/views/lab-values.js';
+import { normalizedLab, normalizedLabValues } from '../../src/cmc-views/lab-values.js';
 import { assertClose, assertNoLeak, rng, useBackend } from '../support/tensors.js';
 
 before(() => useBackend());

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binSteps, buildReportData } from '../../src/report/build-report-data.js';
-import { parseJsonl } from '../../src/report/parse-jsonl.js';
+import { binSteps, buildReportData } from '../../src/run-report/build-report-data.js';
+import { parseJsonl } from '../../src/run-report/parse-jsonl.js';
 import { EVAL, STEPS, SWEEP, configObject, epochsText, metricsText } from './fixture-run.js';
 
 const full = () => ({ title: 'r1', config: JSON.stringify(configObject('runs/r1')), metrics: metricsText(), epochs: epochsText(), eval: JSON.stringify(EVAL) });

@@ -29,7 +29,7 @@ for (const c of cases) {
 }
 
 test('conv2d weight gradient split into batch chunks matches cpu', async () => {
-  const mod = await import('../../../src/backends/wasm/conv2d-backprop-filter.js');
+  const mod = await import('../../../src/backend-loaders/wasm/conv2d-backprop-filter.js');
   // 27 rows x 25 positions = 675 floats per image: a limit of 2 images gives chunks of 2, 2, 1.
   const { conv2DBackpropFilter } = mod;
   await tf.setBackend('cpu');
@@ -44,7 +44,7 @@ test('conv2d weight gradient split into batch chunks matches cpu', async () => {
 });
 
 async function compareChunked(
-  kernel: typeof import('../../../src/backends/wasm/conv2d-backprop-filter.js').conv2DBackpropFilter,
+  kernel: typeof import('../../../src/backend-loaders/wasm/conv2d-backprop-filter.js').conv2DBackpropFilter,
   x: tf.Tensor4D, dy: tf.Tensor4D, ref: ArrayLike<number>,
 ): Promise<void> {
   const { initBackend } = await import('../../../src/backend.js');

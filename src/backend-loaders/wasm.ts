@@ -1,6 +1,6 @@
 /**
  * The wasm backend (XNNPACK, SIMD) with the training kernels it lacks as shipped
- * (see `src/backends/wasm/register.ts`). Runs in Node and in browsers. Node's thread setup lives
+ * (see `src/backend-loaders/wasm/register.ts`). Runs in Node and in browsers. Node's thread setup lives
  * in `src/node/wasm-threads.ts`, which replaces this provider's `load` in Node.
  */
 import '@tensorflow/tfjs-backend-wasm';

@@ -1,7 +1,7 @@
 /**
  * The report's data model: everything `report.html` shows, as plain JSON-serialisable values.
  * Built from a run folder's files (`buildReportData`), then rendered into one self-contained page
- * (`renderReportHtml`). Browser-safe: no file system here (Node reads the files, `src/node/report/`).
+ * (`renderReportHtml`). Browser-safe: no file system here (Node reads the files, `src/node/run-report/`).
  */
 import type { TemperatureSweep } from './temperature-sweep.js';
 

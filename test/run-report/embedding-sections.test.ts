@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArrayDataset } from '../../src/data/array-dataset.js';
-import { retrievalGrid, umap2d } from '../../src/node/report/embedding-sections.js';
+import { retrievalGrid, umap2d } from '../../src/node/run-report/embedding-sections.js';
 import { Rng } from '../../src/random.js';
 
 /** 3 classes of sequences [T=4, C=2]; features: class direction + small noise. */

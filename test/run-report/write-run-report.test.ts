@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeRunReport } from '../../src/node/report/write-run-report.js';
+import { writeRunReport } from '../../src/node/run-report/write-run-report.js';
 import { DataError } from '../../src/errors.js';
 import { useBackend } from '../support/tensors.js';
 import { makeRunFolder } from './fixture-run.js';

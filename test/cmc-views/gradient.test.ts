@@ -2,8 +2,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { ConfigError, ShapeError } from '../../src/errors.js';
-import { gradient } from '../../src/views/gradient.js';
-import { halfLuminance } from '../../src/views/half-luminance.js';
+import { gradient } from '../../src/cmc-views/gradient.js';
+import { halfLuminance } from '../../src/cmc-views/half-luminance.js';
 import { assertClose, assertNoLeak, rng, useBackend } from '../support/tensors.js';
 
 before(() => useBackend());

@@ -10,7 +10,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { subset } from '../../data/subset.js';
 import { alignmentUniformity } from '../../eval/alignment-uniformity.js';
 import type { FeatureArray } from '../../eval/features.js';
-import type { ReportAlignmentPoint, ReportRetrieval, ReportSample, ReportUmap } from '../../report/report-data.js';
+import type { ReportAlignmentPoint, ReportRetrieval, ReportSample, ReportUmap } from '../../run-report/report-data.js';
 import { Rng } from '../../random.js';
 import { embedDataset } from '../../eval/dataset-features.js';
 import { buildAugmentation, type AugmentationRecipe } from '../../augment/build-augmentation.js';

@@ -22,7 +22,7 @@ export interface RunTexts {
   sweep?: string;
 }
 
-/** Sections computed from the encoder (Node: `src/node/report/`), added as they are. */
+/** Sections computed from the encoder (Node: `src/node/run-report/`), added as they are. */
 export interface ReportExtras {
   umap?: ReportUmap | null;
   retrieval?: ReportRetrieval | null;

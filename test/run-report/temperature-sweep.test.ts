@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTemperatureSweep } from '../../src/report/temperature-sweep.js';
+import { parseTemperatureSweep } from '../../src/run-report/temperature-sweep.js';
 import { SWEEP } from './fixture-run.js';
 
 

@@ -4,10 +4,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { RunTexts } from '../../report/build-report-data.js';
+import type { RunTexts } from '../../run-report/build-report-data.js';
 import { DataError } from '../../errors.js';
 import { RUN_FILES } from '../run/run-folder.js';
-import { TEMPERATURE_SWEEP_FILE } from '../../report/temperature-sweep.js';
+import { TEMPERATURE_SWEEP_FILE } from '../../run-report/temperature-sweep.js';
 
 /** The file `contrastive eval` writes its JSON report to, inside the run folder. */
 export const EVAL_FILE = 'eval.json';

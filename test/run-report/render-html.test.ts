@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildReportData } from '../../src/report/build-report-data.js';
-import { renderReportHtml, scriptSafeJson } from '../../src/report/render-html.js';
-import { readChartJs } from '../../src/node/report/write-run-report.js';
+import { buildReportData } from '../../src/run-report/build-report-data.js';
+import { renderReportHtml, scriptSafeJson } from '../../src/run-report/render-html.js';
+import { readChartJs } from '../../src/node/run-report/write-run-report.js';
 import { ConfigError } from '../../src/errors.js';
 import { EVAL, configObject, epochsText, metricsText } from './fixture-run.js';
 
