@@ -3,7 +3,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../src/backend.js';
 import { makeTargets, mutate, feed } from '../test/reliability/fuzz-harness.js';
 
-const { name, seed, start, count, timeLimitMs } = workerData as { name: string; seed: number; start: number; count: number; timeLimitMs: number };
+const { name, seed, start, count, timeLimitMs } = workerData as {
+  name: string;
+  seed: number;
+  start: number;
+  count: number;
+  timeLimitMs: number;
+};
 await initBackend('cpu');
 const { targets, close } = await makeTargets();
 const target = targets.find((t) => t.name === name)!;

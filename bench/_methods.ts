@@ -115,12 +115,19 @@ function print(s: Summary): void {
   for (const [name, r] of Object.entries(s.methods)) {
     const bank = r!.bankBytes === undefined ? '' : `${(r!.bankBytes / 2 ** 20).toFixed(1)} MiB`;
     const f = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
-    console.log(`| ${name} | ${r!.steps} | ${r!.epochs} | ${r!.msPerStep.toFixed(0)} | ${r!.trainSeconds} | ${r!.evalSeconds} | ${r!.lastLoss.toFixed(3)} | ${bank} | ${r!.report.kmeans.nmi.toFixed(3)} | ${f(r!.report.alignment)} | ${f(r!.report.uniformity)} |`);
+    console.log(
+      `| ${name} | ${r!.steps} | ${r!.epochs} | ${r!.msPerStep.toFixed(0)} | ${r!.trainSeconds} | ${r!.evalSeconds} | ${r!.lastLoss.toFixed(3)} | ${bank} | ${r!.report.kmeans.nmi.toFixed(3)} | ${f(r!.report.alignment)} | ${f(r!.report.uniformity)} |`,
+    );
   }
   for (const [k, v] of Object.entries(s.checks)) console.log(`${v ? 'PASS' : 'FAIL'} ${k}`);
 }
 
-export async function benchMethods(args: string[], defaults: BenchMethod[], name: string, check: BenchCheck = BEAT_BOTH_BASELINES): Promise<Summary> {
+export async function benchMethods(
+  args: string[],
+  defaults: BenchMethod[],
+  name: string,
+  check: BenchCheck = BEAT_BOTH_BASELINES,
+): Promise<Summary> {
   const opt = (flag: string): string | undefined => {
     const i = args.indexOf(`--${flag}`);
     return i >= 0 ? args[i + 1] : undefined;
@@ -148,10 +155,11 @@ export async function benchMethods(args: string[], defaults: BenchMethod[], name
     return merged;
   }
   const methods = (opt('methods') ?? defaults.join(',')).split(',').filter((m) => m !== '') as BenchMethod[];
-  for (const m of methods) if (!(m in BENCH_METHODS)) throw new Error(`bench ${name}: --methods takes ${Object.keys(BENCH_METHODS).join(',')}, got '${m}'`);
+  for (const m of methods)
+    if (!(m in BENCH_METHODS)) throw new Error(`bench ${name}: --methods takes ${Object.keys(BENCH_METHODS).join(',')}, got '${m}'`);
   // --minutes M is --budget 60 x M (one budget, the same sizing below)
   if (num('minutes') !== undefined && num('budget') !== undefined) throw new Error(`bench ${name}: give --minutes or --budget, not both`);
-  const budget = num('minutes') !== undefined ? num('minutes')! * 60 : num('budget') ?? 1800;
+  const budget = num('minutes') !== undefined ? num('minutes')! * 60 : (num('budget') ?? 1800);
   const batch = num('batch') ?? 256;
   const seed = Number(opt('seed') ?? 0);
   const out = opt('out') ?? join('runs', `bench-${name}`);
@@ -237,7 +245,18 @@ export async function benchMethods(args: string[], defaults: BenchMethod[], name
     results[key] = { ...trained, evalSeconds: Math.round((performance.now() - tEval) / 1000), report };
     writeFileSync(join(dir, 'bench.json'), JSON.stringify(results[key], null, 2) + '\n');
   }
-  const summary: Summary = { backend, data: fm, trainSize, batch, baselines: baselines ?? {}, methods: results, checks: {}, pass: false, wallSeconds: Math.round((performance.now() - t0) / 1000), out };
+  const summary: Summary = {
+    backend,
+    data: fm,
+    trainSize,
+    batch,
+    baselines: baselines ?? {},
+    methods: results,
+    checks: {},
+    pass: false,
+    wallSeconds: Math.round((performance.now() - t0) / 1000),
+    out,
+  };
   summary.checks = checksOf(summary, check);
   summary.pass = Object.values(summary.checks).every(Boolean);
   print(summary);

@@ -19,14 +19,27 @@ export interface Encoder {
 export function layersResnet(tf: Tf, inputShape: [number, number, number]): TF.LayersModel {
   let seed = 0;
   const convBn = (x: TF.SymbolicTensor, filters: number, stride: number, k: number): TF.SymbolicTensor => {
-    const c = tf.layers.conv2d({ filters, kernelSize: k, strides: stride, padding: 'same', useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: seed++ }) }).apply(x) as TF.SymbolicTensor;
+    const c = tf.layers
+      .conv2d({
+        filters,
+        kernelSize: k,
+        strides: stride,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: tf.initializers.heNormal({ seed: seed++ }),
+      })
+      .apply(x) as TF.SymbolicTensor;
     return tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(c) as TF.SymbolicTensor;
   };
   const relu = (x: TF.SymbolicTensor): TF.SymbolicTensor => tf.layers.reLU().apply(x) as TF.SymbolicTensor;
   const input = tf.input({ shape: inputShape });
   let h = relu(convBn(input, 32, 1, 3));
   let channels = 32;
-  for (const [width, stride] of [[32, 1], [64, 2], [128, 2]] as const) {
+  for (const [width, stride] of [
+    [32, 1],
+    [64, 2],
+    [128, 2],
+  ] as const) {
     const body = convBn(relu(convBn(h, width, stride, 3)), width, 1, 3);
     const shortcut = stride !== 1 || channels !== width ? convBn(h, width, stride, 1) : h;
     h = relu(tf.layers.add().apply([body, shortcut]) as TF.SymbolicTensor);
@@ -38,7 +51,14 @@ export function layersResnet(tf: Tf, inputShape: [number, number, number]): TF.L
 /** The peer's ResNet in raw ops: variables, tf.conv2d, and BatchNorm through tf.moments. */
 export function momentsResnet(tf: Tf, inputShape: [number, number, number]): Encoder {
   let seed = 0;
-  interface ConvBn { w: TF.Variable; gamma: TF.Variable; beta: TF.Variable; movingMean: TF.Variable; movingVar: TF.Variable; stride: number }
+  interface ConvBn {
+    w: TF.Variable;
+    gamma: TF.Variable;
+    beta: TF.Variable;
+    movingMean: TF.Variable;
+    movingVar: TF.Variable;
+    stride: number;
+  }
   const convBn = (ci: number, co: number, stride: number, k: number): ConvBn => ({
     w: tf.variable(tf.randomNormal([k, k, ci, co], 0, Math.sqrt(2 / (k * k * ci)), 'float32', seed++)),
     gamma: tf.variable(tf.ones([co])),
@@ -61,8 +81,16 @@ export function momentsResnet(tf: Tf, inputShape: [number, number, number]): Enc
   const stem = convBn(inputShape[2], 32, 1, 3);
   const blocks: { a: ConvBn; b: ConvBn; shortcut?: ConvBn }[] = [];
   let channels = 32;
-  for (const [width, stride] of [[32, 1], [64, 2], [128, 2]] as const) {
-    blocks.push({ a: convBn(channels, width, stride, 3), b: convBn(width, width, 1, 3), ...(stride !== 1 || channels !== width ? { shortcut: convBn(channels, width, stride, 1) } : {}) });
+  for (const [width, stride] of [
+    [32, 1],
+    [64, 2],
+    [128, 2],
+  ] as const) {
+    blocks.push({
+      a: convBn(channels, width, stride, 3),
+      b: convBn(width, width, 1, 3),
+      ...(stride !== 1 || channels !== width ? { shortcut: convBn(channels, width, stride, 1) } : {}),
+    });
     channels = width;
   }
   return {

@@ -34,7 +34,10 @@ function parse(args: string[]): Options {
       if (!(v >= 1)) throw new Error(`augment: ${a} must be an integer >= 1`);
       return v;
     };
-    if (a === '--backend') o.backends = next().split(',').filter((s) => s !== '');
+    if (a === '--backend')
+      o.backends = next()
+        .split(',')
+        .filter((s) => s !== '');
     else if (a === '--rounds') o.rounds = int();
     else if (a === '--small-batch') o.smallBatch = int();
     else if (a === '--cifar-batch') o.cifarBatch = int();
@@ -59,7 +62,9 @@ async function runCase(name: string, batch: number, rounds: number): Promise<voi
   const small = name === 'small';
   const shape: [number, number, number] = small ? [28, 28, 1] : [32, 32, 3];
   const makeViews = views(small ? smallGrey(28) : simclrCifar(32), 2);
-  const encoder = small ? convNet({ inputShape: shape }) : resnet({ inputShape: shape, stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] });
+  const encoder = small
+    ? convNet({ inputShape: shape })
+    : resnet({ inputShape: shape, stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] });
   const head = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64 });
   const optimizer = tf.train.adam(1e-3);
   const images = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 1); // [N, H, W, C]

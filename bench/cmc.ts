@@ -58,7 +58,18 @@ interface Options {
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { runs: Object.keys(RUNS) as RunName[], epochs: 8, batch: 128, limit: undefined, testLimit: undefined, seed: 0, baselines: true, json: undefined, merge: undefined, labTiming: false };
+  const o: Options = {
+    runs: Object.keys(RUNS) as RunName[],
+    epochs: 8,
+    batch: 128,
+    limit: undefined,
+    testLimit: undefined,
+    seed: 0,
+    baselines: true,
+    json: undefined,
+    merge: undefined,
+    labTiming: false,
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = (): string => {
@@ -72,7 +83,9 @@ function parse(args: string[]): Options {
       return v;
     };
     if (a === '--methods') {
-      o.runs = next().split(',').filter((s) => s !== '') as RunName[];
+      o.runs = next()
+        .split(',')
+        .filter((s) => s !== '') as RunName[];
       for (const r of o.runs) if (!(r in RUNS)) throw new Error(`bench cmc: --methods takes ${Object.keys(RUNS).join(',')}, got '${r}'`);
     } else if (a === '--epochs') o.epochs = int();
     else if (a === '--batch') o.batch = int();
@@ -124,7 +137,8 @@ function recipeOf(name: RunName, o: Options, trainSize: number): MethodBuild {
     seed: o.seed,
   };
   const cmc = RUNS[name];
-  const recipe: Recipe = cmc === undefined ? base : { ...base, ...cmcRecipe(cmc, { kind: 'image', sampleShape: [32, 32, 3], trainSize, arch: 'small-cnn' }) };
+  const recipe: Recipe =
+    cmc === undefined ? base : { ...base, ...cmcRecipe(cmc, { kind: 'image', sampleShape: [32, 32, 3], trainSize, arch: 'small-cnn' }) };
   return { recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } };
 }
 
@@ -136,7 +150,9 @@ function report(results: Record<string, LabelEfficiencyResult>): void {
     const r = results[name]!;
     const own = name.startsWith('cmc2') ? 'random cmc2 net' : 'random cmc3 net';
     if (results[own] === undefined) continue;
-    const beats = (['linear', 'knn'] as const).every((p) => ['10%', '100%'].every((f) => ['raw pixels', own].every((b) => r[p][f]! > results[b]![p][f]!)));
+    const beats = (['linear', 'knn'] as const).every((p) =>
+      ['10%', '100%'].every((f) => ['raw pixels', own].every((b) => r[p][f]! > results[b]![p][f]!)),
+    );
     console.log(`${name} beats raw pixels and its random network (${own}) on both probes at 10% and 100%: ${beats ? 'yes' : 'NO'}`);
   }
 }
@@ -171,7 +187,9 @@ export async function main(args: string[]): Promise<void> {
       tensor.push(performance.now() - t);
       tf.dispose([x, ...v, c]);
     }
-    console.log(`${describeBackend(info)}: L + ab views of 256 32x32 images, median of 7 alternating rounds: views (pixel loop) ${med(loop).toFixed(0)} ms, one tensor rgbToLab + labNormalize ${med(tensor).toFixed(0)} ms`);
+    console.log(
+      `${describeBackend(info)}: L + ab views of 256 32x32 images, median of 7 alternating rounds: views (pixel loop) ${med(loop).toFixed(0)} ms, one tensor rgbToLab + labNormalize ${med(tensor).toFixed(0)} ms`,
+    );
     return;
   }
   let trainData: Dataset;
@@ -184,13 +202,19 @@ export async function main(args: string[]): Promise<void> {
     return;
   }
   const labels = { train: trainData.labels!.values, test: testData.labels!.values };
-  console.log(`${describeBackend(info)}; CIFAR-10 subset train ${trainData.size}, test ${testData.size}; batch ${o.batch}; ${o.epochs} epoch(s) per run; seed ${o.seed}`);
+  console.log(
+    `${describeBackend(info)}; CIFAR-10 subset train ${trainData.size}, test ${testData.size}; batch ${o.batch}; ${o.epochs} epoch(s) per run; seed ${o.seed}`,
+  );
   const t0 = performance.now();
   const featureSets: Record<string, { train: FeatureArray; test: FeatureArray }> = {};
   const flat = (x: tf.Tensor): tf.Tensor2D => tf.reshape(x, [x.shape[0]!, -1]);
   if (o.baselines) featureSets['raw pixels'] = { train: await mapDataset(trainData, flat), test: await mapDataset(testData, flat) };
   // random networks: the CMC 2- and 3-view encoders and SimCLR's CNN, at their (seeded) initialisation
-  const randoms = [['random cmc2 net', 'cmc2-softmax'], ['random cmc3 net', 'cmc3-core'], ['random simclr net', 'simclr']] as const;
+  const randoms = [
+    ['random cmc2 net', 'cmc2-softmax'],
+    ['random cmc3 net', 'cmc3-core'],
+    ['random simclr net', 'simclr'],
+  ] as const;
   for (const [label, name] of o.baselines ? randoms : []) {
     const m = buildMethod(recipeOf(name, o, trainData.size));
     const embed = (x: tf.Tensor): tf.Tensor2D => m.embed(x);
@@ -202,10 +226,20 @@ export async function main(args: string[]): Promise<void> {
     const method = buildMethod(recipeOf(name, o, trainData.size));
     const losses: number[] = [];
     const started = performance.now();
-    const result = await train({ method, data: trainData, batchSize: o.batch, epochs: o.epochs, seed: o.seed, onStep: (r) => {
+    const result = await train({
+      method,
+      data: trainData,
+      batchSize: o.batch,
+      epochs: o.epochs,
+      seed: o.seed,
+      onStep: (r) => {
         losses.push(r.loss);
-        if (losses.length % 20 === 0) console.error(`  ${name} step ${losses.length}: loss ${r.loss.toFixed(3)}, ${((performance.now() - started) / 1000).toFixed(0)} s`);
-      } });
+        if (losses.length % 20 === 0)
+          console.error(
+            `  ${name} step ${losses.length}: loss ${r.loss.toFixed(3)}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+          );
+      },
+    });
     const seconds = (performance.now() - started) / 1000;
     const embed = (x: tf.Tensor): tf.Tensor2D => method.embed(x);
     featureSets[name] = { train: await mapDataset(trainData, embed), test: await mapDataset(testData, embed) };

@@ -21,7 +21,9 @@ export async function main(args: string[]): Promise<void> {
   const negatives = arg('--negatives', 'batch') as CpcNegatives;
   const steps = Number(arg('--steps', '10'));
   const recipe = { ...cpcRecipe(96, {}), negatives };
-  console.log(`cpc step: 100 series x 96 steps, K ${recipe.predictionSteps}, ${recipe.timeSteps} positions, negatives ${negatives}, ${steps} timed steps`);
+  console.log(
+    `cpc step: 100 series x 96 steps, K ${recipe.predictionSteps}, ${recipe.timeSteps} positions, negatives ${negatives}, ${steps} timed steps`,
+  );
   for (const name of backends) {
     const info = await initBackend(name as never);
     const method = buildCpc(recipe, 1, 0, new Optimizer({ name: 'adam', learningRate: 1e-3 }));
@@ -37,7 +39,9 @@ export async function main(args: string[]): Promise<void> {
       ms.push(performance.now() - t);
     }
     ms.sort((a, b) => a - b);
-    console.log(`  ${info.name} (${info.threads} threads): median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)} ms, fastest ${ms[0]!.toFixed(0)} ms`);
+    console.log(
+      `  ${info.name} (${info.threads} threads): median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)} ms, fastest ${ms[0]!.toFixed(0)} ms`,
+    );
     method.dispose();
     x.dispose();
   }

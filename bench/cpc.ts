@@ -51,21 +51,63 @@ interface Options {
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { sets: ['fsdd', 'ecg5000', 'cricketx'], steps: undefined, batch: 32, lr: 2e-3, filters: 64, units: 64, rawSize: 512, windowLatents: 24, backend: 'wasm', seed: 0 };
+  const o: Options = {
+    sets: ['fsdd', 'ecg5000', 'cricketx'],
+    steps: undefined,
+    batch: 32,
+    lr: 2e-3,
+    filters: 64,
+    units: 64,
+    rawSize: 512,
+    windowLatents: 24,
+    backend: 'wasm',
+    seed: 0,
+  };
   for (let i = 0; i < args.length; i++) {
     const v = args[i + 1];
     switch (args[i]) {
-      case '--sets': o.sets = v!.split(','); i++; break;
-      case '--steps': o.steps = Number(v); i++; break;
-      case '--batch': o.batch = Number(v); i++; break;
-      case '--lr': o.lr = Number(v); i++; break;
-      case '--filters': o.filters = Number(v); i++; break;
-      case '--units': o.units = Number(v); i++; break;
-      case '--raw-size': o.rawSize = Number(v); i++; break;
-      case '--window-latents': o.windowLatents = Number(v); i++; break;
-      case '--backend': o.backend = v as BackendName; i++; break;
-      case '--seed': o.seed = Number(v); i++; break;
-      default: throw new Error(`bench cpc: unknown option ${args[i]}`);
+      case '--sets':
+        o.sets = v!.split(',');
+        i++;
+        break;
+      case '--steps':
+        o.steps = Number(v);
+        i++;
+        break;
+      case '--batch':
+        o.batch = Number(v);
+        i++;
+        break;
+      case '--lr':
+        o.lr = Number(v);
+        i++;
+        break;
+      case '--filters':
+        o.filters = Number(v);
+        i++;
+        break;
+      case '--units':
+        o.units = Number(v);
+        i++;
+        break;
+      case '--raw-size':
+        o.rawSize = Number(v);
+        i++;
+        break;
+      case '--window-latents':
+        o.windowLatents = Number(v);
+        i++;
+        break;
+      case '--backend':
+        o.backend = v as BackendName;
+        i++;
+        break;
+      case '--seed':
+        o.seed = Number(v);
+        i++;
+        break;
+      default:
+        throw new Error(`bench cpc: unknown option ${args[i]}`);
     }
   }
   return o;
@@ -138,18 +180,26 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
   // one length for the run (the train split's median / fixed length), applied to both splits
   const prepared = await cpcSequenceData(trainRaw, { autoLength: true });
   const recipe = cpcRecipe(prepared.length, {});
-  const r = { ...recipe, filters: o.filters, units: o.units, window: Math.min(prepared.length, inputLengthFor(recipe, Math.max(o.windowLatents, recipe.predictionSteps + 1))) };
+  const r = {
+    ...recipe,
+    filters: o.filters,
+    units: o.units,
+    window: Math.min(prepared.length, inputLengthFor(recipe, Math.max(o.windowLatents, recipe.predictionSteps + 1))),
+  };
   const trainData = prepared.data;
   const testData = (await cpcSequenceData(testRaw, { length: prepared.length })).data;
-  log(`${name}: ${trainData.size} train, ${testData.size} test, length ${prepared.length}; g_enc strides [${r.strides}] kernels [${r.kernelSizes}], D ${r.filters}, GRU ${r.units}, K ${r.predictionSteps}, window ${r.window}, ${r.negatives} negatives, ${r.timeSteps} t per step, ${r.pooling} pooling`);
+  log(
+    `${name}: ${trainData.size} train, ${testData.size} test, length ${prepared.length}; g_enc strides [${r.strides}] kernels [${r.kernelSizes}], D ${r.filters}, GRU ${r.units}, K ${r.predictionSteps}, window ${r.window}, ${r.negatives} negatives, ${r.timeSteps} t per step, ${r.pooling} pooling`,
+  );
 
   const method = buildCpc(r, 1, o.seed, new Optimizer({ learningRate: o.lr }));
   try {
     const t0 = performance.now();
     const random = { train: await embedDataset(method, trainData, 64), test: await embedDataset(method, testData, 64) };
-    const raw = name === 'fsdd'
-      ? { train: await rawResampled(trainRaw, o.rawSize), test: await rawResampled(testRaw, o.rawSize) }
-      : { train: await rawResampled(trainData, prepared.length), test: await rawResampled(testData, prepared.length) };
+    const raw =
+      name === 'fsdd'
+        ? { train: await rawResampled(trainRaw, o.rawSize), test: await rawResampled(testRaw, o.rawSize) }
+        : { train: await rawResampled(trainData, prepared.length), test: await rawResampled(testData, prepared.length) };
     log(`${name}: baseline features in ${((performance.now() - t0) / 1000).toFixed(0)} s; training ${o.steps} steps of ${o.batch}`);
     const records: StepRecord[] = [];
     const t1 = performance.now();
@@ -161,7 +211,10 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
       seed: o.seed,
       onStep: (rec) => {
         records.push(rec);
-        if (rec.step % 25 === 0) log(`  step ${rec.step}: loss ${rec.loss.toFixed(3)}, CPC accuracy k=1 ${pct(rec.acc1 ?? NaN)}%, mean over k ${pct(rec.accuracy ?? NaN)}%`);
+        if (rec.step % 25 === 0)
+          log(
+            `  step ${rec.step}: loss ${rec.loss.toFixed(3)}, CPC accuracy k=1 ${pct(rec.acc1 ?? NaN)}%, mean over k ${pct(rec.accuracy ?? NaN)}%`,
+          );
       },
     });
     const secondsPerStep = (performance.now() - t1) / 1000 / records.length;
@@ -177,11 +230,32 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
       for (const [fname, f] of Object.entries(sets)) {
         const lin = await linearProbe(f.train, t.train, f.test, t.test, { seed: o.seed });
         rows.push({ features: fname, probe: 'linear', task: t.task, accuracy: lin.accuracy });
-        if (name !== 'fsdd') rows.push({ features: fname, probe: 'knn', task: t.task, accuracy: await knnAccuracy(f.train, t.train, f.test, t.test, { k: 20 }) });
-        log(`  ${t.task} ${fname}: ${rows.filter((x) => x.features === fname && x.task === t.task).map((x) => `${x.probe} ${pct(x.accuracy)}%`).join(', ')}`);
+        if (name !== 'fsdd')
+          rows.push({
+            features: fname,
+            probe: 'knn',
+            task: t.task,
+            accuracy: await knnAccuracy(f.train, t.train, f.test, t.test, { k: 20 }),
+          });
+        log(
+          `  ${t.task} ${fname}: ${rows
+            .filter((x) => x.features === fname && x.task === t.task)
+            .map((x) => `${x.probe} ${pct(x.accuracy)}%`)
+            .join(', ')}`,
+        );
       }
     }
-    return { name, rows, accEarly, accLate, secondsPerStep, steps: records.length, trainSize: trainData.size, testSize: testData.size, length: prepared.length };
+    return {
+      name,
+      rows,
+      accEarly,
+      accLate,
+      secondsPerStep,
+      steps: records.length,
+      trainSize: trainData.size,
+      testSize: testData.size,
+      length: prepared.length,
+    };
   } finally {
     method.dispose();
     await trainRaw.close?.();
@@ -200,7 +274,9 @@ export async function main(args: string[]): Promise<void> {
     if (r !== undefined) results.push(r);
   }
   for (const r of results) {
-    console.log(`\n### ${r.name}: ${r.trainSize} train / ${r.testSize} test, length ${r.length}, ${r.steps} steps of ${o.batch} (${r.secondsPerStep.toFixed(2)} s/step)\n`);
+    console.log(
+      `\n### ${r.name}: ${r.trainSize} train / ${r.testSize} test, length ${r.length}, ${r.steps} steps of ${o.batch} (${r.secondsPerStep.toFixed(2)} s/step)\n`,
+    );
     const tasks = [...new Set(r.rows.map((x) => `${x.task} ${x.probe}`))];
     console.log(`| task, probe | CPC | random weights | raw |`);
     console.log(`|---|---|---|---|`);

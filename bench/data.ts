@@ -49,7 +49,12 @@ async function makeFolder(n: number): Promise<string> {
     } else {
       pixels.forEach((_, k) => (pixels[k] = (k * 2654435761 + i * 40503) % 256));
     }
-    writeFileSync(join(dir, `${i}.png`), await sharp(pixels, { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer());
+    writeFileSync(
+      join(dir, `${i}.png`),
+      await sharp(pixels, { raw: { width: 32, height: 32, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
   }
   return root;
 }
@@ -67,7 +72,8 @@ export async function main(args: string[]): Promise<void> {
     ['fashion-mnist', { split: 'test' }],
     ['digits', {}],
   ];
-  if (sharedDataDir() !== undefined) loads.push(['cifar10-subset', { split: 'train' }], ['ucr:CricketX', { split: 'train' }], ['fsdd', { split: 'test' }]);
+  if (sharedDataDir() !== undefined)
+    loads.push(['cifar10-subset', { split: 'train' }], ['ucr:CricketX', { split: 'train' }], ['fsdd', { split: 'test' }]);
   for (const [spec, o] of loads) {
     const t0 = performance.now();
     const ds = await loadDataset(spec, o);
@@ -112,7 +118,9 @@ export async function main(args: string[]): Promise<void> {
     console.log(`decode only: ${d.toFixed(0)} ms per epoch = ${((images / d) * 1000).toFixed(0)} images/s (median of ${rounds})`);
     console.log(`train steps alone: ${nb} x ${stepMs} ms = ${nb * stepMs} ms`);
     console.log(`prefetch 0 (decode, then train): ${median(serial).toFixed(0)} ms per epoch`);
-    console.log(`prefetch 1 (decode next batch during the step): ${median(overlapped).toFixed(0)} ms per epoch; decodes in flight at a step, at most ${peak}`);
+    console.log(
+      `prefetch 1 (decode next batch during the step): ${median(overlapped).toFixed(0)} ms per epoch; decodes in flight at a step, at most ${peak}`,
+    );
     console.log(`hidden decode time: ${(((median(serial) - median(overlapped)) / d) * 100).toFixed(0)}% of the decode-only time`);
 
     console.log(`\n## decodes at once per worker (1 worker, ${images} images, median of ${rounds})`);
@@ -130,7 +138,9 @@ export async function main(args: string[]): Promise<void> {
     } finally {
       await Promise.all(pools.map((p) => p.close()));
     }
-    per.forEach((k, j) => console.log(`${k} at once: ${median(t[j]!).toFixed(0)} ms = ${((images / median(t[j]!)) * 1000).toFixed(0)} images/s`));
+    per.forEach((k, j) =>
+      console.log(`${k} at once: ${median(t[j]!).toFixed(0)} ms = ${((images / median(t[j]!)) * 1000).toFixed(0)} images/s`),
+    );
   } finally {
     await ds.close();
     rmSync(root, { recursive: true, force: true });

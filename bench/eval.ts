@@ -39,7 +39,8 @@ export async function main(args: string[]): Promise<void> {
   const rng = new Rng(1);
   const centres = Float32Array.from({ length: c * d }, () => (kind === 'clusters' ? 0.35 * rng.normal() : 0));
   const labels = (rows: number) => Int32Array.from({ length: rows }, () => rng.int(c));
-  const feats = (y: Int32Array) => Float32Array.from({ length: y.length * d }, (_, i) => centres[y[Math.floor(i / d)]! * d + (i % d)]! + rng.normal());
+  const feats = (y: Int32Array) =>
+    Float32Array.from({ length: y.length * d }, (_, i) => centres[y[Math.floor(i / d)]! * d + (i % d)]! + rng.normal());
   const yTrain = labels(n);
   const yTest = labels(m);
   const train = tf.tensor2d(feats(yTrain), [n, d]);
@@ -51,9 +52,13 @@ export async function main(args: string[]): Promise<void> {
     return r;
   };
   const selection = arg(args, 'selection', 'auto') as 'auto' | 'backend' | 'js';
-  const knn = await time(`kNN (k=200, σ=0.1, selection ${selection})`, () => knnAccuracy(train, yTrain, test, yTest, { k: 200, temperature: 0.1, selection }));
+  const knn = await time(`kNN (k=200, σ=0.1, selection ${selection})`, () =>
+    knnAccuracy(train, yTrain, test, yTest, { k: 200, temperature: 0.1, selection }),
+  );
   console.log(`  accuracy ${knn.toFixed(4)} (chance ${(1 / c).toFixed(2)})`);
-  const probe = await time('linear probe (7-value L2 grid + refit, ≤100 L-BFGS iterations each)', () => linearProbe(train, yTrain, test, yTest));
+  const probe = await time('linear probe (7-value L2 grid + refit, ≤100 L-BFGS iterations each)', () =>
+    linearProbe(train, yTrain, test, yTest),
+  );
   console.log(`  accuracy ${probe.accuracy.toFixed(4)}, chosen L2 ${probe.l2}, validation accuracy ${probe.validationAccuracy}`);
   const km = await time(`k-means on the test rows (k=${c}, 3 restarts)`, () => kmeans(test, { k: c }));
   console.log(`  inertia ${km.inertia.toFixed(1)}, iterations ${km.iterations}`);
@@ -83,11 +88,16 @@ async function pixels(backend: BackendName | ''): Promise<void> {
     test,
     onProgress: (p) => {
       if (p.accuracy === undefined) t0 = performance.now();
-      else console.log(`${p.probe} ${p.fraction} (${p.trainRows} rows): ${p.accuracy.toFixed(4)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      else
+        console.log(
+          `${p.probe} ${p.fraction} (${p.trainRows} rows): ${p.accuracy.toFixed(4)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        );
     },
   });
   console.log(JSON.stringify(r));
   t0 = performance.now();
   const km = await kmeans(test.features, { k: 10 });
-  console.log(`k-means on the test pixels: NMI ${nmi(km.assignments, test.labels).toFixed(4)}, ARI ${ari(km.assignments, test.labels).toFixed(4)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `k-means on the test pixels: NMI ${nmi(km.assignments, test.labels).toFixed(4)}, ARI ${ari(km.assignments, test.labels).toFixed(4)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }

@@ -99,11 +99,15 @@ export async function main(args: string[]): Promise<void> {
     row.seconds = (performance.now() - t0) / 1000;
     rows.push(row);
     const kinds = [...new Set(row.failures.map((f) => f.kind))].join(', ');
-    console.log(`${row.format}: ${row.inputs} inputs, ${row.ok} loaded, ${row.dataError} DataError, ${row.failures.length} failures${kinds ? ` (${kinds})` : ''}, ${row.seconds.toFixed(1)} s`);
-    for (const f of row.failures) console.log(`  saved ${saveReproducer(f)}: input ${f.index} (${f.mutation}) ${f.kind}: ${f.message.split('\n')[0]}`);
+    console.log(
+      `${row.format}: ${row.inputs} inputs, ${row.ok} loaded, ${row.dataError} DataError, ${row.failures.length} failures${kinds ? ` (${kinds})` : ''}, ${row.seconds.toFixed(1)} s`,
+    );
+    for (const f of row.failures)
+      console.log(`  saved ${saveReproducer(f)}: input ${f.index} (${f.mutation}) ${f.kind}: ${f.message.split('\n')[0]}`);
   }
   await close();
   console.log('\n| format | inputs | loaded | DataError | other outcome (failure) | seconds |\n|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.format} | ${r.inputs} | ${r.ok} | ${r.dataError} | ${r.failures.length} | ${r.seconds.toFixed(0)} |`);
+  for (const r of rows)
+    console.log(`| ${r.format} | ${r.inputs} | ${r.ok} | ${r.dataError} | ${r.failures.length} | ${r.seconds.toFixed(0)} |`);
   if (rows.some((r) => r.failures.length > 0)) process.exitCode = 1;
 }

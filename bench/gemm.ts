@@ -47,7 +47,8 @@ export async function main(args: string[]): Promise<void> {
   // buffer is reused, as inside a training step; the native kernel is synchronous either way.
   const timeMatMul = async (backend: 'native' | 'wasm', n: number, read = true): Promise<number> => {
     await initBackend(backend);
-    const ta = tf.tensor2d(a, [size, size]), tb = tf.tensor2d(b, [size, size]);
+    const ta = tf.tensor2d(a, [size, size]),
+      tb = tf.tensor2d(b, [size, size]);
     tf.matMul(ta, tb).dispose(); // warm-up
     const ts: number[] = [];
     for (let r = 0; r < n; r++) {
@@ -87,7 +88,11 @@ export async function main(args: string[]): Promise<void> {
     } catch (err) {
       if (round === 1) console.log(`  wasm: ${(err as Error).message.split('\n')[0]}`);
     }
-    console.log(`  round ${round}: ${Object.entries(results).map(([k, v]) => `${k} ${v.at(-1)!.toFixed(1)}`).join('; ')}`);
+    console.log(
+      `  round ${round}: ${Object.entries(results)
+        .map(([k, v]) => `${k} ${v.at(-1)!.toFixed(1)}`)
+        .join('; ')}`,
+    );
   }
   const peakKeys = Object.keys(results).filter((k) => k.startsWith('FMA peak') && k.endsWith('2 threads'));
   const peak2 = Math.max(...peakKeys.map((k) => median(results[k]!)));

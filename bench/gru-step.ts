@@ -51,7 +51,17 @@ function timeSteps(model: tf.LayersModel, s: Shapes, steps: number): number {
 }
 
 function layersGru(s: Shapes): tf.LayersModel {
-  return tf.sequential({ layers: [tf.layers.gru({ units: s.units, returnSequences: true, inputShape: [s.time, s.input], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 2 }) })] });
+  return tf.sequential({
+    layers: [
+      tf.layers.gru({
+        units: s.units,
+        returnSequences: true,
+        inputShape: [s.time, s.input],
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        recurrentInitializer: tf.initializers.orthogonal({ seed: 2 }),
+      }),
+    ],
+  });
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -59,13 +69,20 @@ export async function main(args: string[]): Promise<void> {
     const i = args.indexOf(`--${name}`);
     return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
   };
-  const s: Shapes = { batch: Number(arg('batch', '100')), time: Number(arg('time', '24')), input: Number(arg('input', '64')), units: Number(arg('units', '128')) };
+  const s: Shapes = {
+    batch: Number(arg('batch', '100')),
+    time: Number(arg('time', '24')),
+    input: Number(arg('input', '64')),
+    units: Number(arg('units', '128')),
+  };
   const steps = Number(arg('steps', '10'));
   const rounds = Number(arg('rounds', '3'));
   const peerThreads = arg('peer-threads', '2');
   const backends = arg('backend', 'native').split(',');
   const why = peerUnavailable();
-  console.log(`gru step: batch ${s.batch} x ${s.time} steps x ${s.input} -> ${s.units} units, ${steps} timed steps, ${rounds} rounds; peer: ${why ?? `torch, ${peerThreads} threads`}`);
+  console.log(
+    `gru step: batch ${s.batch} x ${s.time} steps x ${s.input} -> ${s.units} units, ${steps} timed steps, ${rounds} rounds; peer: ${why ?? `torch, ${peerThreads} threads`}`,
+  );
   const results: Record<string, number[]> = {};
   const add = (k: string, v: number): void => void (results[k] ??= []).push(v);
   for (let r = 0; r < rounds; r++) {
@@ -79,7 +96,9 @@ export async function main(args: string[]): Promise<void> {
       plain.dispose();
     }
     if (why === undefined) {
-      const p = spawnSync('/usr/bin/python3', [PEER, ...[s.batch, s.time, s.input, s.units, steps].map(String), peerThreads], { encoding: 'utf8' });
+      const p = spawnSync('/usr/bin/python3', [PEER, ...[s.batch, s.time, s.input, s.units, steps].map(String), peerThreads], {
+        encoding: 'utf8',
+      });
       if (p.status !== 0) throw new Error(`gru peer failed (${p.status}): ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`);
       const j = JSON.parse(p.stdout.trim().split('\n').pop()!) as { engine: string; median_step_s: number };
       add(j.engine, j.median_step_s);
@@ -91,6 +110,8 @@ export async function main(args: string[]): Promise<void> {
   console.log('|---|---|---|');
   for (const [k, v] of Object.entries(results)) {
     const ms = median(v) * 1000;
-    console.log(`| ${k} | ${ms.toFixed(1)} (${v.map((t) => (t * 1000).toFixed(1)).join(', ')}) | ${peerMs === undefined ? 'n/a' : (ms / peerMs).toFixed(2)} |`);
+    console.log(
+      `| ${k} | ${ms.toFixed(1)} (${v.map((t) => (t * 1000).toFixed(1)).join(', ')}) | ${peerMs === undefined ? 'n/a' : (ms / peerMs).toFixed(2)} |`,
+    );
   }
 }

@@ -38,7 +38,15 @@ function cli(args: string[]): { stdout: string; seconds: number } {
   const t = performance.now();
   const r = spawnSync(process.execPath, ['--import', 'tsx', cliMain, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = (performance.now() - t) / 1000;
-  if (r.status !== 0) throw new Error(`contrastive ${args.slice(0, 3).join(' ')} ... exited ${r.status}: ${r.stderr.split('\n').filter((l) => l.startsWith('contrastive:')).join(' ') || r.stderr.slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `contrastive ${args.slice(0, 3).join(' ')} ... exited ${r.status}: ${
+        r.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('contrastive:'))
+          .join(' ') || r.stderr.slice(-2000)
+      }`,
+    );
   return { stdout: r.stdout, seconds };
 }
 
@@ -56,7 +64,9 @@ async function writeCollection(dir: string): Promise<Map<string, number>> {
       const [h, w, c] = s.shape as [number, number, number];
       const px = Buffer.from(Uint8Array.from(s.data, (v) => Math.round(v * 255)));
       const id = `img-${String(order[k]!).padStart(5, '0')}.png`;
-      await sharp(px, { raw: { width: w, height: h, channels: c as 3 } }).png().toFile(join(dir, id));
+      await sharp(px, { raw: { width: w, height: h, channels: c as 3 } })
+        .png()
+        .toFile(join(dir, id));
       labels.set(id, ds.labels!.values[i]!);
       k++;
     }
@@ -153,14 +163,43 @@ export async function main(args: string[]): Promise<void> {
   const labels = await writeCollection(photos);
   log(`${labels.size} PNG files in one flat folder ${photos}`);
   await initBackend();
-  const recipe: Recipe = { method: 'simclr', arch: 'small-cnn', inputShape: [32, 32, 3], kind: 'image', width: 64, augmentation: 'simclr-cifar', flip: true, temperature: DEFAULT_TEMPERATURE.simclr!, projectionDim: 128, head: 'mlp', headBatchNorm: true, encoderBatchNorm: true, featureBatchNorm: true, seed: 0 };
+  const recipe: Recipe = {
+    method: 'simclr',
+    arch: 'small-cnn',
+    inputShape: [32, 32, 3],
+    kind: 'image',
+    width: 64,
+    augmentation: 'simclr-cifar',
+    flip: true,
+    temperature: DEFAULT_TEMPERATURE.simclr!,
+    projectionDim: 128,
+    head: 'mlp',
+    headBatchNorm: true,
+    encoderBatchNorm: true,
+    featureBatchNorm: true,
+    seed: 0,
+  };
   const { steps, stepSeconds } = await sizeStepsToBudget(recipe, `folder:${photos}`, 256, budget, { minSteps: 20 });
   log(`one step takes ${stepSeconds.toFixed(2)} s: ${steps} steps per run`);
-  const queryIds = Array.from(new Rng(99).shuffle(Int32Array.from({ length: labels.size }, (_, i) => i)).subarray(0, nQueries), (i) => `img-${String(i).padStart(5, '0')}.png`);
+  const queryIds = Array.from(
+    new Rng(99).shuffle(Int32Array.from({ length: labels.size }, (_, i) => i)).subarray(0, nQueries),
+    (i) => `img-${String(i).padStart(5, '0')}.png`,
+  );
   for (const seed of seeds) {
     const run = join(out, `run-seed${seed}`);
     rmSync(run, { recursive: true, force: true });
-    const p = cli(['pretrain', '--data', `folder:${photos}`, '--steps', String(steps), '--seed', String(seed), '--out', run, '--no-report']);
+    const p = cli([
+      'pretrain',
+      '--data',
+      `folder:${photos}`,
+      '--steps',
+      String(steps),
+      '--seed',
+      String(seed),
+      '--out',
+      run,
+      '--no-report',
+    ]);
     log(`seed ${seed}: pretrain ${steps} steps in ${p.seconds.toFixed(0)} s`);
     const r: Record<string, unknown> = { steps, pretrainSeconds: p.seconds };
     for (const encoder of ['trained', 'random', 'pixels'] as const) {
@@ -183,7 +222,9 @@ export async function main(args: string[]): Promise<void> {
         indexS.push(cli(['index', '--run', run, '--db', db]).seconds);
       }
       r.timing = { embedSeconds: embedS, indexSeconds: indexS, ratio: Math.min(...indexS) / Math.min(...embedS) };
-      log(`index ${indexS.map((x) => x.toFixed(1)).join(', ')} s vs embed ${embedS.map((x) => x.toFixed(1)).join(', ')} s: ${(Math.min(...indexS) / Math.min(...embedS)).toFixed(2)}x`);
+      log(
+        `index ${indexS.map((x) => x.toFixed(1)).join(', ')} s vs embed ${embedS.map((x) => x.toFixed(1)).join(', ')} s: ${(Math.min(...indexS) / Math.min(...embedS)).toFixed(2)}x`,
+      );
     }
     (results.seeds as Record<string, unknown>)[String(seed)] = r;
     writeFileSync(join(out, 'retrieval.json'), JSON.stringify(results, null, 2) + '\n');

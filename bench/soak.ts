@@ -51,7 +51,14 @@ export async function main(args: string[]): Promise<void> {
       if (k % every === 0) {
         collect();
         const u = process.memoryUsage();
-        rows.push({ step: k, tensors: tf.memory().numTensors, rssMb: u.rss / 2 ** 20, heapMb: u.heapUsed / 2 ** 20, externalMb: u.external / 2 ** 20, loss: m.loss });
+        rows.push({
+          step: k,
+          tensors: tf.memory().numTensors,
+          rssMb: u.rss / 2 ** 20,
+          heapMb: u.heapUsed / 2 ** 20,
+          externalMb: u.external / 2 ** 20,
+          loss: m.loss,
+        });
       }
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -73,10 +80,17 @@ export async function main(args: string[]): Promise<void> {
     failed ||= !ok;
     console.log(`\n${name} (${seconds.toFixed(0)} s): ${ok ? 'PASS' : 'FAIL'}`);
     console.log('| step | numTensors | RSS MiB | V8 heap used MiB | external MiB | loss |\n|---|---|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.step} | ${r.tensors} | ${r.rssMb.toFixed(1)} | ${r.heapMb.toFixed(1)} | ${r.externalMb.toFixed(1)} | ${r.loss.toFixed(4)} |`);
-    summary.push(`| ${name} | ${first.tensors} -> ${last.tensors}${flat ? ' (flat)' : ' (NOT flat)'} | ${first.rssMb.toFixed(1)} -> ${last.rssMb.toFixed(1)} | ${(growth * 100).toFixed(1)}% | ${(trend * 100).toFixed(1)}% | ${band} | ${heap} | ${seconds.toFixed(0)} | ${ok ? 'pass' : 'FAIL'} |`);
+    for (const r of rows)
+      console.log(
+        `| ${r.step} | ${r.tensors} | ${r.rssMb.toFixed(1)} | ${r.heapMb.toFixed(1)} | ${r.externalMb.toFixed(1)} | ${r.loss.toFixed(4)} |`,
+      );
+    summary.push(
+      `| ${name} | ${first.tensors} -> ${last.tensors}${flat ? ' (flat)' : ' (NOT flat)'} | ${first.rssMb.toFixed(1)} -> ${last.rssMb.toFixed(1)} | ${(growth * 100).toFixed(1)}% | ${(trend * 100).toFixed(1)}% | ${band} | ${heap} | ${seconds.toFixed(0)} | ${ok ? 'pass' : 'FAIL'} |`,
+    );
   }
-  console.log(`\n| method | numTensors step ${every} -> ${steps} | RSS MiB step ${every} -> ${steps} | RSS growth | RSS trend per 1,000 steps | RSS band MiB | V8 heap used MiB | seconds | verdict |\n|---|---|---|---|---|---|---|---|---|`);
+  console.log(
+    `\n| method | numTensors step ${every} -> ${steps} | RSS MiB step ${every} -> ${steps} | RSS growth | RSS trend per 1,000 steps | RSS band MiB | V8 heap used MiB | seconds | verdict |\n|---|---|---|---|---|---|---|---|---|`,
+  );
   for (const s of summary) console.log(s);
   if (failed) process.exitCode = 1;
 }

@@ -42,7 +42,19 @@ interface Options {
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { arch: 'small', backends: undefined, steps: 5, rounds: 3, peer: true, profile: false, child: false, tfjsBn: false, cpu: false, kernels: false, peerThreads: 2 };
+  const o: Options = {
+    arch: 'small',
+    backends: undefined,
+    steps: 5,
+    rounds: 3,
+    peer: true,
+    profile: false,
+    child: false,
+    tfjsBn: false,
+    cpu: false,
+    kernels: false,
+    peerThreads: 2,
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = (): string => {
@@ -52,9 +64,13 @@ function parse(args: string[]): Options {
     };
     if (a === '--arch') {
       const v = next();
-      if (!['small', 'small-bn', 'resnet', 'resnet-layers', 'resnet-moments'].includes(v)) throw new Error(`step: --arch must be small, small-bn, resnet, resnet-layers or resnet-moments, got '${v}'`);
+      if (!['small', 'small-bn', 'resnet', 'resnet-layers', 'resnet-moments'].includes(v))
+        throw new Error(`step: --arch must be small, small-bn, resnet, resnet-layers or resnet-moments, got '${v}'`);
       o.arch = v as Arch;
-    } else if (a === '--backend') o.backends = next().split(',').filter((s) => s !== '');
+    } else if (a === '--backend')
+      o.backends = next()
+        .split(',')
+        .filter((s) => s !== '');
     else if (a === '--steps') o.steps = Math.max(1, Number.parseInt(next(), 10));
     else if (a === '--rounds') o.rounds = Math.max(1, Number.parseInt(next(), 10));
     else if (a === '--no-peer') o.peer = false;
@@ -86,8 +102,10 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
   const { layersResnet, momentsResnet } = await import('./_user-resnet.js');
   const encoder: { apply(x: TF.Tensor, kwargs: { training: boolean }): unknown } = small
     ? convNet({ inputShape: shape, batchNorm: arch === 'small-bn' })
-    : arch === 'resnet-layers' ? layersResnet(tf, shape)
-      : arch === 'resnet-moments' ? momentsResnet(tf, shape)
+    : arch === 'resnet-layers'
+      ? layersResnet(tf, shape)
+      : arch === 'resnet-moments'
+        ? momentsResnet(tf, shape)
         : resnet({ inputShape: shape, stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] });
   const head = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64 });
   const views = tf.randomUniform([2 * pairs, ...shape], 0, 1, 'float32', 0); // both views, pre-made
@@ -128,7 +146,10 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
     const total = [...byName.values()].reduce((s, v) => s + v.ms, 0);
     const rows = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
     console.error(`profile (${backend}, one step, kernel time ${total.toFixed(0)} ms):`);
-    for (const [n, { ms, calls }] of rows) console.error(`  ${n.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}% ${String(calls).padStart(5)} calls`);
+    for (const [n, { ms, calls }] of rows)
+      console.error(
+        `  ${n.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}% ${String(calls).padStart(5)} calls`,
+      );
   }
   times.sort((a, b) => a - b);
   const med = times[Math.floor(times.length / 2)]!;
@@ -150,13 +171,37 @@ function runChild(o: Options, spec: string): StepResult | string {
   const tfjsBn = spec.endsWith(':tfjs-bn');
   const [backend, threads] = spec.replace(/:tfjs-bn$/, '').split('@') as [string, string | undefined];
   const env = threads === undefined ? process.env : { ...process.env, CONTRASTIVE_WASM_THREADS: threads };
-  const args = ['--import', 'tsx', join(here, 'run.ts'), 'step', '--child', '--arch', o.arch, '--backend', backend, '--steps', String(o.steps)];
+  const args = [
+    '--import',
+    'tsx',
+    join(here, 'run.ts'),
+    'step',
+    '--child',
+    '--arch',
+    o.arch,
+    '--backend',
+    backend,
+    '--steps',
+    String(o.steps),
+  ];
   if (o.profile) args.push('--profile');
   if (tfjsBn) args.push('--tfjs-bn');
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
-  if (o.profile) process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('profile') || l.startsWith('  ')).join('\n') + '\n');
+  if (o.profile)
+    process.stderr.write(
+      r.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('profile') || l.startsWith('  '))
+        .join('\n') + '\n',
+    );
   const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) return (r.stderr.trim().split('\n').find((l) => /Error|error/.test(l)) ?? `exit ${r.status}`).slice(0, 200);
+  if (r.status !== 0 || !line.startsWith('{'))
+    return (
+      r.stderr
+        .trim()
+        .split('\n')
+        .find((l) => /Error|error/.test(l)) ?? `exit ${r.status}`
+    ).slice(0, 200);
   return JSON.parse(line) as StepResult;
 }
 
@@ -194,26 +239,54 @@ async function kernels(): Promise<void> {
   };
   const run = (name: string, inputs: TF.NamedTensorInfoMap, attrs: object) => (): TF.TensorInfo =>
     tf.getKernel(name, 'wasm')!.kernelFunc({ inputs, attrs: attrs as TF.NamedAttrMap, backend }) as TF.TensorInfo;
-  const stock = (name: string, inputs: TF.NamedTensorInfoMap, attrs: object) => (): TF.TensorInfo => callStock(name, backend, inputs, attrs as TF.NamedAttrMap);
+  const stock = (name: string, inputs: TF.NamedTensorInfoMap, attrs: object) => (): TF.TensorInfo =>
+    callStock(name, backend, inputs, attrs as TF.NamedAttrMap);
   console.log('kernel, shape: project ms / shipped ms (CPU time, 1 thread, best of 3)');
   const line = (what: string, mine: () => TF.TensorInfo, shipped?: () => TF.TensorInfo, note = '(shipped: none)') => {
     const a = best(mine);
     const b = shipped === undefined ? undefined : best(shipped);
-    console.log(`  ${what.padEnd(62)} ${a.toFixed(1).padStart(7)} ms${b === undefined ? `   ${note}` : ` / ${b.toFixed(1).padStart(7)} ms = ${(b / a).toFixed(1)}x`}`);
+    console.log(
+      `  ${what.padEnd(62)} ${a.toFixed(1).padStart(7)} ms${b === undefined ? `   ${note}` : ` / ${b.toFixed(1).padStart(7)} ms = ${(b / a).toFixed(1)}x`}`,
+    );
   };
-  for (const s of [[512, 28, 28, 32], [256, 32, 32, 32], [256, 16, 16, 64]] as [number, number, number, number][]) {
+  for (const s of [
+    [512, 28, 28, 32],
+    [256, 32, 32, 32],
+    [256, 16, 16, 64],
+  ] as [number, number, number, number][]) {
     const x = tf.randomNormal(s);
     const c = tf.randomNormal([1, 1, 1, s[3]]);
     const y = tf.maxPool(x as TF.Tensor4D, 2, 2, 'valid');
-    line(`Tile [1,1,1,${s[3]}] -> [${s}]`, run('Tile', { x: c }, { reps: [s[0], s[1], s[2], 1] }), stock('Tile', { x: c }, { reps: [s[0], s[1], s[2], 1] }));
-    line(`Sum [${s}] over axes 0,1,2`, run('Sum', { x }, { axis: [0, 1, 2], keepDims: false }), stock('Sum', { x }, { axis: [0, 1, 2], keepDims: false }));
-    line(`Mean [${s}] over axes 0,1,2`, run('Mean', { x }, { axis: [0, 1, 2], keepDims: false }), stock('Mean', { x }, { axis: [0, 1, 2], keepDims: false }));
+    line(
+      `Tile [1,1,1,${s[3]}] -> [${s}]`,
+      run('Tile', { x: c }, { reps: [s[0], s[1], s[2], 1] }),
+      stock('Tile', { x: c }, { reps: [s[0], s[1], s[2], 1] }),
+    );
+    line(
+      `Sum [${s}] over axes 0,1,2`,
+      run('Sum', { x }, { axis: [0, 1, 2], keepDims: false }),
+      stock('Sum', { x }, { axis: [0, 1, 2], keepDims: false }),
+    );
+    line(
+      `Mean [${s}] over axes 0,1,2`,
+      run('Mean', { x }, { axis: [0, 1, 2], keepDims: false }),
+      stock('Mean', { x }, { axis: [0, 1, 2], keepDims: false }),
+    );
     const mp = { filterSize: 2, strides: 2, pad: 'valid' };
-    line(`MaxPoolGrad 2x2/2 of [${s}]`, run('MaxPoolGrad', { dy: y, input: x, output: y }, mp), stock('MaxPoolGrad', { dy: y, input: x, output: y }, mp));
+    line(
+      `MaxPoolGrad 2x2/2 of [${s}]`,
+      run('MaxPoolGrad', { dy: y, input: x, output: y }, mp),
+      stock('MaxPoolGrad', { dy: y, input: x, output: y }, mp),
+    );
     line(`Cast float32 -> float32 [${s}]`, run('Cast', { x }, { dtype: 'float32' }), stock('Cast', { x }, { dtype: 'float32' }));
     tf.dispose([x, c, y]);
   }
-  for (const [n, h, ci, co, st] of [[512, 14, 32, 64, 1], [256, 32, 32, 32, 1], [256, 32, 32, 64, 2], [256, 16, 64, 128, 2]]) {
+  for (const [n, h, ci, co, st] of [
+    [512, 14, 32, 64, 1],
+    [256, 32, 32, 32, 1],
+    [256, 32, 32, 64, 2],
+    [256, 16, 64, 128, 2],
+  ]) {
     const x = tf.randomNormal([n!, h!, h!, ci!]);
     const w = tf.randomNormal([3, 3, ci!, co!]);
     const dy = tf.randomNormal([n!, h! / st!, h! / st!, co!]);
@@ -221,13 +294,24 @@ async function kernels(): Promise<void> {
     const tag = `[${n},${h},${h},${ci}] 3x3 -> ${co}, stride ${st}`;
     line(`Conv2D ${tag}`, run('Conv2D', { x, filter: w }, conv), undefined, '(the shipped forward, for scale)');
     line(`Conv2DBackpropFilter ${tag}`, run('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [3, 3, ci, co] }));
-    line(`Conv2DBackpropInput ${tag}`, run('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape }), stock('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape }));
+    line(
+      `Conv2DBackpropInput ${tag}`,
+      run('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape }),
+      stock('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape }),
+    );
     tf.dispose([x, w, dy]);
   }
-  for (const [m, k, n] of [[512, 128, 512], [128, 512, 128]]) {
+  for (const [m, k, n] of [
+    [512, 128, 512],
+    [128, 512, 128],
+  ]) {
     const a = tf.randomNormal([1, k!, m!]);
     const b = tf.randomNormal([1, k!, n!]);
-    line(`BatchMatMul transposeA [${k}x${m}]^T x [${k}x${n}]`, run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false }), stock('BatchMatMul', { a, b }, { transposeA: true, transposeB: false }));
+    line(
+      `BatchMatMul transposeA [${k}x${m}]^T x [${k}x${n}]`,
+      run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false }),
+      stock('BatchMatMul', { a, b }, { transposeA: true, transposeB: false }),
+    );
     tf.dispose([a, b]);
   }
 }
@@ -245,8 +329,14 @@ export async function main(args: string[]): Promise<void> {
   }
   const explicit = o.backends !== undefined;
   let backends = o.backends ?? ['native', 'wasm'];
-  const peerWhy = !o.peer ? 'disabled (--no-peer)' : o.arch === 'small-bn' ? 'none for small-bn (the peer has no BatchNorm small CNN)' : peerUnavailable();
-  console.log(`step benchmark: arch ${o.arch}, ${o.steps} timed steps per run, ${o.rounds} rounds, backends ${backends.join(', ')}; peer: ${peerWhy ?? `torch, ${o.peerThreads} threads`}`);
+  const peerWhy = !o.peer
+    ? 'disabled (--no-peer)'
+    : o.arch === 'small-bn'
+      ? 'none for small-bn (the peer has no BatchNorm small CNN)'
+      : peerUnavailable();
+  console.log(
+    `step benchmark: arch ${o.arch}, ${o.steps} timed steps per run, ${o.rounds} rounds, backends ${backends.join(', ')}; peer: ${peerWhy ?? `torch, ${o.peerThreads} threads`}`,
+  );
   const results = new Map<string, StepResult[]>();
   const peer: StepResult[] = [];
   for (let round = 1; round <= o.rounds; round++) {
@@ -269,17 +359,21 @@ export async function main(args: string[]): Promise<void> {
       peer.push(r);
     }
   }
-  console.log('summary (median over rounds of each run\'s median step):');
+  console.log("summary (median over rounds of each run's median step):");
   const peerMed = peer.length > 0 ? median(peer.map((r) => r.imagesPerS)) : undefined;
   const peerCpu = o.cpu ? perCpu(peer) : undefined;
   const cpuText = (v: number | undefined, ref: number | undefined) =>
     v === undefined ? '' : `; ${v.toFixed(1)} images per CPU-second${ref !== undefined ? ` (ratio ${(v / ref).toFixed(3)})` : ''}`;
   if (peerMed !== undefined) {
-    console.log(`  ${peer[0]!.engine} ${o.peerThreads} threads: ${peerMed.toFixed(1)} images/s, peak RSS ${median(peer.map((r) => r.peakRssMb ?? NaN)).toFixed(0)} MB${cpuText(peerCpu, undefined)}`);
+    console.log(
+      `  ${peer[0]!.engine} ${o.peerThreads} threads: ${peerMed.toFixed(1)} images/s, peak RSS ${median(peer.map((r) => r.peakRssMb ?? NaN)).toFixed(0)} MB${cpuText(peerCpu, undefined)}`,
+    );
   }
   for (const [b, rs] of results) {
     const m = median(rs.map((r) => r.imagesPerS));
     const ratio = peerMed !== undefined ? `, ratio to PyTorch ${(m / peerMed).toFixed(3)}` : '';
-    console.log(`  ${rs[0]!.engine} (${b}) ${rs[0]!.threads} threads: ${m.toFixed(1)} images/s${ratio}, peak RSS ${Math.max(...rs.map((r) => r.peakRssMb ?? 0)).toFixed(0)} MB${o.cpu ? cpuText(perCpu(rs), peerCpu) : ''}`);
+    console.log(
+      `  ${rs[0]!.engine} (${b}) ${rs[0]!.threads} threads: ${m.toFixed(1)} images/s${ratio}, peak RSS ${Math.max(...rs.map((r) => r.peakRssMb ?? 0)).toFixed(0)} MB${o.cpu ? cpuText(perCpu(rs), peerCpu) : ''}`,
+    );
   }
 }

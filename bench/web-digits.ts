@@ -36,18 +36,32 @@ export async function main(args: string[]): Promise<void> {
   const evalRows = stratifiedLimit(all.labels!.values, 500);
   const isEval = new Uint8Array(all.size);
   for (const i of evalRows) isEval[i] = 1;
-  const train = subset(all, Int32Array.from({ length: all.size }, (_, i) => i).filter((i) => isEval[i] === 0), 'digits:train');
+  const train = subset(
+    all,
+    Int32Array.from({ length: all.size }, (_, i) => i).filter((i) => isEval[i] === 0),
+    'digits:train',
+  );
   const ev = await all.getBatch(evalRows);
   const evalX = tf.tensor(ev.x, ev.shape);
   const labels = ev.labels!;
-  const { method } = makePageMethod(name, [8, 8, 1], train.size, { seed, forDigits: true, recipe: { learningRate: lr, simclrTemperature: tau } });
+  const { method } = makePageMethod(name, [8, 8, 1], train.size, {
+    seed,
+    forDigits: true,
+    recipe: { learningRate: lr, simclrTemperature: tau },
+  });
   const knn = async (): Promise<number> => {
     const h = method.embed(evalX);
     const values = (await h.data()) as Float32Array;
     const dim = h.shape[1];
     h.dispose();
     const nb = Math.round(labels.length * 0.8);
-    return knnAccuracy({ data: values.subarray(0, nb * dim), dim }, labels.slice(0, nb), { data: values.subarray(nb * dim), dim }, labels.slice(nb), { k: 20 });
+    return knnAccuracy(
+      { data: values.subarray(0, nb * dim), dim },
+      labels.slice(0, nb),
+      { data: values.subarray(nb * dim), dim },
+      labels.slice(nb),
+      { k: 20 },
+    );
   };
   const schedule = warmupCosine({ baseLr: lr, totalSteps: Math.max(1, steps), warmupSteps: Math.round(steps / 10) });
   const rng = new Rng(seed);
@@ -69,7 +83,9 @@ export async function main(args: string[]): Promise<void> {
     x.dispose();
     if (step % every === 0 || step === steps) line.push(`${step}:${(await knn()).toFixed(3)}`);
   }
-  console.log(`${name} steps ${steps} batch ${batch} lr ${lr} tau ${tau} seed ${seed}: kNN ${line.join(' ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  console.log(
+    `${name} steps ${steps} batch ${batch} lr ${lr} tau ${tau} seed ${seed}: kNN ${line.join(' ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+  );
   evalX.dispose();
   method.dispose();
 }

@@ -24,30 +24,44 @@ function done(ok, line) {
 }
 
 if (process.env.CONTRASTIVE_SKIP_NATIVE === '1') done(false, 'skipped (CONTRASTIVE_SKIP_NATIVE=1)');
-if (process.platform === 'win32') done(false, 'not built: the native backend does not support Windows yet; the wasm backend is used instead');
+if (process.platform === 'win32')
+  done(false, 'not built: the native backend does not support Windows yet; the wasm backend is used instead');
 
 // A C++ compiler first: without one node-gyp fails after a long configure step.
-const compiler = [process.env.CXX, 'c++', 'g++', 'clang++'].filter(Boolean)
+const compiler = [process.env.CXX, 'c++', 'g++', 'clang++']
+  .filter(Boolean)
   .find((cxx) => spawnSync(cxx, ['--version'], { stdio: 'ignore' }).status === 0);
 if (compiler === undefined) {
   done(false, 'not built: no C++ compiler found (apt-get install g++, or xcode-select --install); the wasm backend is used instead');
 }
 
-const includeDirs = ['/usr/include', '/usr/local/include', '/opt/homebrew/include', '/opt/homebrew/opt/onednn/include',
-  '/usr/local/opt/onednn/include', '/opt/homebrew/opt/openblas/include', '/usr/local/opt/openblas/include',
-  ...(process.env.CPATH ?? '').split(':').filter(Boolean)];
+const includeDirs = [
+  '/usr/include',
+  '/usr/local/include',
+  '/opt/homebrew/include',
+  '/opt/homebrew/opt/onednn/include',
+  '/usr/local/opt/onednn/include',
+  '/opt/homebrew/opt/openblas/include',
+  '/usr/local/opt/openblas/include',
+  ...(process.env.CPATH ?? '').split(':').filter(Boolean),
+];
 const hasHeader = (name) => includeDirs.some((d) => existsSync(join(d, name)));
 if (!hasHeader('dnnl.hpp')) {
-  done(false, 'not built: oneDNN headers not found (apt-get install libdnnl-dev libopenblas-dev, or brew install onednn openblas libomp); the wasm backend is used instead');
+  done(
+    false,
+    'not built: oneDNN headers not found (apt-get install libdnnl-dev libopenblas-dev, or brew install onednn openblas libomp); the wasm backend is used instead',
+  );
 }
 if (!hasHeader('cblas.h') && !hasHeader('openblas/cblas.h') && !hasHeader('x86_64-linux-gnu/cblas.h')) {
   done(false, 'not built: cblas.h not found (apt-get install libopenblas-dev, or brew install openblas); the wasm backend is used instead');
 }
 
 // node-gyp: npm passes its bundled copy to lifecycle scripts; otherwise look next to node.
-const gypCandidates = [process.env.npm_config_node_gyp,
+const gypCandidates = [
+  process.env.npm_config_node_gyp,
   join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-  join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')].filter(Boolean);
+  join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+].filter(Boolean);
 const gyp = gypCandidates.find((p) => existsSync(p));
 if (gyp === undefined) done(false, 'not built: node-gyp not found (it ships with npm)');
 
@@ -59,8 +73,9 @@ if (existsSync(join(prefix, 'include', 'node', 'node_api.h'))) gypArgs.push(`--n
 // Prefer the OpenMP build of OpenBLAS (Debian's libopenblas0-openmp): it shares oneDNN's
 // OpenMP thread pool instead of spinning its own pthreads against it.
 const defines = [];
-const ompBlas = ['/usr/lib/x86_64-linux-gnu/openblas-openmp', '/usr/lib/aarch64-linux-gnu/openblas-openmp']
-  .find((d) => existsSync(join(d, 'libopenblas.so.0')));
+const ompBlas = ['/usr/lib/x86_64-linux-gnu/openblas-openmp', '/usr/lib/aarch64-linux-gnu/openblas-openmp'].find((d) =>
+  existsSync(join(d, 'libopenblas.so.0')),
+);
 if (ompBlas !== undefined) defines.push(`-Dblas_libs=-L${ompBlas} -l:libopenblas.so.0 -Wl,-rpath,${ompBlas}`);
 if (asan) defines.push('-Dcontrastive_asan=1');
 if (defines.length) gypArgs.push('--', ...defines);
@@ -79,7 +94,8 @@ const res = spawnSync(process.execPath, gypArgs, { cwd, encoding: 'utf8', stdio:
 const out = join(cwd, 'build', 'Release', 'contrastive_native.node');
 if (res.status !== 0 || !existsSync(out)) {
   const lines = `${res.stdout ?? ''}\n${res.stderr ?? ''}`.split('\n').map((l) => l.trim());
-  const reason = lines.find((l) => / error:|error: |fatal error|not found|command not found/i.test(l)) ?? `node-gyp exited with ${res.status}`;
+  const reason =
+    lines.find((l) => / error:|error: |fatal error|not found|command not found/i.test(l)) ?? `node-gyp exited with ${res.status}`;
   writeFileSync(join(root, 'build-native.log'), `${res.stdout ?? ''}\n${res.stderr ?? ''}`);
   done(false, `build failed (${reason.slice(0, 200)}); full log in build-native.log; the wasm backend is used instead`);
 }

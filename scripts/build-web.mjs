@@ -47,8 +47,9 @@ const outputs = result.metafile.outputs;
 const kB = (b) => `${(b / 1024).toFixed(0)} kB`;
 const mainKey = Object.keys(outputs).find((k) => k.endsWith('main.js'));
 const initial = new Set([mainKey]);
-for (const todo = [mainKey]; todo.length > 0; ) {
-  for (const i of outputs[todo.pop()].imports) if (i.kind === 'import-statement' && !initial.has(i.path)) (initial.add(i.path), todo.push(i.path));
+for (const todo = [mainKey]; todo.length > 0;) {
+  for (const i of outputs[todo.pop()].imports)
+    if (i.kind === 'import-statement' && !initial.has(i.path)) (initial.add(i.path), todo.push(i.path));
 }
 const mainOf = (o) => {
   const byPkg = {};

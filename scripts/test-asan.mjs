@@ -34,5 +34,9 @@ if (probe.status === 0 || !/heap-buffer-overflow/.test(probe.stderr)) {
   process.exit(1);
 }
 console.log('test:asan: sanitizer live (probe aborted with heap-buffer-overflow)');
-const res = spawnSync(process.execPath, [join(root, 'scripts', 'test.mjs'), join(root, 'test', 'node', 'native')], { stdio: 'inherit', env, cwd: root });
+const res = spawnSync(process.execPath, [join(root, 'scripts', 'test.mjs'), join(root, 'test', 'node', 'native')], {
+  stdio: 'inherit',
+  env,
+  cwd: root,
+});
 process.exit(res.status ?? 1);

@@ -141,7 +141,9 @@ export type { Method, MethodState, StepMetrics, TrainBatch } from './methods/met
 export { simclr } from './methods/simclr.js';
 export type { SimclrOptions } from './methods/simclr.js';
 export { contrastive, Contrastive } from './methods/contrastive.js';
-export type { ContrastiveOptions, KeyQueueSetup } from './methods/contrastive.js';
+export type { ContrastiveOptions, KeyQueueSetup, KeyBatchNorm } from './methods/contrastive.js';
+export { KEY_BATCH_NORMS } from './methods/contrastive.js';
+export { shuffledKeyGroups, shuffledGroups, KEY_GROUP_SIZE } from './methods/shuffled-key-groups.js';
 export { moco, MOCO_DEFAULTS } from './methods/moco.js';
 export type { MocoOptions } from './methods/moco.js';
 export { momentumUpdate } from './methods/momentum-update.js';
@@ -184,16 +186,34 @@ export type { CmcAugmentationOptions } from './cmc-views/cmc-augmentation.js';
 // CPC: strided 1-D convolutions g_enc, a GRU g_ar, InfoNCE on future latents
 export { cpc, assertFiniteSequences } from './methods/cpc.js';
 export type { CpcOptions, CpcMethod, CpcNegatives } from './methods/cpc.js';
-export { conv1dEncoder, conv1dPreset, receptiveField, latentLength, inputLengthFor, AUDIO_8K_GEOMETRY, SHORT_SERIES_GEOMETRY, TINY_SERIES_GEOMETRY } from './models/conv1d-encoder.js';
+export {
+  conv1dEncoder,
+  conv1dPreset,
+  receptiveField,
+  latentLength,
+  inputLengthFor,
+  AUDIO_8K_GEOMETRY,
+  SHORT_SERIES_GEOMETRY,
+  TINY_SERIES_GEOMETRY,
+} from './models/conv1d-encoder.js';
 export type { Conv1dEncoderOptions, Conv1dGeometry } from './models/conv1d-encoder.js';
 export { gruContext, SequenceGru, SequencePool, sequencePool } from './models/gru-context.js';
 export type { GruContextOptions, SequencePooling } from './models/gru-context.js';
 
 // ── Training ──────────────────────────────────────────────────────────────────
 export { train, planEpoch } from './train/trainer.js';
-export type { TrainOptions, TrainResult, TrainerStore, Checkpoint, StepRecord, EpochRecord, KnnMonitorOptions, SkippedStep } from './train/trainer.js';
+export type {
+  TrainOptions,
+  TrainResult,
+  TrainerStore,
+  Checkpoint,
+  StepRecord,
+  EpochRecord,
+  KnnMonitorOptions,
+  SkippedStep,
+} from './train/trainer.js';
 export { Optimizer, optimizer, decays, OPTIMIZER_NAMES } from './optim/optimizers.js';
-export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo } from './optim/optimizers.js';
+export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo, ApplyOptions } from './optim/optimizers.js';
 export { warmupCosine, constantLr } from './train/schedules.js';
 export { stepsForBudget } from './train/steps-for-budget.js';
 export type { StepsForBudgetOptions } from './train/steps-for-budget.js';
@@ -237,5 +257,50 @@ export { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 // ── Report ────────────────────────────────────────────────────────────────────
 // The HTML report's data model and renderer (browser-safe); Node writes it: contrastive/node writeRunReport.
-export { buildReportData, binSteps, parseJsonl, renderReportHtml, scriptSafeJson } from './run-report/index.js';
-export type { ReportData, ReportStep, ReportEpoch, ReportLabelEfficiency, ReportAlignmentPoint, ReportUmap, ReportSample, ReportRetrieval, ReportSummary, RunTexts, ReportExtras, ParsedJsonl, RenderReportOptions } from './run-report/index.js';
+export {
+  buildReportData,
+  binSteps,
+  parseJsonl,
+  renderReportHtml,
+  scriptSafeJson,
+  parseTemperatureSweep,
+  TEMPERATURE_SWEEP_FILE,
+} from './run-report/index.js';
+export type {
+  ReportData,
+  ReportStep,
+  ReportEpoch,
+  ReportLabelEfficiency,
+  ReportAlignmentPoint,
+  ReportUmap,
+  ReportSample,
+  ReportRetrieval,
+  ReportSummary,
+  ReportTemperature,
+  TemperatureSweep,
+  TemperaturePoint,
+  RunTexts,
+  ReportExtras,
+  ParsedJsonl,
+  RenderReportOptions,
+} from './run-report/index.js';
+
+// ── Recipes ───────────────────────────────────────────────────────────────────
+// What the CLI builds from its options, as a library layer: a recipe -> a method; the pairing table.
+export {
+  buildMethod,
+  buildEncoder,
+  defaultArch,
+  defaultAugmentation,
+  defaultTemperatureFor,
+  METHODS,
+  ARCHS,
+  HEADS,
+  LAYERS_MODEL_ARCH,
+  METHOD_BUILDERS,
+} from './recipes/recipe.js';
+export type { Recipe, MethodBuild, Arch, RecipeArch, HeadKind, Builder } from './recipes/recipe.js';
+export type { CmcRecipe } from './recipes/cmc-recipe.js';
+export type { CpcRecipe } from './recipes/cpc-recipe.js';
+export { PAIRINGS, validCombinations, resolvePairing } from './recipes/pairing.js';
+export type { ProxyPairing, ResolvedPairing } from './recipes/pairing.js';

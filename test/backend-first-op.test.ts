@@ -35,6 +35,9 @@ test('initBackend: a backend that fails its first op is skipped with the reason'
 });
 
 test('initBackend: asked for by name, a backend that fails its first op is a BackendError', async () => {
-  await assert.rejects(initBackend('tensorflow'), (e: unknown) => e instanceof BackendError && /failed its first op/.test((e as Error).message));
+  await assert.rejects(
+    initBackend('tensorflow'),
+    (e: unknown) => e instanceof BackendError && /failed its first op/.test((e as Error).message),
+  );
   await initBackend('cpu');
 });

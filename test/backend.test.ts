@@ -28,7 +28,10 @@ test('initBackend: automatic choice skips what is missing and says why', async (
 });
 
 test('initBackend: unknown names are typed errors', async () => {
-  await assert.rejects(initBackend('gpu' as never), (e: unknown) => e instanceof ConfigError && /initBackend: `name` must be one of/.test((e as Error).message));
+  await assert.rejects(
+    initBackend('gpu' as never),
+    (e: unknown) => e instanceof ConfigError && /initBackend: `name` must be one of/.test((e as Error).message),
+  );
   const saved = process.env.CONTRASTIVE_BACKEND;
   process.env.CONTRASTIVE_BACKEND = 'nope';
   try {

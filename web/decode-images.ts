@@ -32,7 +32,11 @@ async function pixels(file: File, size: number): Promise<Uint8ClampedArray> {
 }
 
 /** Decodes `files` (in the given order) to size x size; `onProgress(done, total)` after each. */
-export async function decodeImages(files: readonly File[], size: number, onProgress?: (done: number, total: number) => void): Promise<DecodedImages> {
+export async function decodeImages(
+  files: readonly File[],
+  size: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<DecodedImages> {
   const rgba: Uint8ClampedArray[] = [];
   const ids: string[] = [];
   const skipped: DecodedImages['skipped'] = [];
@@ -40,7 +44,8 @@ export async function decodeImages(files: readonly File[], size: number, onProgr
   for (const [i, f] of files.entries()) {
     try {
       const px = await pixels(f, size);
-      for (let p = 0; p < px.length && !colour; p += 4) if (Math.abs(px[p]! - px[p + 1]!) > 8 || Math.abs(px[p + 1]! - px[p + 2]!) > 8) colour = true;
+      for (let p = 0; p < px.length && !colour; p += 4)
+        if (Math.abs(px[p]! - px[p + 1]!) > 8 || Math.abs(px[p + 1]! - px[p + 2]!) > 8) colour = true;
       rgba.push(px);
       ids.push((f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name);
     } catch (err) {

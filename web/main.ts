@@ -72,7 +72,17 @@ interface DemoState {
   done: boolean;
   error?: string;
 }
-const state: DemoState = { source: 'digits', images: 0, badFiles: 0, losses: [], health: [], knn: [], scatterUpdates: 0, running: false, done: false };
+const state: DemoState = {
+  source: 'digits',
+  images: 0,
+  badFiles: 0,
+  losses: [],
+  health: [],
+  knn: [],
+  scatterUpdates: 0,
+  running: false,
+  done: false,
+};
 (window as unknown as { __demo: DemoState }).__demo = state;
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -86,20 +96,59 @@ const lossChart = new Chart($<HTMLCanvasElement>('loss'), {
   data: {
     datasets: [
       { label: 'loss', data: [] as { x: number; y: number }[], borderColor: PALETTE[0], pointRadius: 0, borderWidth: 1.5 },
-      { label: 'alignment', data: [] as { x: number; y: number }[], borderColor: PALETTE[1], pointRadius: 2, borderWidth: 1, yAxisID: 'y2' },
-      { label: 'uniformity', data: [] as { x: number; y: number }[], borderColor: PALETTE[4], pointRadius: 2, borderWidth: 1, yAxisID: 'y2' },
+      {
+        label: 'alignment',
+        data: [] as { x: number; y: number }[],
+        borderColor: PALETTE[1],
+        pointRadius: 2,
+        borderWidth: 1,
+        yAxisID: 'y2',
+      },
+      {
+        label: 'uniformity',
+        data: [] as { x: number; y: number }[],
+        borderColor: PALETTE[4],
+        pointRadius: 2,
+        borderWidth: 1,
+        yAxisID: 'y2',
+      },
     ],
   },
-  options: { responsive: false, parsing: false, scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y2: { position: 'right' } } },
+  options: {
+    responsive: false,
+    parsing: false,
+    scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y2: { position: 'right' } },
+  },
 });
 const knnChart = new Chart($<HTMLCanvasElement>('knn'), {
   type: 'line',
-  data: { datasets: [{ label: 'kNN accuracy', data: [] as { x: number; y: number }[], borderColor: PALETTE[2], backgroundColor: PALETTE[2], pointRadius: 3 }] },
-  options: { responsive: false, parsing: false, scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { min: 0, max: 1 } } },
+  data: {
+    datasets: [
+      {
+        label: 'kNN accuracy',
+        data: [] as { x: number; y: number }[],
+        borderColor: PALETTE[2],
+        backgroundColor: PALETTE[2],
+        pointRadius: 3,
+      },
+    ],
+  },
+  options: {
+    responsive: false,
+    parsing: false,
+    scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { min: 0, max: 1 } },
+  },
 });
 const scatterChart = new Chart($<HTMLCanvasElement>('scatter'), {
   type: 'scatter',
-  data: { datasets: Array.from({ length: 10 }, (_, c) => ({ label: String(c), data: [] as { x: number; y: number }[], backgroundColor: PALETTE[c], pointRadius: 2.5 })) },
+  data: {
+    datasets: Array.from({ length: 10 }, (_, c) => ({
+      label: String(c),
+      data: [] as { x: number; y: number }[],
+      backgroundColor: PALETTE[c],
+      pointRadius: 2.5,
+    })),
+  },
   options: { responsive: false, plugins: { legend: { position: 'right' } } },
 });
 
@@ -124,9 +173,16 @@ async function digitsSource(): Promise<Source> {
   const evalRows = stratifiedLimit(all.labels!.values, Number(params.get('evalSize') ?? 500));
   const isEval = new Uint8Array(all.size);
   for (const i of evalRows) isEval[i] = 1;
-  const train = subset(all, Int32Array.from({ length: all.size }, (_, i) => i).filter((i) => isEval[i] === 0), 'digits:train');
+  const train = subset(
+    all,
+    Int32Array.from({ length: all.size }, (_, i) => i).filter((i) => isEval[i] === 0),
+    'digits:train',
+  );
   const b = await all.getBatch(evalRows);
-  return { train, gallery: { x: b.x as Float32Array, ids: Array.from(evalRows, (i) => `digits:${i}`), labels: b.labels!, shape: [8, 8, 1] } };
+  return {
+    train,
+    gallery: { x: b.x as Float32Array, ids: Array.from(evalRows, (i) => `digits:${i}`), labels: b.labels!, shape: [8, 8, 1] },
+  };
 }
 
 function filesSource(d: DecodedImages): Source {
@@ -152,7 +208,10 @@ async function embedAll(method: Method, g: Source['gallery']): Promise<{ values:
   }
   const values = new Float32Array(n * dim);
   let o = 0;
-  for (const p of parts) (values.set(p, o), (o += p.length));
+  for (const p of parts) {
+    values.set(p, o);
+    o += p.length;
+  }
   return { values, dim };
 }
 
@@ -165,7 +224,13 @@ async function measure(method: Method, g: Source['gallery'], step: number): Prom
   if (g.labels !== undefined) {
     const n = g.labels.length;
     const nBank = Math.round(n * 0.8);
-    const accuracy = await knnAccuracy({ data: values.subarray(0, nBank * dim), dim }, g.labels.slice(0, nBank), { data: values.subarray(nBank * dim), dim }, g.labels.slice(nBank), { k: 20 });
+    const accuracy = await knnAccuracy(
+      { data: values.subarray(0, nBank * dim), dim },
+      g.labels.slice(0, nBank),
+      { data: values.subarray(nBank * dim), dim },
+      g.labels.slice(nBank),
+      { k: 20 },
+    );
     state.knn.push({ step, accuracy });
     knnChart.data.datasets[0]!.data.push({ x: step, y: accuracy });
     knnChart.update('none');
@@ -223,7 +288,10 @@ function nearest(i: number, k: number): number[] {
     for (let j = 0; j < dim; j++) dot += values[i * dim + j]! * values[r * dim + j]!;
     sims.push([dot / (qi * norm(r)), r]);
   }
-  return sims.sort((a, b) => b[0] - a[0]).slice(0, k).map(([, r]) => r);
+  return sims
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, k)
+    .map(([, r]) => r);
 }
 
 function showGallery(g: Source['gallery']): void {
@@ -292,7 +360,10 @@ async function run(): Promise<void> {
   showGallery(src.gallery);
   const seed = 0;
   const shape = src.train.sampleShape as [number, number, number];
-  const recipe = { learningRate: Number(params.get('lr') ?? PAGE_RECIPE.learningRate), simclrTemperature: Number(params.get('tau') ?? PAGE_RECIPE.simclrTemperature) };
+  const recipe = {
+    learningRate: Number(params.get('lr') ?? PAGE_RECIPE.learningRate),
+    simclrTemperature: Number(params.get('tau') ?? PAGE_RECIPE.simclrTemperature),
+  };
   const { method, augmentation } = makePageMethod(methodName, shape, src.train.size, { seed, forDigits: !useFiles, recipe });
   trained = method;
   // steps = 0: only the untrained encoder is measured (the WebGPU test on a software adapter)
@@ -335,7 +406,8 @@ async function run(): Promise<void> {
       if (step % 5 === 0 || step === steps) lossChart.update('none');
       if (step % evalEvery === 0 || step === steps) await measure(method, src.gallery, step);
       state.imagesPerSec = (step * b * 1000) / trainMs;
-      $('status').textContent = `${methodName}, step ${step}/${steps}, loss ${loss.toFixed(3)}, ${state.imagesPerSec.toFixed(0)} images/s, ${tf.memory().numTensors} tensors`;
+      $('status').textContent =
+        `${methodName}, step ${step}/${steps}, loss ${loss.toFixed(3)}, ${state.imagesPerSec.toFixed(0)} images/s, ${tf.memory().numTensors} tensors`;
       await yieldToPage();
     }
     if (done < steps && done > 0) await measure(method, src.gallery, done); // stopped early: measure where it stopped
@@ -361,7 +433,15 @@ async function pickFiles(files: File[]): Promise<void> {
   ownImages = d;
   state.badFiles = d.skipped.length;
   state.images = d.ids.length;
-  $('files-status').textContent = `${d.ids.length} images (${d.channels === 3 ? 'colour' : 'grey'}, ${size}x${size}); ${d.skipped.length} file${d.skipped.length === 1 ? '' : 's'} skipped${d.skipped.length > 0 ? ` (${d.skipped.slice(0, 3).map((s) => s.name).join(', ')}${d.skipped.length > 3 ? ', ...' : ''}: not a readable image)` : ''}`;
+  $('files-status').textContent =
+    `${d.ids.length} images (${d.channels === 3 ? 'colour' : 'grey'}, ${size}x${size}); ${d.skipped.length} file${d.skipped.length === 1 ? '' : 's'} skipped${
+      d.skipped.length > 0
+        ? ` (${d.skipped
+            .slice(0, 3)
+            .map((s) => s.name)
+            .join(', ')}${d.skipped.length > 3 ? ', ...' : ''}: not a readable image)`
+        : ''
+    }`;
   $<HTMLSelectElement>('source').value = 'files';
   $<HTMLOptionElement>('method-cmc').disabled = d.channels !== 3;
   if (d.channels !== 3 && $<HTMLSelectElement>('method').value === 'cmc') $<HTMLSelectElement>('method').value = 'simclr';
@@ -400,7 +480,10 @@ async function main(): Promise<void> {
     download('embeddings.ids.txt', embeddings.ids.map((id) => id.replace(/[\r\n]/g, ' ')).join('\n') + '\n', 'text/plain');
   });
   for (const id of ['files', 'folder']) {
-    $<HTMLInputElement>(id).addEventListener('change', (e) => void pickFiles(Array.from((e.target as HTMLInputElement).files ?? [])).catch(fail));
+    $<HTMLInputElement>(id).addEventListener(
+      'change',
+      (e) => void pickFiles(Array.from((e.target as HTMLInputElement).files ?? [])).catch(fail),
+    );
   }
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => e.preventDefault());

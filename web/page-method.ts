@@ -40,7 +40,12 @@ export interface PageMethodOptions {
 }
 
 /** The chosen method on images of `shape` (n training images), with its augmentation. */
-export function makePageMethod(name: PageMethod, shape: [number, number, number], n: number, { seed = 0, forDigits = false, recipe = {} }: PageMethodOptions = {}): { method: Method; augmentation: Augmentation } {
+export function makePageMethod(
+  name: PageMethod,
+  shape: [number, number, number],
+  n: number,
+  { seed = 0, forDigits = false, recipe = {} }: PageMethodOptions = {},
+): { method: Method; augmentation: Augmentation } {
   const r = { ...PAGE_RECIPE, ...recipe };
   const [size, , channels] = shape;
   const augmentation = channels === 3 ? simclrCifar(size) : smallGrey([size, size], { horizontalFlip: !forDigits });
@@ -49,17 +54,56 @@ export function makePageMethod(name: PageMethod, shape: [number, number, number]
   const head = (): tf.LayersModel => projectionHead({ inputDim: 128, outputDim: 64, seed: seed + 1000 });
   switch (name) {
     case 'simclr':
-      return { method: simclr({ encoder: encoder(), head: head(), augmentation, temperature: r.simclrTemperature, optimizer: optimizer() }), augmentation };
+      return {
+        method: simclr({ encoder: encoder(), head: head(), augmentation, temperature: r.simclrTemperature, optimizer: optimizer() }),
+        augmentation,
+      };
     case 'invaspread':
       return { method: invaSpread({ encoder: encoder(), head: head(), augmentation, optimizer: optimizer() }), augmentation };
     case 'moco':
-      return { method: moco({ encoder: encoder(), head: head(), keyEncoder: encoder(), keyHead: head(), augmentation, queueSize: Math.min(1024, n), seed, optimizer: optimizer() }), augmentation };
+      return {
+        method: moco({
+          encoder: encoder(),
+          head: head(),
+          keyEncoder: encoder(),
+          keyHead: head(),
+          augmentation,
+          queueSize: Math.min(1024, n),
+          seed,
+          optimizer: optimizer(),
+        }),
+        augmentation,
+      };
     case 'npid':
-      return { method: npid({ encoder: encoder(), head: head(), bank: new MemoryBank({ size: n, dim: 64, seed }), negatives: Math.min(1024, n), augmentation, optimizer: optimizer() }), augmentation };
+      return {
+        method: npid({
+          encoder: encoder(),
+          head: head(),
+          bank: new MemoryBank({ size: n, dim: 64, seed }),
+          negatives: Math.min(1024, n),
+          augmentation,
+          optimizer: optimizer(),
+        }),
+        augmentation,
+      };
     case 'cmc': {
       if (channels !== 3) throw new Error('CMC contrasts the L and ab channels of colour images: these images are grey');
-      const recipe = { method: 'cmc', arch: 'small-cnn' as const, inputShape: [...shape], kind: 'image' as const, width: 64, flip: true, temperature: 0.07, projectionDim: 64, seed, ...cmcRecipe({}, { kind: 'image', sampleShape: shape, trainSize: n, arch: 'small-cnn' }) };
-      return { method: buildMethod({ recipe, optimizer: { name: 'adam', learningRate: r.learningRate, weightDecay: 1e-6, clipNorm: 0 } }), augmentation };
+      const recipe = {
+        method: 'cmc',
+        arch: 'small-cnn' as const,
+        inputShape: [...shape],
+        kind: 'image' as const,
+        width: 64,
+        flip: true,
+        temperature: 0.07,
+        projectionDim: 64,
+        seed,
+        ...cmcRecipe({}, { kind: 'image', sampleShape: shape, trainSize: n, arch: 'small-cnn' }),
+      };
+      return {
+        method: buildMethod({ recipe, optimizer: { name: 'adam', learningRate: r.learningRate, weightDecay: 1e-6, clipNorm: 0 } }),
+        augmentation,
+      };
     }
   }
 }

@@ -56,7 +56,13 @@ export function assertProbability(p: unknown, fn: string, arg: string): asserts 
 }
 
 /** `r` must be a pair [lo, hi] of finite numbers with min <= lo <= hi <= max (`min` Number.MIN_VALUE: lo > 0). */
-export function assertInterval(r: unknown, fn: string, arg: string, min = -Infinity, max = Infinity): asserts r is readonly [number, number] {
+export function assertInterval(
+  r: unknown,
+  fn: string,
+  arg: string,
+  min = -Infinity,
+  max = Infinity,
+): asserts r is readonly [number, number] {
   if (!Array.isArray(r) || r.length !== 2) {
     throw new ConfigError(fn, arg, `must be a pair [lo, hi], got ${describe(r)}`);
   }
@@ -109,7 +115,7 @@ export function takeRows(x: tf.Tensor, rows: readonly number[]): tf.Tensor {
   const parts: tf.Tensor[] = [];
   const begin = new Array<number>(x.rank).fill(0);
   const size = new Array<number>(x.rank).fill(-1);
-  for (let i = 0; i < rows.length; ) {
+  for (let i = 0; i < rows.length;) {
     let j = i + 1;
     while (j < rows.length && rows[j] === rows[j - 1]! + 1) j++;
     begin[0] = rows[i]!;

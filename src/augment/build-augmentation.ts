@@ -11,7 +11,15 @@ import { cmcAugmentation } from '../cmc-views/cmc-augmentation.js';
 import { ConfigError } from '../errors.js';
 
 /** The augmentation preset names a recipe may hold. */
-export const AUGMENTATION_PRESETS = ['small-grey', 'small-grey-jitter', 'simclr-cifar', 'simclr-imagenet', 'cmc', 'vector-corruption', 'sequence'] as const;
+export const AUGMENTATION_PRESETS = [
+  'small-grey',
+  'small-grey-jitter',
+  'simclr-cifar',
+  'simclr-imagenet',
+  'cmc',
+  'vector-corruption',
+  'sequence',
+] as const;
 
 /** The fields of a run's recipe that choose its augmentation. */
 export interface AugmentationRecipe {
@@ -32,7 +40,10 @@ export function buildAugmentation(r: AugmentationRecipe): Augmentation {
     case 'small-grey-jitter':
       // smallGrey, then brightness and contrast jitter (p 0.8, 0.4 each: SimCLR's CIFAR strength):
       // the grey analogue of colour distortion, so that two crops cannot match by their intensity histogram alone
-      return compose([smallGrey([h, w], { horizontalFlip: r.flip }), colorJitter({ probability: 0.8, brightness: 0.4, contrast: 0.4, saturation: 0, hue: 0 })]);
+      return compose([
+        smallGrey([h, w], { horizontalFlip: r.flip }),
+        colorJitter({ probability: 0.8, brightness: 0.4, contrast: 0.4, saturation: 0, hue: 0 }),
+      ]);
     case 'simclr-cifar':
       return simclrCifar([h, w]);
     case 'simclr-imagenet':
@@ -44,6 +55,10 @@ export function buildAugmentation(r: AugmentationRecipe): Augmentation {
     case 'sequence':
       return sequence();
     default:
-      throw new ConfigError('buildAugmentation', 'augmentation', `must be one of ${AUGMENTATION_PRESETS.join(', ')}, got '${r.augmentation}'`);
+      throw new ConfigError(
+        'buildAugmentation',
+        'augmentation',
+        `must be one of ${AUGMENTATION_PRESETS.join(', ')}, got '${r.augmentation}'`,
+      );
   }
 }

@@ -14,7 +14,8 @@ export function compose(augmentations: readonly Augmentation[]): Augmentation {
     throw new ConfigError('compose', 'augmentations', `must be an array of augmentations, got ${describe(augmentations)}`);
   }
   augmentations.forEach((a, i) => {
-    if (typeof a !== 'function') throw new ConfigError('compose', `augmentations[${i}]`, `must be an augmentation (a function), got ${describe(a)}`);
+    if (typeof a !== 'function')
+      throw new ConfigError('compose', `augmentations[${i}]`, `must be an augmentation (a function), got ${describe(a)}`);
   });
   const steps = [...augmentations];
   return (x: tf.Tensor, rng: Rng): tf.Tensor => {

@@ -101,11 +101,21 @@ function blurDepthwise(x: tf.Tensor4D, weights: Float32Array, taps: number): tf.
   const radius = (taps - 1) / 2;
   const bc = batch * channels;
   const filter = new Float32Array(taps * bc); // [taps, B C]: channel b C + c uses sample b's kernel
-  for (let t = 0; t < taps; t++) for (let b = 0; b < batch; b++) filter.fill(weights[b * taps + t]!, t * bc + b * channels, t * bc + (b + 1) * channels);
+  for (let t = 0; t < taps; t++)
+    for (let b = 0; b < batch; b++) filter.fill(weights[b * taps + t]!, t * bc + b * channels, t * bc + (b + 1) * channels);
   return tf.tidy(() => {
     // [B, H, W, C] -> [1, H, W, B C]: one image whose channel b C + c is channel c of sample b.
     const wide = tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [1, height, width, bc]) as tf.Tensor4D;
-    const padded = tf.mirrorPad(wide, [[0, 0], [radius, radius], [radius, radius], [0, 0]], 'reflect');
+    const padded = tf.mirrorPad(
+      wide,
+      [
+        [0, 0],
+        [radius, radius],
+        [radius, radius],
+        [0, 0],
+      ],
+      'reflect',
+    );
     const rows = tf.depthwiseConv2d(padded, tf.tensor4d(filter, [1, taps, bc, 1]), 1, 'valid'); // along W: [1, H + 2r, W, B C]
     const blurred = tf.depthwiseConv2d(rows, tf.tensor4d(filter, [taps, 1, bc, 1]), 1, 'valid'); // along H: [1, H, W, B C]
     return tf.transpose(tf.reshape(blurred, [height, width, batch, channels]), [2, 0, 1, 3]) as tf.Tensor4D; // [B, H, W, C]

@@ -30,7 +30,10 @@ export function shiftHue(x: tf.Tensor4D, shift: ArrayLike<number>): tf.Tensor4D 
     const h6 = tf.sum(tf.mul(first, sector), 1, true); // [N, 1], in (-1, 5]
     // Shifts reduced to [0, 1) turns, so every argument of mod below is positive: backends
     // disagree on the sign of a remainder (floor vs truncated), not on positive ones.
-    const shift6 = tf.tensor2d(Float32Array.from(shift, (s) => 6 * (s - Math.floor(s))), [batch, 1]); // [B, 1], in [0, 6)
+    const shift6 = tf.tensor2d(
+      Float32Array.from(shift, (s) => 6 * (s - Math.floor(s))),
+      [batch, 1],
+    ); // [B, 1], in [0, 6)
     const shifted = tf.reshape(tf.add(tf.reshape(h6, [batch, height * width]), shift6), [-1, 1]); // [N, 1]
     const k = tf.mod(tf.add(shifted, tf.tensor2d([[5, 3, 1]])), 6); // [N, 3]: argument in (0, 17), result in [0, 6)
     const ramp = tf.clipByValue(tf.minimum(k, tf.sub(4, k)), 0, 1); // [N, 3]

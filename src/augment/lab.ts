@@ -50,7 +50,10 @@ function invert3(m: number[][]): number[][] {
 /** x [B, H, W, 3] times the transpose of `m` over the channel axis. */
 function mixChannels(x: tf.Tensor, m: number[][]): tf.Tensor {
   const [batch, height, width] = x.shape as [number, number, number, number];
-  const mt = tf.tensor2d([0, 1, 2].flatMap((j) => [m[0]![j]!, m[1]![j]!, m[2]![j]!]), [3, 3]); // [3, 3]: m transposed
+  const mt = tf.tensor2d(
+    [0, 1, 2].flatMap((j) => [m[0]![j]!, m[1]![j]!, m[2]![j]!]),
+    [3, 3],
+  ); // [3, 3]: m transposed
   return tf.reshape(tf.matMul(tf.reshape(x, [-1, 3]), mt), [batch, height, width, 3]);
 }
 

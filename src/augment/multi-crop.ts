@@ -28,7 +28,8 @@ export interface MultiCropOptions {
  */
 export function multiCrop(augmentation: Augmentation, options: MultiCropOptions = {}): ViewMaker {
   const fn = 'multiCrop';
-  if (typeof augmentation !== 'function') throw new ConfigError(fn, 'augmentation', `must be an augmentation (a function), got ${describe(augmentation)}`);
+  if (typeof augmentation !== 'function')
+    throw new ConfigError(fn, 'augmentation', `must be an augmentation (a function), got ${describe(augmentation)}`);
   const { global = 2, local = 4, localScale = [0.05, 0.14] } = options;
   assertInteger(global, fn, 'global', 1);
   assertInteger(local, fn, 'local', 0);

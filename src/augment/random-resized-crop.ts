@@ -25,7 +25,14 @@ export interface CropBox {
  * uniform in `scale` and a log-uniform aspect ratio in `ratio`, kept when it fits the image; after
  * 10 misses, the largest centred crop whose ratio is clamped into `ratio`.
  */
-export function sampleCropBoxes(rng: Rng, batch: number, height: number, width: number, scale: readonly [number, number], ratio: readonly [number, number]): CropBox[] {
+export function sampleCropBoxes(
+  rng: Rng,
+  batch: number,
+  height: number,
+  width: number,
+  scale: readonly [number, number],
+  ratio: readonly [number, number],
+): CropBox[] {
   const area = height * width;
   const logLo = Math.log(ratio[0]);
   const logHi = Math.log(ratio[1]);

@@ -34,7 +34,7 @@ export function randomWindow(options: RandomWindowOptions = {}): Augmentation {
     const [batch, steps, channels] = assertSequenceBatch(x, fn);
     const window = length ?? Math.max(1, Math.round(fraction * steps));
     if (window > steps) throw new ShapeError(fn, 'x', `must have at least ${window} time steps (the window length), got ${steps}`);
-    const out = outputLength === 'input' ? steps : outputLength ?? window;
+    const out = outputLength === 'input' ? steps : (outputLength ?? window);
     const starts: number[] = [];
     for (let b = 0; b < batch; b++) starts.push(rng.int(steps - window + 1));
     return tf.tidy(() => {
@@ -46,7 +46,11 @@ export function randomWindow(options: RandomWindowOptions = {}): Augmentation {
       }
       // Resample: the series as a [B, T, 1, C] image, one crop box per series.
       const image = tf.reshape(x, [batch, steps, 1, channels]) as tf.Tensor4D;
-      const crops = cropBoxes(image, starts.map((s) => ({ top: s, left: 0, height: window, width: 1 })), [out, 1]);
+      const crops = cropBoxes(
+        image,
+        starts.map((s) => ({ top: s, left: 0, height: window, width: 1 })),
+        [out, 1],
+      );
       return tf.reshape(crops, [batch, out, channels]);
     });
   };

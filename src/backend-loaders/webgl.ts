@@ -10,7 +10,12 @@ import { registerBackendProvider } from '../backend.js';
 
 /** The WebGL renderer's name ('' when the browser hides it), or null without WebGL. */
 function webglRenderer(): string | null {
-  const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : typeof document !== 'undefined' ? document.createElement('canvas') : undefined;
+  const canvas =
+    typeof OffscreenCanvas !== 'undefined'
+      ? new OffscreenCanvas(1, 1)
+      : typeof document !== 'undefined'
+        ? document.createElement('canvas')
+        : undefined;
   if (canvas === undefined) return null;
   const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
   if (gl === null) return null;
@@ -34,7 +39,8 @@ registerBackendProvider('webgl', {
     const renderer = webglRenderer();
     if (renderer === null) throw new Error('this browser gives no WebGL context');
     // a software rasteriser (SwiftShader, llvmpipe: headless browsers, no GPU) trains ~20x slower than wasm
-    if (!allowSoftware && /swiftshader|llvmpipe|softpipe|software/i.test(renderer)) throw new Error(`WebGL is software-rendered here (${renderer}); wasm is faster`);
+    if (!allowSoftware && /swiftshader|llvmpipe|softpipe|software/i.test(renderer))
+      throw new Error(`WebGL is software-rendered here (${renderer}); wasm is faster`);
     await import('@tensorflow/tfjs-backend-webgl');
     if (tf.findBackendFactory('webgl') === null) throw new Error('@tensorflow/tfjs-backend-webgl did not register');
   },

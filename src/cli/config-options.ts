@@ -29,19 +29,34 @@ export async function withConfigFile<T extends object>(command: Command, opts: T
   } catch (err) {
     throw new DataError(fn, file, `is not JSON: ${(err as Error).message}`);
   }
-  const fromFile = (parsed !== null && typeof parsed === 'object' && 'options' in parsed ? (parsed as { options: unknown }).options : parsed) as unknown;
+  const fromFile = (
+    parsed !== null && typeof parsed === 'object' && 'options' in parsed ? (parsed as { options: unknown }).options : parsed
+  ) as unknown;
   if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
-    throw new ConfigError(fn, '--config', `must hold an object of options (or a run's config.json), got ${Array.isArray(fromFile) ? 'an array' : typeof fromFile}`);
+    throw new ConfigError(
+      fn,
+      '--config',
+      `must hold an object of options (or a run's config.json), got ${Array.isArray(fromFile) ? 'an array' : typeof fromFile}`,
+    );
   }
   const known = new Map(command.options.map((o) => [o.attributeName(), o]));
   const merged: Record<string, unknown> = { ...(opts as Record<string, unknown>) };
   for (const [key, value] of Object.entries(fromFile)) {
     if (value === null || value === undefined || NOT_FROM_CONFIG.has(key)) continue;
-    if (!known.has(key)) throw new ConfigError(fn, '--config', `sets '${key}', which is not an option of ${fn} (known: ${[...known.keys()].filter((k) => !NOT_FROM_CONFIG.has(k)).join(', ')})`);
+    if (!known.has(key))
+      throw new ConfigError(
+        fn,
+        '--config',
+        `sets '${key}', which is not an option of ${fn} (known: ${[...known.keys()].filter((k) => !NOT_FROM_CONFIG.has(k)).join(', ')})`,
+      );
     if (command.getOptionValueSource(key) === 'cli') continue; // the command line wins
     const current = merged[key];
     if (current !== undefined && typeof current !== typeof value) {
-      throw new ConfigError(fn, '--config', `sets '${key}' to ${JSON.stringify(value)}, expected a ${typeof current} like the flag's default (${JSON.stringify(current)})`);
+      throw new ConfigError(
+        fn,
+        '--config',
+        `sets '${key}' to ${JSON.stringify(value)}, expected a ${typeof current} like the flag's default (${JSON.stringify(current)})`,
+      );
     }
     merged[key] = value;
   }

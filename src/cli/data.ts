@@ -40,7 +40,10 @@ export function addDataOptions(command: Command, defaultSpec?: string): Command 
     .option('--image-size <px>', 'image folders: output size, N or HxW')
     .option('--channels <n>', 'image folders: 1 (grey) or 3 (RGB)')
     .option('--as <kind>', 'csv: vector or image')
-    .option('--labels <mode>', `image folders: class subfolders as labels: ${LABEL_MODES.join(', ')} (default auto: only when they hold every image)`)
+    .option(
+      '--labels <mode>',
+      `image folders: class subfolders as labels: ${LABEL_MODES.join(', ')} (default auto: only when they hold every image)`,
+    )
     .option('--resize <mode>', `image folders: ${RESIZE_MODES.join(', ')} (default crop: shorter side, centre crop)`);
 }
 
@@ -50,7 +53,8 @@ export function dataOptionsFrom(opts: DataCliOptions): { spec: string; options: 
   if (opts.data === undefined) throw new ConfigError(fn, '--data', 'must be given (a spec such as fashion-mnist or idx:./mnist)');
   const options: LoadDatasetOptions = {};
   if (opts.split !== undefined) {
-    if (opts.split !== 'train' && opts.split !== 'test') throw new ConfigError(fn, '--split', `must be train or test, got ${JSON.stringify(opts.split)}`);
+    if (opts.split !== 'train' && opts.split !== 'test')
+      throw new ConfigError(fn, '--split', `must be train or test, got ${JSON.stringify(opts.split)}`);
     options.split = opts.split;
   }
   if (opts.limit !== undefined) {
@@ -64,19 +68,23 @@ export function dataOptionsFrom(opts: DataCliOptions): { spec: string; options: 
     options.imageSize = m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
   }
   if (opts.channels !== undefined) {
-    if (opts.channels !== '1' && opts.channels !== '3') throw new ConfigError(fn, '--channels', `must be 1 or 3, got ${JSON.stringify(opts.channels)}`);
+    if (opts.channels !== '1' && opts.channels !== '3')
+      throw new ConfigError(fn, '--channels', `must be 1 or 3, got ${JSON.stringify(opts.channels)}`);
     options.channels = Number(opts.channels) as 1 | 3;
   }
   if (opts.as !== undefined) {
-    if (opts.as !== 'vector' && opts.as !== 'image') throw new ConfigError(fn, '--as', `must be vector or image, got ${JSON.stringify(opts.as)}`);
+    if (opts.as !== 'vector' && opts.as !== 'image')
+      throw new ConfigError(fn, '--as', `must be vector or image, got ${JSON.stringify(opts.as)}`);
     options.as = opts.as;
   }
   if (opts.labels !== undefined) {
-    if (!(LABEL_MODES as readonly string[]).includes(opts.labels)) throw new ConfigError(fn, '--labels', `must be one of ${LABEL_MODES.join(', ')}, got ${JSON.stringify(opts.labels)}`);
+    if (!(LABEL_MODES as readonly string[]).includes(opts.labels))
+      throw new ConfigError(fn, '--labels', `must be one of ${LABEL_MODES.join(', ')}, got ${JSON.stringify(opts.labels)}`);
     options.folderLabels = opts.labels as LabelMode;
   }
   if (opts.resize !== undefined) {
-    if (!(RESIZE_MODES as readonly string[]).includes(opts.resize)) throw new ConfigError(fn, '--resize', `must be one of ${RESIZE_MODES.join(', ')}, got ${JSON.stringify(opts.resize)}`);
+    if (!(RESIZE_MODES as readonly string[]).includes(opts.resize))
+      throw new ConfigError(fn, '--resize', `must be one of ${RESIZE_MODES.join(', ')}, got ${JSON.stringify(opts.resize)}`);
     options.resize = opts.resize as ResizeMode;
   }
   return { spec: opts.data, options };
@@ -110,17 +118,25 @@ export interface DataInventory {
 
 /** Looks up every dataset of the catalog on this machine. */
 export function dataInventory(): DataInventory {
-  const bundled = Object.values(CATALOG).filter((e) => e.source === 'bundled').map((e) => {
-    const path = e.locations()[0]!;
-    const present = existsSync(path);
-    return { name: e.name, path, present, ...(present ? { bytes: sizeOf(path) } : {}), description: e.description, license: e.license };
-  });
+  const bundled = Object.values(CATALOG)
+    .filter((e) => e.source === 'bundled')
+    .map((e) => {
+      const path = e.locations()[0]!;
+      const present = existsSync(path);
+      return { name: e.name, path, present, ...(present ? { bytes: sizeOf(path) } : {}), description: e.description, license: e.license };
+    });
   const candidates = sharedDataCandidates();
   const found = candidates.find((c) => existsSync(c.path));
   const sharedFolders = candidates.map((c) => ({ ...c, present: existsSync(c.path), chosen: c === found }));
   const at = (e: (typeof CATALOG)[keyof typeof CATALOG]): string | undefined => e.locations().find((p) => existsSync(p));
-  const shared = Object.values(CATALOG).filter((e) => e.source === 'shared').map((e) => ({ name: e.name, ...(at(e) !== undefined ? { path: at(e) } : {}) }));
-  const downloadable = DOWNLOAD_NAMES.map((name) => ({ name, ...(at(CATALOG[name]) !== undefined ? { path: at(CATALOG[name]) } : {}), license: CATALOG[name].license }));
+  const shared = Object.values(CATALOG)
+    .filter((e) => e.source === 'shared')
+    .map((e) => ({ name: e.name, ...(at(e) !== undefined ? { path: at(e) } : {}) }));
+  const downloadable = DOWNLOAD_NAMES.map((name) => ({
+    name,
+    ...(at(CATALOG[name]) !== undefined ? { path: at(CATALOG[name]) } : {}),
+    license: CATALOG[name].license,
+  }));
   return {
     bundled,
     sharedFolders,
@@ -147,7 +163,8 @@ export function listText(inv: DataInventory = dataInventory()): string {
   else lines.push('  none found: set CONTRASTIVE_DATA to use the CIFAR-10 subset, FSDD and UCR sets');
   for (const e of inv.shared) lines.push(`  ${e.name.padEnd(15)} ${e.path ?? 'absent'}`);
   lines.push('', `Downloadable (\`contrastive data download <name>\`, default folder ${inv.downloadDir}):`);
-  for (const e of inv.downloadable) lines.push(`  ${e.name.padEnd(15)} ${e.path !== undefined ? `available: ${e.path}` : 'not downloaded'}; ${e.license}`);
+  for (const e of inv.downloadable)
+    lines.push(`  ${e.name.padEnd(15)} ${e.path !== undefined ? `available: ${e.path}` : 'not downloaded'}; ${e.license}`);
   lines.push('', `Any other data: --data <format>:<path> with a format of ${inv.formats.join(', ')}.`);
   return lines.join('\n');
 }
@@ -155,14 +172,16 @@ export function listText(inv: DataInventory = dataInventory()): string {
 export function register(program: Command): void {
   const data = program.command('data').description('list, download and inspect datasets');
 
-  data.command('list')
+  data
+    .command('list')
     .description('show the bundled datasets, the shared data folder and what can be downloaded')
     .option('--json', 'print one JSON object instead of text')
     .action((opts: { json?: boolean }) => {
       console.log(opts.json === true ? JSON.stringify(dataInventory()) : listText());
     });
 
-  data.command('download')
+  data
+    .command('download')
     .description(`download a public dataset with SHA-256 checks (${DOWNLOAD_NAMES.join(', ')})`)
     .argument('<name>', DOWNLOAD_NAMES.join(' | '))
     .option('--dir <folder>', `target folder (default ${downloadCacheDir()}/<name>)`)
@@ -173,28 +192,32 @@ export function register(program: Command): void {
       console.error(opts.dir === undefined ? `use it with --data ${name}` : `use it with --data ${spec}`);
     });
 
-  addDataOptions(data.command('info')
-    .description('load a dataset and print its size, sample shape and classes')
-    .argument('[spec]', 'the same as --data'))
-    .action(async (spec: string | undefined, opts: DataCliOptions) => {
-      const ds = await loadDataFromOptions({ ...opts, ...(spec !== undefined ? { data: spec } : {}) });
-      try {
-        console.log(`${ds.name}: ${ds.size} ${ds.kind} samples of shape [${ds.sampleShape.map((d) => (d < 0 ? '*' : d)).join(', ')}], stored as ${ds.dtype}`);
-        if (ds.labels !== undefined) {
-          const counts = classCounts(ds.labels);
-          console.log(`classes (${ds.labels.classNames.length}): ${ds.labels.classNames.map((n, c) => `${n}=${counts[c]}`).join(', ')}`);
-        }
-        for (const [k, v] of Object.entries(ds.extraLabels ?? {})) console.log(`${k} (${v.classNames.length}): ${v.classNames.join(', ')}`);
-        const first = await ds.get(0);
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const v of first.data) {
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
-        }
-        console.log(`sample 0: shape [${first.shape.join(', ')}], values in [${lo.toFixed(3)}, ${hi.toFixed(3)}]`);
-      } finally {
-        await ds.close?.();
+  addDataOptions(
+    data
+      .command('info')
+      .description('load a dataset and print its size, sample shape and classes')
+      .argument('[spec]', 'the same as --data'),
+  ).action(async (spec: string | undefined, opts: DataCliOptions) => {
+    const ds = await loadDataFromOptions({ ...opts, ...(spec !== undefined ? { data: spec } : {}) });
+    try {
+      console.log(
+        `${ds.name}: ${ds.size} ${ds.kind} samples of shape [${ds.sampleShape.map((d) => (d < 0 ? '*' : d)).join(', ')}], stored as ${ds.dtype}`,
+      );
+      if (ds.labels !== undefined) {
+        const counts = classCounts(ds.labels);
+        console.log(`classes (${ds.labels.classNames.length}): ${ds.labels.classNames.map((n, c) => `${n}=${counts[c]}`).join(', ')}`);
       }
-    });
+      for (const [k, v] of Object.entries(ds.extraLabels ?? {})) console.log(`${k} (${v.classNames.length}): ${v.classNames.join(', ')}`);
+      const first = await ds.get(0);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of first.data) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      console.log(`sample 0: shape [${first.shape.join(', ')}], values in [${lo.toFixed(3)}, ${hi.toFixed(3)}]`);
+    } finally {
+      await ds.close?.();
+    }
+  });
 }

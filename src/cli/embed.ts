@@ -41,7 +41,12 @@ export async function runEmbed(o: EmbedOptions): Promise<{ files: string[]; shap
   };
   const run = new RunFolder(o.run);
   const { recipe, runOptions, spec } = await runRecipeAndData(run, o.data, 'embed');
-  const loaded = await loadDataset(spec, { split: o.split, ...(o.limit !== undefined ? { limit: o.limit } : {}), ...runDataOptions(runOptions), log });
+  const loaded = await loadDataset(spec, {
+    split: o.split,
+    ...(o.limit !== undefined ? { limit: o.limit } : {}),
+    ...runDataOptions(runOptions),
+    log,
+  });
   try {
     const data = fitSequenceLength(loaded, recipe); // sequences: the run's length
     assertRunInputShape(data, recipe, 'embed', spec);

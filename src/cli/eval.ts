@@ -18,7 +18,9 @@ export type { EvalOptions } from '../node/run/eval-run.js';
 export function register(program: Command): void {
   program
     .command('eval')
-    .description('evaluate a run: linear probe and kNN at 1/10/100% labels vs raw pixels and a random encoder, k-means, alignment/uniformity')
+    .description(
+      'evaluate a run: linear probe and kNN at 1/10/100% labels vs raw pixels and a random encoder, k-means, alignment/uniformity',
+    )
     .requiredOption('--run <dir>', 'run folder written by pretrain')
     .option('--data <spec>', "labelled data with train and test splits (default: the run's data)")
     .option('--limit <n>', 'use at most N train samples (stratified)', int())

@@ -49,7 +49,11 @@ export async function runIndex(o: IndexOptions): Promise<FillIndexResult> {
   const before = await readIndexMeta(o.db, o.table).catch(() => undefined);
   const runPath = resolve(o.run);
   if (before !== undefined && (before.run !== runPath || before.encoder !== o.encoder)) {
-    throw new DataError(fn, o.db, `table '${o.table}' holds vectors of run ${before.run} (${before.encoder} encoder, ${before.dim}-d), not of run ${runPath} (${o.encoder} encoder): use another --table or --db`);
+    throw new DataError(
+      fn,
+      o.db,
+      `table '${o.table}' holds vectors of run ${before.run} (${before.encoder} encoder, ${before.dim}-d), not of run ${runPath} (${o.encoder} encoder): use another --table or --db`,
+    );
   }
   const recipe = config.recipe as Recipe;
   const runOptions = (config.options ?? {}) as RunDataOptions;
@@ -75,7 +79,11 @@ export async function runIndex(o: IndexOptions): Promise<FillIndexResult> {
         ...(data.labels !== undefined ? { classNames: data.labels.classNames } : {}),
       };
       if (before !== undefined && before.dim !== dim) {
-        throw new DataError(fn, o.db, `table '${o.table}' holds ${before.dim}-d vectors, this encoder makes ${dim}-d ones: use another --table or --db`);
+        throw new DataError(
+          fn,
+          o.db,
+          `table '${o.table}' holds ${before.dim}-d vectors, this encoder makes ${dim}-d ones: use another --table or --db`,
+        );
       }
       const index = await VectorIndex.open(o.db, { table: o.table, create: { dim, labelled: data.labels !== undefined } });
       try {
@@ -113,12 +121,18 @@ export function register(program: Command): void {
     .requiredOption('--db <dir>', 'index folder (a LanceDB database; created when missing)')
     .option('--data <spec>', "data to index, e.g. folder:./photos (default: the run's data)")
     .option('--table <name>', 'table in the index', 'images')
-    .addOption(new Option('--encoder <which>', 'trained encoder, the random one at its initialisation, or raw pixels (baselines)').choices([...INDEX_ENCODERS]).default('trained'))
+    .addOption(
+      new Option('--encoder <which>', 'trained encoder, the random one at its initialisation, or raw pixels (baselines)')
+        .choices([...INDEX_ENCODERS])
+        .default('trained'),
+    )
     .option('--shard <i/n>', 'index only slice i of n (1-based), so n processes fill one table')
     .option('--chunk <n>', 'samples embedded and committed together', int(), 512)
     .option('--ann-threshold <n>', 'rows from which an IVF-PQ index is built', int())
     .action(async (opts: IndexOptions) => {
       const r = await runIndex(opts);
-      console.log(`index ${opts.db} (${opts.table}): ${r.added} added, ${r.removed} removed, ${r.unchanged} unchanged${r.dropped > 0 ? `, ${r.dropped} unreadable` : ''}; ${r.total} rows${r.ann === 'built' ? '; ANN index built' : r.ann === 'updated' ? '; ANN index updated' : ''}`);
+      console.log(
+        `index ${opts.db} (${opts.table}): ${r.added} added, ${r.removed} removed, ${r.unchanged} unchanged${r.dropped > 0 ? `, ${r.dropped} unreadable` : ''}; ${r.total} rows${r.ann === 'built' ? '; ANN index built' : r.ann === 'updated' ? '; ANN index updated' : ''}`,
+      );
     });
 }

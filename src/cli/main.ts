@@ -25,7 +25,17 @@ const program = new Command('contrastive')
   .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/\n\(Did you mean/g, ' (Did you mean')) });
 
 // Commands register themselves here, one import each.
-const commands: { register(p: Command): void }[] = [dataCommand, pretrainCommand, evalCommand, embedCommand, doctorCommand, reportCommand, serveCommand, indexCommand, searchCommand];
+const commands: { register(p: Command): void }[] = [
+  dataCommand,
+  pretrainCommand,
+  evalCommand,
+  embedCommand,
+  doctorCommand,
+  reportCommand,
+  serveCommand,
+  indexCommand,
+  searchCommand,
+];
 for (const c of commands) c.register(program);
 
 try {

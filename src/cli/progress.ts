@@ -18,7 +18,10 @@ const fmtTime = (s: number): string => {
 };
 
 /** A progress reporter; `tty` defaults to whether stderr is a terminal. */
-export function progress({ tty = process.stderr.isTTY === true, everySeconds = 10 }: { tty?: boolean; everySeconds?: number } = {}): Progress {
+export function progress({
+  tty = process.stderr.isTTY === true,
+  everySeconds = 10,
+}: { tty?: boolean; everySeconds?: number } = {}): Progress {
   let bar: cliProgress.SingleBar | undefined;
   let lastLine = 0;
   let rate = 0; // smoothed samples/s
@@ -31,11 +34,22 @@ export function progress({ tty = process.stderr.isTTY === true, everySeconds = 1
       const done = r.step - stepsAtStart;
       const elapsed = (performance.now() - t0) / 1000;
       const eta = (elapsed / done) * (info.totalSteps - r.step);
-      const payload = { epoch: `${r.epoch}/${info.epochs}`, loss: r.loss.toFixed(4), lr: r.lr.toExponential(2), rate: rate.toFixed(0), eta: fmtTime(eta) };
+      const payload = {
+        epoch: `${r.epoch}/${info.epochs}`,
+        loss: r.loss.toFixed(4),
+        lr: r.lr.toExponential(2),
+        rate: rate.toFixed(0),
+        eta: fmtTime(eta),
+      };
       if (tty) {
         if (bar === undefined) {
           bar = new cliProgress.SingleBar(
-            { format: 'epoch {epoch} |{bar}| step {value}/{total} | loss {loss} | lr {lr} | {rate} samples/s | ETA {eta}', stream: process.stderr, hideCursor: true, clearOnComplete: false },
+            {
+              format: 'epoch {epoch} |{bar}| step {value}/{total} | loss {loss} | lr {lr} | {rate} samples/s | ETA {eta}',
+              stream: process.stderr,
+              hideCursor: true,
+              clearOnComplete: false,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(info.totalSteps, r.step - 1, payload);
@@ -43,7 +57,9 @@ export function progress({ tty = process.stderr.isTTY === true, everySeconds = 1
         bar.update(r.step, payload);
       } else if (elapsed - lastLine >= everySeconds || r.step === info.totalSteps || r.step === stepsAtStart + 1) {
         lastLine = elapsed;
-        process.stderr.write(`epoch ${payload.epoch} step ${r.step}/${info.totalSteps} loss ${payload.loss} lr ${payload.lr} ${payload.rate} samples/s ETA ${payload.eta}\n`);
+        process.stderr.write(
+          `epoch ${payload.epoch} step ${r.step}/${info.totalSteps} loss ${payload.loss} lr ${payload.lr} ${payload.rate} samples/s ETA ${payload.eta}\n`,
+        );
       }
     },
     epoch(e) {

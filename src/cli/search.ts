@@ -43,13 +43,23 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult[]> {
     for (const q of o.query) {
       const stored = await index.row(q);
       if (stored !== undefined) {
-        results.push({ query: q, ...(stored.path !== '' ? { path: stored.path } : {}), neighbours: await index.search(stored.vector, { k: o.k, exclude: q }) });
+        results.push({
+          query: q,
+          ...(stored.path !== '' ? { path: stored.path } : {}),
+          neighbours: await index.search(stored.vector, { k: o.k, exclude: q }),
+        });
         continue;
       }
-      if (!existsSync(q) || !statSync(q).isFile()) throw new DataError(fn, q, `is neither an id in the index ${o.db} (table '${o.table}') nor an image file`);
+      if (!existsSync(q) || !statSync(q).isFile())
+        throw new DataError(fn, q, `is neither an id in the index ${o.db} (table '${o.table}') nor an image file`);
       if (encoder === undefined) {
         const meta = await readIndexMeta(o.db, o.table);
-        if (meta === undefined) throw new DataError(fn, o.db, `has no ${o.table}.contrastive.json (written by \`contrastive index\`): cannot embed a query image; query by id`);
+        if (meta === undefined)
+          throw new DataError(
+            fn,
+            o.db,
+            `has no ${o.table}.contrastive.json (written by \`contrastive index\`): cannot embed a query image; query by id`,
+          );
         encoder = await QueryEncoder.create(meta, o.run ?? meta.run, o.encoder ?? (o.run !== undefined ? 'trained' : meta.encoder));
       }
       results.push({ query: q, path: resolve(q), neighbours: await searchByImage(index, encoder, q, o.k) });
@@ -72,7 +82,11 @@ export function register(program: Command): void {
     .command('search')
     .description('the k nearest images in an index to query images or ids (cosine distance)')
     .requiredOption('--db <dir>', 'index folder written by `contrastive index`')
-    .requiredOption('--query <image or id>', 'an image file or an id in the index (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .requiredOption(
+      '--query <image or id>',
+      'an image file or an id in the index (repeatable)',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
     .option('-k, --k <n>', 'neighbours per query', int(), 10)
     .option('--table <name>', 'table in the index', 'images')
     .option('--json', 'one JSON object per query per line', false)

@@ -30,15 +30,29 @@ export interface StaticServer {
 }
 
 /** Serves the files of `dir` (no listing, nothing outside it) on host:port (port 0: any free one). */
-export async function startStaticServer({ dir, port = 8080, host = '127.0.0.1' }: { dir: string; port?: number; host?: string }): Promise<StaticServer> {
+export async function startStaticServer({
+  dir,
+  port = 8080,
+  host = '127.0.0.1',
+}: {
+  dir: string;
+  port?: number;
+  host?: string;
+}): Promise<StaticServer> {
   const root = resolve(dir);
   const st = await stat(join(root, 'index.html')).catch(() => undefined);
-  if (st === undefined) throw new ConfigError('serve', '--dir', `must hold the built demo (index.html), got '${dir}': run \`npm run demo:web\` first`);
+  if (st === undefined)
+    throw new ConfigError('serve', '--dir', `must hold the built demo (index.html), got '${dir}': run \`npm run demo:web\` first`);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     const send = (code: number, body: string | Uint8Array, type = 'text/plain; charset=utf-8'): void => {
-      res.writeHead(code, { 'content-type': type, 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cache-control': 'no-cache' });
+      res.writeHead(code, {
+        'content-type': type,
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+        'cache-control': 'no-cache',
+      });
       res.end(body);
     };
     if (!(file === root || file.startsWith(root + sep)) || (req.method !== 'GET' && req.method !== 'HEAD')) return send(403, 'forbidden');
@@ -61,11 +75,16 @@ export function register(program: Command): void {
     .command('serve')
     .description('serve the browser training demo (build it first: npm run demo:web)')
     .option('--dir <dir>', 'folder of the built page', join(packageRoot(), 'dist-web'))
-    .option('--port <n>', 'port (0: any free one)', (v: string) => {
-      const n = int(0)(v);
-      if (n > 65535) throw new InvalidArgumentError('must be an integer <= 65535');
-      return n;
-    }, 8080)
+    .option(
+      '--port <n>',
+      'port (0: any free one)',
+      (v: string) => {
+        const n = int(0)(v);
+        if (n > 65535) throw new InvalidArgumentError('must be an integer <= 65535');
+        return n;
+      },
+      8080,
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (opts: { dir: string; port: number; host: string }) => {
       const s = await startStaticServer(opts);

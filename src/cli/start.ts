@@ -66,13 +66,31 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
 
   let steps = o.steps;
   if (steps === undefined) {
-    log(`npm start: SimCLR on the bundled Fashion-MNIST, small CNN, batch ${batch}; about ${Math.round(budget)} s of training sized to this machine, then evaluation on ${evalTrain} train / ${evalTest} test images and the report (target: under 5 minutes in all)`);
+    log(
+      `npm start: SimCLR on the bundled Fashion-MNIST, small CNN, batch ${batch}; about ${Math.round(budget)} s of training sized to this machine, then evaluation on ${evalTrain} train / ${evalTest} test images and the report (target: under 5 minutes in all)`,
+    );
     // Measure one training step on this backend (a throwaway model: the one pretrain builds below, BatchNorm included).
-    const recipe: Recipe = { method: 'simclr', arch: 'small-cnn', inputShape: [28, 28, 1], kind: 'image', width: 64, augmentation: 'small-grey-jitter', flip: true, temperature: DEFAULT_TEMPERATURE.simclr!, projectionDim: 128, headBatchNorm: true, encoderBatchNorm: true, featureBatchNorm: true, seed: 0 };
+    const recipe: Recipe = {
+      method: 'simclr',
+      arch: 'small-cnn',
+      inputShape: [28, 28, 1],
+      kind: 'image',
+      width: 64,
+      augmentation: 'small-grey-jitter',
+      flip: true,
+      temperature: DEFAULT_TEMPERATURE.simclr!,
+      projectionDim: 128,
+      headBatchNorm: true,
+      encoderBatchNorm: true,
+      featureBatchNorm: true,
+      seed: 0,
+    };
     const sized = await sizeStepsToBudget(recipe, 'fashion-mnist', batch, budget, { minSteps: 20, maxSteps: 3000 });
     steps = sized.steps;
     const stepSeconds = sized.stepSeconds;
-    log(`one step (${batch} images, 2 views) takes ${stepSeconds.toFixed(2)} s here: training ${steps} steps, expected ~${Math.round(steps * stepSeconds)} s`);
+    log(
+      `one step (${batch} images, 2 views) takes ${stepSeconds.toFixed(2)} s here: training ${steps} steps, expected ~${Math.round(steps * stepSeconds)} s`,
+    );
   }
 
   const out = o.out ?? join('runs', 'start');
@@ -98,10 +116,21 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
     ...(o.quiet === true ? { quiet: true } : {}),
   };
   const { result } = await runPretrain(options, undefined, progress());
-  log(`trained ${result.steps} steps in ${result.seconds.toFixed(0)} s (final loss ${result.lastLoss.toFixed(3)}); evaluating... (${secs()} s so far)`);
-  const evalReport = await runEval({ run: out, data: 'fashion-mnist', limit: evalTrain, testLimit: evalTest, pairs: o.pairs ?? 1000, ...(o.quiet === true ? { quiet: true } : {}) });
+  log(
+    `trained ${result.steps} steps in ${result.seconds.toFixed(0)} s (final loss ${result.lastLoss.toFixed(3)}); evaluating... (${secs()} s so far)`,
+  );
+  const evalReport = await runEval({
+    run: out,
+    data: 'fashion-mnist',
+    limit: evalTrain,
+    testLimit: evalTest,
+    pairs: o.pairs ?? 1000,
+    ...(o.quiet === true ? { quiet: true } : {}),
+  });
   log('');
-  log(`Label efficiency on Fashion-MNIST (${evalTest} test images; probes trained on 1%, 10%, 100% of ${evalTrain} labelled train images), accuracy %:`);
+  log(
+    `Label efficiency on Fashion-MNIST (${evalTest} test images; probes trained on 1%, 10%, 100% of ${evalTrain} labelled train images), accuracy %:`,
+  );
   log(formatReport(evalReport));
   log('');
 
@@ -113,7 +142,9 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
   } catch (err) {
     log(`report: not written (${(err as Error).message.split('\n')[0]}); run \`contrastive report --run ${out}\``);
   }
-  log(`total ${secs()} s on backend ${info.name} (${info.threads} threads). The run is in ${out}/ (config.json, metrics.jsonl, eval.json, encoder/, report.html).`);
+  log(
+    `total ${secs()} s on backend ${info.name} (${info.threads} threads). The run is in ${out}/ (config.json, metrics.jsonl, eval.json, encoder/, report.html).`,
+  );
   return { eval: evalReport, report, out };
 }
 

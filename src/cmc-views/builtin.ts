@@ -21,7 +21,11 @@ export function builtinView(spec: ViewSpec): View {
     case 'half-luminance':
       return halfLuminance();
     default:
-      throw new ConfigError(fn, 'spec.name', `must be one of ${BUILTIN_VIEWS.join(', ')}, got ${describe((spec as { name: unknown }).name)}`);
+      throw new ConfigError(
+        fn,
+        'spec.name',
+        `must be one of ${BUILTIN_VIEWS.join(', ')}, got ${describe((spec as { name: unknown }).name)}`,
+      );
   }
 }
 
@@ -34,17 +38,20 @@ export const VIEW_LIST_NAMES = ['lab', ...BUILTIN_VIEWS] as const;
  * view twice. `lab,gradient` -> lab-l, lab-ab, gradient.
  */
 export function parseViewList(list: string, fn = 'cmc', arg = 'views'): ViewSpec[] {
-  if (typeof list !== 'string') throw new ConfigError(fn, arg, `must be a comma-separated list of ${VIEW_LIST_NAMES.join(', ')}, got ${describe(list)}`);
+  if (typeof list !== 'string')
+    throw new ConfigError(fn, arg, `must be a comma-separated list of ${VIEW_LIST_NAMES.join(', ')}, got ${describe(list)}`);
   const specs: ViewSpec[] = [];
   for (const raw of list.split(',')) {
     const name = raw.trim();
     if (name === 'lab') specs.push({ name: 'lab-l' }, { name: 'lab-ab' });
-    else if ((BUILTIN_VIEWS as readonly string[]).includes(name)) specs.push(name === 'gradient' ? { name, options: { output: 'magnitude' } } : { name: name as BuiltinViewName });
+    else if ((BUILTIN_VIEWS as readonly string[]).includes(name))
+      specs.push(name === 'gradient' ? { name, options: { output: 'magnitude' } } : { name: name as BuiltinViewName });
     else throw new ConfigError(fn, arg, `must list views among ${VIEW_LIST_NAMES.join(', ')}, got '${name}' in '${list}'`);
   }
   const names = specs.map((s) => s.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw new ConfigError(fn, arg, `must not name a view twice, got ${twice} twice in '${list}'`);
-  if (specs.length < 2) throw new ConfigError(fn, arg, `must give at least 2 views (CMC contrasts views with each other), got ${specs.length} from '${list}'`);
+  if (specs.length < 2)
+    throw new ConfigError(fn, arg, `must give at least 2 views (CMC contrasts views with each other), got ${specs.length} from '${list}'`);
   return specs;
 }

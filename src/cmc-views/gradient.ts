@@ -27,23 +27,36 @@ export interface GradientOptions {
 /** Sobel x (columns) and y (rows) kernels, [3, 3, 1, 2] for one conv2d, divided by 4. */
 const SOBEL = [
   // row -1: (dx, dy) per column -1, 0, 1
-  [-1, -1], [0, -2], [1, -1],
-  [-2, 0], [0, 0], [2, 0],
-  [-1, 1], [0, 2], [1, 1],
-].flat().map((v) => v / 4);
+  [-1, -1],
+  [0, -2],
+  [1, -1],
+  [-2, 0],
+  [0, 0],
+  [2, 0],
+  [-1, 1],
+  [0, 2],
+  [1, 1],
+]
+  .flat()
+  .map((v) => v / 4);
 
 /** `[B, H, W, 1]` padded by one replicated pixel on every side: `[B, H + 2, W + 2, 1]`. Call inside tf.tidy. */
 function replicatePad(y: tf.Tensor4D): tf.Tensor4D {
   const [, h, w] = y.shape;
   const rows = tf.concat([tf.slice(y, [0, 0, 0, 0], [-1, 1, -1, -1]), y, tf.slice(y, [0, h - 1, 0, 0], [-1, 1, -1, -1])], 1); // [B, H+2, W, 1]
-  return tf.concat([tf.slice(rows, [0, 0, 0, 0], [-1, -1, 1, -1]), rows, tf.slice(rows, [0, 0, w - 1, 0], [-1, -1, 1, -1])], 2) as tf.Tensor4D;
+  return tf.concat(
+    [tf.slice(rows, [0, 0, 0, 0], [-1, -1, 1, -1]), rows, tf.slice(rows, [0, 0, w - 1, 0], [-1, -1, 1, -1])],
+    2,
+  ) as tf.Tensor4D;
 }
 
 /** The gradient view. */
 export function gradient(options: GradientOptions = {}): View {
-  if (options === null || typeof options !== 'object') throw new ConfigError('gradient', 'options', `must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError('gradient', 'options', `must be an object, got ${describe(options)}`);
   const { output = 'magnitude' } = options;
-  if (output !== 'magnitude' && output !== 'dxdy') throw new ConfigError('gradient', 'output', `must be 'magnitude' or 'dxdy', got ${describe(output)}`);
+  if (output !== 'magnitude' && output !== 'dxdy')
+    throw new ConfigError('gradient', 'output', `must be 'magnitude' or 'dxdy', got ${describe(output)}`);
   const name = 'gradient';
   return {
     name,

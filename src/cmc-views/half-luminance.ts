@@ -18,7 +18,8 @@ export function halfLuminance(): View {
     spec: { name },
     apply: (x: tf.Tensor): tf.Tensor => {
       const [, h, w] = assertImages(x, name, [1, 3], 'grey or RGB');
-      if (h < 2 || w < 2) throw new ShapeError(`view '${name}'`, 'x', `must be at least 2x2 pixels to halve, got shape ${formatShape(x.shape)}`);
+      if (h < 2 || w < 2)
+        throw new ShapeError(`view '${name}'`, 'x', `must be at least 2x2 pixels to halve, got shape ${formatShape(x.shape)}`);
       return tf.tidy(() => {
         const y = greyLevel(x as tf.Tensor4D); // [B, H, W, 1]
         const half = tf.avgPool(y, 2, 2, 'valid'); // [B, H/2, W/2, 1]

@@ -12,7 +12,11 @@ export function assertImages(x: tf.Tensor, viewName: string, channels: readonly 
   if (x.dtype !== 'float32') throw new ShapeError(fn, 'x', `must have dtype float32 (values in [0, 1]), got ${x.dtype}`);
   const c = x.shape[3]!;
   if (!channels.includes(c)) {
-    throw new ShapeError(fn, 'x', `must have ${channels.join(' or ')} channel${channels.length === 1 && channels[0] === 1 ? '' : 's'} (${why}), got ${c} in shape ${formatShape(x.shape)}`);
+    throw new ShapeError(
+      fn,
+      'x',
+      `must have ${channels.join(' or ')} channel${channels.length === 1 && channels[0] === 1 ? '' : 's'} (${why}), got ${c} in shape ${formatShape(x.shape)}`,
+    );
   }
   return x.shape as [number, number, number, number];
 }

@@ -81,7 +81,8 @@ export function normalizedLab(x: tf.Tensor4D, from = 0, count = 3): tf.Tensor4D 
   const [b, h, w] = x.shape;
   if (!LOOP_BACKENDS.has(tf.getBackend())) return tf.tidy(() => tf.slice(labNormalize(rgbToLab(x)), [0, 0, 0, from], [-1, -1, -1, count]));
   let values: Float32Array;
-  if (x instanceof tf.Variable) values = normalizedLabValues(x.dataSync()); // its values can change under one id: no cache
+  if (x instanceof tf.Variable)
+    values = normalizedLabValues(x.dataSync()); // its values can change under one id: no cache
   else {
     const cached = last?.id === x.id ? last.values : undefined;
     values = cached ?? normalizedLabValues(x.dataSync());

@@ -47,7 +47,11 @@ export class ViewLayer extends tf.layers.Layer {
 
   override getConfig(): tf.serialization.ConfigDict {
     if (this.view.spec === undefined) {
-      throw new ConfigError('ViewLayer.getConfig', 'view', `'${this.view.name}' is a user function and cannot be saved with the model; save the view encoders (cmc.encoders) instead`);
+      throw new ConfigError(
+        'ViewLayer.getConfig',
+        'view',
+        `'${this.view.name}' is a user function and cannot be saved with the model; save the view encoders (cmc.encoders) instead`,
+      );
     }
     const spec = this.view.spec as unknown as tf.serialization.ConfigDict;
     return { ...super.getConfig(), spec, outputSampleShape: this.outputSampleShape };

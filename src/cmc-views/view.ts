@@ -59,9 +59,14 @@ export function applyView(v: View, x: tf.Tensor, fn = 'cmc', { checkValues = tru
   const out = tf.tidy(() => v.apply(x)); // a user view's intermediates are freed too
   if (!(out instanceof tf.Tensor)) throw new ShapeError(where, 'output', `must be a tensor, got ${describe(out)}`);
   try {
-    if (out === x) throw new ShapeError(where, 'output', 'must be a new tensor, got its input back (return tf.clone(x) for an identity view)');
+    if (out === x)
+      throw new ShapeError(where, 'output', 'must be a new tensor, got its input back (return tf.clone(x) for an identity view)');
     if (out.rank < 2 || out.shape[0] !== x.shape[0]) {
-      throw new ShapeError(where, 'output', `must keep the batch size ${x.shape[0]} as its first axis, got shape ${formatShape(out.shape)} for input ${formatShape(x.shape)}`);
+      throw new ShapeError(
+        where,
+        'output',
+        `must keep the batch size ${x.shape[0]} as its first axis, got shape ${formatShape(out.shape)} for input ${formatShape(x.shape)}`,
+      );
     }
     if (out.dtype !== 'float32') throw new ShapeError(where, 'output', `must have dtype float32, got ${out.dtype}`);
     if (checkValues) {
@@ -90,7 +95,12 @@ function notFinite(v: View, inputShape: readonly number[], fn: string): DataErro
  * The finiteness check of `applyView` for outputs made with `checkValues: false`, read back
  * asynchronously (a training step's way): rejects with the DataError naming the first bad view.
  */
-export async function assertFiniteViews(views: readonly View[], outputs: readonly tf.Tensor[], inputShape: readonly number[], fn = 'cmc'): Promise<void> {
+export async function assertFiniteViews(
+  views: readonly View[],
+  outputs: readonly tf.Tensor[],
+  inputShape: readonly number[],
+  fn = 'cmc',
+): Promise<void> {
   const probes = tf.tidy(() => tf.stack(outputs.map(finiteProbe)));
   let values: Float32Array;
   try {

@@ -43,7 +43,11 @@ const FN = 'alignmentUniformity';
  * @example
  * const { alignment, uniformity } = await alignmentUniformity(embed(view1), embed(view2));
  */
-export async function alignmentUniformity(x: Features, y: Features, options: AlignmentUniformityOptions = {}): Promise<AlignmentUniformity> {
+export async function alignmentUniformity(
+  x: Features,
+  y: Features,
+  options: AlignmentUniformityOptions = {},
+): Promise<AlignmentUniformity> {
   assertOptionsObject(options, FN);
   const { alpha = 2, t = 2, maxUniformityRows = 2048, seed = 0 } = options;
   const [n, d] = assertFeatures(x, FN, 'x', 2);

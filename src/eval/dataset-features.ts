@@ -16,7 +16,12 @@ import { assertInteger } from '../validate.js';
  * `batchSize`; with `augmentation`, of one augmented view of each sample (drawn from its Rng).
  * `model` is a saved encoder or anything with a method's `embed(x)` (e.g. CPC's pooled context).
  */
-export async function embedDataset(model: tf.LayersModel | { embed(x: tf.Tensor): tf.Tensor2D }, data: Dataset, batchSize = 256, augmentation?: { augmentation: Augmentation; rng: Rng }): Promise<FeatureArray> {
+export async function embedDataset(
+  model: tf.LayersModel | { embed(x: tf.Tensor): tf.Tensor2D },
+  data: Dataset,
+  batchSize = 256,
+  augmentation?: { augmentation: Augmentation; rng: Rng },
+): Promise<FeatureArray> {
   assertInteger(batchSize, 'embedDataset', 'batchSize');
   const parts: Float32Array[] = [];
   let dim = 0;

@@ -16,7 +16,12 @@ import { describe } from '../validate.js';
 import { alignmentUniformity, type AlignmentUniformity, type AlignmentUniformityOptions } from './alignment-uniformity.js';
 import { toTensor, type Features } from './features.js';
 import { kmeans } from './kmeans.js';
-import { compareLabelEfficiency, type AccuracyByFraction, type LabelEfficiencyCommonOptions, type LabelEfficiencyResult } from './label-efficiency.js';
+import {
+  compareLabelEfficiency,
+  type AccuracyByFraction,
+  type LabelEfficiencyCommonOptions,
+  type LabelEfficiencyResult,
+} from './label-efficiency.js';
 import { ari, nmi } from './metrics.js';
 import { KNN_PAPER_PROTOCOL, KNN_PROTOCOL, type KnnProtocol } from './knn-protocol.js';
 
@@ -55,9 +60,11 @@ export interface EvaluationReportParts {
 }
 
 function checkAccuracies(acc: unknown, arg: string): void {
-  if (acc === null || typeof acc !== 'object') throw new ConfigError('buildEvaluationReport', arg, `must be an object of accuracies, got ${describe(acc)}`);
+  if (acc === null || typeof acc !== 'object')
+    throw new ConfigError('buildEvaluationReport', arg, `must be an object of accuracies, got ${describe(acc)}`);
   for (const [k, v] of Object.entries(acc)) {
-    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ConfigError('buildEvaluationReport', `${arg}.${k}`, `must be an accuracy in [0, 1], got ${describe(v)}`);
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+      throw new ConfigError('buildEvaluationReport', `${arg}.${k}`, `must be an accuracy in [0, 1], got ${describe(v)}`);
   }
 }
 
@@ -74,7 +81,8 @@ export function buildEvaluationReport(parts: EvaluationReportParts): EvaluationR
     if (b?.knn200 !== undefined) checkAccuracies(b.knn200, `baselines.${name}.knn200`);
   }
   const { nmi: n, ari: a } = parts.kmeans ?? {};
-  if (typeof n !== 'number' || typeof a !== 'number') throw new ConfigError(fn, 'kmeans', `must be { nmi, ari } numbers, got ${describe(parts.kmeans)}`);
+  if (typeof n !== 'number' || typeof a !== 'number')
+    throw new ConfigError(fn, 'kmeans', `must be { nmi, ari } numbers, got ${describe(parts.kmeans)}`);
   const au = parts.alignmentUniformity ?? null;
   return {
     linear: { ...parts.trained.linear },
@@ -84,7 +92,12 @@ export function buildEvaluationReport(parts: EvaluationReportParts): EvaluationR
     kmeans: { nmi: n, ari: a },
     alignment: au === null ? null : au.alignment,
     uniformity: au === null ? null : au.uniformity,
-    baselines: Object.fromEntries(Object.entries(parts.baselines ?? {}).map(([k, v]) => [k, { linear: { ...v.linear }, knn: { ...v.knn }, ...(v.knn200 !== undefined ? { knn200: { ...v.knn200 } } : {}) }])),
+    baselines: Object.fromEntries(
+      Object.entries(parts.baselines ?? {}).map(([k, v]) => [
+        k,
+        { linear: { ...v.linear }, knn: { ...v.knn }, ...(v.knn200 !== undefined ? { knn200: { ...v.knn200 } } : {}) },
+      ]),
+    ),
   };
 }
 
@@ -126,7 +139,8 @@ export async function evaluateRepresentation(options: EvaluateRepresentationOpti
   const all = await compareLabelEfficiency({ ...options, featureSets: { trained, ...baselines } });
   const { trained: trainedResult, ...baselineResults } = all;
   let numClasses = options.numClasses ?? 0;
-  if (options.numClasses === undefined) for (const y of [labels.train, labels.test]) for (let i = 0; i < y.length; i++) numClasses = Math.max(numClasses, y[i]! + 1);
+  if (options.numClasses === undefined)
+    for (const y of [labels.train, labels.test]) for (let i = 0; i < y.length; i++) numClasses = Math.max(numClasses, y[i]! + 1);
   const t = toTensor(trained.test);
   const unit = l2Normalize(t.tensor);
   if (t.owned) t.tensor.dispose();
@@ -136,7 +150,10 @@ export async function evaluateRepresentation(options: EvaluateRepresentationOpti
   } finally {
     unit.dispose();
   }
-  const au = positivePairs === undefined ? null : await alignmentUniformity(positivePairs.x, positivePairs.y, { seed, ...options.alignmentUniformity });
+  const au =
+    positivePairs === undefined
+      ? null
+      : await alignmentUniformity(positivePairs.x, positivePairs.y, { seed, ...options.alignmentUniformity });
   return buildEvaluationReport({
     trained: trainedResult!,
     kmeans: { nmi: nmi(clusters.assignments, labels.test), ari: ari(clusters.assignments, labels.test) },

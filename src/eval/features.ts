@@ -11,7 +11,8 @@ import { assertInteger, describe } from '../validate.js';
 
 /** `options` must be a plain object (a missing one is defaulted by the caller). */
 export function assertOptionsObject(options: unknown, fn: string): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ConfigError(fn, 'options', `must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new ConfigError(fn, 'options', `must be an object, got ${describe(options)}`);
 }
 
 /** Row-major features: `data.length === N * dim`. */

@@ -22,11 +22,15 @@ export interface LabelEfficiencyTableOptions {
 }
 
 /** Formats `{ name: { linear: {"1%": acc}, knn: {...} } }` as aligned text (no trailing newline). */
-export function formatLabelEfficiencyTable(results: Record<string, LabelEfficiencyResult>, options: LabelEfficiencyTableOptions = {}): string {
+export function formatLabelEfficiencyTable(
+  results: Record<string, LabelEfficiencyResult>,
+  options: LabelEfficiencyTableOptions = {},
+): string {
   const fn = 'formatLabelEfficiencyTable';
   const { digits = 1, linearTitle = 'linear probe', knnTitle = 'kNN' } = options;
   assertInteger(digits, fn, 'digits', 0);
-  if (results === null || typeof results !== 'object') throw new ConfigError(fn, 'results', `must be an object of results by feature set, got ${describe(results)}`);
+  if (results === null || typeof results !== 'object')
+    throw new ConfigError(fn, 'results', `must be an object of results by feature set, got ${describe(results)}`);
   const names = Object.keys(results);
   const keys: string[] = [];
   for (const name of names) {
@@ -44,7 +48,10 @@ export function formatLabelEfficiencyTable(results: Record<string, LabelEfficien
   const lines = [
     `${''.padEnd(nameWidth)}  ${linearTitle.padEnd(groupWidth)}   ${knnTitle}`,
     `${'features'.padEnd(nameWidth)}  ${group(keys)}   ${group(keys)}`,
-    ...names.map((n) => `${n.padEnd(nameWidth)}  ${group(keys.map((k) => cell(results[n]!.linear[k])))}   ${group(keys.map((k) => cell(results[n]!.knn[k])))}`),
+    ...names.map(
+      (n) =>
+        `${n.padEnd(nameWidth)}  ${group(keys.map((k) => cell(results[n]!.linear[k])))}   ${group(keys.map((k) => cell(results[n]!.knn[k])))}`,
+    ),
   ];
   return lines.map((l) => l.trimEnd()).join('\n');
 }

@@ -71,7 +71,13 @@ function seedCentres(x: Float32Array, n: number, d: number, k: number, rng: Rng)
 }
 
 /** Nearest centre of every row and the squared distance to it: x·cᵀ on the backend, the rest in one JS loop. */
-async function assign(x: tf.Tensor2D, xx: Float64Array, centres: Float32Array, k: number, d: number): Promise<{ ids: Int32Array; dist: Float32Array }> {
+async function assign(
+  x: tf.Tensor2D,
+  xx: Float64Array,
+  centres: Float32Array,
+  k: number,
+  d: number,
+): Promise<{ ids: Int32Array; dist: Float32Array }> {
   const dotsT = tf.tidy(() => tf.matMul(x, tf.transpose(tf.tensor2d(centres, [k, d])))); // [N, k]
   const dots = (await dotsT.data()) as Float32Array;
   dotsT.dispose();

@@ -67,7 +67,13 @@ export class KnnClassifier {
 
   constructor(trainFeatures: Features, trainLabels: Int32Array, options: KnnOptions = {}) {
     assertOptionsObject(options, FN);
-    const { k = KNN_PROTOCOL.k, temperature = KNN_PROTOCOL.temperature, numClasses, maxChunkValues = 2 ** 23, selection = 'auto' } = options;
+    const {
+      k = KNN_PROTOCOL.k,
+      temperature = KNN_PROTOCOL.temperature,
+      numClasses,
+      maxChunkValues = 2 ** 23,
+      selection = 'auto',
+    } = options;
     const [n, d] = assertFeatures(trainFeatures, FN, 'trainFeatures');
     if (numClasses !== undefined) assertInteger(numClasses, FN, 'numClasses');
     const classes = assertLabels(trainLabels, n, FN, 'trainLabels', numClasses);

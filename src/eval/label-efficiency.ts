@@ -7,7 +7,16 @@
  */
 import { ConfigError } from '../errors.js';
 import { assertFinite, assertInteger, describe } from '../validate.js';
-import { assertFeatures, assertLabels, assertSameDim, featureValues, selectLabels, selectRows, type Features, type LabelledFeatures } from './features.js';
+import {
+  assertFeatures,
+  assertLabels,
+  assertSameDim,
+  featureValues,
+  selectLabels,
+  selectRows,
+  type Features,
+  type LabelledFeatures,
+} from './features.js';
 import { knnAccuracy, type KnnOptions } from './knn.js';
 import { KNN_PAPER_PROTOCOL, KNN_PROTOCOL, knnOptions } from './knn-protocol.js';
 import { linearProbe, type LinearProbeOptions } from './linear-probe.js';
@@ -68,7 +77,8 @@ export function fractionLabel(fraction: number): string {
 }
 
 function checkFractions(fractions: unknown, fn: string): number[] {
-  if (!Array.isArray(fractions) || fractions.length === 0) throw new ConfigError(fn, 'fractions', `must be a non-empty array of numbers in (0, 1], got ${describe(fractions)}`);
+  if (!Array.isArray(fractions) || fractions.length === 0)
+    throw new ConfigError(fn, 'fractions', `must be a non-empty array of numbers in (0, 1], got ${describe(fractions)}`);
   fractions.forEach((f, i) => {
     assertFinite(f, fn, `fractions[${i}]`);
     if (f <= 0 || f > 1) throw new ConfigError(fn, `fractions[${i}]`, `must be in (0, 1], got ${f}`);
@@ -97,21 +107,38 @@ async function run(
     const report = (probe: 'linear' | 'knn', accuracy?: number) =>
       opts.onProgress?.({ featureSet, probe, fraction: key, trainRows: labels.length, ...(accuracy === undefined ? {} : { accuracy }) });
     report('linear');
-    const probe = await linearProbe(features, labels, test.features, test.labels, { ...opts.linear, numClasses: opts.numClasses, seed: opts.seed });
+    const probe = await linearProbe(features, labels, test.features, test.labels, {
+      ...opts.linear,
+      numClasses: opts.numClasses,
+      seed: opts.seed,
+    });
     result.linear[key] = probe.accuracy;
     report('linear', probe.accuracy);
     report('knn');
-    result.knn[key] = await knnAccuracy(features, labels, test.features, test.labels, { ...knnOptions(KNN_PROTOCOL), ...opts.knn, numClasses: opts.numClasses });
+    result.knn[key] = await knnAccuracy(features, labels, test.features, test.labels, {
+      ...knnOptions(KNN_PROTOCOL),
+      ...opts.knn,
+      numClasses: opts.numClasses,
+    });
     report('knn', result.knn[key]);
     if (opts.paperKnn !== false && labels.length >= KNN_PAPER_PROTOCOL.minLabelledRows) {
-      (result.knn200 ??= {})[key] = await knnAccuracy(features, labels, test.features, test.labels, { ...knnOptions(KNN_PAPER_PROTOCOL), numClasses: opts.numClasses });
+      (result.knn200 ??= {})[key] = await knnAccuracy(features, labels, test.features, test.labels, {
+        ...knnOptions(KNN_PAPER_PROTOCOL),
+        numClasses: opts.numClasses,
+      });
     }
   }
   return result;
 }
 
 /** Checks a train/test pair of features and labels; `names` are the argument names for errors. Returns the class count seen. */
-function checkSplits(fn: string, train: LabelledFeatures, test: LabelledFeatures, names: [string, string, string, string], numClasses?: number): number {
+function checkSplits(
+  fn: string,
+  train: LabelledFeatures,
+  test: LabelledFeatures,
+  names: [string, string, string, string],
+  numClasses?: number,
+): number {
   const [n, d] = assertFeatures(train?.features, fn, names[0]);
   const [m, dt] = assertFeatures(test?.features, fn, names[2]);
   assertSameDim(d, dt, fn, names[2], names[0]);
@@ -156,8 +183,22 @@ export async function compareLabelEfficiency(options: CompareLabelEfficiencyOpti
   }
   let classes = 0;
   for (const [name, set] of Object.entries(featureSets)) {
-    const names: [string, string, string, string] = [`featureSets.${name}.train`, 'labels.train', `featureSets.${name}.test`, 'labels.test'];
-    classes = Math.max(classes, checkSplits(fn, { features: set?.train, labels: labels?.train }, { features: set?.test, labels: labels?.test }, names, options.numClasses));
+    const names: [string, string, string, string] = [
+      `featureSets.${name}.train`,
+      'labels.train',
+      `featureSets.${name}.test`,
+      'labels.test',
+    ];
+    classes = Math.max(
+      classes,
+      checkSplits(
+        fn,
+        { features: set?.train, labels: labels?.train },
+        { features: set?.test, labels: labels?.test },
+        names,
+        options.numClasses,
+      ),
+    );
   }
   assertFinite(seed, fn, 'seed');
   const opts = { ...options, numClasses: options.numClasses ?? classes, fractions: checkFractions(fractions, fn), seed };

@@ -60,7 +60,10 @@ export async function minimizeLbfgs(f: Objective, x0: Float64Array, options: Lbf
       const y = ys[i]!;
       for (let j = 0; j < n; j++) d[j]! -= alpha[i]! * y[j]!;
     }
-    const gamma = ss.length > 0 ? dot(ss[ss.length - 1]!, ys[ys.length - 1]!) / dot(ys[ys.length - 1]!, ys[ys.length - 1]!) : 1 / Math.sqrt(dot(grad, grad));
+    const gamma =
+      ss.length > 0
+        ? dot(ss[ss.length - 1]!, ys[ys.length - 1]!) / dot(ys[ys.length - 1]!, ys[ys.length - 1]!)
+        : 1 / Math.sqrt(dot(grad, grad));
     for (let j = 0; j < n; j++) d[j]! *= gamma;
     for (let i = 0; i < ss.length; i++) {
       const beta = rhos[i]! * dot(ys[i]!, d);

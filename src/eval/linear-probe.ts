@@ -92,7 +92,17 @@ export async function linearProbe(
   options: LinearProbeOptions = {},
 ): Promise<LinearProbeResult> {
   assertOptionsObject(options, FN);
-  const { numClasses, l2Grid = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1], folds = 5, seed = 0, maxIterations = 100, tolerance = 1e-4, fallbackL2 = 1e-3, maxSelectionRows = 10_000, patience = 2 } = options;
+  const {
+    numClasses,
+    l2Grid = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1],
+    folds = 5,
+    seed = 0,
+    maxIterations = 100,
+    tolerance = 1e-4,
+    fallbackL2 = 1e-3,
+    maxSelectionRows = 10_000,
+    patience = 2,
+  } = options;
   const [n, d] = assertFeatures(trainFeatures, FN, 'trainFeatures');
   const [m, dt] = assertFeatures(testFeatures, FN, 'testFeatures');
   assertSameDim(d, dt, FN, 'testFeatures', 'trainFeatures');
@@ -100,7 +110,8 @@ export async function linearProbe(
   const c = numClasses ?? Math.max(assertLabels(trainLabels, n, FN, 'trainLabels'), assertLabels(testLabels, m, FN, 'testLabels'));
   assertLabels(trainLabels, n, FN, 'trainLabels', c);
   assertLabels(testLabels, m, FN, 'testLabels', c);
-  if (!Array.isArray(l2Grid) || l2Grid.length === 0) throw new ConfigError(FN, 'l2Grid', `must be a non-empty array of numbers >= 0, got ${String(l2Grid)}`);
+  if (!Array.isArray(l2Grid) || l2Grid.length === 0)
+    throw new ConfigError(FN, 'l2Grid', `must be a non-empty array of numbers >= 0, got ${String(l2Grid)}`);
   l2Grid.forEach((v, i) => assertNonNegative(v, FN, `l2Grid[${i}]`));
   assertInteger(folds, FN, 'folds', 2);
   assertFinite(seed, FN, 'seed');
@@ -127,14 +138,16 @@ export async function linearProbe(
   const problems: SoftmaxProblem[] = [];
   const owned: tf.Tensor[] = [zTrain, zTest];
   try {
-    if (!Number.isFinite(checks[0]!) || !Number.isFinite(checks[1]!)) throw new DataError(FN, 'trainFeatures', 'must hold finite values, got NaN or Infinity');
+    if (!Number.isFinite(checks[0]!) || !Number.isFinite(checks[1]!))
+      throw new DataError(FN, 'trainFeatures', 'must hold finite values, got NaN or Infinity');
     if (!Number.isFinite(checks[2]!)) throw new DataError(FN, 'testFeatures', 'must hold finite values, got NaN or Infinity');
     const lbfgs = { maxIterations, gradientTolerance: tolerance };
     const trials: L2Trial[] = [];
     let l2 = l2Grid.length === 1 ? l2Grid[0]! : fallbackL2;
     let validationAccuracy: number | null = null;
     let init: SoftmaxParams | undefined;
-    const pool = n > maxSelectionRows ? stratifiedSubset(trainLabels, maxSelectionRows / n, seed) : Int32Array.from({ length: n }, (_, i) => i);
+    const pool =
+      n > maxSelectionRows ? stratifiedSubset(trainLabels, maxSelectionRows / n, seed) : Int32Array.from({ length: n }, (_, i) => i);
     const foldOf = stratifiedFolds(selectLabels(trainLabels, pool), folds, seed);
     const cv: { problem: SoftmaxProblem; zFit: tf.Tensor2D; zVal: tf.Tensor2D; valLabels: Int32Array; params: SoftmaxParams }[] = [];
     if (l2Grid.length > 1) {

@@ -14,11 +14,18 @@ import { assertInteger, describe } from '../validate.js';
 export type LabelArray = Int32Array | readonly number[];
 
 function checkPair(a: LabelArray, b: LabelArray, fn: string, argA: string, argB: string): void {
-  for (const [x, arg] of [[a, argA], [b, argB]] as const) {
-    if (!(x instanceof Int32Array) && !Array.isArray(x)) throw new ShapeError(fn, arg, `must be an Int32Array or number[], got ${describe(x)}`);
+  for (const [x, arg] of [
+    [a, argA],
+    [b, argB],
+  ] as const) {
+    if (!(x instanceof Int32Array) && !Array.isArray(x))
+      throw new ShapeError(fn, arg, `must be an Int32Array or number[], got ${describe(x)}`);
   }
   if (a.length !== b.length) throw new ShapeError(fn, argB, `must have length ${a.length} (same as ${argA}), got ${b.length}`);
-  for (const [x, arg] of [[a, argA], [b, argB]] as const) {
+  for (const [x, arg] of [
+    [a, argA],
+    [b, argB],
+  ] as const) {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
       if (!Number.isInteger(v) || v < 0) throw new DataError(fn, arg, `must hold integer ids >= 0, got ${v} at index ${i}`);

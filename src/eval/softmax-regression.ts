@@ -78,7 +78,11 @@ export class SoftmaxProblem {
   }
 
   /** Fits with penalty `l2`, starting from `init` (default zeros). */
-  async fit(l2: number, init: SoftmaxParams = this.zeros(), options: LbfgsOptions = {}): Promise<{ params: SoftmaxParams; iterations: number }> {
+  async fit(
+    l2: number,
+    init: SoftmaxParams = this.zeros(),
+    options: LbfgsOptions = {},
+  ): Promise<{ params: SoftmaxParams; iterations: number }> {
     const r = await minimizeLbfgs((p) => this.lossAndGrad(p, l2), init, options);
     return { params: r.x, iterations: r.iterations };
   }

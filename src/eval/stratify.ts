@@ -49,7 +49,10 @@ export function stratifiedSplit(labels: Int32Array, validationFraction: number, 
   for (const group of byClass(labels)) {
     if (group === undefined) continue;
     rng.shuffle(group);
-    const v = group.length < 2 || validationFraction === 0 ? 0 : Math.min(group.length - 1, Math.max(1, Math.round(validationFraction * group.length)));
+    const v =
+      group.length < 2 || validationFraction === 0
+        ? 0
+        : Math.min(group.length - 1, Math.max(1, Math.round(validationFraction * group.length)));
     for (let i = 0; i < group.length; i++) (i < v ? validation : fit).push(group[i]!);
   }
   return { fit: Int32Array.from(fit).sort(), validation: Int32Array.from(validation).sort() };

@@ -26,7 +26,12 @@ export interface InfoNceOptions {
  * Logits per query are `[q.p, q.n_1, ..., q.n_K] / τ`, and the loss is the cross-entropy with the
  * positive as the target class (index 0), averaged over the N queries (a scalar).
  */
-export function infoNceLoss(query: tf.Tensor2D, positive: tf.Tensor2D, negatives: tf.Tensor2D | tf.Tensor3D, options: InfoNceOptions = {}): tf.Scalar {
+export function infoNceLoss(
+  query: tf.Tensor2D,
+  positive: tf.Tensor2D,
+  negatives: tf.Tensor2D | tf.Tensor3D,
+  options: InfoNceOptions = {},
+): tf.Scalar {
   assertOptions(options, 'infoNceLoss');
   const { temperature = 0.07, normalize = true } = options;
   assertFloatTensor(query, 2, 'infoNceLoss', 'query');

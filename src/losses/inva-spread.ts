@@ -79,4 +79,3 @@ const log1mExp = tf.customGrad((...args) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.div(tf.neg(dy), tf.expm1(tf.neg(saved[0]!))),
   };
 }) as (x: tf.Tensor) => tf.Tensor;
-

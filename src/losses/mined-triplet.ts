@@ -46,8 +46,14 @@ export function minedTripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, opt
   assertOneOf(mining, TRIPLET_MININGS, fn, 'mining');
   assertBoolean(normalize, fn, 'normalize');
   const n = anchor.shape[0];
-  if (n < 2) throw new ShapeError(fn, 'anchor', `must have at least 2 rows (the negatives are the other samples), got shape ${formatShape(anchor.shape)}`);
-  if (mining === 'random' && (rng === undefined || typeof rng.int !== 'function')) throw new ConfigError(fn, 'rng', `must be an Rng with mining 'random', got ${describe(rng)}`);
+  if (n < 2)
+    throw new ShapeError(
+      fn,
+      'anchor',
+      `must have at least 2 rows (the negatives are the other samples), got shape ${formatShape(anchor.shape)}`,
+    );
+  if (mining === 'random' && (rng === undefined || typeof rng.int !== 'function'))
+    throw new ConfigError(fn, 'rng', `must be an Rng with mining 'random', got ${describe(rng)}`);
   let pick: Float32Array | undefined;
   if (mining === 'random') {
     pick = new Float32Array(n * n);

@@ -25,7 +25,12 @@ export function multiPositiveNtXentLoss(views: readonly tf.Tensor2D[], options: 
   const fn = 'multiPositiveNtXentLoss';
   assertOptions(options, fn);
   const { temperature = 0.5 } = options;
-  if (!Array.isArray(views) || views.length < 2) throw new ShapeError(fn, 'views', `must be an array of at least 2 views [N, D], got ${Array.isArray(views) ? views.length : typeof views}`);
+  if (!Array.isArray(views) || views.length < 2)
+    throw new ShapeError(
+      fn,
+      'views',
+      `must be an array of at least 2 views [N, D], got ${Array.isArray(views) ? views.length : typeof views}`,
+    );
   views.forEach((v, i) => {
     assertFloatTensor(v, 2, fn, `views[${i}]`);
     if (i > 0) assertSameShape(v, views[0]!, fn, `views[${i}]`, 'views[0]');

@@ -28,7 +28,11 @@ export interface NceInputs {
  */
 export function nceLoss(inputs: NceInputs): tf.Scalar {
   if (inputs === null || typeof inputs !== 'object') {
-    throw new ConfigError('nceLoss', 'inputs', `must be an object { dataScores, noiseScores, dataLogNoise, noiseLogNoise }, got ${describe(inputs)}`);
+    throw new ConfigError(
+      'nceLoss',
+      'inputs',
+      `must be an object { dataScores, noiseScores, dataLogNoise, noiseLogNoise }, got ${describe(inputs)}`,
+    );
   }
   const { dataScores, noiseScores, dataLogNoise, noiseLogNoise } = inputs;
   assertFloatTensor(dataScores, 1, 'nceLoss', 'dataScores');

@@ -37,14 +37,23 @@ export interface NonParametricSoftmaxOptions {
  *
  * Returns the mean cross-entropy, a scalar.
  */
-export function nonParametricSoftmaxLoss(features: tf.Tensor2D, bank: MemoryBank, indices: ArrayLike<number>, options: NonParametricSoftmaxOptions = {}): tf.Scalar {
+export function nonParametricSoftmaxLoss(
+  features: tf.Tensor2D,
+  bank: MemoryBank,
+  indices: ArrayLike<number>,
+  options: NonParametricSoftmaxOptions = {},
+): tf.Scalar {
   const fn = 'nonParametricSoftmaxLoss';
   assertOptions(options, fn);
   const { temperature = 0.07, chunkRows = 16384, cacheValues = 2 ** 25 } = options;
   assertFloatTensor(features, 2, fn, 'features');
   assertShape(features, [-1, bank.dim], fn, 'features', `[B, D] with D = ${bank.dim} from the bank`);
   if (indices === null || typeof indices !== 'object' || indices.length !== features.shape[0]) {
-    throw new ShapeError(fn, 'indices', `must hold one bank index per row of features (${features.shape[0]}), got ${indices?.length ?? describe(indices)}`);
+    throw new ShapeError(
+      fn,
+      'indices',
+      `must hold one bank index per row of features (${features.shape[0]}), got ${indices?.length ?? describe(indices)}`,
+    );
   }
   assertPositive(temperature, fn, 'temperature');
   assertInteger(chunkRows, fn, 'chunkRows');
@@ -71,7 +80,8 @@ export function nonParametricSoftmaxLoss(features: tf.Tensor2D, bank: MemoryBank
         return [m, tf.add(tf.mul(sum, tf.exp(tf.sub(max, m))), tf.sum(ex, 1, true)), ex];
       });
       sum.dispose();
-      if (cache) kept.push(e, nextMax); // the previous max stays in `kept`
+      if (cache)
+        kept.push(e, nextMax); // the previous max stays in `kept`
       else tf.dispose([e, max]);
       max = nextMax;
       sum = nextSum;

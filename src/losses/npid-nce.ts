@@ -79,7 +79,12 @@ export function npidNceLoss(features: tf.Tensor2D, positives: tf.Tensor2D, noise
  * one batch (positives and noise). A plain number (read back synchronously: see
  * `estimateNceNormalizerTensor` for a training step).
  */
-export function estimateNceNormalizer(features: tf.Tensor2D, positives: tf.Tensor2D, noiseT: tf.Tensor2D, options: { temperature?: number; bankSize: number }): number {
+export function estimateNceNormalizer(
+  features: tf.Tensor2D,
+  positives: tf.Tensor2D,
+  noiseT: tf.Tensor2D,
+  options: { temperature?: number; bankSize: number },
+): number {
   const z = estimateNceNormalizerTensor(features, positives, noiseT, options);
   const value = z.dataSync()[0]!;
   z.dispose();
@@ -90,7 +95,12 @@ export function estimateNceNormalizer(features: tf.Tensor2D, positives: tf.Tenso
  * `estimateNceNormalizer` as a scalar tensor the caller owns, with no gradient (a constant of the
  * loss): a step uses it without reading it back, and reads it later with `await data()`.
  */
-export function estimateNceNormalizerTensor(features: tf.Tensor2D, positives: tf.Tensor2D, noiseT: tf.Tensor2D, { temperature = 0.07, bankSize }: { temperature?: number; bankSize: number }): tf.Scalar {
+export function estimateNceNormalizerTensor(
+  features: tf.Tensor2D,
+  positives: tf.Tensor2D,
+  noiseT: tf.Tensor2D,
+  { temperature = 0.07, bankSize }: { temperature?: number; bankSize: number },
+): tf.Scalar {
   const fn = 'estimateNceNormalizer';
   check(fn, features, positives, noiseT, temperature);
   assertInteger(bankSize, fn, 'bankSize');

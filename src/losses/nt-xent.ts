@@ -37,7 +37,10 @@ export function ntXentLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOpti
     const logNormaliser = tf.logSumExp(tf.add(logits, selfMask), 1); // [2N]
     // The positive of anchor i is i + N (mod 2N); read it from the same logits, so that a lone
     // positive (N = 1) gives exactly 0.
-    const partner = tf.tensor1d(Array.from({ length: 2 * n }, (_, i) => (i + n) % (2 * n)), 'int32'); // [2N]
+    const partner = tf.tensor1d(
+      Array.from({ length: 2 * n }, (_, i) => (i + n) % (2 * n)),
+      'int32',
+    ); // [2N]
     const positives = tf.sum(tf.mul(logits, tf.oneHot(partner, 2 * n)), 1); // [2N]
     return tf.mean(tf.sub(logNormaliser, positives)) as tf.Scalar;
   });

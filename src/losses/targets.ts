@@ -68,7 +68,8 @@ export function lossesFor(source: NegativeSource): LossName[] {
 }
 
 function two(input: TargetInput, fn: string): [tf.Tensor2D, tf.Tensor2D] {
-  if (input.views.length !== 2) throw new ConfigError(fn, 'views', `must be 2 views (this loss has one positive per anchor), got ${input.views.length}`);
+  if (input.views.length !== 2)
+    throw new ConfigError(fn, 'views', `must be 2 views (this loss has one positive per anchor), got ${input.views.length}`);
   return [input.views[0]!, input.views[1]!];
 }
 
@@ -80,17 +81,19 @@ export function makeTarget(loss: LossName, source: NegativeSource, options: Targ
   const fn = 'makeTarget';
   assertOneOf(loss, LOSSES, fn, 'loss');
   const spec = LOSS_SPECS[loss];
-  if (!spec.negatives.includes(source)) throw new ConfigError(fn, 'source', `must be ${spec.negatives.join(' or ')} for loss '${loss}', got ${describe(source)}`);
+  if (!spec.negatives.includes(source))
+    throw new ConfigError(fn, 'source', `must be ${spec.negatives.join(' or ')} for loss '${loss}', got ${describe(source)}`);
   const temperature = options.temperature ?? spec.temperature;
   const name = `target ${loss}`;
   switch (loss) {
     case 'ntxent':
-      return (i) => (i.views.length === 2 ? ntXentLoss(i.views[0]!, i.views[1]!, { temperature }) : multiPositiveNtXentLoss(i.views, { temperature }));
+      return (i) =>
+        i.views.length === 2 ? ntXentLoss(i.views[0]!, i.views[1]!, { temperature }) : multiPositiveNtXentLoss(i.views, { temperature });
     case 'infonce':
       return (i) => {
         const [q, k] = two(i, name);
         if (source === 'batch') return crossViewInfoNceLoss(q, k, { temperature });
-        if (i.negatives === undefined) throw new ConfigError(name, 'negatives', 'must be given: the queue\'s keys [K, D]');
+        if (i.negatives === undefined) throw new ConfigError(name, 'negatives', "must be given: the queue's keys [K, D]");
         return infoNceLoss(q, k, i.negatives, { temperature });
       };
     case 'dcl':
@@ -102,7 +105,11 @@ export function makeTarget(loss: LossName, source: NegativeSource, options: Targ
     case 'invaspread':
       return (i) => invaSpreadLoss(...two(i, name), { temperature });
     default:
-      throw new ConfigError(fn, 'loss', `'${loss}' needs the memory bank itself: use the npid method (or cmc's bank objective), not a target function`);
+      throw new ConfigError(
+        fn,
+        'loss',
+        `'${loss}' needs the memory bank itself: use the npid method (or cmc's bank objective), not a target function`,
+      );
   }
 }
 

@@ -24,7 +24,12 @@ export interface TripletMarginOptions {
  * `max(0, D(a,p) - D(a,n) + m)`; the mean over the N triplets (a scalar). No normalisation
  * inside. A zero distance has a zero gradient (never NaN).
  */
-export function tripletMarginLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative: tf.Tensor2D, options: TripletMarginOptions = {}): tf.Scalar {
+export function tripletMarginLoss(
+  anchor: tf.Tensor2D,
+  positive: tf.Tensor2D,
+  negative: tf.Tensor2D,
+  options: TripletMarginOptions = {},
+): tf.Scalar {
   assertOptions(options, 'tripletMarginLoss');
   const { margin = 1, squared = true } = options;
   assertFloatTensor(anchor, 2, 'tripletMarginLoss', 'anchor');

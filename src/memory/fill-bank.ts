@@ -26,12 +26,20 @@ export interface FillBankOptions {
  * a batch `[b, ...sampleShape]` to `[b, bank.dim]`; each result is disposed here. `data.size` must
  * equal `bank.size`.
  */
-export async function fillBank(bank: MemoryBank, data: Dataset, features: (x: tf.Tensor) => tf.Tensor2D, options: FillBankOptions = {}): Promise<void> {
+export async function fillBank(
+  bank: MemoryBank,
+  data: Dataset,
+  features: (x: tf.Tensor) => tf.Tensor2D,
+  options: FillBankOptions = {},
+): Promise<void> {
   const fn = 'fillBank';
   if (!(bank instanceof MemoryBank)) throw new ConfigError(fn, 'bank', `must be a MemoryBank, got ${describe(bank)}`);
-  if (data === null || typeof data !== 'object' || typeof data.getBatch !== 'function') throw new ConfigError(fn, 'data', `must be a Dataset, got ${describe(data)}`);
-  if (data.size !== bank.size) throw new ShapeError(fn, 'data', `must hold one sample per bank row (${bank.size}), got ${data.size} samples`);
-  if (typeof features !== 'function') throw new ConfigError(fn, 'features', `must be a function (x) => [b, ${bank.dim}] tensor, got ${describe(features)}`);
+  if (data === null || typeof data !== 'object' || typeof data.getBatch !== 'function')
+    throw new ConfigError(fn, 'data', `must be a Dataset, got ${describe(data)}`);
+  if (data.size !== bank.size)
+    throw new ShapeError(fn, 'data', `must hold one sample per bank row (${bank.size}), got ${data.size} samples`);
+  if (typeof features !== 'function')
+    throw new ConfigError(fn, 'features', `must be a function (x) => [b, ${bank.dim}] tensor, got ${describe(features)}`);
   const { batchSize = 256 } = options ?? {};
   assertInteger(batchSize, fn, 'batchSize');
   for await (const b of batches(data, { batchSize })) {

@@ -28,7 +28,8 @@ export class KeyQueue {
 
   constructor(options: KeyQueueOptions) {
     const fn = 'KeyQueue';
-    if (options === null || typeof options !== 'object') throw new ConfigError(fn, 'options', `must be an object { size, dim }, got ${describe(options)}`);
+    if (options === null || typeof options !== 'object')
+      throw new ConfigError(fn, 'options', `must be an object { size, dim }, got ${describe(options)}`);
     const { size, dim, seed = 0 } = options;
     assertInteger(size, fn, 'size');
     assertInteger(dim, fn, 'dim');
@@ -75,7 +76,11 @@ export class KeyQueue {
 
   private unitRows(keys: tf.Tensor2D, fn: string): tf.Tensor2D {
     if (!(keys instanceof tf.Tensor) || keys.rank !== 2 || keys.shape[1] !== this.dim) {
-      throw new ShapeError(fn, 'keys', `must be a [B, ${this.dim}] tensor, got ${keys instanceof tf.Tensor ? formatShape(keys.shape) : describe(keys)}`);
+      throw new ShapeError(
+        fn,
+        'keys',
+        `must be a [B, ${this.dim}] tensor, got ${keys instanceof tf.Tensor ? formatShape(keys.shape) : describe(keys)}`,
+      );
     }
     return tf.tidy(() => tf.div(keys, tf.maximum(tf.norm(keys, 'euclidean', 1, true), 1e-12)));
   }

@@ -137,7 +137,10 @@ export class MemoryBank {
   /** Rows at `indices`, transposed, as a new tensor `[dim, B]` (wasm multiplies untransposed operands fastest). */
   getTransposed(indices: ArrayLike<number>): tf.Tensor2D {
     this.checkIndices(indices, 'getTransposed');
-    return tf.tensor2d(transposeRows(this.buffer, this.dim, indices.length, (r) => indices[r]!), [this.dim, indices.length]);
+    return tf.tensor2d(
+      transposeRows(this.buffer, this.dim, indices.length, (r) => indices[r]!),
+      [this.dim, indices.length],
+    );
   }
 
   /**
@@ -152,7 +155,11 @@ export class MemoryBank {
       throw new ConfigError(`${FN}.slice`, 'count', `must keep start + count <= the bank size ${this.size}, got ${start} + ${count}`);
     }
     const d = this.dim;
-    if (transposed) return tf.tensor2d(transposeRows(this.buffer, d, count, (r) => start + r), [d, count]);
+    if (transposed)
+      return tf.tensor2d(
+        transposeRows(this.buffer, d, count, (r) => start + r),
+        [d, count],
+      );
     return tf.tensor2d(this.buffer.slice(start * d, (start + count) * d), [count, d]);
   }
 
@@ -234,7 +241,11 @@ export class MemoryBank {
     let values: Float32Array;
     if (features instanceof Float32Array) {
       if (features.length !== n * this.dim) {
-        throw new ShapeError(`${FN}.${fn}`, 'features', `must hold ${n} x ${this.dim} = ${n * this.dim} values (one row per index), got ${features.length}`);
+        throw new ShapeError(
+          `${FN}.${fn}`,
+          'features',
+          `must hold ${n} x ${this.dim} = ${n * this.dim} values (one row per index), got ${features.length}`,
+        );
       }
       values = features;
     } else {
@@ -242,7 +253,11 @@ export class MemoryBank {
         throw new ShapeError(`${FN}.${fn}`, 'features', `must be a rank-2 tensor [${n}, ${this.dim}], got ${describe(features)}`);
       }
       if (features.shape[1] !== this.dim || features.shape[0] !== n) {
-        throw new ShapeError(`${FN}.${fn}`, 'features', `must have shape [${n}, ${this.dim}] (one row of the bank's dim per index), got ${formatShape(features.shape)}`);
+        throw new ShapeError(
+          `${FN}.${fn}`,
+          'features',
+          `must have shape [${n}, ${this.dim}] (one row of the bank's dim per index), got ${formatShape(features.shape)}`,
+        );
       }
       values = features.dataSync() as Float32Array;
     }
@@ -274,7 +289,11 @@ export class MemoryBank {
     for (let i = 0; i < indices.length; i++) {
       const v = indices[i]!;
       if (!Number.isInteger(v) || v < 0 || v >= this.size) {
-        throw new ConfigError(`${FN}.${method}`, arg, `must hold integers in [0, ${this.size - 1}] (the bank has ${this.size} rows), got ${describe(v)} at position ${i}`);
+        throw new ConfigError(
+          `${FN}.${method}`,
+          arg,
+          `must hold integers in [0, ${this.size - 1}] (the bank has ${this.size} rows), got ${describe(v)} at position ${i}`,
+        );
       }
     }
   }

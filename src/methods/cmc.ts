@@ -33,7 +33,19 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { assertInRange, assertInteger, assertOneOf, assertPositive, describe, formatShape } from '../validate.js';
 import { applyView, assertFiniteViews, toView, viewSampleShape, type View, type ViewFunction } from '../cmc-views/view.js';
 import { ViewLayer } from '../cmc-views/view-layer.js';
-import { collectState, minimize, readMinimize, readScalars, restoreState, trainableVariables, type Method, type MethodState, type MinimizeResult, type StepMetrics, type TrainBatch } from './method.js';
+import {
+  collectState,
+  minimize,
+  readMinimize,
+  readScalars,
+  restoreState,
+  trainableVariables,
+  type Method,
+  type MethodState,
+  type MinimizeResult,
+  type StepMetrics,
+  type TrainBatch,
+} from './method.js';
 
 export type CmcGraph = 'core' | 'full';
 export const CMC_GRAPHS: readonly CmcGraph[] = ['core', 'full'];
@@ -103,7 +115,12 @@ export class Cmc implements Method {
   readonly loss: LossName;
   private readonly target: TargetFunction;
 
-  constructor(o: Required<Pick<CmcOptions, 'graph' | 'objective' | 'temperature' | 'negatives'>> & CmcOptions, views: View[], encoder: tf.LayersModel, banks: MemoryBank[]) {
+  constructor(
+    o: Required<Pick<CmcOptions, 'graph' | 'objective' | 'temperature' | 'negatives'>> & CmcOptions,
+    views: View[],
+    encoder: tf.LayersModel,
+    banks: MemoryBank[],
+  ) {
     this.views = views;
     this.encoders = [...o.encoders];
     this.heads = [...o.heads];
@@ -129,7 +146,12 @@ export class Cmc implements Method {
       temperature: this.temperature,
       ...(this.loss !== 'infonce' ? { loss: this.loss } : {}),
       ...(this.objective === 'nce'
-        ? { negatives: this.negatives, momentum: this.banks[0]!.momentum, bankSize: this.banks[0]!.size, normalizers: Object.fromEntries(this.normalizers) }
+        ? {
+            negatives: this.negatives,
+            momentum: this.banks[0]!.momentum,
+            bankSize: this.banks[0]!.size,
+            normalizers: Object.fromEntries(this.normalizers),
+          }
         : {}),
     };
   }
@@ -171,11 +193,16 @@ export class Cmc implements Method {
   trainStep(batch: TrainBatch, rng: Rng): Promise<StepMetrics> {
     const fn = 'cmc.trainStep';
     const { x, indices } = batch;
-    if (!(x instanceof tf.Tensor) || x.rank < 2 || x.shape[0]! < 2) throw new ConfigError(fn, 'batch.x', `must be a batch tensor with at least 2 samples, got ${describe(x)}`);
+    if (!(x instanceof tf.Tensor) || x.rank < 2 || x.shape[0]! < 2)
+      throw new ConfigError(fn, 'batch.x', `must be a batch tensor with at least 2 samples, got ${describe(x)}`);
     const n = x.shape[0]!;
     const nce = this.objective === 'nce';
     if (nce && (!(indices instanceof Int32Array) || indices.length !== n)) {
-      throw new ShapeError(fn, 'batch.indices', `must be an Int32Array with one dataset index per sample (${n}) for the NCE objective's banks, got ${describe(indices)}`);
+      throw new ShapeError(
+        fn,
+        'batch.indices',
+        `must be an Int32Array with one dataset index per sample (${n}) for the NCE objective's banks, got ${describe(indices)}`,
+      );
     }
     const xa = this.augmentation === undefined ? x : tf.tidy(() => this.augmentation!(x, rng)); // once: the views stay aligned
     let inputs: tf.Tensor[];
@@ -212,7 +239,11 @@ export class Cmc implements Method {
         const terms: tf.Scalar[] = [];
         for (const [i, j] of this.edges) {
           if (!nce) terms.push(this.target({ views: [z[i]!, z[j]!], rng }));
-          else terms.push(this.nceDirection(z[i]!, i, j, positives, noiseT, estimates), this.nceDirection(z[j]!, j, i, positives, noiseT, estimates));
+          else
+            terms.push(
+              this.nceDirection(z[i]!, i, j, positives, noiseT, estimates),
+              this.nceDirection(z[j]!, j, i, positives, noiseT, estimates),
+            );
         }
         return tf.addN(terms) as tf.Scalar;
       });
@@ -240,7 +271,14 @@ export class Cmc implements Method {
   }
 
   /** NCE of anchors z (view i) against view j's bank; Z of the direction estimated on first use (into `estimates`, a kept tensor). */
-  private nceDirection(z: tf.Tensor2D, i: number, j: number, positives: tf.Tensor2D[], noiseT: tf.Tensor2D[], estimates: Map<string, tf.Scalar>): tf.Scalar {
+  private nceDirection(
+    z: tf.Tensor2D,
+    i: number,
+    j: number,
+    positives: tf.Tensor2D[],
+    noiseT: tf.Tensor2D[],
+    estimates: Map<string, tf.Scalar>,
+  ): tf.Scalar {
     const key = `${i + 1}>${j + 1}`;
     const bankSize = this.banks[j]!.size;
     const t = this.temperature;
@@ -270,7 +308,11 @@ export class Cmc implements Method {
     this.banks.forEach((b, i) => {
       const t = extra[`bank${i + 1}`];
       if (t === undefined || t.shape[0] !== b.size || t.shape[1] !== b.dim) {
-        throw new ConfigError('cmc.setState', 'state', `must hold bank ${i + 1} as a [${b.size}, ${b.dim}] tensor extra/bank${i + 1}, got ${describe(t)}`);
+        throw new ConfigError(
+          'cmc.setState',
+          'state',
+          `must hold bank ${i + 1} as a [${b.size}, ${b.dim}] tensor extra/bank${i + 1}, got ${describe(t)}`,
+        );
       }
       b.data.set(t.dataSync());
     });
@@ -308,34 +350,68 @@ function modelShape(m: tf.LayersModel, which: 'input' | 'output'): (number | nul
 export function cmc(options: CmcOptions): Cmc {
   const fn = 'cmc';
   if (options === null || typeof options !== 'object') throw new ConfigError(fn, 'options', `must be an object, got ${describe(options)}`);
-  const { views, encoders, heads, inputShape, augmentation, graph = 'core', objective = 'softmax', temperature = 0.07, negatives = 4096, momentum = 0.5, bankSize, seed = 0 } = options;
+  const {
+    views,
+    encoders,
+    heads,
+    inputShape,
+    augmentation,
+    graph = 'core',
+    objective = 'softmax',
+    temperature = 0.07,
+    negatives = 4096,
+    momentum = 0.5,
+    bankSize,
+    seed = 0,
+  } = options;
   if (!Array.isArray(views) || views.length < 2) {
-    throw new ConfigError(fn, 'views', `must be an array of at least 2 views (CMC contrasts views with each other), got ${Array.isArray(views) ? `${views.length} view${views.length === 1 ? '' : 's'}` : describe(views)}`);
+    throw new ConfigError(
+      fn,
+      'views',
+      `must be an array of at least 2 views (CMC contrasts views with each other), got ${Array.isArray(views) ? `${views.length} view${views.length === 1 ? '' : 's'}` : describe(views)}`,
+    );
   }
   const vs = views.map((v, i) => toView(v, i, fn));
   const names = vs.map((v) => v.name);
   const twice = names.find((nm, i) => names.indexOf(nm) !== i);
   if (twice !== undefined) throw new ConfigError(fn, 'views', `must have distinct names, got '${twice}' twice`);
-  for (const [arg, list] of [['encoders', encoders], ['heads', heads]] as const) {
-    if (!Array.isArray(list) || list.length !== vs.length) throw new ConfigError(fn, arg, `must hold one model per view (${vs.length}), got ${Array.isArray(list) ? list.length : describe(list)}`);
+  for (const [arg, list] of [
+    ['encoders', encoders],
+    ['heads', heads],
+  ] as const) {
+    if (!Array.isArray(list) || list.length !== vs.length)
+      throw new ConfigError(
+        fn,
+        arg,
+        `must hold one model per view (${vs.length}), got ${Array.isArray(list) ? list.length : describe(list)}`,
+      );
     list.forEach((m, i) => {
-      if (!(m instanceof tf.LayersModel)) throw new ConfigError(fn, `${arg}[${i}]`, `must be a tf.LayersModel (view '${vs[i]!.name}'), got ${describe(m)}`);
+      if (!(m instanceof tf.LayersModel))
+        throw new ConfigError(fn, `${arg}[${i}]`, `must be a tf.LayersModel (view '${vs[i]!.name}'), got ${describe(m)}`);
     });
   }
-  if (!Array.isArray(inputShape) || inputShape.length === 0) throw new ConfigError(fn, 'inputShape', `must be the shape of one sample ([H, W, C]), got ${describe(inputShape)}`);
+  if (!Array.isArray(inputShape) || inputShape.length === 0)
+    throw new ConfigError(fn, 'inputShape', `must be the shape of one sample ([H, W, C]), got ${describe(inputShape)}`);
   inputShape.forEach((d, i) => assertInteger(d, fn, `inputShape[${i}]`));
-  if (augmentation !== undefined && typeof augmentation !== 'function') throw new ConfigError(fn, 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
+  if (augmentation !== undefined && typeof augmentation !== 'function')
+    throw new ConfigError(fn, 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
   assertOneOf(graph, CMC_GRAPHS, fn, 'graph');
   assertOneOf(objective, CMC_OBJECTIVES, fn, 'objective');
   if (options.loss !== undefined) {
     assertOneOf(options.loss, lossesFor('batch'), fn, 'loss');
-    if (objective === 'nce' && options.loss !== 'infonce') throw new ConfigError(fn, 'loss', `must be 'infonce' (or absent) with objective 'nce' (the banks' NCE), got '${options.loss}'`);
+    if (objective === 'nce' && options.loss !== 'infonce')
+      throw new ConfigError(fn, 'loss', `must be 'infonce' (or absent) with objective 'nce' (the banks' NCE), got '${options.loss}'`);
   }
   assertPositive(temperature, fn, 'temperature');
   assertInRange(momentum, 0, 1, fn, 'momentum');
   const modelNames = [...encoders, ...heads].map((m) => m.name);
   const dup = modelNames.find((nm, i) => modelNames.indexOf(nm) !== i);
-  if (dup !== undefined) throw new ConfigError(fn, 'encoders', `and heads must have distinct model names (they become layers of one encoder), got '${dup}' twice`);
+  if (dup !== undefined)
+    throw new ConfigError(
+      fn,
+      'encoders',
+      `and heads must have distinct model names (they become layers of one encoder), got '${dup}' twice`,
+    );
 
   const viewShapes = vs.map((v) => viewSampleShape(v, inputShape, fn));
   let dim: number | undefined;
@@ -343,16 +419,29 @@ export function cmc(options: CmcOptions): Cmc {
     const want = modelShape(encoders[i]!, 'input');
     const got = viewShapes[i]!;
     if (want.length !== got.length || want.some((d, k) => d !== null && d !== got[k])) {
-      throw new ShapeError(fn, `encoders[${i}]`, `must read view '${v.name}', whose samples are ${formatShape(got)}, got an encoder reading [${want.map((d) => d ?? 'any')}]`);
+      throw new ShapeError(
+        fn,
+        `encoders[${i}]`,
+        `must read view '${v.name}', whose samples are ${formatShape(got)}, got an encoder reading [${want.map((d) => d ?? 'any')}]`,
+      );
     }
     const h = modelShape(encoders[i]!, 'output');
     const hin = modelShape(heads[i]!, 'input');
     if (h.length !== 1 || hin.length !== 1 || (h[0] !== null && hin[0] !== null && h[0] !== hin[0])) {
-      throw new ShapeError(fn, `heads[${i}]`, `must read encoder ${i + 1}'s output [N, ${h.join(', ')}] (view '${v.name}'), got a head reading [N, ${hin.join(', ')}]`);
+      throw new ShapeError(
+        fn,
+        `heads[${i}]`,
+        `must read encoder ${i + 1}'s output [N, ${h.join(', ')}] (view '${v.name}'), got a head reading [N, ${hin.join(', ')}]`,
+      );
     }
     const out = modelShape(heads[i]!, 'output');
     if (out.length !== 1 || out[0] === null) throw new ShapeError(fn, `heads[${i}]`, `must output [N, D], got [N, ${out.join(', ')}]`);
-    if (dim !== undefined && out[0] !== dim) throw new ShapeError(fn, `heads[${i}]`, `must output the same width as heads[0] (${dim}) so views can be compared, got ${out[0]} (view '${v.name}')`);
+    if (dim !== undefined && out[0] !== dim)
+      throw new ShapeError(
+        fn,
+        `heads[${i}]`,
+        `must output the same width as heads[0] (${dim}) so views can be compared, got ${out[0]} (view '${v.name}')`,
+      );
     dim = out[0]!;
   });
 

@@ -25,7 +25,18 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { assertInRange, assertOneOf, describe } from '../validate.js';
 import { momentumUpdate } from './momentum-update.js';
 import { shuffledKeyGroups } from './shuffled-key-groups.js';
-import { collectState, minimize, readMinimize, restoreState, trainableVariables, type Method, type MethodState, type MinimizeResult, type StepMetrics, type TrainBatch } from './method.js';
+import {
+  collectState,
+  minimize,
+  readMinimize,
+  restoreState,
+  trainableVariables,
+  type Method,
+  type MethodState,
+  type MinimizeResult,
+  type StepMetrics,
+  type TrainBatch,
+} from './method.js';
 
 /** MoCo's key side: momentum copies of the encoder and head, and the queue. */
 export interface KeyQueueSetup {
@@ -79,18 +90,22 @@ export class Contrastive implements Method {
 
   constructor(o: ContrastiveOptions) {
     const fn = 'contrastive';
-    if (!(o.encoder instanceof tf.LayersModel)) throw new ConfigError(fn, 'encoder', `must be a tf.LayersModel, got ${describe(o.encoder)}`);
+    if (!(o.encoder instanceof tf.LayersModel))
+      throw new ConfigError(fn, 'encoder', `must be a tf.LayersModel, got ${describe(o.encoder)}`);
     if (!(o.head instanceof tf.LayersModel)) throw new ConfigError(fn, 'head', `must be a tf.LayersModel, got ${describe(o.head)}`);
-    if (typeof o.views !== 'function') throw new ConfigError(fn, 'views', `must be a view maker (x, rng) => tensors, got ${describe(o.views)}`);
+    if (typeof o.views !== 'function')
+      throw new ConfigError(fn, 'views', `must be a view maker (x, rng) => tensors, got ${describe(o.views)}`);
     if (typeof o.target !== 'function') throw new ConfigError(fn, 'target', `must be a target function, got ${describe(o.target)}`);
     if (o.keys !== undefined) {
       const k = o.keys;
-      if (!(k.keyEncoder instanceof tf.LayersModel) || !(k.keyHead instanceof tf.LayersModel)) throw new ConfigError(fn, 'keys', 'must hold keyEncoder and keyHead models');
+      if (!(k.keyEncoder instanceof tf.LayersModel) || !(k.keyHead instanceof tf.LayersModel))
+        throw new ConfigError(fn, 'keys', 'must hold keyEncoder and keyHead models');
       if (!(k.queue instanceof KeyQueue)) throw new ConfigError(fn, 'keys.queue', `must be a KeyQueue, got ${describe(k.queue)}`);
       assertInRange(k.momentum, 0, 1, fn, 'keys.momentum');
       if (k.keyBatchNorm !== undefined) assertOneOf(k.keyBatchNorm, KEY_BATCH_NORMS, fn, 'keys.keyBatchNorm');
       const width = o.head.outputs[0]!.shape[1];
-      if (width !== k.queue.dim) throw new ShapeError(fn, 'keys.queue', `must hold keys of the head's width ${width}, got dim ${k.queue.dim}`);
+      if (width !== k.queue.dim)
+        throw new ShapeError(fn, 'keys.queue', `must hold keys of the head's width ${width}, got dim ${k.queue.dim}`);
       momentumUpdate(k.keyEncoder, o.encoder, 0); // MoCo: the key encoder starts as a copy
       momentumUpdate(k.keyHead, o.head, 0);
     }
@@ -121,7 +136,11 @@ export class Contrastive implements Method {
         try {
           result = minimize(this.optimizer, vars, () => {
             const z = this.head.apply(this.encoder.apply(all, { training: true }), { training: true }) as tf.Tensor2D; // [VN, P]
-            const zs = tf.split(z, made.map(() => n), 0) as tf.Tensor2D[]; // V x [N, P]
+            const zs = tf.split(
+              z,
+              made.map(() => n),
+              0,
+            ) as tf.Tensor2D[]; // V x [N, P]
             return this.target({ views: zs, rng });
           });
         } finally {
@@ -129,11 +148,20 @@ export class Contrastive implements Method {
         }
       } else {
         const k = this.keys;
-        if (made.length !== 2) throw new ConfigError(`${this.name}.trainStep`, 'views', `must make 2 views with queue negatives (query and key), got ${made.length}`);
+        if (made.length !== 2)
+          throw new ConfigError(
+            `${this.name}.trainStep`,
+            'views',
+            `must make 2 views with queue negatives (query and key), got ${made.length}`,
+          );
         // [N, P], no gradient (outside the tape)
         keys =
           (k.keyBatchNorm ?? 'shuffle') === 'shuffle'
-            ? shuffledKeyGroups((g) => k.keyHead.apply(k.keyEncoder.apply(g, { training: true }), { training: true }) as tf.Tensor2D, made[1]!, rng)
+            ? shuffledKeyGroups(
+                (g) => k.keyHead.apply(k.keyEncoder.apply(g, { training: true }), { training: true }) as tf.Tensor2D,
+                made[1]!,
+                rng,
+              )
             : tf.tidy(() => k.keyHead.apply(k.keyEncoder.apply(made[1]!, { training: false }), { training: false }) as tf.Tensor2D);
         queue = k.queue.rows(); // [K, P]
         result = minimize(this.optimizer, vars, () => {
@@ -191,10 +219,18 @@ export class Contrastive implements Method {
     const rows = extra.queue;
     const meta = state.meta.queue as { pointer?: unknown } | undefined;
     if (rows === undefined || rows.shape[0] !== q.size || rows.shape[1] !== q.dim) {
-      throw new ConfigError(`${this.name}.setState`, 'state', `must hold the queue as a [${q.size}, ${q.dim}] tensor extra/queue, got ${describe(rows)}`);
+      throw new ConfigError(
+        `${this.name}.setState`,
+        'state',
+        `must hold the queue as a [${q.size}, ${q.dim}] tensor extra/queue, got ${describe(rows)}`,
+      );
     }
     if (typeof meta?.pointer !== 'number' || !Number.isInteger(meta.pointer) || meta.pointer < 0 || meta.pointer >= q.size) {
-      throw new ConfigError(`${this.name}.setState`, 'state', `must hold the queue pointer (an integer in [0, ${q.size})) in meta.queue, got ${describe(meta?.pointer)}`);
+      throw new ConfigError(
+        `${this.name}.setState`,
+        'state',
+        `must hold the queue pointer (an integer in [0, ${q.size})) in meta.queue, got ${describe(meta?.pointer)}`,
+      );
     }
     q.data.set(rows.dataSync());
     q.pointer = meta.pointer;
@@ -211,6 +247,7 @@ export class Contrastive implements Method {
 
 /** The instance-discrimination proxy task with a target function (see the file's comment). */
 export function contrastive(options: ContrastiveOptions): Contrastive {
-  if (options === null || typeof options !== 'object') throw new ConfigError('contrastive', 'options', `must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError('contrastive', 'options', `must be an object, got ${describe(options)}`);
   return new Contrastive(options);
 }

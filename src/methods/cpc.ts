@@ -23,7 +23,17 @@ import { ConfigError, DataError, ShapeError } from '../errors.js';
 import { assertInteger, assertOneOf, describe } from '../validate.js';
 import { type Conv1dGeometry, inputLengthFor, latentLength, receptiveField } from '../models/conv1d-encoder.js';
 import { sequencePool, type SequencePooling } from '../models/gru-context.js';
-import { collectState, minimize, readMinimize, restoreState, trainableVariables, type Method, type MethodState, type StepMetrics, type TrainBatch } from './method.js';
+import {
+  collectState,
+  minimize,
+  readMinimize,
+  restoreState,
+  trainableVariables,
+  type Method,
+  type MethodState,
+  type StepMetrics,
+  type TrainBatch,
+} from './method.js';
 
 /** Where the negatives of a query (sequence b, position t, offset k) come from. */
 export type CpcNegatives = 'batch' | 'time' | 'both';
@@ -58,14 +68,24 @@ export interface CpcOptions {
 const FN = 'cpc';
 
 /** Throws a DataError naming the sample (by dataset index) and the step of the first non-finite value. */
-export function assertFiniteSequences(values: ArrayLike<number>, shape: readonly number[], indices: ArrayLike<number> | undefined, fn: string, arg: string): void {
+export function assertFiniteSequences(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  indices: ArrayLike<number> | undefined,
+  fn: string,
+  arg: string,
+): void {
   const [b, t, c] = shape as [number, number, number];
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i]!)) {
       const row = Math.floor(i / (t * c));
       const step = Math.floor((i % (t * c)) / c);
       const sample = indices !== undefined && row < indices.length ? indices[row]! : row;
-      throw new DataError(fn, arg, `sample ${sample} has a non-finite value (${values[i]}) at time step ${step} of ${t}; every value of a series must be finite (of ${b} samples)`);
+      throw new DataError(
+        fn,
+        arg,
+        `sample ${sample} has a non-finite value (${values[i]}) at time step ${step} of ${t}; every value of a series must be finite (of ${b} samples)`,
+      );
     }
   }
 }
@@ -89,7 +109,10 @@ class Cpc implements Method {
   private readonly latentDim: number;
   private readonly crop: ReturnType<typeof randomWindow> | undefined;
 
-  constructor(o: Required<Pick<CpcOptions, 'encoder' | 'geometry' | 'context' | 'predictionSteps' | 'negatives' | 'timeSteps' | 'pooling' | 'seed'>> & Pick<CpcOptions, 'window' | 'optimizer'>) {
+  constructor(
+    o: Required<Pick<CpcOptions, 'encoder' | 'geometry' | 'context' | 'predictionSteps' | 'negatives' | 'timeSteps' | 'pooling' | 'seed'>> &
+      Pick<CpcOptions, 'window' | 'optimizer'>,
+  ) {
     this.latentEncoder = o.encoder;
     this.context = o.context;
     this.geometry = { strides: [...o.geometry.strides], kernelSizes: [...o.geometry.kernelSizes] };
@@ -108,10 +131,28 @@ class Cpc implements Method {
     this.encoder = tf.model({ inputs: input, outputs: pooled, name: 'cpc_encoder' });
     this.predictor = tf.sequential({
       name: 'cpc_predictor',
-      layers: [tf.layers.dense({ inputShape: [units], units: this.predictionSteps * this.latentDim, useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed }), name: 'cpc_w' })],
+      layers: [
+        tf.layers.dense({
+          inputShape: [units],
+          units: this.predictionSteps * this.latentDim,
+          useBias: false,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed }),
+          name: 'cpc_w',
+        }),
+      ],
     });
     this.crop = o.window !== undefined ? randomWindow({ length: o.window }) : undefined;
-    this.config = { method: 'cpc', predictionSteps: o.predictionSteps, negatives: o.negatives, timeSteps: o.timeSteps, window: o.window ?? null, pooling: o.pooling, geometry: this.geometry, latentDim: this.latentDim, contextDim: units };
+    this.config = {
+      method: 'cpc',
+      predictionSteps: o.predictionSteps,
+      negatives: o.negatives,
+      timeSteps: o.timeSteps,
+      window: o.window ?? null,
+      pooling: o.pooling,
+      geometry: this.geometry,
+      latentDim: this.latentDim,
+      contextDim: units,
+    };
   }
 
   /** Input steps a training sequence needs: the receptive field plus K + 1 latents' strides. */
@@ -121,16 +162,28 @@ class Cpc implements Method {
 
   private checkBatch(x: tf.Tensor, indices: Int32Array | undefined, fn: string): number {
     if (!(x instanceof tf.Tensor) || x.rank !== 3 || x.shape[0]! < 2) {
-      throw new ShapeError(fn, 'batch.x', `must be a [B, T, C] tensor of sequences with B >= 2, got ${x instanceof tf.Tensor ? `shape [${x.shape.join(', ')}]` : describe(x)}`);
+      throw new ShapeError(
+        fn,
+        'batch.x',
+        `must be a [B, T, C] tensor of sequences with B >= 2, got ${x instanceof tf.Tensor ? `shape [${x.shape.join(', ')}]` : describe(x)}`,
+      );
     }
     const channels = this.latentEncoder.inputs[0]!.shape[2] as number;
-    if (x.shape[2] !== channels) throw new ShapeError(fn, 'batch.x', `must have ${channels} channel(s) per step, got shape [${x.shape.join(', ')}]`);
+    if (x.shape[2] !== channels)
+      throw new ShapeError(fn, 'batch.x', `must have ${channels} channel(s) per step, got shape [${x.shape.join(', ')}]`);
     const t = x.shape[1]!;
     const need = Math.max(this.minLength, this.window ?? 0);
     if (t < need) {
       const first = indices !== undefined && indices.length > 0 ? indices[0]! : 0;
-      const why = this.window !== undefined && this.window >= this.minLength ? `the training window of ${this.window} steps` : `receptive field ${receptiveField(this.geometry).receptiveField} + K = ${this.predictionSteps} strides of ${receptiveField(this.geometry).totalStride}`;
-      throw new ShapeError(fn, 'batch.x', `sample ${first} (and every sample of this batch) must have at least ${need} time steps (${why}), got ${t}`);
+      const why =
+        this.window !== undefined && this.window >= this.minLength
+          ? `the training window of ${this.window} steps`
+          : `receptive field ${receptiveField(this.geometry).receptiveField} + K = ${this.predictionSteps} strides of ${receptiveField(this.geometry).totalStride}`;
+      throw new ShapeError(
+        fn,
+        'batch.x',
+        `sample ${first} (and every sample of this batch) must have at least ${need} time steps (${why}), got ${t}`,
+      );
     }
     return t;
   }
@@ -216,7 +269,10 @@ class Cpc implements Method {
     if (input !== x) input.dispose();
     const accs = tf.stack(correct);
     tf.dispose(correct);
-    const [accValues, { loss, gradNorm }] = await Promise.all([accs.data().finally(() => accs.dispose()), readMinimize(result, this.optimizer)]);
+    const [accValues, { loss, gradNorm }] = await Promise.all([
+      accs.data().finally(() => accs.dispose()),
+      readMinimize(result, this.optimizer),
+    ]);
     const metrics: StepMetrics = { loss, gradNorm };
     let sum = 0;
     accValues.forEach((a, i) => {
@@ -229,9 +285,18 @@ class Cpc implements Method {
 
   embed(x: tf.Tensor): tf.Tensor2D {
     const fn = 'cpc.embed';
-    if (!(x instanceof tf.Tensor) || x.rank !== 3) throw new ShapeError(fn, 'x', `must be a [N, T, C] tensor of sequences, got ${x instanceof tf.Tensor ? `shape [${x.shape.join(', ')}]` : describe(x)}`);
+    if (!(x instanceof tf.Tensor) || x.rank !== 3)
+      throw new ShapeError(
+        fn,
+        'x',
+        `must be a [N, T, C] tensor of sequences, got ${x instanceof tf.Tensor ? `shape [${x.shape.join(', ')}]` : describe(x)}`,
+      );
     if (latentLength(this.geometry, x.shape[1]!) < 1) {
-      throw new ShapeError(fn, 'x', `must have at least ${receptiveField(this.geometry).receptiveField} time steps (the encoder's receptive field), got ${x.shape[1]}`);
+      throw new ShapeError(
+        fn,
+        'x',
+        `must have at least ${receptiveField(this.geometry).receptiveField} time steps (the encoder's receptive field), got ${x.shape[1]}`,
+      );
     }
     return tf.tidy(() => this.encoder.apply(x, { training: false }) as tf.Tensor2D);
   }
@@ -271,16 +336,32 @@ export interface CpcMethod extends Method {
 /** CPC from an encoder g_enc, a context model g_ar and the options above. */
 export function cpc(options: CpcOptions): CpcMethod {
   if (options === null || typeof options !== 'object') throw new ConfigError(FN, 'options', `must be an object, got ${describe(options)}`);
-  const { encoder, context, geometry, predictionSteps = 12, negatives = 'batch', timeSteps = 8, window, pooling = 'mean', seed = 0 } = options;
+  const {
+    encoder,
+    context,
+    geometry,
+    predictionSteps = 12,
+    negatives = 'batch',
+    timeSteps = 8,
+    window,
+    pooling = 'mean',
+    seed = 0,
+  } = options;
   if (!(encoder instanceof tf.LayersModel)) throw new ConfigError(FN, 'encoder', `must be a tf.LayersModel, got ${describe(encoder)}`);
   if (!(context instanceof tf.LayersModel)) throw new ConfigError(FN, 'context', `must be a tf.LayersModel, got ${describe(context)}`);
   const zShape = encoder.outputs[0]!.shape;
   const cShape = context.inputs[0]!.shape;
-  if (encoder.inputs[0]!.shape.length !== 3 || zShape.length !== 3) throw new ConfigError(FN, 'encoder', `must map [B, T, C] to [B, T', D], got input [${encoder.inputs[0]!.shape}] output [${zShape}]`);
+  if (encoder.inputs[0]!.shape.length !== 3 || zShape.length !== 3)
+    throw new ConfigError(FN, 'encoder', `must map [B, T, C] to [B, T', D], got input [${encoder.inputs[0]!.shape}] output [${zShape}]`);
   if (cShape.length !== 3 || cShape[2] !== zShape[2] || context.outputs[0]!.shape.length !== 3) {
-    throw new ConfigError(FN, 'context', `must map the latents [B, T', ${zShape[2]}] to [B, T', U], got input [${cShape}] output [${context.outputs[0]!.shape}]`);
+    throw new ConfigError(
+      FN,
+      'context',
+      `must map the latents [B, T', ${zShape[2]}] to [B, T', U], got input [${cShape}] output [${context.outputs[0]!.shape}]`,
+    );
   }
-  if (geometry === null || typeof geometry !== 'object') throw new ConfigError(FN, 'geometry', `must be { strides, kernelSizes } of the encoder, got ${describe(geometry)}`);
+  if (geometry === null || typeof geometry !== 'object')
+    throw new ConfigError(FN, 'geometry', `must be { strides, kernelSizes } of the encoder, got ${describe(geometry)}`);
   receptiveField(geometry); // validates
   assertInteger(predictionSteps, FN, 'predictionSteps');
   assertOneOf(negatives, ['batch', 'time', 'both'] as const, FN, 'negatives');
@@ -289,7 +370,23 @@ export function cpc(options: CpcOptions): CpcMethod {
   if (window !== undefined) {
     assertInteger(window, FN, 'window');
     const need = inputLengthFor(geometry, predictionSteps + 1);
-    if (window < need) throw new ConfigError(FN, 'window', `must be at least ${need} steps (receptive field ${receptiveField(geometry).receptiveField} + K = ${predictionSteps} strides of ${receptiveField(geometry).totalStride}), got ${window}`);
+    if (window < need)
+      throw new ConfigError(
+        FN,
+        'window',
+        `must be at least ${need} steps (receptive field ${receptiveField(geometry).receptiveField} + K = ${predictionSteps} strides of ${receptiveField(geometry).totalStride}), got ${window}`,
+      );
   }
-  return new Cpc({ encoder, context, geometry, predictionSteps, negatives, timeSteps, pooling, seed, ...(window !== undefined ? { window } : {}), ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}) });
+  return new Cpc({
+    encoder,
+    context,
+    geometry,
+    predictionSteps,
+    negatives,
+    timeSteps,
+    pooling,
+    seed,
+    ...(window !== undefined ? { window } : {}),
+    ...(options.optimizer !== undefined ? { optimizer: options.optimizer } : {}),
+  });
 }

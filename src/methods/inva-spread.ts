@@ -42,7 +42,8 @@ export function invaSpread(options: InvaSpreadMethodOptions): Method {
   const { encoder, head, augmentation, temperature = LOSS_SPECS.invaspread.temperature!, augmentBoth = true, optimizer } = options;
   if (!(encoder instanceof tf.LayersModel)) throw new ConfigError(fn, 'encoder', `must be a tf.LayersModel, got ${describe(encoder)}`);
   if (!(head instanceof tf.LayersModel)) throw new ConfigError(fn, 'head', `must be a tf.LayersModel, got ${describe(head)}`);
-  if (typeof augmentation !== 'function') throw new ConfigError(fn, 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
+  if (typeof augmentation !== 'function')
+    throw new ConfigError(fn, 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
   assertPositive(temperature, fn, 'temperature');
   if (typeof augmentBoth !== 'boolean') throw new ConfigError(fn, 'augmentBoth', `must be a boolean, got ${describe(augmentBoth)}`);
   const pair = augmentBoth ? views(augmentation, 2) : (x: tf.Tensor, rng: Rng): tf.Tensor[] => [tf.clone(x), augmentation(x, rng)];

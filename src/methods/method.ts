@@ -95,7 +95,11 @@ function splitSlot(k: string): [string, string] {
  * A `MethodState` of named models (all their weights, trainable or not: BatchNorm statistics
  * too), an optimizer and extra tensors. Used by methods to implement `getState`.
  */
-export function collectState(models: Record<string, tf.LayersModel>, optimizer: Optimizer, extra: Record<string, tf.Tensor> = {}): MethodState {
+export function collectState(
+  models: Record<string, tf.LayersModel>,
+  optimizer: Optimizer,
+  extra: Record<string, tf.Tensor> = {},
+): MethodState {
   const tensors: Record<string, tf.Tensor> = {};
   const names = stableNames(models);
   const byVar = new Map<string, string>();
@@ -125,7 +129,11 @@ export function restoreState(state: MethodState, models: Record<string, tf.Layer
     const t = state.tensors[`model/${key}`];
     if (t === undefined) throw new ConfigError('Method.setState', 'state', `has no tensor for model/${key} (${weight.originalName})`);
     if (t.shape.join(',') !== weight.shape.join(',')) {
-      throw new ConfigError('Method.setState', 'state', `tensor model/${key} (${weight.originalName}) has shape [${t.shape}], the model wants [${weight.shape}]`);
+      throw new ConfigError(
+        'Method.setState',
+        'state',
+        `tensor model/${key} (${weight.originalName}) has shape [${t.shape}], the model wants [${weight.shape}]`,
+      );
     }
     weight.write(t);
     byKey.set(key, weight.name);
@@ -187,7 +195,10 @@ export function minimize(optimizer: Optimizer, vars: tf.Variable[], lossFn: () =
 }
 
 /** The numbers a `minimize` result holds, read asynchronously (`await data()`); disposes its tensors. */
-export async function readMinimize(result: MinimizeResult, optimizer: Optimizer): Promise<{ loss: number; gradNorm: number; applied: boolean }> {
+export async function readMinimize(
+  result: MinimizeResult,
+  optimizer: Optimizer,
+): Promise<{ loss: number; gradNorm: number; applied: boolean }> {
   result.applied.dispose();
   const [loss, gradNorm] = await readScalars([result.loss, result.gradNorm]);
   const applied = Number.isFinite(loss!);

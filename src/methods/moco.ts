@@ -51,11 +51,29 @@ export interface MocoOptions {
 export function moco(options: MocoOptions): Contrastive {
   const fn = 'moco';
   if (options === null || typeof options !== 'object') throw new ConfigError(fn, 'options', `must be an object, got ${describe(options)}`);
-  const { encoder, head, keyEncoder, keyHead, augmentation, temperature = LOSS_SPECS.infonce.temperature!, queueSize = MOCO_DEFAULTS.queueSize, momentum = MOCO_DEFAULTS.momentum, keyBatchNorm = 'shuffle', seed = 0, optimizer } = options;
-  for (const [arg, m] of [['encoder', encoder], ['head', head], ['keyEncoder', keyEncoder], ['keyHead', keyHead]] as const) {
+  const {
+    encoder,
+    head,
+    keyEncoder,
+    keyHead,
+    augmentation,
+    temperature = LOSS_SPECS.infonce.temperature!,
+    queueSize = MOCO_DEFAULTS.queueSize,
+    momentum = MOCO_DEFAULTS.momentum,
+    keyBatchNorm = 'shuffle',
+    seed = 0,
+    optimizer,
+  } = options;
+  for (const [arg, m] of [
+    ['encoder', encoder],
+    ['head', head],
+    ['keyEncoder', keyEncoder],
+    ['keyHead', keyHead],
+  ] as const) {
     if (!(m instanceof tf.LayersModel)) throw new ConfigError(fn, arg, `must be a tf.LayersModel, got ${describe(m)}`);
   }
-  if (typeof augmentation !== 'function') throw new ConfigError(fn, 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
+  if (typeof augmentation !== 'function')
+    throw new ConfigError(fn, 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
   assertPositive(temperature, fn, 'temperature');
   assertInteger(queueSize, fn, 'queueSize');
   assertInRange(momentum, 0, 1, fn, 'momentum');

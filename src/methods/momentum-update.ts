@@ -11,10 +11,16 @@ import { ShapeError } from '../errors.js';
 export function momentumUpdate(key: tf.LayersModel, query: tf.LayersModel, momentum: number, when?: tf.Scalar): void {
   const kw = key.weights;
   const qw = query.weights;
-  if (kw.length !== qw.length) throw new ShapeError('momentumUpdate', 'key', `must have the query model's ${qw.length} weights, got ${kw.length}`);
+  if (kw.length !== qw.length)
+    throw new ShapeError('momentumUpdate', 'key', `must have the query model's ${qw.length} weights, got ${kw.length}`);
   kw.forEach((w, i) => {
     const q = qw[i]!;
-    if (w.shape.join(',') !== q.shape.join(',')) throw new ShapeError('momentumUpdate', 'key', `weight ${i} (${w.originalName}) must have shape [${q.shape}] like the query model's, got [${w.shape}]`);
+    if (w.shape.join(',') !== q.shape.join(','))
+      throw new ShapeError(
+        'momentumUpdate',
+        'key',
+        `weight ${i} (${w.originalName}) must have shape [${q.shape}] like the query model's, got [${w.shape}]`,
+      );
     const next = tf.tidy(() => {
       const ema = momentum === 0 ? tf.clone(q.read()) : tf.add(tf.mul(w.read(), momentum), tf.mul(q.read(), 1 - momentum));
       return when === undefined ? ema : tf.where(when, ema, w.read());

@@ -30,7 +30,19 @@ import type { Features } from '../eval/features.js';
 import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { assertInteger, assertOneOf, assertPositive, describe } from '../validate.js';
-import { collectState, minimize, readMinimize, readScalars, restoreState, trainableVariables, type Method, type MethodState, type MinimizeResult, type StepMetrics, type TrainBatch } from './method.js';
+import {
+  collectState,
+  minimize,
+  readMinimize,
+  readScalars,
+  restoreState,
+  trainableVariables,
+  type Method,
+  type MethodState,
+  type MinimizeResult,
+  type StepMetrics,
+  type TrainBatch,
+} from './method.js';
 
 /** The target over the bank: binary NCE, the full non-parametric softmax, or InfoNCE against K bank rows (the `infonce` target with bank negatives). */
 export type NpidObjective = 'nce' | 'softmax' | 'infonce';
@@ -141,10 +153,15 @@ export class Npid implements Method {
 
   trainStep(batch: TrainBatch, rng: Rng): Promise<StepMetrics> {
     const { x, indices } = batch;
-    if (!(x instanceof tf.Tensor) || x.rank < 2) throw new ConfigError('npid.trainStep', 'batch.x', `must be a batch tensor, got ${describe(x)}`);
+    if (!(x instanceof tf.Tensor) || x.rank < 2)
+      throw new ConfigError('npid.trainStep', 'batch.x', `must be a batch tensor, got ${describe(x)}`);
     const n = x.shape[0]!;
     if (!(indices instanceof Int32Array) || indices.length !== n) {
-      throw new ShapeError('npid.trainStep', 'batch.indices', `must be an Int32Array with one dataset index per sample (${n}), got ${describe(indices)}`);
+      throw new ShapeError(
+        'npid.trainStep',
+        'batch.indices',
+        `must be an Int32Array with one dataset index per sample (${n}), got ${describe(indices)}`,
+      );
     }
     const positives = this.bank.get(indices); // [B, dim]: rows BEFORE this step's update (checks the range)
     const sampled = this.objective !== 'softmax' ? this.bank.sample(this.negatives, { rng }) : undefined;
@@ -162,7 +179,8 @@ export class Npid implements Method {
         return nonParametricSoftmaxLoss(v, this.bank, indices, { temperature: this.temperature, chunkRows: this.chunkRows });
       }
       const t = this.temperature;
-      if (this.normalizer === undefined) estimate = tf.keep(estimateNceNormalizerTensor(v, positives, noiseT, { temperature: t, bankSize: this.bank.size }));
+      if (this.normalizer === undefined)
+        estimate = tf.keep(estimateNceNormalizerTensor(v, positives, noiseT, { temperature: t, bankSize: this.bank.size }));
       return npidNceLoss(v, positives, noiseT, { temperature: t, normalizer: this.normalizer ?? estimate!, bankSize: this.bank.size });
     });
     if (view !== x) view.dispose();
@@ -171,11 +189,19 @@ export class Npid implements Method {
   }
 
   /** The step's numbers and the bank update (after the loss: the loss used the old rows), read asynchronously. */
-  private async settle(result: MinimizeResult, indices: Int32Array, features: tf.Tensor2D, estimate: tf.Scalar | undefined): Promise<StepMetrics> {
+  private async settle(
+    result: MinimizeResult,
+    indices: Int32Array,
+    features: tf.Tensor2D,
+    estimate: tf.Scalar | undefined,
+  ): Promise<StepMetrics> {
     let values: Float32Array;
     let z: number | undefined;
     try {
-      [values, z] = await Promise.all([features.data() as Promise<Float32Array>, estimate === undefined ? undefined : readScalars([estimate]).then((r) => r[0])]);
+      [values, z] = await Promise.all([
+        features.data() as Promise<Float32Array>,
+        estimate === undefined ? undefined : readScalars([estimate]).then((r) => r[0]),
+      ]);
     } finally {
       features.dispose();
       estimate?.dispose();
@@ -207,7 +233,11 @@ export class Npid implements Method {
     const extra = restoreState(state, this.models(), this.optimizer);
     const bankT = extra.bank;
     if (bankT === undefined || bankT.shape[0] !== this.bank.size || bankT.shape[1] !== this.bank.dim) {
-      throw new ConfigError('npid.setState', 'state', `must hold the bank as a [${this.bank.size}, ${this.bank.dim}] tensor extra/bank, got ${describe(bankT)}`);
+      throw new ConfigError(
+        'npid.setState',
+        'state',
+        `must hold the bank as a [${this.bank.size}, ${this.bank.dim}] tensor extra/bank, got ${describe(bankT)}`,
+      );
     }
     this.bank.data.set(bankT.dataSync());
     const meta = state.meta.npid as { normalizer?: number | null } | undefined;
@@ -226,22 +256,40 @@ export class Npid implements Method {
 export function npid(options: NpidOptions): Npid {
   const fn = 'npid';
   if (options === null || typeof options !== 'object') throw new ConfigError(fn, 'options', `must be an object, got ${describe(options)}`);
-  const { encoder, head, bank, objective = 'nce', negatives = 4096, temperature = 0.07, normalizer, chunkRows = 16384, augmentation, bankInit = 'features' } = options;
+  const {
+    encoder,
+    head,
+    bank,
+    objective = 'nce',
+    negatives = 4096,
+    temperature = 0.07,
+    normalizer,
+    chunkRows = 16384,
+    augmentation,
+    bankInit = 'features',
+  } = options;
   if (!(encoder instanceof tf.LayersModel)) throw new ConfigError(fn, 'encoder', `must be a tf.LayersModel, got ${describe(encoder)}`);
-  if (head !== undefined && !(head instanceof tf.LayersModel)) throw new ConfigError(fn, 'head', `must be a tf.LayersModel, got ${describe(head)}`);
+  if (head !== undefined && !(head instanceof tf.LayersModel))
+    throw new ConfigError(fn, 'head', `must be a tf.LayersModel, got ${describe(head)}`);
   if (!(bank instanceof MemoryBank)) throw new ConfigError(fn, 'bank', `must be a MemoryBank, got ${describe(bank)}`);
   assertOneOf(objective, NPID_OBJECTIVES, fn, 'objective');
   assertOneOf(bankInit, NPID_BANK_INITS, fn, 'bankInit');
   assertInteger(negatives, fn, 'negatives');
-  if (objective !== 'softmax' && negatives > bank.size) throw new ConfigError(fn, 'negatives', `must be <= the bank size ${bank.size}, got ${negatives}`);
+  if (objective !== 'softmax' && negatives > bank.size)
+    throw new ConfigError(fn, 'negatives', `must be <= the bank size ${bank.size}, got ${negatives}`);
   assertPositive(temperature, fn, 'temperature');
   if (normalizer !== undefined) assertPositive(normalizer, fn, 'normalizer');
   assertInteger(chunkRows, fn, 'chunkRows');
-  if (augmentation !== undefined && typeof augmentation !== 'function') throw new ConfigError(fn, 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
+  if (augmentation !== undefined && typeof augmentation !== 'function')
+    throw new ConfigError(fn, 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
   const out = (head ?? encoder).outputs[0]!.shape;
   const width = out[out.length - 1];
   if (out.length !== 2 || (width !== null && width !== bank.dim)) {
-    throw new ShapeError(fn, head === undefined ? 'encoder' : 'head', `must output [N, ${bank.dim}] (the bank's dim), got [${out.map((d) => d ?? 'N')}]`);
+    throw new ShapeError(
+      fn,
+      head === undefined ? 'encoder' : 'head',
+      `must output [N, ${bank.dim}] (the bank's dim), got [${out.map((d) => d ?? 'N')}]`,
+    );
   }
   return new Npid(options);
 }
@@ -251,6 +299,12 @@ export function npid(options: NpidOptions): Npid {
  * (no second pass over the train set), queried with test features `npid.features(testX)`.
  * Top-1 accuracy in [0, 1]. @default k 200, σ = 0.07 (the paper's σ = τ)
  */
-export function bankKnnAccuracy(bank: MemoryBank, trainLabels: Int32Array, testFeatures: Features, testLabels: Int32Array, options: KnnOptions = {}): Promise<number> {
+export function bankKnnAccuracy(
+  bank: MemoryBank,
+  trainLabels: Int32Array,
+  testFeatures: Features,
+  testLabels: Int32Array,
+  options: KnnOptions = {},
+): Promise<number> {
   return knnAccuracy({ data: bank.data, dim: bank.dim }, trainLabels, testFeatures, testLabels, { k: 200, temperature: 0.07, ...options });
 }

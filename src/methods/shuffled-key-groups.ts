@@ -36,7 +36,10 @@ export function shuffledKeyGroups(model: (x: tf.Tensor) => tf.Tensor2D, x: tf.Te
   return tf.tidy(() => {
     const shuffled = tf.gather(x, tf.tensor1d(order, 'int32'));
     const parts = sizes.length === 1 ? [shuffled] : tf.split(shuffled, sizes, 0);
-    const keys = tf.concat(parts.map((p) => model(p)), 0) as tf.Tensor2D;
+    const keys = tf.concat(
+      parts.map((p) => model(p)),
+      0,
+    ) as tf.Tensor2D;
     const back = new Int32Array(n);
     order.forEach((from, to) => (back[from] = to));
     return tf.gather(keys, tf.tensor1d(back, 'int32'));

@@ -35,11 +35,14 @@ export interface SimclrOptions {
 
 /** SimCLR from an encoder, a projection head and an augmentation. */
 export function simclr(options: SimclrOptions): Method {
-  if (options === null || typeof options !== 'object') throw new ConfigError('simclr', 'options', `must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError('simclr', 'options', `must be an object, got ${describe(options)}`);
   const { encoder, head, augmentation, temperature = LOSS_SPECS.ntxent.temperature!, localCrops = 0, optimizer } = options;
-  if (!(encoder instanceof tf.LayersModel)) throw new ConfigError('simclr', 'encoder', `must be a tf.LayersModel, got ${describe(encoder)}`);
+  if (!(encoder instanceof tf.LayersModel))
+    throw new ConfigError('simclr', 'encoder', `must be a tf.LayersModel, got ${describe(encoder)}`);
   if (!(head instanceof tf.LayersModel)) throw new ConfigError('simclr', 'head', `must be a tf.LayersModel, got ${describe(head)}`);
-  if (typeof augmentation !== 'function') throw new ConfigError('simclr', 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
+  if (typeof augmentation !== 'function')
+    throw new ConfigError('simclr', 'augmentation', `must be a function (x, rng) => tensor, got ${describe(augmentation)}`);
   assertPositive(temperature, 'simclr', 'temperature');
   assertInteger(localCrops, 'simclr', 'localCrops', 0);
   return contrastive({

@@ -48,8 +48,16 @@ const leadingAxes = (rank: number): number[] => Array.from({ length: rank - 1 },
  * The gradient of training-mode batch norm in tf ops (closed form, ~8 passes over the activation).
  * dmean and dvariance are the gradients reaching the mean and variance outputs (null: none).
  */
-function gradientOps(x: tf.Tensor, dy: tf.Tensor, gamma: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor,
-  dmean: tf.Tensor | null, dvariance: tf.Tensor | null, epsilon: number): [tf.Tensor, tf.Tensor, tf.Tensor] {
+function gradientOps(
+  x: tf.Tensor,
+  dy: tf.Tensor,
+  gamma: tf.Tensor,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  dmean: tf.Tensor | null,
+  dvariance: tf.Tensor | null,
+  epsilon: number,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
   return tf.tidy(() => {
     const axes = leadingAxes(x.rank);
     const n = x.size / x.shape[x.rank - 1]!;
@@ -76,9 +84,16 @@ tf.registerGradient({
     const [dy, dmean, dvariance] = dys as tf.Tensor[];
     const [x, gamma, mean, variance] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
     const epsilon = (attrs as { epsilon: number }).epsilon;
-    const [dx, dgamma, dbeta] = tf.getKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, tf.getBackend()) !== undefined
-      ? tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, { x, dy: dy!, mean, variance, gamma, dmean: dmean!, dvariance: dvariance! }, { epsilon }) as tf.Tensor[]
-      : gradientOps(x, dy!, gamma, mean, variance, dmean!, dvariance!, epsilon);
+    const [dx, dgamma, dbeta] =
+      tf.getKernel(BATCH_NORM_TRAIN_GRAD_KERNEL, tf.getBackend()) !== undefined
+        ? (tf
+            .engine()
+            .runKernel(
+              BATCH_NORM_TRAIN_GRAD_KERNEL,
+              { x, dy: dy!, mean, variance, gamma, dmean: dmean!, dvariance: dvariance! },
+              { epsilon },
+            ) as tf.Tensor[])
+        : gradientOps(x, dy!, gamma, mean, variance, dmean!, dvariance!, epsilon);
     return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };
   },
 });
@@ -87,7 +102,10 @@ tf.registerGradient({
 function batchNormTrainingOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {
   let stats: [tf.Tensor1D, tf.Tensor1D] | undefined;
   const f = tf.customGrad((xi, g, b, save) => {
-    const { mean, variance } = tf.moments(xi as tf.Tensor, leadingAxes((xi as tf.Tensor).rank)) as { mean: tf.Tensor1D; variance: tf.Tensor1D };
+    const { mean, variance } = tf.moments(xi as tf.Tensor, leadingAxes((xi as tf.Tensor).rank)) as {
+      mean: tf.Tensor1D;
+      variance: tf.Tensor1D;
+    };
     const y = tf.batchNorm(xi as tf.Tensor, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, epsilon);
     (save as tf.GradSaveFunc)([xi as tf.Tensor, g as tf.Tensor, mean, variance]);
     stats = [tf.keep(mean), tf.keep(variance)]; // outlive customGrad's scope; re-owned below
@@ -112,7 +130,12 @@ function batchNormTrainingOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1
  * what uses them on the native kernel; on the tf-ops path they are constants.
  * @param epsilon added to the variance. @default 1e-3 (tfjs-layers / Keras)
  */
-export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D | null, beta: tf.Tensor1D | null, epsilon = 1e-3): BatchNormTrainingResult {
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D | null,
+  beta: tf.Tensor1D | null,
+  epsilon = 1e-3,
+): BatchNormTrainingResult {
   assertFloat(x, 'batchNormTraining', 'x');
   if (x.rank < 2 || x.size === 0) {
     throw new ShapeError('batchNormTraining', 'x', `must have rank >= 2 and at least one element ([..., C]), got ${formatShape(x.shape)}`);
@@ -123,8 +146,8 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D | null, beta:
   assertPositive(epsilon, 'batchNormTraining', 'epsilon');
   const [y, mean, variance] = tf.tidy(() => {
     // Absent parameters as ones / zeros: the kernel and its gradient always see three inputs.
-    const g = gamma ?? tf.ones([c]) as tf.Tensor1D;
-    const b = beta ?? tf.zeros([c]) as tf.Tensor1D;
+    const g = gamma ?? (tf.ones([c]) as tf.Tensor1D);
+    const b = beta ?? (tf.zeros([c]) as tf.Tensor1D);
     if (!hasFusedBatchNormKernel()) {
       const r = batchNormTrainingOps(x, g, b, epsilon);
       return [r.y, r.mean, r.variance];
@@ -164,8 +187,9 @@ interface BatchNormFields {
 }
 
 /** tfjs-layers' BatchNormalization class, as registered for deserialisation (no instance made). */
-const TfBatchNormalizationClass = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization![0] as unknown as
-  new (args?: BatchNormalizationArgs) => TfBatchNormalization;
+const TfBatchNormalizationClass = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization![0] as unknown as new (
+  args?: BatchNormalizationArgs,
+) => TfBatchNormalization;
 
 /**
  * tfjs-layers' BatchNormalization with the one-op training path. It keeps the parent's static
@@ -180,12 +204,15 @@ class FusedBatchNormalization extends TfBatchNormalizationClass {
       return super.call(inputs, kwargs);
     }
     return tf.tidy(() => {
-      const gamma = self.scale && self.gamma !== undefined ? self.gamma.read() as tf.Tensor1D : null;
-      const beta = self.center && self.beta !== undefined ? self.beta.read() as tf.Tensor1D : null;
+      const gamma = self.scale && self.gamma !== undefined ? (self.gamma.read() as tf.Tensor1D) : null;
+      const beta = self.center && self.beta !== undefined ? (self.beta.read() as tf.Tensor1D) : null;
       const { y, mean, variance } = batchNormTraining(x, gamma, beta, self.epsilon);
       // Moving statistics, with the ops (and so the rounding) of tfjs-layers' doMovingAverage.
       const decay = 1 - self.momentum;
-      for (const [variable, value] of [[self.movingMean, mean], [self.movingVariance, variance]] as const) {
+      for (const [variable, value] of [
+        [self.movingMean, mean],
+        [self.movingVariance, variance],
+      ] as const) {
         tf.tidy(() => {
           const old = variable.read();
           variable.write(tf.sub(old, tf.mul(tf.sub(old, value), decay)));

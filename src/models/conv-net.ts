@@ -29,7 +29,14 @@ export interface ConvNetOptions {
 
 /** The small CNN encoder: `[N, H, W, C]` -> `[N, widths.at(-1)]`. */
 export function convNet(options: ConvNetOptions = {}): tf.LayersModel {
-  const { inputShape = [28, 28, 1], widths = [32, 64, 128], seed = 0, batchNorm = false, featureBatchNorm: neck = false, name = 'conv_net' } = options;
+  const {
+    inputShape = [28, 28, 1],
+    widths = [32, 64, 128],
+    seed = 0,
+    batchNorm = false,
+    featureBatchNorm: neck = false,
+    name = 'conv_net',
+  } = options;
   if (!Array.isArray(inputShape) || inputShape.length !== 3) {
     throw new ConfigError('convNet', 'inputShape', `must be [height, width, channels], got ${JSON.stringify(inputShape)}`);
   }
@@ -40,7 +47,11 @@ export function convNet(options: ConvNetOptions = {}): tf.LayersModel {
   widths.forEach((w, i) => assertInteger(w, 'convNet', `widths[${i}]`));
   const pools = widths.length - 1;
   if (inputShape[0] >> pools < 1 || inputShape[1] >> pools < 1) {
-    throw new ConfigError('convNet', 'inputShape', `must be at least ${2 ** pools}x${2 ** pools} for ${pools} max-pools, got ${JSON.stringify(inputShape)}`);
+    throw new ConfigError(
+      'convNet',
+      'inputShape',
+      `must be at least ${2 ** pools}x${2 ** pools} for ${pools} max-pools, got ${JSON.stringify(inputShape)}`,
+    );
   }
   const input = tf.input({ shape: inputShape, name: `${name}_input` });
   let h: tf.SymbolicTensor = input; // [N, H, W, C]

@@ -66,9 +66,14 @@ export function conv1dPreset(length: number): Conv1dGeometry {
 /** Checks a geometry (fn names the caller in errors). */
 export function assertGeometry(g: Partial<Conv1dGeometry>, fn: string): asserts g is Conv1dGeometry {
   const { strides, kernelSizes } = g;
-  if (!Array.isArray(strides) || strides.length === 0) throw new ConfigError(fn, 'strides', `must be a non-empty array of integers >= 1, got ${JSON.stringify(strides)}`);
+  if (!Array.isArray(strides) || strides.length === 0)
+    throw new ConfigError(fn, 'strides', `must be a non-empty array of integers >= 1, got ${JSON.stringify(strides)}`);
   if (!Array.isArray(kernelSizes) || kernelSizes.length !== strides.length) {
-    throw new ConfigError(fn, 'kernelSizes', `must be an array of ${strides.length} integers (one per stride), got ${JSON.stringify(kernelSizes)}`);
+    throw new ConfigError(
+      fn,
+      'kernelSizes',
+      `must be an array of ${strides.length} integers (one per stride), got ${JSON.stringify(kernelSizes)}`,
+    );
   }
   strides.forEach((s, i) => assertInteger(s, fn, `strides[${i}]`));
   kernelSizes.forEach((k, i) => assertInteger(k, fn, `kernelSizes[${i}]`));
@@ -104,13 +109,23 @@ export function inputLengthFor(g: Conv1dGeometry, latents: number): number {
 /** g_enc: `[B, T, C]` -> `[B, T', filters]`, any T >= the receptive field (the input's time axis is unspecified). */
 export function conv1dEncoder(options: Conv1dEncoderOptions = {}): tf.LayersModel {
   const fn = 'conv1dEncoder';
-  const { strides = AUDIO_8K_GEOMETRY.strides, kernelSizes = strides === AUDIO_8K_GEOMETRY.strides ? AUDIO_8K_GEOMETRY.kernelSizes : undefined, channels = 1, filters = 64, seed = 0, name = 'conv1d_encoder', standardize = false } = options;
+  const {
+    strides = AUDIO_8K_GEOMETRY.strides,
+    kernelSizes = strides === AUDIO_8K_GEOMETRY.strides ? AUDIO_8K_GEOMETRY.kernelSizes : undefined,
+    channels = 1,
+    filters = 64,
+    seed = 0,
+    name = 'conv1d_encoder',
+    standardize = false,
+  } = options;
   const g = { strides, kernelSizes };
   assertGeometry(g, fn);
   assertInteger(channels, fn, 'channels');
   assertInteger(filters, fn, 'filters');
   const input = tf.input({ shape: [null, channels], name: `${name}_input` }); // [B, T, C]
-  let h: tf.SymbolicTensor = standardize ? (new SequenceStandardize({ name: `${name}_standardize` }).apply(input) as tf.SymbolicTensor) : input;
+  let h: tf.SymbolicTensor = standardize
+    ? (new SequenceStandardize({ name: `${name}_standardize` }).apply(input) as tf.SymbolicTensor)
+    : input;
   g.strides.forEach((s, i) => {
     h = tf.layers
       .conv1d({
@@ -131,6 +146,10 @@ export function conv1dEncoder(options: Conv1dEncoderOptions = {}): tf.LayersMode
 export function assertLongEnough(x: tf.Tensor, g: Conv1dGeometry, minLatents: number, fn: string, arg = 'x'): void {
   const t = x.shape[1]!;
   if (latentLength(g, t) < minLatents) {
-    throw new ShapeError(fn, arg, `must have at least ${inputLengthFor(g, minLatents)} time steps (${minLatents} latent(s) of receptive field ${receptiveField(g).receptiveField}, stride ${receptiveField(g).totalStride}), got ${t}`);
+    throw new ShapeError(
+      fn,
+      arg,
+      `must have at least ${inputLengthFor(g, minLatents)} time steps (${minLatents} latent(s) of receptive field ${receptiveField(g).receptiveField}, stride ${receptiveField(g).totalStride}), got ${t}`,
+    );
   }
 }

@@ -52,7 +52,12 @@ export class SequenceGru extends tf.layers.Layer {
     const u = this.units;
     this.kernel = this.addWeight('kernel', [d, 3 * u], 'float32', tf.initializers.glorotUniform({ seed: this.seed }));
     // tfjs's orthogonal initialiser needs chained ops this build does not register: Glorot-uniform instead
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 3 * u], 'float32', tf.initializers.glorotUniform({ seed: this.seed + 1 }));
+    this.recurrentKernel = this.addWeight(
+      'recurrent_kernel',
+      [u, 3 * u],
+      'float32',
+      tf.initializers.glorotUniform({ seed: this.seed + 1 }),
+    );
     this.bias = this.addWeight('bias', [3 * u], 'float32', tf.initializers.zeros());
     this.built = true;
   }
@@ -73,7 +78,9 @@ export class SequenceGru extends tf.layers.Layer {
       const xT = tf.reshape(tf.transpose(x, [1, 0, 2]), [t * b, d]); // [T*B, D], time-major (D is small: a cheap transpose)
       // per-gate weights sliced once per call (small); no step slices, splits or transposes a large tensor
       const gate = (g: number): [tf.Tensor2D[], tf.Tensor2D] => [
-        tf.unstack(tf.reshape(tf.add(tf.matMul(xT, tf.slice(kernel, [0, g * u], [d, u])), tf.slice(bias, [g * u], [u])), [t, b, u])) as tf.Tensor2D[], // T x [B, U]
+        tf.unstack(
+          tf.reshape(tf.add(tf.matMul(xT, tf.slice(kernel, [0, g * u], [d, u])), tf.slice(bias, [g * u], [u])), [t, b, u]),
+        ) as tf.Tensor2D[], // T x [B, U]
         tf.slice(rk, [0, g * u], [u, u]), // [U, U]
       ];
       const [[xz, rkZ], [xr, rkR], [xh, rkH]] = [gate(0), gate(1), gate(2)];

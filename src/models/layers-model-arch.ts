@@ -39,15 +39,21 @@ const fmt = (s: readonly (number | null)[]): string => `[${s.map((d) => d ?? 'an
  * reads any size) and writes one `[N, D]` representation with a known D. No tensor is made.
  */
 export function checkLayersModelArch(arch: LayersModelArch, sampleShape: readonly number[], fn = 'pretrain', arg = '--arch'): void {
-  if (arch.inputCount !== 1) throw new ConfigError(fn, arg, `${arch.source} has ${arch.inputCount} inputs; an encoder reads one tensor of samples`);
-  if (arch.outputShapes.length !== 1) throw new ConfigError(fn, arg, `${arch.source} has ${arch.outputShapes.length} outputs; an encoder writes one representation [N, D]`);
+  if (arch.inputCount !== 1)
+    throw new ConfigError(fn, arg, `${arch.source} has ${arch.inputCount} inputs; an encoder reads one tensor of samples`);
+  if (arch.outputShapes.length !== 1)
+    throw new ConfigError(fn, arg, `${arch.source} has ${arch.outputShapes.length} outputs; an encoder writes one representation [N, D]`);
   const want = arch.inputShape;
   if (want.length !== sampleShape.length || want.some((d, i) => d !== null && d !== sampleShape[i])) {
     throw new ConfigError(fn, arg, `${arch.source} reads samples of shape ${fmt(want)}, the data's samples are ${fmt(sampleShape)}`);
   }
   const out = arch.outputShapes[0]!;
   if (out.length !== 2 || out[1] === null) {
-    throw new ConfigError(fn, arg, `${arch.source} outputs ${fmt(out)}; the encoder's output is the representation h, [N, D] with a fixed D: end the model with a GlobalAveragePooling2D or a Flatten layer`);
+    throw new ConfigError(
+      fn,
+      arg,
+      `${arch.source} outputs ${fmt(out)}; the encoder's output is the representation h, [N, D] with a fixed D: end the model with a GlobalAveragePooling2D or a Flatten layer`,
+    );
   }
 }
 
@@ -83,12 +89,18 @@ export function buildLayersModel(arch: LayersModelArch, { seed, name }: BuildLay
   seedInitializers(config, () => seed * 1009 + n++);
   if (name !== undefined) config.name = name;
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[arch.className];
-  if (entry === undefined) throw new ConfigError('buildLayersModel', 'arch.className', `must be a registered tfjs-layers model class, got '${arch.className}'`);
+  if (entry === undefined)
+    throw new ConfigError('buildLayersModel', 'arch.className', `must be a registered tfjs-layers model class, got '${arch.className}'`);
   const [cls, fromConfig] = entry;
   const model = fromConfig(cls, config as tf.serialization.ConfigDict) as unknown as tf.LayersModel;
   const w = arch.weights;
   if (w !== undefined) {
-    const bad = w.length !== model.weights.length ? `${w.length} weights for a model with ${model.weights.length}` : model.weights.findIndex((v, i) => v.shape.join(',') !== w[i]!.shape.join(',')) >= 0 ? 'weights whose shapes do not match the topology' : undefined;
+    const bad =
+      w.length !== model.weights.length
+        ? `${w.length} weights for a model with ${model.weights.length}`
+        : model.weights.findIndex((v, i) => v.shape.join(',') !== w[i]!.shape.join(',')) >= 0
+          ? 'weights whose shapes do not match the topology'
+          : undefined;
     if (bad !== undefined) {
       model.dispose();
       throw new ConfigError('buildLayersModel', 'arch.weights', `${arch.source}: ${bad}`);

@@ -36,7 +36,9 @@ export function projectionHead(options: ProjectionHeadOptions): tf.LayersModel {
   if (layers !== 1 && layers !== 2) throw new ConfigError('projectionHead', 'layers', `must be 1 or 2, got ${describe(layers)}`);
   const input = tf.input({ shape: [inputDim], name: `${name}_input` });
   if (layers === 1) {
-    const out = tf.layers.dense({ units: outputDim, kernelInitializer: tf.initializers.glorotUniform({ seed }), name: `${name}_out` }).apply(input) as tf.SymbolicTensor; // [N, outputDim]
+    const out = tf.layers
+      .dense({ units: outputDim, kernelInitializer: tf.initializers.glorotUniform({ seed }), name: `${name}_out` })
+      .apply(input) as tf.SymbolicTensor; // [N, outputDim]
     return tf.model({ inputs: input, outputs: out, name });
   }
   let z = tf.layers

@@ -37,8 +37,15 @@ export interface ResNetOptions {
 /** A CIFAR ResNet encoder: `[N, H, W, C]` -> `[N, widths.at(-1)]`. */
 export function resnet(options: ResNetOptions = {}): tf.LayersModel {
   const {
-    inputShape = [32, 32, 3], stemWidth = 64, widths = [64, 128, 256, 512], blocksPerStage = [2, 2, 2, 2],
-    batchNormMomentum = 0.9, batchNormEpsilon = 1e-5, seed = 0, featureBatchNorm: neck = false, name = 'resnet',
+    inputShape = [32, 32, 3],
+    stemWidth = 64,
+    widths = [64, 128, 256, 512],
+    blocksPerStage = [2, 2, 2, 2],
+    batchNormMomentum = 0.9,
+    batchNormEpsilon = 1e-5,
+    seed = 0,
+    featureBatchNorm: neck = false,
+    name = 'resnet',
   } = options;
   if (!Array.isArray(inputShape) || inputShape.length !== 3) {
     throw new ConfigError('resnet', 'inputShape', `must be [height, width, channels], got ${JSON.stringify(inputShape)}`);
@@ -50,7 +57,11 @@ export function resnet(options: ResNetOptions = {}): tf.LayersModel {
   }
   widths.forEach((w, i) => assertInteger(w, 'resnet', `widths[${i}]`));
   if (!Array.isArray(blocksPerStage) || blocksPerStage.length !== widths.length) {
-    throw new ConfigError('resnet', 'blocksPerStage', `must have ${widths.length} entries (one per width), got ${JSON.stringify(blocksPerStage)}`);
+    throw new ConfigError(
+      'resnet',
+      'blocksPerStage',
+      `must have ${widths.length} entries (one per width), got ${JSON.stringify(blocksPerStage)}`,
+    );
   }
   blocksPerStage.forEach((b, i) => assertInteger(b, 'resnet', `blocksPerStage[${i}]`));
   if (!(batchNormMomentum >= 0 && batchNormMomentum < 1)) {
@@ -62,12 +73,18 @@ export function resnet(options: ResNetOptions = {}): tf.LayersModel {
   const convBn = (x: tf.SymbolicTensor, filters: number, stride: number, kernelSize: number, label: string): tf.SymbolicTensor => {
     const c = tf.layers
       .conv2d({
-        filters, kernelSize, strides: stride, padding: 'same', useBias: false,
-        kernelInitializer: tf.initializers.heNormal({ seed: layerSeed++ }), name: `${name}_${label}_conv`,
+        filters,
+        kernelSize,
+        strides: stride,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: tf.initializers.heNormal({ seed: layerSeed++ }),
+        name: `${name}_${label}_conv`,
       })
       .apply(x) as tf.SymbolicTensor;
-    return batchNormalization({ momentum: batchNormMomentum, epsilon: batchNormEpsilon, name: `${name}_${label}_bn` })
-      .apply(c) as tf.SymbolicTensor;
+    return batchNormalization({ momentum: batchNormMomentum, epsilon: batchNormEpsilon, name: `${name}_${label}_bn` }).apply(
+      c,
+    ) as tf.SymbolicTensor;
   };
   const relu = (x: tf.SymbolicTensor, label: string) => tf.layers.reLU({ name: `${name}_${label}_relu` }).apply(x) as tf.SymbolicTensor;
 
@@ -86,6 +103,9 @@ export function resnet(options: ResNetOptions = {}): tf.LayersModel {
     }
   });
   h = tf.layers.globalAveragePooling2d({ name: `${name}_gap` }).apply(h) as tf.SymbolicTensor; // [N, widths.at(-1)]
-  if (neck) h = featureBatchNorm({ name: `${name}_feature_bn`, momentum: batchNormMomentum, epsilon: batchNormEpsilon }).apply(h) as tf.SymbolicTensor;
+  if (neck)
+    h = featureBatchNorm({ name: `${name}_feature_bn`, momentum: batchNormMomentum, epsilon: batchNormEpsilon }).apply(
+      h,
+    ) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: h, name });
 }

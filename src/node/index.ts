@@ -37,7 +37,23 @@ export { readBytes, readText } from './data/read-bytes.js';
 export { readTar } from './data/tar.js';
 export type { TarEntry } from './data/tar.js';
 // Run folder: config, metrics, atomic checkpoints, TF.js model files
-export { RunFolder, RUN_FILES, RunLock, LOCK_FILE, processAlive, writeFileAtomic, encodeCheckpoint, decodeCheckpoint, saveModel, loadModel, fileSaveHandler, fileLoadHandler, readLayersModelFile, loadLayersModelArch, writeLayersModelTopology } from './run/index.js';
+export {
+  RunFolder,
+  RUN_FILES,
+  RunLock,
+  LOCK_FILE,
+  processAlive,
+  writeFileAtomic,
+  encodeCheckpoint,
+  decodeCheckpoint,
+  saveModel,
+  loadModel,
+  fileSaveHandler,
+  fileLoadHandler,
+  readLayersModelFile,
+  loadLayersModelArch,
+  writeLayersModelTopology,
+} from './run/index.js';
 export type { LayersModelFile } from './run/index.js';
 export { measureStepSeconds, sizeStepsToBudget } from './run/index.js';
 export type { MeasureStepOptions, SizeStepsToBudgetOptions } from './run/index.js';
@@ -64,5 +80,14 @@ export { nativeStatus, registerNativeBackend, NATIVE_KERNELS } from './native/in
 export type { NativeAddon } from './native/addon.js';
 export type { NativeStatus } from './native/index.js';
 // ── Report: report.html from a run folder ─────────────────────────────────────
-export { writeRunReport, readChartJs, readRunTexts, EVAL_FILE, REPORT_FILE, embeddingSections, umap2d, retrievalGrid } from './run-report/index.js';
+export {
+  writeRunReport,
+  readChartJs,
+  readRunTexts,
+  EVAL_FILE,
+  REPORT_FILE,
+  embeddingSections,
+  umap2d,
+  retrievalGrid,
+} from './run-report/index.js';
 export type { WriteRunReportOptions, WriteRunReportResult, EmbeddingSectionsOptions, EmbeddingSections } from './run-report/index.js';

@@ -20,12 +20,20 @@ export type OptionalPeer = keyof typeof OPTIONAL_PEERS;
  * @param purpose what needs it, for the message ("reading image folders").
  * @throws ConfigError naming the package, the purpose and the install command when it is absent.
  */
-export function resolveOptionalPeer(name: OptionalPeer, purpose: string, resolve: (specifier: string) => string = (s) => import.meta.resolve(s)): string {
+export function resolveOptionalPeer(
+  name: OptionalPeer,
+  purpose: string,
+  resolve: (specifier: string) => string = (s) => import.meta.resolve(s),
+): string {
   try {
     return resolve(name);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw err;
-    throw new ConfigError(resolveOptionalPeer.name, name, `is needed for ${purpose} and is not installed: run \`npm install ${name}@${OPTIONAL_PEERS[name]}\``);
+    throw new ConfigError(
+      resolveOptionalPeer.name,
+      name,
+      `is needed for ${purpose} and is not installed: run \`npm install ${name}@${OPTIONAL_PEERS[name]}\``,
+    );
   }
 }

@@ -13,16 +13,116 @@ import * as core from '@tensorflow/tfjs-core';
 
 /** Methods whose chained form is `op(this, ...args)`, for the op of the same name. */
 const SAME_NAME = [
-  'abs', 'acos', 'acosh', 'add', 'all', 'any', 'argMax', 'argMin', 'asin', 'asinh', 'atan', 'atan2', 'atanh',
-  'batchToSpaceND', 'batchNorm', 'broadcastTo', 'cast', 'ceil', 'clipByValue', 'conv1d', 'conv2d', 'cos', 'cosh',
-  'cumprod', 'cumsum', 'depthToSpace', 'div', 'divNoNan', 'dot', 'elu', 'equal', 'erf', 'euclideanNorm', 'exp',
-  'expandDims', 'expm1', 'fft', 'floor', 'floorDiv', 'gather', 'greater', 'greaterEqual', 'ifft', 'irfft', 'isFinite',
-  'isInf', 'isNaN', 'leakyRelu', 'less', 'lessEqual', 'log', 'log1p', 'logSigmoid', 'logSoftmax', 'logSumExp',
-  'logicalAnd', 'logicalNot', 'logicalOr', 'logicalXor', 'matMul', 'max', 'maximum', 'mean', 'min', 'minimum',
-  'mirrorPad', 'mod', 'mul', 'neg', 'norm', 'notEqual', 'onesLike', 'pad', 'pool', 'pow', 'prelu', 'prod',
-  'reciprocal', 'relu', 'relu6', 'reshape', 'reverse', 'rfft', 'round', 'rsqrt', 'selu', 'sigmoid', 'sign', 'sin',
-  'sinh', 'slice', 'softmax', 'softplus', 'spaceToBatchND', 'split', 'sqrt', 'square', 'squaredDifference',
-  'squeeze', 'step', 'stridedSlice', 'sub', 'sum', 'tan', 'tanh', 'tile', 'topk', 'transpose', 'unique', 'unstack',
+  'abs',
+  'acos',
+  'acosh',
+  'add',
+  'all',
+  'any',
+  'argMax',
+  'argMin',
+  'asin',
+  'asinh',
+  'atan',
+  'atan2',
+  'atanh',
+  'batchToSpaceND',
+  'batchNorm',
+  'broadcastTo',
+  'cast',
+  'ceil',
+  'clipByValue',
+  'conv1d',
+  'conv2d',
+  'cos',
+  'cosh',
+  'cumprod',
+  'cumsum',
+  'depthToSpace',
+  'div',
+  'divNoNan',
+  'dot',
+  'elu',
+  'equal',
+  'erf',
+  'euclideanNorm',
+  'exp',
+  'expandDims',
+  'expm1',
+  'fft',
+  'floor',
+  'floorDiv',
+  'gather',
+  'greater',
+  'greaterEqual',
+  'ifft',
+  'irfft',
+  'isFinite',
+  'isInf',
+  'isNaN',
+  'leakyRelu',
+  'less',
+  'lessEqual',
+  'log',
+  'log1p',
+  'logSigmoid',
+  'logSoftmax',
+  'logSumExp',
+  'logicalAnd',
+  'logicalNot',
+  'logicalOr',
+  'logicalXor',
+  'matMul',
+  'max',
+  'maximum',
+  'mean',
+  'min',
+  'minimum',
+  'mirrorPad',
+  'mod',
+  'mul',
+  'neg',
+  'norm',
+  'notEqual',
+  'onesLike',
+  'pad',
+  'pool',
+  'pow',
+  'prelu',
+  'prod',
+  'reciprocal',
+  'relu',
+  'relu6',
+  'reshape',
+  'reverse',
+  'rfft',
+  'round',
+  'rsqrt',
+  'selu',
+  'sigmoid',
+  'sign',
+  'sin',
+  'sinh',
+  'slice',
+  'softmax',
+  'softplus',
+  'spaceToBatchND',
+  'split',
+  'sqrt',
+  'square',
+  'squaredDifference',
+  'squeeze',
+  'step',
+  'stridedSlice',
+  'sub',
+  'sum',
+  'tan',
+  'tanh',
+  'tile',
+  'topk',
+  'transpose',
+  'unique',
+  'unstack',
   'zerosLike',
 ] as const;
 
@@ -30,22 +130,54 @@ type Method = (this: core.Tensor, ...args: never[]) => unknown;
 
 /** The methods whose chained form is not the op of the same name on `this`. */
 const OTHERS: Record<string, Method> = {
-  as1D(this: core.Tensor) { return core.reshape(this, [this.size]); },
-  as2D(this: core.Tensor, rows: number, columns: number) { return core.reshape(this, [rows, columns]); },
-  as3D(this: core.Tensor, rows: number, columns: number, depth: number) { return core.reshape(this, [rows, columns, depth]); },
-  as4D(this: core.Tensor, rows: number, columns: number, depth: number, depth2: number) { return core.reshape(this, [rows, columns, depth, depth2]); },
-  as5D(this: core.Tensor, rows: number, columns: number, depth: number, depth2: number, depth3: number) { return core.reshape(this, [rows, columns, depth, depth2, depth3]); },
-  asScalar(this: core.Tensor) { return core.reshape(this, []); },
-  asType(this: core.Tensor, dtype: core.DataType) { return core.cast(this, dtype); },
-  toBool(this: core.Tensor) { return core.cast(this, 'bool'); },
-  toFloat(this: core.Tensor) { return core.cast(this, 'float32'); },
-  toInt(this: core.Tensor) { return core.cast(this, 'int32'); },
-  flatten(this: core.Tensor) { return core.reshape(this, [this.size]); },
-  reshapeAs(this: core.Tensor, x: core.Tensor) { return core.reshape(this, x.shape); },
-  concat(this: core.Tensor, x: core.Tensor | core.Tensor[], axis?: number) { return core.concat([this, ...(x instanceof core.Tensor ? [x] : x)], axis); },
-  stack(this: core.Tensor, x: core.Tensor | core.Tensor[], axis?: number) { return core.stack([this, ...(x instanceof core.Tensor ? [x] : x)], axis); },
-  where(this: core.Tensor, condition: core.Tensor, x: core.Tensor) { return core.where(condition, this, x); },
-  oneHot(this: core.Tensor, depth: number, onValue = 1, offValue = 0) { return core.oneHot(this as core.Tensor1D, depth, onValue, offValue); },
+  as1D(this: core.Tensor) {
+    return core.reshape(this, [this.size]);
+  },
+  as2D(this: core.Tensor, rows: number, columns: number) {
+    return core.reshape(this, [rows, columns]);
+  },
+  as3D(this: core.Tensor, rows: number, columns: number, depth: number) {
+    return core.reshape(this, [rows, columns, depth]);
+  },
+  as4D(this: core.Tensor, rows: number, columns: number, depth: number, depth2: number) {
+    return core.reshape(this, [rows, columns, depth, depth2]);
+  },
+  as5D(this: core.Tensor, rows: number, columns: number, depth: number, depth2: number, depth3: number) {
+    return core.reshape(this, [rows, columns, depth, depth2, depth3]);
+  },
+  asScalar(this: core.Tensor) {
+    return core.reshape(this, []);
+  },
+  asType(this: core.Tensor, dtype: core.DataType) {
+    return core.cast(this, dtype);
+  },
+  toBool(this: core.Tensor) {
+    return core.cast(this, 'bool');
+  },
+  toFloat(this: core.Tensor) {
+    return core.cast(this, 'float32');
+  },
+  toInt(this: core.Tensor) {
+    return core.cast(this, 'int32');
+  },
+  flatten(this: core.Tensor) {
+    return core.reshape(this, [this.size]);
+  },
+  reshapeAs(this: core.Tensor, x: core.Tensor) {
+    return core.reshape(this, x.shape);
+  },
+  concat(this: core.Tensor, x: core.Tensor | core.Tensor[], axis?: number) {
+    return core.concat([this, ...(x instanceof core.Tensor ? [x] : x)], axis);
+  },
+  stack(this: core.Tensor, x: core.Tensor | core.Tensor[], axis?: number) {
+    return core.stack([this, ...(x instanceof core.Tensor ? [x] : x)], axis);
+  },
+  where(this: core.Tensor, condition: core.Tensor, x: core.Tensor) {
+    return core.where(condition, this, x);
+  },
+  oneHot(this: core.Tensor, depth: number, onValue = 1, offValue = 0) {
+    return core.oneHot(this as core.Tensor1D, depth, onValue, offValue);
+  },
 };
 
 /** Names of every chained method this module provides. */
@@ -71,4 +203,3 @@ export function registerChainedOps(): number {
   for (const [name, fn] of Object.entries(OTHERS)) define(name, fn);
   return added;
 }
-

@@ -141,7 +141,10 @@ export class Optimizer {
     const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(pairs.map(([, g]) => tf.sum(tf.square(g)))))) as tf.Scalar;
     const { clipNorm } = this.options;
     // clipNorm / norm where the norm is above clipNorm, 1 elsewhere
-    const scale = clipNorm > 0 ? tf.tidy(() => tf.where(tf.greater(gradNorm, clipNorm), tf.div(clipNorm, tf.add(gradNorm, 1e-12)), tf.scalar(1))) : undefined;
+    const scale =
+      clipNorm > 0
+        ? tf.tidy(() => tf.where(tf.greater(gradNorm, clipNorm), tf.div(clipNorm, tf.add(gradNorm, 1e-12)), tf.scalar(1)))
+        : undefined;
     this.step += 1;
     const assign = (v: tf.Variable, next: tf.Tensor): void => v.assign(when === undefined ? next : tf.where(when, next, v));
     for (const [v, g0] of pairs) {

@@ -53,27 +53,47 @@ export interface CmcCliOptions {
  * is one line before the backend starts): images only, the Lab views need 3 channels, the
  * half-resolution view needs at least 2 pixels a side.
  */
-export function cmcRecipe(o: CmcCliOptions, data: { kind: Dataset['kind']; sampleShape: readonly number[]; trainSize: number; arch: string }): { augmentation: 'cmc'; cmc: CmcRecipe } {
+export function cmcRecipe(
+  o: CmcCliOptions,
+  data: { kind: Dataset['kind']; sampleShape: readonly number[]; trainSize: number; arch: string },
+): { augmentation: 'cmc'; cmc: CmcRecipe } {
   const fn = 'pretrain';
   if (data.kind !== 'image' || data.sampleShape.length !== 3) {
-    throw new ConfigError(fn, '--method', `cmc splits images into views; got ${data.kind} samples of shape [${data.sampleShape.join(', ')}]`);
+    throw new ConfigError(
+      fn,
+      '--method',
+      `cmc splits images into views; got ${data.kind} samples of shape [${data.sampleShape.join(', ')}]`,
+    );
   }
   if (data.arch === 'mlp') throw new ConfigError(fn, '--arch', 'cmc needs an image encoder (small-cnn or resnet18), got mlp');
   const views = parseViewList(o.views ?? 'lab', fn, '--views');
   const [h, w, c] = data.sampleShape as [number, number, number];
   for (const v of views) {
     if ((v.name === 'lab-l' || v.name === 'lab-ab') && c !== 3) {
-      throw new ConfigError(fn, '--views', `view '${v.name}' needs RGB images (3 channels: a grey image has no a and b), the data has ${c}; use --views gradient,half-luminance for grey images`);
+      throw new ConfigError(
+        fn,
+        '--views',
+        `view '${v.name}' needs RGB images (3 channels: a grey image has no a and b), the data has ${c}; use --views gradient,half-luminance for grey images`,
+      );
     }
-    if (v.name === 'half-luminance' && (h < 2 || w < 2)) throw new ConfigError(fn, '--views', `view 'half-luminance' needs images of at least 2x2, got ${h}x${w}`);
+    if (v.name === 'half-luminance' && (h < 2 || w < 2))
+      throw new ConfigError(fn, '--views', `view 'half-luminance' needs images of at least 2x2, got ${h}x${w}`);
   }
   const graph = o.graph ?? 'core';
-  if (!(CMC_GRAPHS as readonly string[]).includes(graph)) throw new ConfigError(fn, '--graph', `must be one of ${CMC_GRAPHS.join(', ')}, got '${graph}'`);
+  if (!(CMC_GRAPHS as readonly string[]).includes(graph))
+    throw new ConfigError(fn, '--graph', `must be one of ${CMC_GRAPHS.join(', ')}, got '${graph}'`);
   const objective = o.objective ?? 'softmax';
-  if (!(CMC_OBJECTIVES as readonly string[]).includes(objective)) throw new ConfigError(fn, '--objective', `cmc takes ${CMC_OBJECTIVES.join(' or ')}, got '${objective}'`);
+  if (!(CMC_OBJECTIVES as readonly string[]).includes(objective))
+    throw new ConfigError(fn, '--objective', `cmc takes ${CMC_OBJECTIVES.join(' or ')}, got '${objective}'`);
   return {
     augmentation: 'cmc',
-    cmc: { views, graph: graph as CmcGraph, objective: objective as CmcObjective, negatives: Math.min(o.negatives ?? 4096, data.trainSize), bankSize: data.trainSize },
+    cmc: {
+      views,
+      graph: graph as CmcGraph,
+      objective: objective as CmcObjective,
+      negatives: Math.min(o.negatives ?? 4096, data.trainSize),
+      bankSize: data.trainSize,
+    },
   };
 }
 
@@ -92,9 +112,30 @@ function viewEncoder(arch: string, inputShape: [number, number, number], width: 
  * (`layersModel`, `--arch <model.json>`) every view gets a copy of it, which must read that
  * view's samples (a ConfigError naming the view and both shapes otherwise).
  */
-export function buildCmc(r: { arch: string; inputShape: number[]; width: number; seed: number; temperature: number; projectionDim: number; head?: 'mlp' | 'linear'; headBatchNorm?: boolean; cmc?: CmcRecipe; loss?: LossName }, optimizer: Optimizer, augmentation: Augmentation, layersModel?: LayersModelArch): Method {
+export function buildCmc(
+  r: {
+    arch: string;
+    inputShape: number[];
+    width: number;
+    seed: number;
+    temperature: number;
+    projectionDim: number;
+    head?: 'mlp' | 'linear';
+    headBatchNorm?: boolean;
+    cmc?: CmcRecipe;
+    loss?: LossName;
+  },
+  optimizer: Optimizer,
+  augmentation: Augmentation,
+  layersModel?: LayersModelArch,
+): Method {
   const c = r.cmc;
-  if (c === undefined) throw new ConfigError('pretrain', '--method', "cmc needs the recipe's cmc settings (views, graph, objective); the run's config.json has none");
+  if (c === undefined)
+    throw new ConfigError(
+      'pretrain',
+      '--method',
+      "cmc needs the recipe's cmc settings (views, graph, objective); the run's config.json has none",
+    );
   const views = c.views.map(builtinView);
   const encoders: tf.LayersModel[] = [];
   const heads: tf.LayersModel[] = [];
@@ -102,11 +143,24 @@ export function buildCmc(r: { arch: string; inputShape: number[]; width: number;
     views.forEach((v, i) => {
       const shape = viewSampleShape(v, r.inputShape, 'pretrain') as [number, number, number];
       const name = `cmc_view${i + 1}_encoder`;
-      if (layersModel !== undefined) checkLayersModelArch({ ...layersModel, source: `${layersModel.source} (cmc view '${v.name}')` }, shape);
-      const enc = layersModel !== undefined ? buildLayersModel(layersModel, { seed: r.seed + 100 * i, name }) : viewEncoder(r.arch, shape, r.width, r.seed + 100 * i, name);
+      if (layersModel !== undefined)
+        checkLayersModelArch({ ...layersModel, source: `${layersModel.source} (cmc view '${v.name}')` }, shape);
+      const enc =
+        layersModel !== undefined
+          ? buildLayersModel(layersModel, { seed: r.seed + 100 * i, name })
+          : viewEncoder(r.arch, shape, r.width, r.seed + 100 * i, name);
       encoders.push(enc);
       const dim = enc.outputs[0]!.shape[1] as number;
-      heads.push(projectionHead({ inputDim: dim, outputDim: r.projectionDim, layers: r.head === 'linear' ? 1 : 2, batchNorm: r.headBatchNorm ?? false, seed: r.seed + 1000 + 100 * i, name: `cmc_view${i + 1}_head` }));
+      heads.push(
+        projectionHead({
+          inputDim: dim,
+          outputDim: r.projectionDim,
+          layers: r.head === 'linear' ? 1 : 2,
+          batchNorm: r.headBatchNorm ?? false,
+          seed: r.seed + 1000 + 100 * i,
+          name: `cmc_view${i + 1}_head`,
+        }),
+      );
     });
     return cmc({
       views,

@@ -14,7 +14,14 @@
 import type { Dataset } from '../data/dataset.js';
 import { fixLength } from '../data/fix-length.js';
 import { ConfigError, DataError } from '../errors.js';
-import { conv1dEncoder, conv1dPreset, inputLengthFor, latentLength, receptiveField, type Conv1dGeometry } from '../models/conv1d-encoder.js';
+import {
+  conv1dEncoder,
+  conv1dPreset,
+  inputLengthFor,
+  latentLength,
+  receptiveField,
+  type Conv1dGeometry,
+} from '../models/conv1d-encoder.js';
 import { gruContext, type SequencePooling } from '../models/gru-context.js';
 import { cpc, type CpcMethod, type CpcNegatives } from '../methods/cpc.js';
 import type { Optimizer } from '../optim/optimizers.js';
@@ -56,7 +63,8 @@ async function lengths(data: Dataset): Promise<Int32Array> {
   if (fixed >= 0) return new Int32Array(data.size).fill(fixed);
   const out = new Int32Array(data.size);
   const withLength = data as Dataset & { length?: (i: number) => number };
-  for (let i = 0; i < data.size; i++) out[i] = typeof withLength.length === 'function' ? withLength.length(i) : (await data.get(i)).shape[0]!;
+  for (let i = 0; i < data.size; i++)
+    out[i] = typeof withLength.length === 'function' ? withLength.length(i) : (await data.get(i)).shape[0]!;
   return out;
 }
 
@@ -65,9 +73,17 @@ async function lengths(data: Dataset): Promise<Int32Array> {
  * or padded (zeros at the end) to `length`. Variable lengths without `length` (and without
  * `autoLength`) are a ConfigError; `length` shorter than CPC needs is a DataError naming the sample.
  */
-export async function cpcSequenceData(data: Dataset, o: CpcChoices, fn = 'pretrain'): Promise<{ data: Dataset; length: number; recipe: CpcRecipe; note?: string }> {
+export async function cpcSequenceData(
+  data: Dataset,
+  o: CpcChoices,
+  fn = 'pretrain',
+): Promise<{ data: Dataset; length: number; recipe: CpcRecipe; note?: string }> {
   if (data.kind !== 'sequence' || data.sampleShape.length !== 2) {
-    throw new ConfigError(fn, '--method', `cpc takes sequences ([T, C] samples: wav:<dir>, ucr:<dir>), got ${data.kind} samples of shape [${data.sampleShape.join(', ')}]`);
+    throw new ConfigError(
+      fn,
+      '--method',
+      `cpc takes sequences ([T, C] samples: wav:<dir>, ucr:<dir>), got ${data.kind} samples of shape [${data.sampleShape.join(', ')}]`,
+    );
   }
   const ls = await lengths(data);
   let length = o.length;
@@ -83,7 +99,11 @@ export async function cpcSequenceData(data: Dataset, o: CpcChoices, fn = 'pretra
       ls.forEach((l, i) => {
         if (l < ls[shortest]!) shortest = i;
       });
-      throw new ConfigError(fn, '--length', `is needed: the sequences vary in length (sample ${shortest} has ${ls[shortest]} steps, others up to ${Math.max(...ls)}); give the length every sequence is cropped or padded to`);
+      throw new ConfigError(
+        fn,
+        '--length',
+        `is needed: the sequences vary in length (sample ${shortest} has ${ls[shortest]} steps, others up to ${Math.max(...ls)}); give the length every sequence is cropped or padded to`,
+      );
     }
   }
   let shortest = 0;
@@ -100,11 +120,16 @@ export function cpcRecipe(length: number, o: CpcChoices, fn = 'pretrain', sample
   const geometry = conv1dPreset(length);
   const tLat = latentLength(geometry, length);
   const audio = length >= 2000;
-  const predictionSteps = o.predictionSteps ?? (audio ? 12 : Math.max(1, Math.min(geometry.strides[0] === 1 ? 3 : 6, Math.floor((tLat - 1) / 2))));
+  const predictionSteps =
+    o.predictionSteps ?? (audio ? 12 : Math.max(1, Math.min(geometry.strides[0] === 1 ? 3 : 6, Math.floor((tLat - 1) / 2))));
   const need = inputLengthFor(geometry, predictionSteps + 1);
   if (length < need) {
     const why = `CPC needs at least ${need} steps for K = ${predictionSteps} (receptive field ${receptiveField(geometry).receptiveField} + K strides of ${receptiveField(geometry).totalStride})`;
-    throw new DataError(fn, '--length', sampleNote !== undefined ? `is too short: ${sampleNote}; ${why}` : `must be at least ${need} steps: ${why}, got ${length}`);
+    throw new DataError(
+      fn,
+      '--length',
+      sampleNote !== undefined ? `is too short: ${sampleNote}; ${why}` : `must be at least ${need} steps: ${why}, got ${length}`,
+    );
   }
   const window = o.window ?? (audio ? Math.min(length, 4096) : length);
   if (window > length) throw new ConfigError(fn, '--window', `must be at most the sequence length ${length}, got ${window}`);

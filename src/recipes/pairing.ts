@@ -40,13 +40,17 @@ export const PAIRINGS: Readonly<Record<string, ProxyPairing>> = {
 /** Every valid (method, loss, negatives) triple, the default of each method first. */
 export function validCombinations(): { method: string; loss: LossName; negatives: NegativeSource }[] {
   return Object.entries(PAIRINGS).flatMap(([method, p]) =>
-    (Object.entries(p.sources) as [NegativeSource, readonly LossName[]][]).flatMap(([negatives, losses]) => losses.map((loss) => ({ method, loss, negatives }))),
+    (Object.entries(p.sources) as [NegativeSource, readonly LossName[]][]).flatMap(([negatives, losses]) =>
+      losses.map((loss) => ({ method, loss, negatives })),
+    ),
   );
 }
 
 function listing(method: string): string {
   const p = PAIRINGS[method]!;
-  return (Object.entries(p.sources) as [NegativeSource, readonly LossName[]][]).map(([s, ls]) => `--negatives ${s} with --loss ${ls.join('|')}`).join('; ');
+  return (Object.entries(p.sources) as [NegativeSource, readonly LossName[]][])
+    .map(([s, ls]) => `--negatives ${s} with --loss ${ls.join('|')}`)
+    .join('; ');
 }
 
 export interface ResolvedPairing {
@@ -60,24 +64,48 @@ export interface ResolvedPairing {
  * The loss, negative source and crops of a run from the flags (any may be absent), or a
  * ConfigError whose one line names both flags and lists what is valid for the method.
  */
-export function resolvePairing(method: string, want: { loss?: string; negatives?: string; crops?: number; kind?: string; queueFlag?: string }): ResolvedPairing {
+export function resolvePairing(
+  method: string,
+  want: { loss?: string; negatives?: string; crops?: number; kind?: string; queueFlag?: string },
+): ResolvedPairing {
   const p = PAIRINGS[method];
   if (p === undefined) throw new ConfigError('pretrain', '--method', `must be one of ${Object.keys(PAIRINGS).join(', ')}, got '${method}'`);
-  if (want.loss !== undefined && !(LOSSES as readonly string[]).includes(want.loss)) throw new ConfigError('pretrain', '--loss', `must be one of ${LOSSES.join(', ')}, got '${want.loss}'`);
-  if (want.negatives !== undefined && !(NEGATIVE_SOURCES as readonly string[]).includes(want.negatives)) throw new ConfigError('pretrain', '--negatives', `must be one of ${NEGATIVE_SOURCES.join(', ')} (or a number of noise rows for npid/cmc nce), got '${want.negatives}'`);
+  if (want.loss !== undefined && !(LOSSES as readonly string[]).includes(want.loss))
+    throw new ConfigError('pretrain', '--loss', `must be one of ${LOSSES.join(', ')}, got '${want.loss}'`);
+  if (want.negatives !== undefined && !(NEGATIVE_SOURCES as readonly string[]).includes(want.negatives))
+    throw new ConfigError(
+      'pretrain',
+      '--negatives',
+      `must be one of ${NEGATIVE_SOURCES.join(', ')} (or a number of noise rows for npid/cmc nce), got '${want.negatives}'`,
+    );
   const sources = Object.keys(p.sources) as NegativeSource[];
   let negatives = want.negatives as NegativeSource | undefined;
-  const loss = (want.loss as LossName | undefined) ?? (negatives !== undefined && !(p.sources[negatives] ?? []).includes(p.defaultLoss) ? p.sources[negatives]?.[0] : p.defaultLoss) ?? p.defaultLoss;
+  const loss =
+    (want.loss as LossName | undefined) ??
+    (negatives !== undefined && !(p.sources[negatives] ?? []).includes(p.defaultLoss) ? p.sources[negatives]?.[0] : p.defaultLoss) ??
+    p.defaultLoss;
   negatives ??= sources.find((s) => p.sources[s]!.includes(loss)) ?? sources[0]!;
   if (!(p.sources[negatives] ?? []).includes(loss)) {
-    const flags = want.loss !== undefined && want.negatives !== undefined ? `--loss ${loss} with --negatives ${negatives}` : want.loss !== undefined ? `--loss ${loss}` : `--negatives ${negatives}`;
+    const flags =
+      want.loss !== undefined && want.negatives !== undefined
+        ? `--loss ${loss} with --negatives ${negatives}`
+        : want.loss !== undefined
+          ? `--loss ${loss}`
+          : `--negatives ${negatives}`;
     throw new ConfigError('pretrain', '--method', `${method} does not pair with ${flags}; valid for ${method}: ${listing(method)}`);
   }
-  if (want.queueFlag !== undefined && method !== 'moco') throw new ConfigError('pretrain', want.queueFlag, `sets MoCo's queue and key encoder: it needs --method moco, got --method ${method}`);
+  if (want.queueFlag !== undefined && method !== 'moco')
+    throw new ConfigError('pretrain', want.queueFlag, `sets MoCo's queue and key encoder: it needs --method moco, got --method ${method}`);
   const crops = want.crops ?? 0;
   if (crops > 0) {
-    if (!p.multiCrop || !LOSS_SPECS[loss].multiView) throw new ConfigError('pretrain', '--crops', `needs --method simclr with --loss ntxent (multi-positive NT-Xent), got --method ${method} with --loss ${loss}`);
-    if (want.kind !== undefined && want.kind !== 'image') throw new ConfigError('pretrain', '--crops', `needs image data (crops of images), got ${want.kind} data`);
+    if (!p.multiCrop || !LOSS_SPECS[loss].multiView)
+      throw new ConfigError(
+        'pretrain',
+        '--crops',
+        `needs --method simclr with --loss ntxent (multi-positive NT-Xent), got --method ${method} with --loss ${loss}`,
+      );
+    if (want.kind !== undefined && want.kind !== 'image')
+      throw new ConfigError('pretrain', '--crops', `needs image data (crops of images), got ${want.kind} data`);
   }
   return { loss, negatives, crops };
 }

@@ -72,7 +72,8 @@ export const DEFAULT_TEMPERATURE: Record<string, number> = {
 
 /** The τ of a run with `loss` on `method` when none is given (undefined: the loss has no τ). */
 export function defaultTemperatureFor(method: string, loss: LossName | undefined): number | undefined {
-  if (loss === undefined || loss === PAIRINGS[method]?.defaultLoss || (method === 'npid' && loss === 'softmax')) return DEFAULT_TEMPERATURE[method];
+  if (loss === undefined || loss === PAIRINGS[method]?.defaultLoss || (method === 'npid' && loss === 'softmax'))
+    return DEFAULT_TEMPERATURE[method];
   return LOSS_SPECS[loss].temperature;
 }
 
@@ -136,7 +137,11 @@ export interface Recipe {
 export function defaultArch(data: Pick<Dataset, 'kind' | 'sampleShape'>): Arch {
   if (data.kind === 'image') return 'small-cnn';
   if (data.kind === 'vector') return 'mlp';
-  throw new ConfigError('pretrain', '--data', `holds sequences (sample shape [${data.sampleShape.join(', ')}]); SimCLR here takes images or vectors (use --method cpc for sequences)`);
+  throw new ConfigError(
+    'pretrain',
+    '--data',
+    `holds sequences (sample shape [${data.sampleShape.join(', ')}]); SimCLR here takes images or vectors (use --method cpc for sequences)`,
+  );
 }
 
 /** The augmentation preset name that suits the data. */
@@ -154,13 +159,27 @@ export function defaultAugmentation(kind: Dataset['kind'], inputShape: readonly 
  */
 export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'> & { method?: string }): void {
   if (r.arch === LAYERS_MODEL_ARCH) {
-    if (r.method === 'cpc') throw new ConfigError('pretrain', '--arch', 'cpc builds its own encoder (a strided conv1d whose per-step features feed a GRU context), not one vector per sample: a model.json applies to simclr, invaspread, moco, npid and cmc');
-    if (r.kind === 'sequence') throw new ConfigError('pretrain', '--arch', `the data holds sequences (sample shape [${r.inputShape.join(', ')}]), which train with --method cpc and its own encoder; a model.json encodes images or vectors`);
+    if (r.method === 'cpc')
+      throw new ConfigError(
+        'pretrain',
+        '--arch',
+        'cpc builds its own encoder (a strided conv1d whose per-step features feed a GRU context), not one vector per sample: a model.json applies to simclr, invaspread, moco, npid and cmc',
+      );
+    if (r.kind === 'sequence')
+      throw new ConfigError(
+        'pretrain',
+        '--arch',
+        `the data holds sequences (sample shape [${r.inputShape.join(', ')}]), which train with --method cpc and its own encoder; a model.json encodes images or vectors`,
+      );
     return;
   }
   if (r.arch === 'conv1d-gru' || r.kind === 'sequence') {
     if (r.arch !== 'conv1d-gru' || r.kind !== 'sequence' || r.inputShape.length !== 2) {
-      throw new ConfigError('pretrain', '--arch', `conv1d-gru (CPC) takes sequences ([T, C] samples) and sequences take conv1d-gru, got ${r.arch} for ${r.kind} samples of shape [${r.inputShape.join(', ')}]`);
+      throw new ConfigError(
+        'pretrain',
+        '--arch',
+        `conv1d-gru (CPC) takes sequences ([T, C] samples) and sequences take conv1d-gru, got ${r.arch} for ${r.kind} samples of shape [${r.inputShape.join(', ')}]`,
+      );
     }
     return;
   }
@@ -169,7 +188,11 @@ export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'> & { me
       throw new ConfigError('pretrain', '--arch', `mlp takes vector data ([D] samples), got samples of shape [${r.inputShape.join(', ')}]`);
     }
   } else if (r.kind !== 'image' || r.inputShape.length !== 3) {
-    throw new ConfigError('pretrain', '--arch', `${r.arch} takes images ([H, W, C] samples), got samples of shape [${r.inputShape.join(', ')}]`);
+    throw new ConfigError(
+      'pretrain',
+      '--arch',
+      `${r.arch} takes images ([H, W, C] samples), got samples of shape [${r.inputShape.join(', ')}]`,
+    );
   }
 }
 
@@ -177,10 +200,19 @@ export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'> & { me
  * The encoder of a recipe, with random weights from `seed`; arch 'layers-model': a copy of
  * `layersModel` (its weights when it has them, else its initializers seeded from `seed`).
  */
-export function buildEncoder(r: Pick<Recipe, 'arch' | 'inputShape' | 'width' | 'kind' | 'encoderBatchNorm' | 'featureBatchNorm'> & { method?: string }, seed: number, layersModel?: LayersModelArch): tf.LayersModel {
+export function buildEncoder(
+  r: Pick<Recipe, 'arch' | 'inputShape' | 'width' | 'kind' | 'encoderBatchNorm' | 'featureBatchNorm'> & { method?: string },
+  seed: number,
+  layersModel?: LayersModelArch,
+): tf.LayersModel {
   checkArch(r);
   if (r.arch === LAYERS_MODEL_ARCH) {
-    if (layersModel === undefined) throw new ConfigError('buildEncoder', 'layersModel', "is required for a recipe whose arch is 'layers-model' (the run folder's arch.json, read by loadLayersModelArch)");
+    if (layersModel === undefined)
+      throw new ConfigError(
+        'buildEncoder',
+        'layersModel',
+        "is required for a recipe whose arch is 'layers-model' (the run folder's arch.json, read by loadLayersModelArch)",
+      );
     checkLayersModelArch(layersModel, r.inputShape);
     return buildLayersModel(layersModel, { seed });
   }
@@ -200,52 +232,113 @@ export interface MethodBuild {
 }
 
 /** An image/vector method's encoder and projection head from a recipe (seeded). */
-function encoderAndHead(recipe: Recipe, layersModel: LayersModelArch | undefined, seedOffset = 0): { encoder: tf.LayersModel; head: tf.LayersModel } {
+function encoderAndHead(
+  recipe: Recipe,
+  layersModel: LayersModelArch | undefined,
+  seedOffset = 0,
+): { encoder: tf.LayersModel; head: tf.LayersModel } {
   const encoder = buildEncoder(recipe, recipe.seed + seedOffset, layersModel);
   const dim = encoder.outputs[0]!.shape[1] as number;
-  const head = projectionHead({ inputDim: dim, outputDim: recipe.projectionDim, layers: recipe.head === 'linear' ? 1 : 2, batchNorm: recipe.headBatchNorm ?? false, seed: recipe.seed + 1000 + seedOffset });
+  const head = projectionHead({
+    inputDim: dim,
+    outputDim: recipe.projectionDim,
+    layers: recipe.head === 'linear' ? 1 : 2,
+    batchNorm: recipe.headBatchNorm ?? false,
+    seed: recipe.seed + 1000 + seedOffset,
+  });
   return { encoder, head };
 }
 
 /** The target options a recipe holds. */
 function targetOptions(recipe: Recipe): { temperature: number; margin?: number; mining?: TripletMining; weight?: number } {
-  return { temperature: recipe.temperature, ...(recipe.margin !== undefined ? { margin: recipe.margin } : {}), ...(recipe.mining !== undefined ? { mining: recipe.mining } : {}), ...(recipe.uniformityWeight !== undefined ? { weight: recipe.uniformityWeight } : {}) };
+  return {
+    temperature: recipe.temperature,
+    ...(recipe.margin !== undefined ? { margin: recipe.margin } : {}),
+    ...(recipe.mining !== undefined ? { mining: recipe.mining } : {}),
+    ...(recipe.uniformityWeight !== undefined ? { weight: recipe.uniformityWeight } : {}),
+  };
 }
 
 /** The instance-views methods (simclr, invaspread) with a loss other than their own: the generic proxy task. */
 function instanceViews(recipe: Recipe, optimizer: Optimizer, loss: LossName, layersModel: LayersModelArch | undefined): Method {
   const { encoder, head } = encoderAndHead(recipe, layersModel);
   const o = targetOptions(recipe);
-  return contrastive({ name: recipe.method, config: { loss, ...o }, encoder, head, views: views(buildAugmentation(recipe), 2), target: makeTarget(loss, 'batch', o), optimizer });
+  return contrastive({
+    name: recipe.method,
+    config: { loss, ...o },
+    encoder,
+    head,
+    views: views(buildAugmentation(recipe), 2),
+    target: makeTarget(loss, 'batch', o),
+    optimizer,
+  });
 }
 
-type Builder = (recipe: Recipe, optimizer: Optimizer, layersModel?: LayersModelArch) => Method;
+export type Builder = (recipe: Recipe, optimizer: Optimizer, layersModel?: LayersModelArch) => Method;
 
 /** How each method is built from a recipe: the registry `buildMethod` looks up (no switch on the name elsewhere). */
 export const METHOD_BUILDERS: Readonly<Record<(typeof METHODS)[number], Builder>> = {
   simclr: (recipe, optimizer, layersModel) => {
     if (recipe.loss !== undefined && recipe.loss !== 'ntxent') return instanceViews(recipe, optimizer, recipe.loss, layersModel);
-    return simclr({ ...encoderAndHead(recipe, layersModel), augmentation: buildAugmentation(recipe), temperature: recipe.temperature, localCrops: recipe.localCrops ?? 0, optimizer });
+    return simclr({
+      ...encoderAndHead(recipe, layersModel),
+      augmentation: buildAugmentation(recipe),
+      temperature: recipe.temperature,
+      localCrops: recipe.localCrops ?? 0,
+      optimizer,
+    });
   },
   invaspread: (recipe, optimizer, layersModel) => {
     if (recipe.loss !== undefined && recipe.loss !== 'invaspread') return instanceViews(recipe, optimizer, recipe.loss, layersModel);
-    return invaSpread({ ...encoderAndHead(recipe, layersModel), augmentation: buildAugmentation(recipe), temperature: recipe.temperature, optimizer });
+    return invaSpread({
+      ...encoderAndHead(recipe, layersModel),
+      augmentation: buildAugmentation(recipe),
+      temperature: recipe.temperature,
+      optimizer,
+    });
   },
   moco: (recipe, optimizer, layersModel) => {
     const { encoder, head } = encoderAndHead(recipe, layersModel);
     const keys = encoderAndHead(recipe, layersModel); // same seeds: same architecture (the weights are replaced by the encoder's)
-    return moco({ encoder, head, keyEncoder: keys.encoder, keyHead: keys.head, augmentation: buildAugmentation(recipe), temperature: recipe.temperature, queueSize: recipe.queueSize ?? MOCO_DEFAULTS.queueSize, momentum: recipe.keyMomentum ?? MOCO_DEFAULTS.momentum, keyBatchNorm: recipe.keyBatchNorm ?? 'moving', seed: recipe.seed, optimizer });
+    return moco({
+      encoder,
+      head,
+      keyEncoder: keys.encoder,
+      keyHead: keys.head,
+      augmentation: buildAugmentation(recipe),
+      temperature: recipe.temperature,
+      queueSize: recipe.queueSize ?? MOCO_DEFAULTS.queueSize,
+      momentum: recipe.keyMomentum ?? MOCO_DEFAULTS.momentum,
+      keyBatchNorm: recipe.keyBatchNorm ?? 'moving',
+      seed: recipe.seed,
+      optimizer,
+    });
   },
   npid: (recipe, optimizer, layersModel) => {
     const size = recipe.bankSize ?? 0;
-    if (!(size >= 1)) throw new ConfigError('pretrain', '--method', `npid needs the training set's size for its memory bank, got ${String(recipe.bankSize)}`);
+    if (!(size >= 1))
+      throw new ConfigError(
+        'pretrain',
+        '--method',
+        `npid needs the training set's size for its memory bank, got ${String(recipe.bankSize)}`,
+      );
     const bank = new MemoryBank({ size, dim: recipe.projectionDim, seed: recipe.seed });
     const objective = (recipe.loss as NpidObjective | undefined) ?? recipe.objective ?? 'nce';
-    return npid({ ...encoderAndHead(recipe, layersModel), bank, objective, negatives: Math.min(recipe.negatives ?? 4096, size), bankInit: recipe.bankInit ?? 'features', temperature: recipe.temperature, augmentation: buildAugmentation(recipe), optimizer });
+    return npid({
+      ...encoderAndHead(recipe, layersModel),
+      bank,
+      objective,
+      negatives: Math.min(recipe.negatives ?? 4096, size),
+      bankInit: recipe.bankInit ?? 'features',
+      temperature: recipe.temperature,
+      augmentation: buildAugmentation(recipe),
+      optimizer,
+    });
   },
   cmc: (recipe, optimizer, layersModel) => buildCmc(recipe, optimizer, buildAugmentation(recipe), layersModel), // one encoder per view
   cpc: (recipe, optimizer) => {
-    if (recipe.cpc === undefined) throw new ConfigError('pretrain', '--method', 'cpc needs the recipe\'s cpc section (made by pretrain from the data)');
+    if (recipe.cpc === undefined)
+      throw new ConfigError('pretrain', '--method', "cpc needs the recipe's cpc section (made by pretrain from the data)");
     return buildCpc(recipe.cpc, recipe.inputShape[1]!, recipe.seed, optimizer);
   },
 };

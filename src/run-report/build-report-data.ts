@@ -2,7 +2,17 @@
  * Builds the report's data model from the texts of a run folder's files. Whatever is missing or
  * damaged becomes a sentence in `problems` and an empty section; everything readable is kept.
  */
-import type { ReportAlignmentPoint, ReportData, ReportEpoch, ReportLabelEfficiency, ReportRetrieval, ReportStep, ReportSummary, ReportTemperature, ReportUmap } from './report-data.js';
+import type {
+  ReportAlignmentPoint,
+  ReportData,
+  ReportEpoch,
+  ReportLabelEfficiency,
+  ReportRetrieval,
+  ReportStep,
+  ReportSummary,
+  ReportTemperature,
+  ReportUmap,
+} from './report-data.js';
 import { parseJsonl } from './parse-jsonl.js';
 import { parseTemperatureSweep, TEMPERATURE_SWEEP_FILE } from './temperature-sweep.js';
 
@@ -49,7 +59,8 @@ export function binSteps(steps: ReportStep[], max: number): ReportStep[] {
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function parseObject(text: string, file: string, problems: string[]): Record<string, unknown> | null {
@@ -114,7 +125,7 @@ function labelEfficiencyOf(report: Record<string, unknown>, problems: string[]):
 export function buildReportData(texts: RunTexts, extras: ReportExtras = {}): ReportData {
   const problems: string[] = [];
   let config: Record<string, unknown> | null = null;
-  if (texts.config === undefined) problems.push('config.json is missing: the run\'s settings, backend and wall time are unknown');
+  if (texts.config === undefined) problems.push("config.json is missing: the run's settings, backend and wall time are unknown");
   else config = parseObject(texts.config, 'config.json', problems);
 
   const steps: ReportStep[] = [];
@@ -144,7 +155,8 @@ export function buildReportData(texts: RunTexts, extras: ReportExtras = {}): Rep
 
   let labelEfficiency: ReportLabelEfficiency | null = null;
   const alignmentUniformity = [...(extras.alignmentUniformity ?? [])];
-  if (texts.eval === undefined) problems.push('eval.json is missing: run `contrastive eval --run <this folder>` for the label-efficiency chart');
+  if (texts.eval === undefined)
+    problems.push('eval.json is missing: run `contrastive eval --run <this folder>` for the label-efficiency chart');
   else {
     const report = parseObject(texts.eval, 'eval.json', problems);
     if (report !== null) {
@@ -158,7 +170,8 @@ export function buildReportData(texts: RunTexts, extras: ReportExtras = {}): Rep
   if (texts.sweep !== undefined) {
     const sweep = parseTemperatureSweep(texts.sweep, TEMPERATURE_SWEEP_FILE, problems);
     const tau = num(obj(config?.recipe)?.temperature);
-    if (sweep !== null) temperature = { ...sweep, ...(tau !== undefined && sweep.points.some((p) => p.run === texts.title) ? { current: tau } : {}) };
+    if (sweep !== null)
+      temperature = { ...sweep, ...(tau !== undefined && sweep.points.some((p) => p.run === texts.title) ? { current: tau } : {}) };
   }
   problems.push(...(extras.problems ?? []));
   return {

@@ -28,7 +28,9 @@ export function parseJsonl(text: string, file: string): ParsedJsonl {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       records.push(value as Record<string, unknown>);
     } else if (i === lastIndex) {
-      problems.push(`${file}: the last line is truncated (${line.length} characters without an end: the run stopped while writing it); it was skipped`);
+      problems.push(
+        `${file}: the last line is truncated (${line.length} characters without an end: the run stopped while writing it); it was skipped`,
+      );
     } else {
       problems.push(`${file}: line ${i + 1} is not a JSON object; it was skipped`);
     }

@@ -48,7 +48,14 @@ function point(v: unknown): TemperaturePoint | undefined {
   const linear = accuracies(v.linear);
   const knn = accuracies(v.knn);
   if (linear === undefined || knn === undefined) return undefined;
-  return { temperature: v.temperature, run: v.run, alignment: isNum(v.alignment) ? v.alignment : null, uniformity: isNum(v.uniformity) ? v.uniformity : null, linear, knn };
+  return {
+    temperature: v.temperature,
+    run: v.run,
+    alignment: isNum(v.alignment) ? v.alignment : null,
+    uniformity: isNum(v.uniformity) ? v.uniformity : null,
+    linear,
+    knn,
+  };
 }
 
 /**
@@ -69,6 +76,7 @@ export function parseTemperatureSweep(text: string, file: string, problems: stri
   }
   const points = v.points.map(point);
   const good = points.filter((p): p is TemperaturePoint => p !== undefined).sort((a, b) => a.temperature - b.temperature);
-  if (good.length < points.length) problems.push(`${file}: ${points.length - good.length} of ${points.length} points are damaged and were left out`);
+  if (good.length < points.length)
+    problems.push(`${file}: ${points.length - good.length} of ${points.length} points are damaged and were left out`);
   return { loss: v.loss, steps: v.steps, points: good };
 }

@@ -34,11 +34,19 @@ export interface EmbeddingHealthOptions {
 }
 
 /** A function measuring `method` on a fixed sample of `data`; pass it as the trainer's `epochMetrics`. */
-export function embeddingHealthMonitor(data: Dataset, augmentation: Augmentation, options: EmbeddingHealthOptions = {}): (method: Method) => Promise<EmbeddingHealth> {
+export function embeddingHealthMonitor(
+  data: Dataset,
+  augmentation: Augmentation,
+  options: EmbeddingHealthOptions = {},
+): (method: Method) => Promise<EmbeddingHealth> {
   const { rows = 512, seed = 0, batchSize = 256 } = options;
   assertInteger(rows, 'embeddingHealthMonitor', 'rows', 2);
   const n = Math.min(rows, data.size);
-  const picked = new Rng(seed).shuffle(Int32Array.from({ length: data.size }, (_, i) => i)).subarray(0, n).slice().sort();
+  const picked = new Rng(seed)
+    .shuffle(Int32Array.from({ length: data.size }, (_, i) => i))
+    .subarray(0, n)
+    .slice()
+    .sort();
   const sample = subset(data, picked);
   return async (method) => {
     const rng = new Rng(seed + 1);

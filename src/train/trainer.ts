@@ -176,15 +176,25 @@ export function planEpoch(size: number, batchSize: number): { stepsPerEpoch: num
  * class, used to put the last classes in the queries alone: 0.0% at every epoch). A note instead
  * when there are too few queries, or none whose class the memory holds.
  */
-export function monitorSplit(labels: Int32Array, bankFraction: number, minQueries: number): { bank: Int32Array; queries: Int32Array } | { note: string } {
+export function monitorSplit(
+  labels: Int32Array,
+  bankFraction: number,
+  minQueries: number,
+): { bank: Int32Array; queries: Int32Array } | { note: string } {
   const { fit, validation } = stratifiedSplit(labels, 1 - bankFraction, 17);
   if (validation.length < minQueries) {
-    return { note: `monitor slice too small (${labels.length} held out, ${validation.length} queries; needs ${minQueries}): no kNN figure` };
+    return {
+      note: `monitor slice too small (${labels.length} held out, ${validation.length} queries; needs ${minQueries}): no kNN figure`,
+    };
   }
   return { bank: fit, queries: validation };
 }
 
-async function monitorKnn(method: Method, m: KnnMonitorOptions, batchSize: number): Promise<{ knn: number } | { knnNote: string } | undefined> {
+async function monitorKnn(
+  method: Method,
+  m: KnnMonitorOptions,
+  batchSize: number,
+): Promise<{ knn: number } | { knnNote: string } | undefined> {
   const labels = m.data.labels?.values;
   if (labels === undefined) return undefined;
   const split = monitorSplit(labels, m.bankFraction ?? 0.8, m.minQueries ?? 20);
@@ -202,7 +212,15 @@ async function monitorKnn(method: Method, m: KnnMonitorOptions, batchSize: numbe
   all.dispose();
   try {
     const k = m.k ?? KNN_PROTOCOL.k;
-    return { knn: await knnAccuracy(bank as tf.Tensor2D, selectLabels(labels, split.bank), queries as tf.Tensor2D, selectLabels(labels, split.queries), { k }) };
+    return {
+      knn: await knnAccuracy(
+        bank as tf.Tensor2D,
+        selectLabels(labels, split.bank),
+        queries as tf.Tensor2D,
+        selectLabels(labels, split.queries),
+        { k },
+      ),
+    };
   } finally {
     tf.dispose([bank, queries]);
   }
@@ -242,10 +260,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const flushEvery = options.flushEvery ?? 50;
   if (options.checkpointEvery !== undefined) assertInteger(options.checkpointEvery, fn, 'checkpointEvery');
   const onNonFinite = options.onNonFinite ?? 'stop';
-  if (onNonFinite !== 'stop' && onNonFinite !== 'skip') throw new ConfigError(fn, 'onNonFinite', `must be 'stop' or 'skip', got ${describe(onNonFinite)}`);
+  if (onNonFinite !== 'stop' && onNonFinite !== 'skip')
+    throw new ConfigError(fn, 'onNonFinite', `must be 'stop' or 'skip', got ${describe(onNonFinite)}`);
   let lrScale = 1;
   if (resume?.lrScale !== undefined) {
-    if (!(resume.lrScale > 0 && resume.lrScale <= 1)) throw new ConfigError(fn, 'resume', `must have an lrScale in (0, 1], got ${describe(resume.lrScale)}`);
+    if (!(resume.lrScale > 0 && resume.lrScale <= 1))
+      throw new ConfigError(fn, 'resume', `must have an lrScale in (0, 1], got ${describe(resume.lrScale)}`);
     lrScale = resume.lrScale;
   }
 
@@ -318,7 +338,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       } finally {
         x.dispose();
       }
-      const bad = !Number.isFinite(metrics.loss) ? `the loss became ${metrics.loss}` : metrics.gradNorm !== undefined && !Number.isFinite(metrics.gradNorm) ? `the gradient norm became ${metrics.gradNorm}` : undefined;
+      const bad = !Number.isFinite(metrics.loss)
+        ? `the loss became ${metrics.loss}`
+        : metrics.gradNorm !== undefined && !Number.isFinite(metrics.gradNorm)
+          ? `the gradient norm became ${metrics.gradNorm}`
+          : undefined;
       if (bad !== undefined && before === undefined) {
         await flush();
         throw new ConfigError(
@@ -343,7 +367,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         lrScale /= 2;
         pending.push({ step, epoch: epoch + 1, loss: metrics.loss, lr, skipped: 1, ...timing });
         if (pending.length >= flushEvery) await flush();
-        options.onSkip?.({ step, epoch: epoch + 1, loss: metrics.loss, ...(metrics.gradNorm !== undefined ? { gradNorm: metrics.gradNorm } : {}), lr, lrScale });
+        options.onSkip?.({
+          step,
+          epoch: epoch + 1,
+          loss: metrics.loss,
+          ...(metrics.gradNorm !== undefined ? { gradNorm: metrics.gradNorm } : {}),
+          lr,
+          lrScale,
+        });
       } else {
         lastLoss = metrics.loss;
         lossSum += metrics.loss;
@@ -364,7 +395,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     const knn = options.monitor === undefined ? undefined : await monitorKnn(method, options.monitor, batchSize);
     const extra = options.epochMetrics === undefined ? {} : await options.epochMetrics(method);
-    const rec: EpochRecord = { epoch: epoch + 1, step, loss: lossCount > 0 ? lossSum / lossCount : NaN, seconds: (performance.now() - tEpoch) / 1000, ...knn, ...extra };
+    const rec: EpochRecord = {
+      epoch: epoch + 1,
+      step,
+      loss: lossCount > 0 ? lossSum / lossCount : NaN,
+      seconds: (performance.now() - tEpoch) / 1000,
+      ...knn,
+      ...extra,
+    };
     epochRecords.push(rec);
     epoch += 1;
     if (store?.appendEpoch !== undefined) await store.appendEpoch(rec);

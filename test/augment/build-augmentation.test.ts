@@ -9,7 +9,15 @@ import { useBackend } from '../support/tensors.js';
 before(() => useBackend());
 
 test('buildAugmentation: every preset a recipe may name keeps the batch shape', () => {
-  const inputs: Record<string, number[]> = { 'small-grey': [4, 12, 12, 1], 'small-grey-jitter': [4, 12, 12, 1], 'simclr-cifar': [4, 12, 12, 3], 'simclr-imagenet': [4, 12, 12, 3], cmc: [4, 12, 12, 3], 'vector-corruption': [4, 7], sequence: [4, 16, 2] };
+  const inputs: Record<string, number[]> = {
+    'small-grey': [4, 12, 12, 1],
+    'small-grey-jitter': [4, 12, 12, 1],
+    'simclr-cifar': [4, 12, 12, 3],
+    'simclr-imagenet': [4, 12, 12, 3],
+    cmc: [4, 12, 12, 3],
+    'vector-corruption': [4, 7],
+    sequence: [4, 16, 2],
+  };
   assert.deepEqual(Object.keys(inputs).sort(), [...AUGMENTATION_PRESETS].sort());
   for (const name of AUGMENTATION_PRESETS) {
     const shape = inputs[name]!;
@@ -23,5 +31,9 @@ test('buildAugmentation: every preset a recipe may name keeps the batch shape', 
 });
 
 test('buildAugmentation: an unknown preset is a ConfigError listing the known ones', () => {
-  assert.throws(() => buildAugmentation({ augmentation: 'mixup', inputShape: [8, 8, 1], flip: false }), (e: unknown) => e instanceof ConfigError && /buildAugmentation: `augmentation` must be one of small-grey, .*sequence, got 'mixup'/.test(e.message));
+  assert.throws(
+    () => buildAugmentation({ augmentation: 'mixup', inputShape: [8, 8, 1], flip: false }),
+    (e: unknown) =>
+      e instanceof ConfigError && /buildAugmentation: `augmentation` must be one of small-grey, .*sequence, got 'mixup'/.test(e.message),
+  );
 });

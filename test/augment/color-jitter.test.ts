@@ -24,7 +24,7 @@ function naiveHue([r, g, b]: number[], shift: number): number[] {
   const s = max === 0 ? 0 : c / max;
   let h = 0;
   if (c > 0) {
-    if (max === r) h = ((g! - b!) / c) / 6;
+    if (max === r) h = (g! - b!) / c / 6;
     else if (max === g) h = ((b! - r!) / c + 2) / 6;
     else h = ((r! - g!) / c + 4) / 6;
   }
@@ -57,7 +57,12 @@ test('shiftHue: matches torchvision-style HSV rotation pixel by pixel', () => {
 });
 
 /** Per-sample reference of colorJitter drawing from the Rng in the same order as the batched version. */
-function naiveJitter(x: Float32Array, [n, h, w]: number[], rng: Rng, o: { probability: number; brightness: number; contrast: number; saturation: number; hue: number }): number[] {
+function naiveJitter(
+  x: Float32Array,
+  [n, h, w]: number[],
+  rng: Rng,
+  o: { probability: number; brightness: number; contrast: number; saturation: number; hue: number },
+): number[] {
   const per = h! * w! * 3;
   const out: number[] = [];
   for (let b = 0; b < n!; b++) {
@@ -120,7 +125,8 @@ test('colorJitter: brightness alone scales each sample by one factor in [1 - b, 
 test('colorJitter: contrast keeps the mean grey level, saturation keeps each pixel grey level', () => {
   const x = tf.tidy(() => tf.add(tf.mul(randomImages([16, 4, 4, 3]), 0.2), 0.4)); // [0.4, 0.6]: no clamping
   const xv = x.dataSync();
-  const greys = (v: ArrayLike<number>): number[] => Array.from({ length: v.length / 3 }, (_, k) => grey(v[3 * k]!, v[3 * k + 1]!, v[3 * k + 2]!));
+  const greys = (v: ArrayLike<number>): number[] =>
+    Array.from({ length: v.length / 3 }, (_, k) => grey(v[3 * k]!, v[3 * k + 1]!, v[3 * k + 2]!));
   const yc = run(colorJitter({ probability: 1, brightness: 0, contrast: 0.4, saturation: 0, hue: 0 }), x, new Rng(3)).values;
   for (let b = 0; b < 16; b++) {
     const mean = (v: ArrayLike<number>): number => greys(Array.from(v).slice(b * 48, (b + 1) * 48)).reduce((a, c) => a + c, 0) / 16;
@@ -128,7 +134,10 @@ test('colorJitter: contrast keeps the mean grey level, saturation keeps each pix
   }
   const ys = run(colorJitter({ probability: 1, brightness: 0, contrast: 0, saturation: 0.4, hue: 0 }), x, new Rng(3)).values;
   assertClose(greys(ys), greys(xv), LUMA_SUM_TOL, 1e-6, 'pixel grey under saturation');
-  assert.ok(ys.some((v, i) => Math.abs(v - xv[i]!) > 1e-3), 'saturation changed the colours');
+  assert.ok(
+    ys.some((v, i) => Math.abs(v - xv[i]!) > 1e-3),
+    'saturation changed the colours',
+  );
   x.dispose();
 });
 

@@ -12,8 +12,14 @@ import { assertDeterministic, randomImages, run } from './helpers.js';
 
 before(() => useBackend());
 
-const add = (v: number): Augmentation => (x) => tf.add(x, v);
-const times = (v: number): Augmentation => (x) => tf.mul(x, v);
+const add =
+  (v: number): Augmentation =>
+  (x) =>
+    tf.add(x, v);
+const times =
+  (v: number): Augmentation =>
+  (x) =>
+    tf.mul(x, v);
 
 test('compose: applies the steps in order and frees the intermediates', () => {
   const x = tf.tensor4d([1, 2], [2, 1, 1, 1]);

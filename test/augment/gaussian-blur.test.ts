@@ -26,7 +26,8 @@ function naiveBlur(x: Float32Array, [n, h, w, c]: number[], rng: Rng, p: number,
         for (let ch = 0; ch < c!; ch++) {
           let sum = 0;
           for (let di = -radius; di <= radius; di++) {
-            for (let dj = -radius; dj <= radius; dj++) sum += k[di + radius]! * k[dj + radius]! * at(reflect(i + di, h!), reflect(j + dj, w!), ch);
+            for (let dj = -radius; dj <= radius; dj++)
+              sum += k[di + radius]! * k[dj + radius]! * at(reflect(i + di, h!), reflect(j + dj, w!), ch);
           }
           out[((b * h! + i) * w! + j) * c! + ch] = sum;
         }
@@ -38,7 +39,11 @@ function naiveBlur(x: Float32Array, [n, h, w, c]: number[], rng: Rng, p: number,
 
 test('gaussianKernel: normalised, symmetric, peaked at the centre', () => {
   const k = gaussianKernel(3, 1.2);
-  assertClose(k.reduce((a, v) => a + v, 0), 1, 1e-6);
+  assertClose(
+    k.reduce((a, v) => a + v, 0),
+    1,
+    1e-6,
+  );
   for (let i = 0; i < 3; i++) assert.equal(k[i], k[6 - i]);
   assert.ok(k[3]! > k[2]! && k[2]! > k[1]!);
 });

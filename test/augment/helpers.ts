@@ -9,14 +9,20 @@ import { rng as mulberry } from '../support/tensors.js';
 export function randomImages(shape: [number, number, number, number], seed = 1): tf.Tensor4D {
   const r = mulberry(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor4d(Float32Array.from({ length: n }, () => r()), shape);
+  return tf.tensor4d(
+    Float32Array.from({ length: n }, () => r()),
+    shape,
+  );
 }
 
 /** Standard-normal-ish sequence batch [B, T, C] (sums of uniforms) from a seeded generator. */
 export function randomSequences(shape: [number, number, number], seed = 1): tf.Tensor3D {
   const r = mulberry(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor3d(Float32Array.from({ length: n }, () => r() + r() + r() - 1.5), shape);
+  return tf.tensor3d(
+    Float32Array.from({ length: n }, () => r() + r() + r() - 1.5),
+    shape,
+  );
 }
 
 /** Runs `aug` and returns its output's values and shape, asserting that nothing leaked and the input survived. */
@@ -38,7 +44,10 @@ export function assertDeterministic(aug: Augmentation, x: tf.Tensor): void {
   const b = run(aug, x, Rng.fromState(new Rng(7).state())).values;
   assert.deepEqual(b, a, 'the same Rng state must give the same output');
   const c = run(aug, x, new Rng(8)).values;
-  assert.ok(c.some((v, i) => v !== a[i]), 'a different seed must give a different output');
+  assert.ok(
+    c.some((v, i) => v !== a[i]),
+    'a different seed must give a different output',
+  );
   const r = new Rng(7);
   run(aug, x, r);
   assert.notDeepEqual(r.state(), new Rng(7).state(), 'the augmentation must advance the Rng');

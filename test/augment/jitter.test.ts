@@ -38,6 +38,13 @@ test('jitter: bad input and options are typed errors', () => {
   const img = tf.zeros([1, 2, 2, 1]);
   assert.throws(() => jitter()(img, new Rng(1)), /jitter: `x` must have rank 3, got rank 4/);
   assert.throws(() => jitter({ std: -0.1 }), ConfigError);
-  assert.throws(() => jitter()(tf.tidy(() => tf.zeros([0, 3, 1])), new Rng(1)), ShapeError);
+  assert.throws(
+    () =>
+      jitter()(
+        tf.tidy(() => tf.zeros([0, 3, 1])),
+        new Rng(1),
+      ),
+    ShapeError,
+  );
   img.dispose();
 });

@@ -53,7 +53,12 @@ test('labNormalize: the CMC reference constants; L 0 -> -1, 100 -> 1; sRGB prima
   assertClose(n[3]!, 1, 0, 1e-5);
   for (const v of n) assert.ok(v >= -1.001 && v <= 1.001, `normalised value ${v}`);
   const back = tf.tidy(() => labDenormalize(labNormalize(rgbToLab(rgb))).dataSync());
-  assertClose(back, tf.tidy(() => rgbToLab(rgb).dataSync()), 1e-5, 1e-4);
+  assertClose(
+    back,
+    tf.tidy(() => rgbToLab(rgb).dataSync()),
+    1e-5,
+    1e-4,
+  );
   rgb.dispose();
 });
 
@@ -63,7 +68,12 @@ test('toLab: an augmentation step (normalised by default)', () => {
   const expected = tf.tidy(() => labNormalize(rgbToLab(x)).dataSync());
   assertClose(y.values, expected, 1e-6, 1e-6);
   const raw = run(toLab({ normalize: false }), x, new Rng(1));
-  assertClose(raw.values, tf.tidy(() => rgbToLab(x).dataSync()), 1e-6, 1e-6);
+  assertClose(
+    raw.values,
+    tf.tidy(() => rgbToLab(x).dataSync()),
+    1e-6,
+    1e-6,
+  );
   x.dispose();
 });
 

@@ -29,7 +29,10 @@ function readIdxImages(file: string, n: number): tf.Tensor4D {
   assert.equal(raw.readUInt32BE(0), 0x00000803, 'IDX3 magic');
   const [rows, cols] = [raw.readUInt32BE(8), raw.readUInt32BE(12)];
   const pixels = raw.subarray(16, 16 + n * rows * cols);
-  return tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [n, rows, cols, 1]);
+  return tf.tensor4d(
+    Float32Array.from(pixels, (v) => v / 255),
+    [n, rows, cols, 1],
+  );
 }
 
 /** The first n records of a CIFAR-10 binary file (label, 1024 R, 1024 G, 1024 B), as [n, 32, 32, 3] in [0, 1]. */
@@ -39,7 +42,8 @@ function readCifarImages(file: string, n: number): tf.Tensor4D {
   readSync(fd, buf, 0, buf.length, 0);
   closeSync(fd);
   const out = new Float32Array(n * 3072);
-  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) for (let p = 0; p < 1024; p++) out[i * 3072 + p * 3 + c] = buf[i * 3073 + 1 + c * 1024 + p]! / 255;
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < 3; c++) for (let p = 0; p < 1024; p++) out[i * 3072 + p * 3 + c] = buf[i * 3073 + 1 + c * 1024 + p]! / 255;
   return tf.tensor4d(out, [n, 32, 32, 3]);
 }
 

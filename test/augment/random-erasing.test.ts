@@ -34,7 +34,10 @@ test('randomErasing: one filled rectangle per sample, its area within the scale 
     if (e.count === 0) continue; // 10 misses: left as it is
     hits++;
     assert.equal(e.count, e.rows * e.cols, `sample ${b}: the erased pixels must form a full rectangle`);
-    assert.ok(y.values.subarray(b * h * w, (b + 1) * h * w).every((v) => v === 1 || v === 0.25), 'other pixels are untouched');
+    assert.ok(
+      y.values.subarray(b * h * w, (b + 1) * h * w).every((v) => v === 1 || v === 0.25),
+      'other pixels are untouched',
+    );
     areas.push(e.count / (h * w));
   }
   assert.ok(hits > 0.9 * n, `most samples get a rectangle, got ${hits} of ${n}`);

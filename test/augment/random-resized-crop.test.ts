@@ -56,14 +56,18 @@ test('randomResizedCrop: the output shows the sampled box (corner pixels map to 
   // Pixel value = its row index / 100 in channel 0 and column index / 100 in channel 1.
   const [h, w, size] = [30, 40, 8];
   const data = new Float32Array(2 * h * w * 2);
-  for (let b = 0; b < 2; b++) for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) data.set([i / 100, j / 100], ((b * h + i) * w + j) * 2);
+  for (let b = 0; b < 2; b++)
+    for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) data.set([i / 100, j / 100], ((b * h + i) * w + j) * 2);
   const x = tf.tensor4d(data, [2, h, w, 2]);
   const boxes = sampleCropBoxes(new Rng(9), 2, h, w, [0.08, 1], [3 / 4, 4 / 3]);
   const y = run(randomResizedCrop({ size }), x, new Rng(9)).values;
   boxes.forEach((box, b) => {
     const at = (i: number, j: number, c: number): number => y[((b * size + i) * size + j) * 2 + c]!;
     assert.ok(Math.abs(at(0, 0, 0) - box.top / 100) < 2e-5, 'top row');
-    assert.ok(Math.abs(at(size - 1, 0, 0) - (box.top + box.height - 1) / 100) < 2e-5, `bottom row ${at(size - 1, 0, 0)} ${JSON.stringify(box)}`);
+    assert.ok(
+      Math.abs(at(size - 1, 0, 0) - (box.top + box.height - 1) / 100) < 2e-5,
+      `bottom row ${at(size - 1, 0, 0)} ${JSON.stringify(box)}`,
+    );
     assert.ok(Math.abs(at(0, 0, 1) - box.left / 100) < 2e-5, 'left column');
     assert.ok(Math.abs(at(0, size - 1, 1) - (box.left + box.width - 1) / 100) < 2e-5, 'right column');
   });

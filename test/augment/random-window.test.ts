@@ -30,7 +30,11 @@ test('randomWindow: [B, T, C] -> [B, length, C], each row an exact window of its
     }
     starts.add(start);
   }
-  assert.deepEqual([...starts].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5], 'every start in [0, T - length] occurs');
+  assert.deepEqual(
+    [...starts].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5],
+    'every start in [0, T - length] occurs',
+  );
   x.dispose();
 });
 

@@ -10,7 +10,8 @@ import { assertDeterministic, randomSequences, run } from './helpers.js';
 before(() => useBackend());
 
 /** [B, T, 1] with value t + 1 at step t. */
-const steps = (n: number, t: number): tf.Tensor3D => tf.tidy(() => tf.tile(tf.reshape(tf.range(1, t + 1), [1, t, 1]), [n, 1, 1]) as tf.Tensor3D);
+const steps = (n: number, t: number): tf.Tensor3D =>
+  tf.tidy(() => tf.tile(tf.reshape(tf.range(1, t + 1), [1, t, 1]), [n, 1, 1]) as tf.Tensor3D);
 
 test('timeShift: circular padding rolls each series by its own shift within the bound', () => {
   const [n, t] = [500, 20];
@@ -24,7 +25,10 @@ test('timeShift: circular padding rolls each series by its own shift within the 
     for (let k = 0; k < t; k++) assert.equal(y.values[b * t + k], ((((k - signed) % t) + t) % t) + 1);
     shifts.add(signed);
   }
-  assert.deepEqual([...shifts].sort((a, b) => a - b), [-2, -1, 0, 1, 2]);
+  assert.deepEqual(
+    [...shifts].sort((a, b) => a - b),
+    [-2, -1, 0, 1, 2],
+  );
   x.dispose();
 });
 
@@ -35,7 +39,10 @@ test('timeShift: zeros padding shifts zeros in', () => {
   for (let b = 0; b < n; b++) {
     const row = Array.from(y.subarray(b * t, (b + 1) * t));
     const nonzero = row.filter((v) => v !== 0);
-    assert.ok(nonzero.every((v, i) => i === 0 || v === nonzero[i - 1]! + 1), 'the kept part stays in order');
+    assert.ok(
+      nonzero.every((v, i) => i === 0 || v === nonzero[i - 1]! + 1),
+      'the kept part stays in order',
+    );
     assert.ok(t - nonzero.length <= 3, 'at most 3 steps shifted out');
   }
   x.dispose();

@@ -43,7 +43,7 @@ test('vectorCorruption: rate 0 and noise 0 is the identity; rate 1 draws each fe
   tf.dispose([x, same, all]);
 });
 
-test('vectorCorruption: the noise scales with each feature\'s std in the batch', () => {
+test("vectorCorruption: the noise scales with each feature's std in the batch", () => {
   // column 0 has std 10, column 1 std 0.1; no corruption, noise 0.5 of the std
   const rows = 4000;
   const rng = new Rng(5);
@@ -61,12 +61,21 @@ test('vectorCorruption: the noise scales with each feature\'s std in the batch',
 });
 
 test('vectorCorruption: typed errors name the function and the argument; nothing leaks', () => {
-  assert.throws(() => vectorCorruption({ rate: 1.5 }), (e: unknown) => e instanceof ConfigError && /vectorCorruption: `rate`/.test(e.message));
-  assert.throws(() => vectorCorruption({ noise: -1 }), (e: unknown) => e instanceof ConfigError && /vectorCorruption: `noise`/.test(e.message));
+  assert.throws(
+    () => vectorCorruption({ rate: 1.5 }),
+    (e: unknown) => e instanceof ConfigError && /vectorCorruption: `rate`/.test(e.message),
+  );
+  assert.throws(
+    () => vectorCorruption({ noise: -1 }),
+    (e: unknown) => e instanceof ConfigError && /vectorCorruption: `noise`/.test(e.message),
+  );
   assert.throws(() => vectorCorruption({ probability: 0.5 } as never), ConfigError);
   const x = tf.zeros([2, 2, 2]);
   const before = tf.memory().numTensors;
-  assert.throws(() => vectorCorruption()(x, new Rng(0)), (e: unknown) => e instanceof ShapeError && /vectorCorruption: `x` must have rank 2, got rank 3/.test(e.message));
+  assert.throws(
+    () => vectorCorruption()(x, new Rng(0)),
+    (e: unknown) => e instanceof ShapeError && /vectorCorruption: `x` must have rank 2, got rank 3/.test(e.message),
+  );
   assert.equal(tf.memory().numTensors, before);
   x.dispose();
 });

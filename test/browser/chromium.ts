@@ -12,7 +12,10 @@ import { skipUnless } from '../support/prerequisites.js';
 export const CHROMIUM = process.env.CONTRASTIVE_CHROMIUM ?? '/usr/bin/chromium';
 
 /** The skip reason when Chromium is not installed, else false (a failure under CONTRASTIVE_REQUIRE_CHROMIUM=1). */
-export const chromiumMissing: string | false = skipUnless('chromium', existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser tests`);
+export const chromiumMissing: string | false = skipUnless(
+  'chromium',
+  existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser tests`,
+);
 
 export interface Launched {
   browser: Browser;
@@ -30,7 +33,16 @@ export async function launchChromium({ gpu = 'off' }: { gpu?: 'off' | 'webgpu-so
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', ...(gpu === 'off' ? ['--disable-gpu'] : ['--enable-unsafe-webgpu']), '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      ...(gpu === 'off' ? ['--disable-gpu'] : ['--enable-unsafe-webgpu']),
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1100, height: 900 },
   });
   return {

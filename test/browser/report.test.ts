@@ -41,7 +41,9 @@ async function open(file: string): Promise<{ page: Page; errors: string[]; reque
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(pathToFileURL(file).href);
-  await page.waitForFunction(() => (window as unknown as { __report?: { done: boolean } }).__report?.done === true, undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => (window as unknown as { __report?: { done: boolean } }).__report?.done === true, undefined, {
+    timeout: 15_000,
+  });
   return { page, errors, requests };
 }
 
@@ -64,14 +66,30 @@ test('report.html: loads from file:// offline, every chart drawn, one UMAP point
   const { page, errors, requests } = await open(r.path);
   assert.deepEqual(errors, []);
   assert.deepEqual(requests, [pathToFileURL(r.path).href], 'the page itself is the only request');
-  const state = await page.evaluate(() => (window as unknown as { __report: { charts: Record<string, number>; umapPoints: number } }).__report);
-  assert.deepEqual(Object.keys(state.charts).sort(), ['chart-alignment-uniformity', 'chart-knn', 'chart-label-efficiency', 'chart-loss', 'chart-umap']);
+  const state = await page.evaluate(
+    () => (window as unknown as { __report: { charts: Record<string, number>; umapPoints: number } }).__report,
+  );
+  assert.deepEqual(Object.keys(state.charts).sort(), [
+    'chart-alignment-uniformity',
+    'chart-knn',
+    'chart-label-efficiency',
+    'chart-loss',
+    'chart-umap',
+  ]);
   assert.equal(state.umapPoints, 200);
   assert.equal(state.umapPoints, r.data.umap!.x.length);
   const drawn = await drawnPixels(page);
   for (const [id, n] of Object.entries(drawn)) assert.ok(n > 1000, `${id}: ${n} drawn pixels`);
   // the retrieval grid: a query and 6 neighbours per row, each a drawn thumbnail
-  const thumbs = await page.evaluate(() => Array.from(document.querySelectorAll("canvas.thumb")).filter((c) => (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 56, 56).data.some((v, i) => i % 4 === 3 && v > 0)).length);
+  const thumbs = await page.evaluate(
+    () =>
+      Array.from(document.querySelectorAll('canvas.thumb')).filter((c) =>
+        (c as HTMLCanvasElement)
+          .getContext('2d')!
+          .getImageData(0, 0, 56, 56)
+          .data.some((v, i) => i % 4 === 3 && v > 0),
+      ).length,
+  );
   assert.equal(thumbs, 8 * 7);
   assert.equal(await page.locator('#problems li').count(), 0);
   mkdirSync('test-artifacts', { recursive: true });
@@ -89,7 +107,8 @@ test('report.html of a run in a temperature sweep: a τ section with both charts
   const { page, errors } = await open(r.path);
   assert.deepEqual(errors, []);
   const drawn = await drawnPixels(page);
-  for (const id of ['chart-temperature-geometry', 'chart-temperature-probes']) assert.ok(drawn[id]! > 1000, `${id}: ${drawn[id]} drawn pixels`);
+  for (const id of ['chart-temperature-geometry', 'chart-temperature-probes'])
+    assert.ok(drawn[id]! > 1000, `${id}: ${drawn[id]} drawn pixels`);
   assert.match(await page.locator('#temperature p.note').innerText(), /300 steps at each τ of ntxent .*this run: τ = 0\.5/);
   await page.close();
   rmSync(sweepDir, { recursive: true, force: true });
@@ -103,8 +122,14 @@ test('report.html of a damaged run: says what is missing, renders the rest, no e
   const { page, errors } = await open(r.path);
   assert.deepEqual(errors, []);
   const items = await page.locator('#problems li').allTextContents();
-  assert.ok(items.some((t) => t.startsWith('eval.json is missing')), items.join('\n'));
-  assert.ok(items.some((t) => t.startsWith('epochs.jsonl is missing')), items.join('\n'));
+  assert.ok(
+    items.some((t) => t.startsWith('eval.json is missing')),
+    items.join('\n'),
+  );
+  assert.ok(
+    items.some((t) => t.startsWith('epochs.jsonl is missing')),
+    items.join('\n'),
+  );
   assert.deepEqual(Object.keys(await drawnPixels(page)), ['chart-loss']);
   assert.ok((await drawnPixels(page))['chart-loss']! > 1000);
   assert.equal(await page.locator('#label-efficiency .missing').count(), 1);

@@ -32,5 +32,8 @@ test('startStaticServer: serves the folder with types and isolation headers, not
 
 test('startStaticServer: a folder without the built page is a ConfigError that says how to build it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'contrastive-serve-'));
-  await assert.rejects(startStaticServer({ dir, port: 0 }), (e: unknown) => e instanceof ConfigError && /serve: `--dir` must hold the built demo .*npm run demo:web/.test(e.message));
+  await assert.rejects(
+    startStaticServer({ dir, port: 0 }),
+    (e: unknown) => e instanceof ConfigError && /serve: `--dir` must hold the built demo .*npm run demo:web/.test(e.message),
+  );
 });

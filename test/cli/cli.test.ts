@@ -20,7 +20,8 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 }
 
 /** stderr without tfjs's one-time banner. */
-const errLines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== '' && !/^(=+|Hi, looks like you are running TensorFlow\.js)/.test(l));
+const errLines = (s: string): string[] =>
+  s.split('\n').filter((l) => l.trim() !== '' && !/^(=+|Hi, looks like you are running TensorFlow\.js)/.test(l));
 
 const run = join(work, 'runs', 'digits');
 const SMALL = ['--data', 'digits', '--limit', '600', '--batch-size', '128', '--monitor', '60'];
@@ -29,10 +30,21 @@ test('pretrain 1 epoch on digits writes a run folder; eval --json prints one obj
   const p = cli(['pretrain', '--method', 'simclr', ...SMALL, '--epochs', '1', '--out', run]);
   assert.equal(p.status, 0, p.stderr);
   assert.match(p.stderr, /backend \w+, \d+ threads?/);
-  for (const f of ['config.json', 'metrics.jsonl', 'epochs.jsonl', 'checkpoint.bin', 'encoder/model.json', 'encoder/weights.bin', 'encoder-random/model.json']) {
+  for (const f of [
+    'config.json',
+    'metrics.jsonl',
+    'epochs.jsonl',
+    'checkpoint.bin',
+    'encoder/model.json',
+    'encoder/weights.bin',
+    'encoder-random/model.json',
+  ]) {
     assert.ok(existsSync(join(run, f)), `${f} missing`);
   }
-  const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(steps.length, 4); // (600 - 60 monitor) / 128 -> 4 full batches
   assert.ok(steps.every((s) => Number.isFinite(s.loss) && s.lr > 0));
   const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
@@ -62,11 +74,16 @@ test('pretrain 1 epoch on digits writes a run folder; eval --json prints one obj
 });
 
 test('pretrain --method npid (nce, softmax) and invaspread on digits, then eval --json: the same run folder and keys as simclr', () => {
-  for (const [name, extra] of [['npid-nce', ['--method', 'npid', '--negatives', '64']], ['npid-softmax', ['--method', 'npid', '--objective', 'softmax', '--bank-init', 'random', '--head', 'linear']], ['invaspread', ['--method', 'invaspread']]] as const) {
+  for (const [name, extra] of [
+    ['npid-nce', ['--method', 'npid', '--negatives', '64']],
+    ['npid-softmax', ['--method', 'npid', '--objective', 'softmax', '--bank-init', 'random', '--head', 'linear']],
+    ['invaspread', ['--method', 'invaspread']],
+  ] as const) {
     const out = join(work, 'runs', name);
     const p = cli(['pretrain', ...extra, ...SMALL, '--steps', '3', '--no-report', '--out', out]);
     assert.equal(p.status, 0, `${name}: ${p.stderr}`);
-    for (const f of ['config.json', 'checkpoint.bin', 'encoder/model.json', 'encoder-random/model.json']) assert.ok(existsSync(join(out, f)), `${name}: ${f} missing`);
+    for (const f of ['config.json', 'checkpoint.bin', 'encoder/model.json', 'encoder-random/model.json'])
+      assert.ok(existsSync(join(out, f)), `${name}: ${f} missing`);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     assert.equal(config.recipe.head, name === 'npid-softmax' ? 'linear' : 'mlp', `${name}: the MLP head by default; --head overrides`);
     if (name.startsWith('npid')) {
@@ -90,7 +107,9 @@ test('embed writes .npy with ids and int32 labels beside it, .csv and .jsonl', a
   const labels = await readNpy(join(work, 'emb', 'h.labels.npy'));
   assert.equal(labels.dtype, 'int32');
   assert.deepEqual(labels.shape, [50]);
-  const ids = readFileSync(join(work, 'emb', 'h.ids.txt'), 'utf8').trim().split('\n');
+  const ids = readFileSync(join(work, 'emb', 'h.ids.txt'), 'utf8')
+    .trim()
+    .split('\n');
   assert.equal(ids.length, 50);
   const csv = join(work, 'emb', 'h.csv');
   assert.equal(cli(['embed', '--run', run, '--limit', '20', '--out', csv]).status, 0);
@@ -101,7 +120,10 @@ test('embed writes .npy with ids and int32 labels beside it, .csv and .jsonl', a
   assert.equal(rows[0]!.split(',').at(-1), 'label');
   const jl = join(work, 'emb', 'h.out');
   assert.equal(cli(['embed', '--run', run, '--limit', '10', '--out', jl, '--format', 'jsonl']).status, 0);
-  const objs = readFileSync(jl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const objs = readFileSync(jl, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(objs.length, 10);
   assert.deepEqual(Object.keys(objs[0]), ['id', 'label', 'vector']);
   assert.ok(Number.isInteger(objs[0].label) && objs[0].vector.length === 128);
@@ -120,13 +142,20 @@ test('embed --json prints one object: the files written, the shape and the forma
   assert.ok(j.files.includes(out) && j.files.every((f) => existsSync(f)));
 });
 
-test('pretrain --config starts from a run\'s config.json, flags override it; --json prints one summary', () => {
+test("pretrain --config starts from a run's config.json, flags override it; --json prints one summary", () => {
   const again = join(work, 'runs', 'from-config');
   const r = cli(['pretrain', '--config', join(run, 'config.json'), '--out', again, '--steps', '2', '--seed', '5', '--no-report', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 1, r.stdout);
-  const summary = JSON.parse(lines[0]!) as { status: string; out: string; method: string; steps: number; trainSize: number; backend: { name: string } };
+  const summary = JSON.parse(lines[0]!) as {
+    status: string;
+    out: string;
+    method: string;
+    steps: number;
+    trainSize: number;
+    backend: { name: string };
+  };
   assert.equal(summary.status, 'done');
   assert.equal(summary.out, again);
   assert.equal(summary.steps, 2);
@@ -142,7 +171,11 @@ test('pretrain --config starts from a run\'s config.json, flags override it; --j
   writeFileSync(join(work, 'bad.json'), '{ "method": ');
   writeFileSync(join(work, 'unknown.json'), JSON.stringify({ method: 'simclr', data: 'digits', epochz: 3 }));
   writeFileSync(join(work, 'typed.json'), JSON.stringify({ data: 'digits', batchSize: 'big' }));
-  for (const [file, re] of [['bad.json', /is not JSON/], ['unknown.json', /sets 'epochz', which is not an option of pretrain/], ['typed.json', /sets 'batchSize' to "big", expected a number/]] as const) {
+  for (const [file, re] of [
+    ['bad.json', /is not JSON/],
+    ['unknown.json', /sets 'epochz', which is not an option of pretrain/],
+    ['typed.json', /sets 'batchSize' to "big", expected a number/],
+  ] as const) {
     const b = cli(['pretrain', '--config', join(work, file), '--out', join(work, 'runs', `x-${file}`)]);
     assert.equal(b.status, 2, `${file}: ${b.stderr}`);
     const err = errLines(b.stderr);
@@ -183,7 +216,7 @@ test('--help on every command; doctor names the backend', () => {
   assert.match(d.stdout, /native addon: /);
 });
 
-test('--version prints package.json\'s version; doctor --json prints one object', () => {
+test("--version prints package.json's version; doctor --json prints one object", () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   for (const flag of ['--version', '-V']) {
     const v = cli([flag]);
@@ -194,7 +227,10 @@ test('--version prints package.json\'s version; doctor --json prints one object'
   assert.equal(d.status, 0, d.stderr);
   const lines = d.stdout.trim().split('\n');
   assert.equal(lines.length, 1, 'one line of JSON');
-  const r = JSON.parse(lines[0]!) as Record<string, unknown> & { backend: { name: string; threads: number; skipped: unknown[] }; native: { loaded: boolean } };
+  const r = JSON.parse(lines[0]!) as Record<string, unknown> & {
+    backend: { name: string; threads: number; skipped: unknown[] };
+    native: { loaded: boolean };
+  };
   assert.equal(r.contrastive, pkg.version);
   assert.ok(['tensorflow', 'native', 'wasm'].includes(r.backend.name), r.backend.name);
   assert.ok(r.backend.threads >= 1);
@@ -221,7 +257,13 @@ test('Ctrl-C writes a checkpoint and exits 130; --resume finishes the run', asyn
   const r = cli(['pretrain', '--out', out, '--resume']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /resuming/);
-  const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
-  assert.deepEqual(steps, Array.from({ length: 16 }, (_, i) => i + 1));
+  const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).step);
+  assert.deepEqual(
+    steps,
+    Array.from({ length: 16 }, (_, i) => i + 1),
+  );
   assert.ok(existsSync(join(out, 'encoder', 'model.json')));
 });

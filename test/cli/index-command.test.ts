@@ -77,7 +77,10 @@ test('index --shard: two processes fill one table at once, no row lost or duplic
   assert.equal(ra.status, 0, ra.stderr);
   assert.equal(rb.status, 0, rb.stderr);
   const added = [ra, rb].map((r) => Number(/(\d+) added/.exec(r.stdout)![1]));
-  assert.ok(added.every((n) => n > 0), `each shard added rows: ${added}`);
+  assert.ok(
+    added.every((n) => n > 0),
+    `each shard added rows: ${added}`,
+  );
   assert.equal(added[0]! + added[1]!, 40);
   const r = await rows(db);
   assert.equal(r.count, 40);

@@ -23,12 +23,13 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 }
 
 /** stderr without tfjs's one-time banner. */
-const errLines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== '' && !/^(=+|Hi, looks like you are running TensorFlow\.js)/.test(l));
+const errLines = (s: string): string[] =>
+  s.split('\n').filter((l) => l.trim() !== '' && !/^(=+|Hi, looks like you are running TensorFlow\.js)/.test(l));
 
 const SMALL = ['--data', 'digits', '--limit', '300', '--batch-size', '64', '--monitor', '0', '--no-report'];
 
 before(async () => {
-  useBackend();
+  await useBackend();
   // the digits are vectors of 64 pixels: the model reshapes them to 8x8x1 images itself
   const digits = tf.sequential({
     layers: [
@@ -45,7 +46,9 @@ before(async () => {
   const images = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3 }), tf.layers.flatten()] });
   await saveModel(images, join(work, 'image-cnn'));
   images.dispose();
-  const unpooled = tf.sequential({ layers: [tf.layers.reshape({ inputShape: [64], targetShape: [8, 8, 1] }), tf.layers.conv2d({ filters: 4, kernelSize: 3 })] });
+  const unpooled = tf.sequential({
+    layers: [tf.layers.reshape({ inputShape: [64], targetShape: [8, 8, 1] }), tf.layers.conv2d({ filters: 4, kernelSize: 3 })],
+  });
   await saveModel(unpooled, join(work, 'unpooled'));
   unpooled.dispose();
 });
@@ -55,7 +58,8 @@ test('pretrain --arch model.json: 2 steps from its weights; eval, embed, index a
   const file = join(work, 'digits-cnn', 'model.json');
   const p = cli(['pretrain', ...SMALL, '--steps', '2', '--arch', file, '--out', out]);
   assert.equal(p.status, 0, p.stderr);
-  for (const f of ['arch.json', 'encoder/model.json', 'encoder-random/model.json', 'checkpoint.bin']) assert.ok(existsSync(join(out, f)), `${f} missing`);
+  for (const f of ['arch.json', 'encoder/model.json', 'encoder-random/model.json', 'checkpoint.bin'])
+    assert.ok(existsSync(join(out, f)), `${f} missing`);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   assert.equal(config.recipe.arch, 'layers-model');
   assert.deepEqual(config.recipe.layersModel, { source: file, weights: true, file: 'arch.json' });
@@ -113,9 +117,13 @@ test('pretrain --minutes 0.05: steps sized from a measured step, recorded in con
   assert.equal(config.budget.steps, Math.max(1, Math.floor(3 / config.budget.stepSeconds)));
   assert.equal(config.result.steps, config.budget.steps);
   assert.ok(config.result.steps >= 1);
-  const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(steps.length, config.budget.steps);
-  if (steps.length >= 4) assert.ok(steps.at(-1).lr < 0.5 * Math.max(...steps.map((s: { lr: number }) => s.lr)), 'the cosine schedule decays over the sized run');
+  if (steps.length >= 4)
+    assert.ok(steps.at(-1).lr < 0.5 * Math.max(...steps.map((s: { lr: number }) => s.lr)), 'the cosine schedule decays over the sized run');
   for (const flag of ['--steps', '--epochs']) {
     const c = cli(['pretrain', ...SMALL, '--minutes', '1', flag, '3', '--out', join(work, 'runs', 'conflict')]);
     assert.equal(c.status, 2, c.stderr);

@@ -12,7 +12,8 @@ test('progress: plain lines off a terminal name epoch, step, loss, lr, samples/s
   try {
     const p = progress({ tty: false, everySeconds: 0 });
     const info = { stepsPerEpoch: 2, totalSteps: 4, epochs: 2 };
-    for (let step = 1; step <= 2; step++) p.step({ step, epoch: 1, loss: 5 - step / 10, lr: 1e-3, samplesPerSec: 100, elapsed: step }, info);
+    for (let step = 1; step <= 2; step++)
+      p.step({ step, epoch: 1, loss: 5 - step / 10, lr: 1e-3, samplesPerSec: 100, elapsed: step }, info);
     p.epoch({ epoch: 1, step: 2, loss: 4.85, knn: 0.5, seconds: 2 });
     p.stop();
   } finally {

@@ -70,6 +70,9 @@ test('search: bad input is one line and exit 2', () => {
   // a query image embedded by an encoder of another width than the index's vectors
   const pixels = join(work, 'db-pixels');
   assert.equal(cli(['index', '--run', run, '--db', pixels, '--encoder', 'pixels']).status, 0);
-  check(['--db', pixels, '--query', join(photos, '001.png'), '--run', run], /as a \d+-d vector, but the index holds 768-d vectors \(an encoder of another width\)/);
+  check(
+    ['--db', pixels, '--query', join(photos, '001.png'), '--run', run],
+    /as a \d+-d vector, but the index holds 768-d vectors \(an encoder of another width\)/,
+  );
   check(['--db', db, '--query', '000.png', '-k', '0'], /-k/);
 });

@@ -13,15 +13,32 @@ test('runStart: report.html is written after eval and has the label-efficiency c
   const out = join(mkdtempSync(join(tmpdir(), 'contrastive-start-')), 'start');
   const lines: string[] = [];
   try {
-    const r = await runStart({ steps: 2, batchSize: 32, limit: 256, evalTrain: 200, evalTest: 100, pairs: 50, out, quiet: true, log: (l) => lines.push(l), report: { testLimit: 100, umapEpochs: 20, pairs: 50 } });
+    const r = await runStart({
+      steps: 2,
+      batchSize: 32,
+      limit: 256,
+      evalTrain: 200,
+      evalTest: 100,
+      pairs: 50,
+      out,
+      quiet: true,
+      log: (l) => lines.push(l),
+      report: { testLimit: 100, umapEpochs: 20, pairs: 50 },
+    });
     assert.ok(r.report !== null, lines.join('\n'));
     assert.equal(r.report.path, join(out, 'report.html'));
     assert.ok(!r.report.problems.some((p) => /eval\.json/.test(p)), r.report.problems.join('\n'));
     const le = r.report.data.labelEfficiency!;
     assert.deepEqual(le.fractions, ['1%', '10%', '100%']);
-    assert.deepEqual(le.series.map((s) => s.name), ['encoder linear', 'encoder knn', 'pixels linear', 'pixels knn', 'random linear', 'random knn']);
+    assert.deepEqual(
+      le.series.map((s) => s.name),
+      ['encoder linear', 'encoder knn', 'pixels linear', 'pixels knn', 'random linear', 'random knn'],
+    );
     // the chart's numbers are the evaluation's
-    assert.deepEqual(le.series[0]!.values, ['1%', '10%', '100%'].map((f) => r.eval.linear[f as '1%']));
+    assert.deepEqual(
+      le.series[0]!.values,
+      ['1%', '10%', '100%'].map((f) => r.eval.linear[f as '1%']),
+    );
     // and they are in the page that was written
     const html = readFileSync(r.report.path, 'utf8');
     const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
@@ -29,7 +46,10 @@ test('runStart: report.html is written after eval and has the label-efficiency c
     const page = JSON.parse(json) as { labelEfficiency: { series: { values: number[] }[] } | null };
     assert.equal(page.labelEfficiency?.series.length, 6);
     assert.ok(page.labelEfficiency.series.every((s) => s.values.length === 3 && s.values.every((v) => v >= 0 && v <= 1)));
-    assert.ok(lines.some((l) => l.startsWith('report: ') && l.includes('report.html')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('report: ') && l.includes('report.html')),
+      lines.join('\n'),
+    );
     const recipe = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).recipe;
     assert.equal(recipe.arch, 'small-cnn');
     assert.equal(recipe.featureBatchNorm, true, 'images get the centred representation h by default');

@@ -22,9 +22,15 @@ test('pretrain, eval and report on an unlabelled folder with a corrupt file and 
   assert.match(p.stderr, /42 images, unlabelled: 41 lie directly in the root/);
   assert.match(p.stderr, /skipped 2 files that are not readable images \(listed in .*skipped\.txt\)/);
   assert.doesNotMatch(p.stderr, /kNN monitor/);
-  const skipped = readFileSync(join(run, 'skipped.txt'), 'utf8').trim().split('\n').map((l) => l.split('\t')[0]);
+  const skipped = readFileSync(join(run, 'skipped.txt'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t')[0]);
   assert.deepEqual(skipped.sort(), ['broken.jpg', 'notes.txt']);
-  const epochs = readFileSync(join(run, 'epochs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const epochs = readFileSync(join(run, 'epochs.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(epochs.length, 2);
   for (const e of epochs) {
     assert.equal(e.knn, undefined);
@@ -39,7 +45,10 @@ test('pretrain, eval and report on an unlabelled folder with a corrupt file and 
   const r = JSON.parse(e.stdout.trim());
   assert.deepEqual(Object.keys(r).sort(), ['alignment', 'embeddingStd', 'kmeans', 'rows', 'uniformity']);
   assert.equal(r.kmeans.k, 3);
-  assert.equal(r.kmeans.sizes.reduce((a: number, b: number) => a + b, 0), r.rows);
+  assert.equal(
+    r.kmeans.sizes.reduce((a: number, b: number) => a + b, 0),
+    r.rows,
+  );
   assert.ok(Number.isFinite(r.kmeans.inertia));
 
   const page = readFileSync(join(run, 'report.html'), 'utf8');

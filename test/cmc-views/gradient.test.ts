@@ -36,16 +36,31 @@ test('gradient dxdy: Sobel with replicated borders, / 4 (naive reference); magni
     t.dispose();
     return v;
   });
-  assertClose(d, dx.flatMap((v, i) => [v, dy[i]!]), 1e-5, 1e-6, 'dx, dy');
+  assertClose(
+    d,
+    dx.flatMap((v, i) => [v, dy[i]!]),
+    1e-5,
+    1e-6,
+    'dx, dy',
+  );
   const m = gradient().apply(x);
   assert.deepEqual(m.shape, [1, 5, 6, 1]);
-  assertClose(m.dataSync(), dx.map((v, i) => Math.hypot(v, dy[i]!)), 1e-5, 1e-6, 'magnitude');
+  assertClose(
+    m.dataSync(),
+    dx.map((v, i) => Math.hypot(v, dy[i]!)),
+    1e-5,
+    1e-6,
+    'magnitude',
+  );
   tf.dispose([x, m]);
 });
 
 test('gradient: a vertical step edge in RGB gives dx = 1 on the edge columns, 0 elsewhere; flat image gives 0 (no border edges)', () => {
   const img = Array.from({ length: 4 }, () => [0, 0, 1, 1]);
-  const rgb = tf.tensor4d(img.flat().flatMap((v) => [v, v, v]), [1, 4, 4, 3]);
+  const rgb = tf.tensor4d(
+    img.flat().flatMap((v) => [v, v, v]),
+    [1, 4, 4, 3],
+  );
   const t = gradient({ output: 'dxdy' }).apply(rgb);
   const v = t.dataSync();
   for (let r = 0; r < 4; r++) {
@@ -76,8 +91,14 @@ test('halfLuminance: 2x2 means of the grey level, scaled to [-1, 1]; grey and RG
 
 test('gradient / halfLuminance: typed errors name the view', () => {
   const two = tf.zeros([1, 4, 4, 2]);
-  assert.throws(() => gradient().apply(two), (e: unknown) => e instanceof ShapeError && e.message.includes("view 'gradient'"));
-  assert.throws(() => halfLuminance().apply(two), (e: unknown) => e instanceof ShapeError && e.message.includes("view 'half-luminance'"));
+  assert.throws(
+    () => gradient().apply(two),
+    (e: unknown) => e instanceof ShapeError && e.message.includes("view 'gradient'"),
+  );
+  assert.throws(
+    () => halfLuminance().apply(two),
+    (e: unknown) => e instanceof ShapeError && e.message.includes("view 'half-luminance'"),
+  );
   assert.throws(() => halfLuminance().apply(tf.zeros([1, 1, 4, 1])), ShapeError);
   assert.throws(() => gradient({ output: 'sobel' as never }), ConfigError);
   two.dispose();

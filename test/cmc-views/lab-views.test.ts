@@ -37,7 +37,13 @@ test('labL: known colours, normalised as the CMC reference (L - 50) / 50; shape 
     t.dispose();
     return v;
   }, 'labL');
-  assertClose(out, LAB.map(([l]) => (l! - 50) / 50), 1e-4, 1e-4, 'L');
+  assertClose(
+    out,
+    LAB.map(([l]) => (l! - 50) / 50),
+    1e-4,
+    1e-4,
+    'L',
+  );
   assert.equal(out[0], -1);
   x.dispose();
 });
@@ -48,7 +54,13 @@ test('labAb: known colours, a and b mapped from their sRGB ranges to [-1, 1] (re
   assert.deepEqual(t.shape, [5, 1, 1, 2]);
   const mean = [(-86.183 + 98.233) / 2, (-107.857 + 94.478) / 2];
   const std = [(86.183 + 98.233) / 2, (107.857 + 94.478) / 2];
-  assertClose(t.dataSync(), LAB.flatMap(([, a, b]) => [(a! - mean[0]!) / std[0]!, (b! - mean[1]!) / std[1]!]), 1e-3, 2e-4, 'ab');
+  assertClose(
+    t.dataSync(),
+    LAB.flatMap(([, a, b]) => [(a! - mean[0]!) / std[0]!, (b! - mean[1]!) / std[1]!]),
+    1e-3,
+    2e-4,
+    'ab',
+  );
   // the extremes of the range: green's a and blue's b are the reference's minimum, -1
   const v = t.dataSync();
   assertClose([v[6]!, v[9]!], [-1, -1], 0, 2e-4, 'range ends');
@@ -57,7 +69,10 @@ test('labAb: known colours, a and b mapped from their sRGB ranges to [-1, 1] (re
 
 test('labL + labAb recombine into the image (nothing lost in the split)', () => {
   const r = rng(5);
-  const x = tf.tensor4d(Float32Array.from({ length: 2 * 4 * 4 * 3 }, () => r()), [2, 4, 4, 3]);
+  const x = tf.tensor4d(
+    Float32Array.from({ length: 2 * 4 * 4 * 3 }, () => r()),
+    [2, 4, 4, 3],
+  );
   const back = tf.tidy(() => labToRgb(labDenormalize(tf.concat([labL().apply(x), labAb().apply(x)], 3) as tf.Tensor4D)));
   assertClose(back.dataSync(), x.dataSync(), 0, 1e-4, 'rgb');
   tf.dispose([x, back]);
@@ -66,7 +81,11 @@ test('labL + labAb recombine into the image (nothing lost in the split)', () => 
 test('Lab views reject grey images with a ShapeError that names the view', () => {
   const grey = tf.zeros([2, 4, 4, 1]);
   for (const v of [labL(), labAb()]) {
-    assert.throws(() => v.apply(grey), (e: unknown) => e instanceof ShapeError && e.message.includes(`view '${v.name}'`) && /3 channels/.test(e.message) && /grey/.test(e.message));
+    assert.throws(
+      () => v.apply(grey),
+      (e: unknown) =>
+        e instanceof ShapeError && e.message.includes(`view '${v.name}'`) && /3 channels/.test(e.message) && /grey/.test(e.message),
+    );
     assert.throws(() => applyView(v, grey), ShapeError);
   }
   assert.throws(() => labL().apply(tf.zeros([4, 4, 3])), ShapeError);
@@ -75,7 +94,10 @@ test('Lab views reject grey images with a ShapeError that names the view', () =>
 
 test('normalizedLab: the pixel loop (CPU-class backends) agrees with labNormalize(rgbToLab(x)) of src/augment/lab.ts; out-of-range inputs clamp alike', () => {
   const r = rng(11);
-  const x = tf.tensor4d(Float32Array.from({ length: 3 * 5 * 5 * 3 }, () => r() * 1.2 - 0.1), [3, 5, 5, 3]);
+  const x = tf.tensor4d(
+    Float32Array.from({ length: 3 * 5 * 5 * 3 }, () => r() * 1.2 - 0.1),
+    [3, 5, 5, 3],
+  );
   const want = tf.tidy(() => labNormalize(rgbToLab(x)));
   assertClose(normalizedLabValues(x.dataSync()), want.dataSync(), 1e-4, 2e-5, 'loop');
   const a = normalizedLab(x);

@@ -19,14 +19,59 @@ before(() => useBackend());
 test('applyView: checks batch size, finiteness and tensor-ness, naming the view; disposes the bad output', () => {
   const x = tf.ones([3, 2, 2, 1]);
   const before = tf.memory().numTensors;
-  assert.throws(() => applyView(view('half-batch', (t) => tf.slice(t, 0, 2)), x), (e: unknown) => e instanceof ShapeError && e.message.includes("view 'half-batch'") && /batch size 3/.test(e.message));
-  assert.throws(() => applyView(view('nan', (t) => tf.div(tf.sub(t, 1), tf.sub(t, 1))), x), (e: unknown) => e instanceof DataError && e.message.includes("view 'nan'") && /finite/.test(e.message));
-  assert.throws(() => applyView(view('inf', (t) => tf.div(t, 0)), x), DataError);
-  assert.throws(() => applyView(view('number', () => 3 as never), x), ShapeError);
-  assert.throws(() => applyView(view('same', (t) => t), x), ShapeError);
-  assert.throws(() => applyView(view('flat', (t) => tf.sum(t, [1, 2, 3])), x), ShapeError);
+  assert.throws(
+    () =>
+      applyView(
+        view('half-batch', (t) => tf.slice(t, 0, 2)),
+        x,
+      ),
+    (e: unknown) => e instanceof ShapeError && e.message.includes("view 'half-batch'") && /batch size 3/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      applyView(
+        view('nan', (t) => tf.div(tf.sub(t, 1), tf.sub(t, 1))),
+        x,
+      ),
+    (e: unknown) => e instanceof DataError && e.message.includes("view 'nan'") && /finite/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      applyView(
+        view('inf', (t) => tf.div(t, 0)),
+        x,
+      ),
+    DataError,
+  );
+  assert.throws(
+    () =>
+      applyView(
+        view('number', () => 3 as never),
+        x,
+      ),
+    ShapeError,
+  );
+  assert.throws(
+    () =>
+      applyView(
+        view('same', (t) => t),
+        x,
+      ),
+    ShapeError,
+  );
+  assert.throws(
+    () =>
+      applyView(
+        view('flat', (t) => tf.sum(t, [1, 2, 3])),
+        x,
+      ),
+    ShapeError,
+  );
   assert.equal(tf.memory().numTensors, before);
-  const ok = applyView(view('double', (t) => tf.mul(t, 2)), x);
+  const ok = applyView(
+    view('double', (t) => tf.mul(t, 2)),
+    x,
+  );
   assert.deepEqual(ok.shape, [3, 2, 2, 1]);
   tf.dispose([ok, x]);
 });
@@ -44,12 +89,27 @@ test('toView / view / viewSampleShape', () => {
 });
 
 test('parseViewList: lab = lab-l, lab-ab; at least 2; no repeats; unknown names rejected', () => {
-  assert.deepEqual(parseViewList('lab').map((s) => s.name), ['lab-l', 'lab-ab']);
-  assert.deepEqual(parseViewList('lab,gradient').map((s) => s.name), ['lab-l', 'lab-ab', 'gradient']);
-  assert.deepEqual(parseViewList('gradient,half-luminance').map((s) => s.name), ['gradient', 'half-luminance']);
-  assert.throws(() => parseViewList('lab-l'), (e: unknown) => e instanceof ConfigError && /at least 2/.test(e.message));
+  assert.deepEqual(
+    parseViewList('lab').map((s) => s.name),
+    ['lab-l', 'lab-ab'],
+  );
+  assert.deepEqual(
+    parseViewList('lab,gradient').map((s) => s.name),
+    ['lab-l', 'lab-ab', 'gradient'],
+  );
+  assert.deepEqual(
+    parseViewList('gradient,half-luminance').map((s) => s.name),
+    ['gradient', 'half-luminance'],
+  );
+  assert.throws(
+    () => parseViewList('lab-l'),
+    (e: unknown) => e instanceof ConfigError && /at least 2/.test(e.message),
+  );
   assert.throws(() => parseViewList('lab,lab-l'), ConfigError);
-  assert.throws(() => parseViewList('lab,depth'), (e: unknown) => e instanceof ConfigError && /depth/.test(e.message));
+  assert.throws(
+    () => parseViewList('lab,depth'),
+    (e: unknown) => e instanceof ConfigError && /depth/.test(e.message),
+  );
 });
 
 test('ViewLayer: a model holding built-in views saves and loads (same outputs); a user view refuses to save', async () => {
@@ -72,7 +132,10 @@ test('ViewLayer: a model holding built-in views saves and loads (same outputs); 
   }
   model.dispose();
   const user = new ViewLayer({ view: view('mine', (t) => tf.clone(t)), outputSampleShape: [4, 4, 3] });
-  assert.throws(() => user.getConfig(), (e: unknown) => e instanceof ConfigError && /'mine'/.test(e.message));
+  assert.throws(
+    () => user.getConfig(),
+    (e: unknown) => e instanceof ConfigError && /'mine'/.test(e.message),
+  );
 });
 
 test('cmcAugmentation: crop and flip only; the same rng state gives the same batch', () => {

@@ -45,7 +45,10 @@ test('leaks no tensors; typed errors', async () => {
     await alignmentUniformity(x, x, { maxUniformityRows: 4 });
     await alignmentUniformity({ data: randn(12, 1), dim: 3 }, { data: randn(12, 2), dim: 3 });
   }, 'alignmentUniformity');
-  await assert.rejects(alignmentUniformity(x, { data: new Float32Array(9), dim: 3 }), (e: unknown) => e instanceof ShapeError && /`y` must have 10 rows/.test(e.message));
+  await assert.rejects(
+    alignmentUniformity(x, { data: new Float32Array(9), dim: 3 }),
+    (e: unknown) => e instanceof ShapeError && /`y` must have 10 rows/.test(e.message),
+  );
   await assert.rejects(alignmentUniformity({ data: new Float32Array(3), dim: 3 }, { data: new Float32Array(3), dim: 3 }), ShapeError);
   await assert.rejects(alignmentUniformity(x, x, { t: 0 }), ConfigError);
   x.dispose();

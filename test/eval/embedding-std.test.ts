@@ -8,7 +8,10 @@ import { useBackend, randn } from '../support/tensors.js';
 before(() => useBackend());
 
 test('embeddingStd: 0 for collapsed rows, 0.5 for e1/e2 (hand-computed), about 1/sqrt(D) for random rows; scale-free; no leak', async () => {
-  assert.ok(Math.abs(await embeddingStd({ data: Float32Array.from([3, 4, 6, 8, 0.3, 0.4]), dim: 2 })) < 1e-6, 'three rows along one direction');
+  assert.ok(
+    Math.abs(await embeddingStd({ data: Float32Array.from([3, 4, 6, 8, 0.3, 0.4]), dim: 2 })) < 1e-6,
+    'three rows along one direction',
+  );
   // rows (1, 0) and (0, 1): each dimension is {1, 0}, population std 0.5
   assert.ok(Math.abs((await embeddingStd({ data: Float32Array.from([1, 0, 0, 5]), dim: 2 })) - 0.5) < 1e-6);
   const d = 64;

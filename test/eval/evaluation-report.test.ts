@@ -11,13 +11,23 @@ before(() => useBackend());
 
 test('buildEvaluationReport: the CLI JSON shape, in order, checked', () => {
   const trained = { linear: { '1%': 0.7, '100%': 0.9 }, knn: { '1%': 0.6, '100%': 0.85 }, knn200: { '100%': 0.84 } };
-  const r = buildEvaluationReport({ trained, kmeans: { nmi: 0.5, ari: 0.4 }, alignmentUniformity: { alignment: 0.3, uniformity: -3 }, baselines: { pixels: trained } });
+  const r = buildEvaluationReport({
+    trained,
+    kmeans: { nmi: 0.5, ari: 0.4 },
+    alignmentUniformity: { alignment: 0.3, uniformity: -3 },
+    baselines: { pixels: trained },
+  });
   assert.deepEqual(Object.keys(r), ['linear', 'knn', 'knn200', 'knnProtocol', 'kmeans', 'alignment', 'uniformity', 'baselines']);
   assert.deepEqual(JSON.parse(JSON.stringify(r)), {
     linear: { '1%': 0.7, '100%': 0.9 },
     knn: { '1%': 0.6, '100%': 0.85 },
     knn200: { '100%': 0.84 },
-    knnProtocol: { k: 20, temperature: 0.07, source: KNN_PROTOCOL.source, paper: { k: 200, temperature: 0.1, source: KNN_PAPER_PROTOCOL.source, minLabelledRows: 5000 } },
+    knnProtocol: {
+      k: 20,
+      temperature: 0.07,
+      source: KNN_PROTOCOL.source,
+      paper: { k: 200, temperature: 0.1, source: KNN_PAPER_PROTOCOL.source, minLabelledRows: 5000 },
+    },
     kmeans: { nmi: 0.5, ari: 0.4 },
     alignment: 0.3,
     uniformity: -3,
@@ -27,7 +37,10 @@ test('buildEvaluationReport: the CLI JSON shape, in order, checked', () => {
   assert.equal(bare.alignment, null);
   assert.equal('knn200' in bare, false, 'no knn200 key when no fraction had enough labelled rows');
   assert.deepEqual(bare.baselines, {});
-  assert.throws(() => buildEvaluationReport({ trained: { linear: { '1%': 70 }, knn: {} }, kmeans: { nmi: 0, ari: 0 } }), (e: unknown) => e instanceof ConfigError && /`trained.linear.1%` must be an accuracy in \[0, 1\], got 70/.test(e.message));
+  assert.throws(
+    () => buildEvaluationReport({ trained: { linear: { '1%': 70 }, knn: {} }, kmeans: { nmi: 0, ari: 0 } }),
+    (e: unknown) => e instanceof ConfigError && /`trained.linear.1%` must be an accuracy in \[0, 1\], got 70/.test(e.message),
+  );
   assert.throws(() => buildEvaluationReport({ trained, kmeans: undefined as never }), ConfigError);
 });
 
@@ -55,7 +68,11 @@ test('evaluateRepresentation: trained clusters beat a random baseline; clusters 
   assert.equal(r.alignment, 0);
   assert.ok(r.uniformity !== null && r.uniformity < 0);
   await assert.rejects(
-    evaluateRepresentation({ labels: { train: train.labels, test: test_.labels }, trained: { train: trainT, test: testT }, baselines: { trained: { train: trainT, test: testT } } }),
+    evaluateRepresentation({
+      labels: { train: train.labels, test: test_.labels },
+      trained: { train: trainT, test: testT },
+      baselines: { trained: { train: trainT, test: testT } },
+    }),
     ConfigError,
   );
 });

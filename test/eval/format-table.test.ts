@@ -17,9 +17,15 @@ test('one aligned row per feature set, percentages, "-" for a missing value', ()
       'trained    75.0  81.0  86.5    70.0  80.0     -',
     ].join('\n'),
   );
-  assert.match(formatLabelEfficiencyTable({ a: { linear: { '1%': 1 }, knn: { '1%': 0.5 } } }, { digits: 0, knnTitle: 'kNN (k=200)' }), /a\s+100\s+50$/);
+  assert.match(
+    formatLabelEfficiencyTable({ a: { linear: { '1%': 1 }, knn: { '1%': 0.5 } } }, { digits: 0, knnTitle: 'kNN (k=200)' }),
+    /a\s+100\s+50$/,
+  );
 });
 
 test('typed error on a malformed result', () => {
-  assert.throws(() => formatLabelEfficiencyTable({ x: { linear: {} } as never }), (e: unknown) => e instanceof ConfigError && /`results.x` must have `linear` and `knn`/.test(e.message));
+  assert.throws(
+    () => formatLabelEfficiencyTable({ x: { linear: {} } as never }),
+    (e: unknown) => e instanceof ConfigError && /`results.x` must have `linear` and `knn`/.test(e.message),
+  );
 });

@@ -64,8 +64,14 @@ test('leaks no tensors', async () => {
 
 test('typed errors: k <= 0, k > N, bad features, NaN values', async () => {
   const x = { data: new Float32Array(8), dim: 2 };
-  await assert.rejects(kmeans(x, { k: 0 }), (e: unknown) => e instanceof ConfigError && /kmeans: `k` must be an integer >= 1, got 0/.test(e.message));
-  await assert.rejects(kmeans(x, { k: 5 }), (e: unknown) => e instanceof ConfigError && /`k` must be <= the number of rows 4, got 5/.test(e.message));
+  await assert.rejects(
+    kmeans(x, { k: 0 }),
+    (e: unknown) => e instanceof ConfigError && /kmeans: `k` must be an integer >= 1, got 0/.test(e.message),
+  );
+  await assert.rejects(
+    kmeans(x, { k: 5 }),
+    (e: unknown) => e instanceof ConfigError && /`k` must be <= the number of rows 4, got 5/.test(e.message),
+  );
   await assert.rejects(kmeans(x, { k: 2, restarts: 0 }), ConfigError);
   await assert.rejects(kmeans({ data: new Float32Array(3), dim: 2 }, { k: 1 }), ShapeError);
   await assert.rejects(kmeans({ data: Float32Array.from([0, NaN]), dim: 1 }, { k: 1 }), DataError);

@@ -9,7 +9,15 @@ import { gaussianClusters, randomLabels } from './synthetic.js';
 before(() => useBackend());
 
 /** The NPID vote written as plainly as possible: all similarities, sort, sum exp(s/σ) per class. */
-function naiveKnn(train: Float32Array, labels: Int32Array, test: Float32Array, dim: number, k: number, sigma: number, classes: number): Int32Array {
+function naiveKnn(
+  train: Float32Array,
+  labels: Int32Array,
+  test: Float32Array,
+  dim: number,
+  k: number,
+  sigma: number,
+  classes: number,
+): Int32Array {
   const unit = (x: Float32Array, i: number) => {
     const row = Array.from(x.subarray(i * dim, i * dim + dim));
     const norm = Math.hypot(...row);
@@ -43,7 +51,11 @@ test('predictions equal a naive loop (several k, σ, chunk sizes; JS and backend
       const knn = knnClassifier({ data: train, dim }, labels, { k, temperature, maxChunkValues, numClasses: 4, selection });
       const got = await knn.predict({ data: query, dim });
       knn.dispose();
-      assert.deepEqual(Array.from(got), Array.from(naiveKnn(train, labels, query, dim, Math.min(k, 80), temperature, 4)), `${selection} k=${k} σ=${temperature}`);
+      assert.deepEqual(
+        Array.from(got),
+        Array.from(naiveKnn(train, labels, query, dim, Math.min(k, 80), temperature, 4)),
+        `${selection} k=${k} σ=${temperature}`,
+      );
     }
   }
 });
@@ -66,7 +78,12 @@ test('separated clusters: ~100%; random labels: ~chance', async () => {
   const test = gaussianClusters(5, 40, 16, 4, 7, 9);
   const acc = await knnAccuracy({ data: train.data, dim: 16 }, train.labels, { data: test.data, dim: 16 }, test.labels);
   assert.ok(acc >= 0.99, `separated accuracy ${acc}`);
-  const noise = await knnAccuracy({ data: train.data, dim: 16 }, randomLabels(500, 5, 1), { data: test.data, dim: 16 }, randomLabels(200, 5, 2));
+  const noise = await knnAccuracy(
+    { data: train.data, dim: 16 },
+    randomLabels(500, 5, 1),
+    { data: test.data, dim: 16 },
+    randomLabels(200, 5, 2),
+  );
   assert.ok(noise > 0.1 && noise < 0.32, `random-label accuracy ${noise} should be near 0.2`);
 });
 
@@ -84,14 +101,32 @@ test('leaks no tensors (fit, predict, dispose; and on a thrown error)', async ()
 test('typed errors name the argument', async () => {
   const x = { data: new Float32Array(12), dim: 3 }; // 4 rows
   const y = Int32Array.from([0, 1, 0, 1]);
-  await assert.rejects(knnAccuracy(x, y, { data: new Float32Array(8), dim: 2 }, y), (e: unknown) => e instanceof ShapeError && /`testFeatures` must have 3 columns/.test(e.message));
-  await assert.rejects(knnAccuracy(x, Int32Array.from([0, 1]), x, y), (e: unknown) => e instanceof ShapeError && /`trainLabels` must have length 4/.test(e.message));
-  await assert.rejects(knnAccuracy(x, y, x, y, { numClasses: 1 }), (e: unknown) => e instanceof DataError && /class ids in \[0, 0\], got 1/.test(e.message));
+  await assert.rejects(
+    knnAccuracy(x, y, { data: new Float32Array(8), dim: 2 }, y),
+    (e: unknown) => e instanceof ShapeError && /`testFeatures` must have 3 columns/.test(e.message),
+  );
+  await assert.rejects(
+    knnAccuracy(x, Int32Array.from([0, 1]), x, y),
+    (e: unknown) => e instanceof ShapeError && /`trainLabels` must have length 4/.test(e.message),
+  );
+  await assert.rejects(
+    knnAccuracy(x, y, x, y, { numClasses: 1 }),
+    (e: unknown) => e instanceof DataError && /class ids in \[0, 0\], got 1/.test(e.message),
+  );
   await assert.rejects(knnAccuracy(x, Int32Array.from([0, -2, 0, 1]), x, y), DataError);
-  await assert.rejects(knnAccuracy(x, y, x, y, { k: 0 }), (e: unknown) => e instanceof ConfigError && /`k` must be an integer >= 1, got 0/.test(e.message));
+  await assert.rejects(
+    knnAccuracy(x, y, x, y, { k: 0 }),
+    (e: unknown) => e instanceof ConfigError && /`k` must be an integer >= 1, got 0/.test(e.message),
+  );
   await assert.rejects(knnAccuracy(x, y, x, y, { temperature: -1 }), ConfigError);
-  await assert.rejects(knnAccuracy(x, y, x, y, null as never), (e: unknown) => e instanceof ConfigError && /knnAccuracy: `options` must be an object, got null/.test(e.message));
-  await assert.rejects(knnAccuracy(x, y, x, y, { selection: 'gpu' as never }), (e: unknown) => e instanceof ConfigError && /`selection` must be one of 'auto', 'backend', 'js', got 'gpu'/.test(e.message));
+  await assert.rejects(
+    knnAccuracy(x, y, x, y, null as never),
+    (e: unknown) => e instanceof ConfigError && /knnAccuracy: `options` must be an object, got null/.test(e.message),
+  );
+  await assert.rejects(
+    knnAccuracy(x, y, x, y, { selection: 'gpu' as never }),
+    (e: unknown) => e instanceof ConfigError && /`selection` must be one of 'auto', 'backend', 'js', got 'gpu'/.test(e.message),
+  );
   assert.throws(() => knnClassifier({ data: new Float32Array(5), dim: 3 }, y), ShapeError);
   const t3 = tf.zeros([2, 2, 2]);
   assert.throws(() => knnClassifier(t3 as tf.Tensor2D, y), ShapeError);

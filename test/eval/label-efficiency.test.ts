@@ -28,9 +28,10 @@ test('accuracies per fraction for both probes; separated clusters score high eve
   assert.deepEqual(Object.keys(r.knn), ['1%', '10%', '100%']);
   for (const v of [...Object.values(r.linear), ...Object.values(r.knn)]) assert.ok(v >= 0.9 && v <= 1, `accuracy ${v}`);
   // 1% of 100 per class rounds to 1 row per class: 4 rows; 10%: 40 rows.
-  assert.deepEqual(seen.filter((p) => p.accuracy === undefined).map((p) => `${p.probe} ${p.fraction} ${p.trainRows}`), [
-    'linear 1% 4', 'knn 1% 4', 'linear 10% 40', 'knn 10% 40', 'linear 100% 400', 'knn 100% 400',
-  ]);
+  assert.deepEqual(
+    seen.filter((p) => p.accuracy === undefined).map((p) => `${p.probe} ${p.fraction} ${p.trainRows}`),
+    ['linear 1% 4', 'knn 1% 4', 'linear 10% 40', 'knn 10% 40', 'linear 100% 400', 'knn 100% 400'],
+  );
 });
 
 test('deterministic under the seed; random features stay near chance', async () => {
@@ -70,9 +71,15 @@ test('compareLabelEfficiency runs every feature set on the same labels; no leaks
 test('typed errors', async () => {
   const f = { data: train.data, dim: 8 };
   const base = { train: { features: f, labels: train.labels }, test: { features: f, labels: train.labels } };
-  await assert.rejects(labelEfficiency({ ...base, fractions: [0] }), (e: unknown) => e instanceof ConfigError && /`fractions\[0\]` must be in \(0, 1\], got 0/.test(e.message));
+  await assert.rejects(
+    labelEfficiency({ ...base, fractions: [0] }),
+    (e: unknown) => e instanceof ConfigError && /`fractions\[0\]` must be in \(0, 1\], got 0/.test(e.message),
+  );
   await assert.rejects(labelEfficiency({ ...base, fractions: [] }), ConfigError);
-  await assert.rejects(labelEfficiency({ ...base, test: { features: { data: new Float32Array(6), dim: 3 }, labels: Int32Array.from([0, 1]) } }), (e: unknown) => e instanceof ShapeError && /`test.features` must have 8 columns/.test(e.message));
+  await assert.rejects(
+    labelEfficiency({ ...base, test: { features: { data: new Float32Array(6), dim: 3 }, labels: Int32Array.from([0, 1]) } }),
+    (e: unknown) => e instanceof ShapeError && /`test.features` must have 8 columns/.test(e.message),
+  );
   await assert.rejects(
     compareLabelEfficiency({ labels: { train: train.labels, test: Int32Array.from([0]) }, featureSets: { pixels: { train: f, test: f } } }),
     (e: unknown) => e instanceof ShapeError && /`labels.test` must have length 400/.test(e.message),

@@ -16,7 +16,10 @@ const te = { data: test_.data, dim: 12 };
 test('separated clusters: ~100% test accuracy, λ chosen from the grid', async () => {
   const r = await linearProbe(tr, train.labels, te, test_.labels, { patience: Infinity });
   assert.ok(r.accuracy >= 0.99, `accuracy ${r.accuracy}`);
-  assert.deepEqual(r.trials.map((t) => t.l2), [1, 0.1, 0.01, 1e-3, 1e-4, 1e-5, 1e-6]); // strongest first
+  assert.deepEqual(
+    r.trials.map((t) => t.l2),
+    [1, 0.1, 0.01, 1e-3, 1e-4, 1e-5, 1e-6],
+  ); // strongest first
   assert.ok(r.trials.some((t) => t.l2 === r.l2));
   assert.ok(r.validationAccuracy !== null && r.validationAccuracy >= 0.9);
   assert.equal(r.predictions.length, 200);
@@ -32,7 +35,9 @@ test('the grid walk stops after `patience` trials without improvement', async ()
     let stale = 0;
     for (let k = 1; k < all.length; k++) {
       const t = all[k]!;
-      const better = t.validationAccuracy > best.validationAccuracy || (t.validationAccuracy === best.validationAccuracy && t.validationCrossEntropy < best.validationCrossEntropy);
+      const better =
+        t.validationAccuracy > best.validationAccuracy ||
+        (t.validationAccuracy === best.validationAccuracy && t.validationCrossEntropy < best.validationCrossEntropy);
       if (better) best = t;
       stale = better ? 0 : stale + 1;
       if (stale >= patience) return k + 1;
@@ -42,9 +47,16 @@ test('the grid walk stops after `patience` trials without improvement', async ()
   assert.ok(stopAfter(1) < all.length, 'these labels must make a walk with patience 1 stop early, or the test checks nothing');
   for (const patience of [1, 2]) {
     const r = await linearProbe(tr, labels, te, test_.labels, { patience });
-    assert.deepEqual(r.trials, all.slice(0, stopAfter(patience)), `patience ${patience}: the walk stops after ${stopAfter(patience)} trials`);
+    assert.deepEqual(
+      r.trials,
+      all.slice(0, stopAfter(patience)),
+      `patience ${patience}: the walk stops after ${stopAfter(patience)} trials`,
+    );
     const i = r.trials.findIndex((t) => t.l2 === r.l2);
-    assert.ok(i >= 0 && r.trials.every((t) => t.validationAccuracy <= r.trials[i]!.validationAccuracy), `patience ${patience}: the best trial's λ is chosen`);
+    assert.ok(
+      i >= 0 && r.trials.every((t) => t.validationAccuracy <= r.trials[i]!.validationAccuracy),
+      `patience ${patience}: the best trial's λ is chosen`,
+    );
   }
 });
 
@@ -67,7 +79,12 @@ test('constant features give no NaN (standardised to 0)', async () => {
   }
   const r = await linearProbe({ data, dim: 12 }, train.labels, te, test_.labels);
   assert.ok(r.accuracy >= 0.95, `accuracy ${r.accuracy}`);
-  const flat = await linearProbe({ data: new Float32Array(300 * 3).fill(1), dim: 3 }, train.labels, { data: new Float32Array(200 * 3), dim: 3 }, test_.labels);
+  const flat = await linearProbe(
+    { data: new Float32Array(300 * 3).fill(1), dim: 3 },
+    train.labels,
+    { data: new Float32Array(200 * 3), dim: 3 },
+    test_.labels,
+  );
   assert.ok(Number.isFinite(flat.accuracy) && flat.trials.every((t) => Number.isFinite(t.validationCrossEntropy)));
 });
 
@@ -93,7 +110,13 @@ test('a class missing from train is never predicted but counts against accuracy'
   const keep = Array.from({ length: 300 }, (_, i) => i).filter((i) => train.labels[i] !== 4);
   const data = new Float32Array(keep.length * 12);
   keep.forEach((r, i) => data.set(train.data.subarray(r * 12, r * 12 + 12), i * 12));
-  const r = await linearProbe({ data, dim: 12 }, Int32Array.from(keep, (i) => train.labels[i]!), te, test_.labels, { numClasses: 5 });
+  const r = await linearProbe(
+    { data, dim: 12 },
+    Int32Array.from(keep, (i) => train.labels[i]!),
+    te,
+    test_.labels,
+    { numClasses: 5 },
+  );
   assert.ok(!r.predictions.includes(4));
   assert.ok(r.accuracy <= 0.8 + 1e-9 && r.accuracy >= 0.75, `accuracy ${r.accuracy}`);
 });
@@ -111,13 +134,31 @@ test('leaks no tensors; tensor inputs are not disposed', async () => {
 });
 
 test('typed errors: sizes, labels out of range, options, non-finite features', async () => {
-  await assert.rejects(linearProbe(tr, train.labels.subarray(1), te, test_.labels), (e: unknown) => e instanceof ShapeError && /linearProbe: `trainLabels` must have length 300/.test(e.message));
-  await assert.rejects(linearProbe(tr, train.labels, { data: new Float32Array(20), dim: 10 }, Int32Array.from([0, 1])), (e: unknown) => e instanceof ShapeError && /`testFeatures` must have 12 columns/.test(e.message));
-  await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, { numClasses: 3 }), (e: unknown) => e instanceof DataError && /`trainLabels` must hold class ids in \[0, 2\]/.test(e.message));
-  await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, { l2Grid: [-1] }), (e: unknown) => e instanceof ConfigError && /`l2Grid\[0\]` must be >= 0/.test(e.message));
-  await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, { folds: 1 }), (e: unknown) => e instanceof ConfigError && /`folds` must be an integer >= 2/.test(e.message));
+  await assert.rejects(
+    linearProbe(tr, train.labels.subarray(1), te, test_.labels),
+    (e: unknown) => e instanceof ShapeError && /linearProbe: `trainLabels` must have length 300/.test(e.message),
+  );
+  await assert.rejects(
+    linearProbe(tr, train.labels, { data: new Float32Array(20), dim: 10 }, Int32Array.from([0, 1])),
+    (e: unknown) => e instanceof ShapeError && /`testFeatures` must have 12 columns/.test(e.message),
+  );
+  await assert.rejects(
+    linearProbe(tr, train.labels, te, test_.labels, { numClasses: 3 }),
+    (e: unknown) => e instanceof DataError && /`trainLabels` must hold class ids in \[0, 2\]/.test(e.message),
+  );
+  await assert.rejects(
+    linearProbe(tr, train.labels, te, test_.labels, { l2Grid: [-1] }),
+    (e: unknown) => e instanceof ConfigError && /`l2Grid\[0\]` must be >= 0/.test(e.message),
+  );
+  await assert.rejects(
+    linearProbe(tr, train.labels, te, test_.labels, { folds: 1 }),
+    (e: unknown) => e instanceof ConfigError && /`folds` must be an integer >= 2/.test(e.message),
+  );
   await assert.rejects(linearProbe(tr, train.labels, te, test_.labels, 3 as never), ConfigError);
   const bad = train.data.slice();
   bad[17] = NaN;
-  await assert.rejects(linearProbe({ data: bad, dim: 12 }, train.labels, te, test_.labels), (e: unknown) => e instanceof DataError && /`trainFeatures` must hold finite values/.test(e.message));
+  await assert.rejects(
+    linearProbe({ data: bad, dim: 12 }, train.labels, te, test_.labels),
+    (e: unknown) => e instanceof DataError && /`trainFeatures` must hold finite values/.test(e.message),
+  );
 });

@@ -52,7 +52,13 @@ test('nmi and ari are symmetric and ignore how groups are numbered', () => {
   assertClose(ari(B, A), ari(A, B), 1e-12);
   assertClose(nmi(A, renamed), nmi(A, B), 1e-12);
   assertClose(ari(A, renamed), ari(A, B), 1e-12);
-  assert.equal(nmi(A, A.map((a) => 2 - a)), 1);
+  assert.equal(
+    nmi(
+      A,
+      A.map((a) => 2 - a),
+    ),
+    1,
+  );
   assertClose(ari(Int32Array.from(A), Int32Array.from(A)), 1, 1e-12);
 });
 
@@ -74,8 +80,14 @@ test('random labelings score near 0', () => {
 });
 
 test('typed errors: length mismatch, negative or non-integer ids', () => {
-  assert.throws(() => nmi([0, 1], [0]), (e: unknown) => e instanceof ShapeError && /nmi: `b` must have length 2/.test(e.message));
-  assert.throws(() => ari([0, -1], [0, 0]), (e: unknown) => e instanceof DataError && /ari: `a` must hold integer ids >= 0, got -1 at index 1/.test(e.message));
+  assert.throws(
+    () => nmi([0, 1], [0]),
+    (e: unknown) => e instanceof ShapeError && /nmi: `b` must have length 2/.test(e.message),
+  );
+  assert.throws(
+    () => ari([0, -1], [0, 0]),
+    (e: unknown) => e instanceof DataError && /ari: `a` must hold integer ids >= 0, got -1 at index 1/.test(e.message),
+  );
   assert.throws(() => accuracy([0.5], [0]), DataError);
   assert.throws(() => accuracy('ab' as never, [0, 1]), ShapeError);
 });

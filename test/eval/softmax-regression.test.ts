@@ -17,7 +17,10 @@ test('closed-form loss and gradient equal autodiff of the same objective', async
   const b = tf.tensor1d(Float32Array.from(p.subarray(d * c)));
   const y = tf.oneHot(tf.tensor1d(labels, 'int32'), c);
   const f = (w: tf.Tensor, b: tf.Tensor) =>
-    tf.add(tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, w as tf.Tensor2D), b)), tf.mul(0.5 * l2, tf.sum(tf.square(w)))) as tf.Scalar;
+    tf.add(
+      tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, w as tf.Tensor2D), b)),
+      tf.mul(0.5 * l2, tf.sum(tf.square(w))),
+    ) as tf.Scalar;
   const { value, grads } = tf.valueAndGrads(f)([w, b]);
   assertClose(got.loss, value.dataSync()[0]!, 1e-5, 1e-6, 'loss');
   assertClose(got.grad, [...grads[0]!.dataSync(), ...grads[1]!.dataSync()], 1e-4, 1e-6, 'grad');

@@ -22,7 +22,10 @@ test('stratifiedSubset is deterministic under the seed, nested across fractions,
   assert.deepEqual(a, stratifiedSubset(labels, 0.05, 7));
   assert.notDeepEqual(a, stratifiedSubset(labels, 0.05, 8));
   const big = new Set(stratifiedSubset(labels, 0.2, 7));
-  assert.ok(Array.from(a).every((r) => big.has(r)), 'the 5% subset lies inside the 20% one');
+  assert.ok(
+    Array.from(a).every((r) => big.has(r)),
+    'the 5% subset lies inside the 20% one',
+  );
   assert.ok(a.every((v, i) => i === 0 || v > a[i - 1]!));
 });
 
@@ -51,7 +54,12 @@ test('stratifiedFolds deals each class round-robin over k folds: sizes within on
     perClass[labels[i]!]![f[i]!]!++;
   }
   assert.deepEqual(sizes, [200, 200, 200, 200, 200]);
-  assert.deepEqual(perClass, [[60, 60, 60, 60, 60], [60, 60, 60, 60, 60], [60, 60, 60, 60, 60], [20, 20, 20, 20, 20]]);
+  assert.deepEqual(perClass, [
+    [60, 60, 60, 60, 60],
+    [60, 60, 60, 60, 60],
+    [60, 60, 60, 60, 60],
+    [20, 20, 20, 20, 20],
+  ]);
   assert.deepEqual(f, stratifiedFolds(labels, 5, 2));
   assert.notDeepEqual(f, stratifiedFolds(labels, 5, 3));
   // a singleton class is never held out; uneven classes still give sizes within one
@@ -61,5 +69,8 @@ test('stratifiedFolds deals each class round-robin over k folds: sizes within on
   const s = [0, 0, 0];
   g.forEach((v) => v >= 0 && s[v]!++);
   assert.ok(Math.max(...s) - Math.min(...s) <= 1, `fold sizes ${s}`);
-  assert.throws(() => stratifiedFolds(labels, 1), (e: unknown) => e instanceof ConfigError && /stratifiedFolds: `k` must be an integer >= 2/.test(e.message));
+  assert.throws(
+    () => stratifiedFolds(labels, 1),
+    (e: unknown) => e instanceof ConfigError && /stratifiedFolds: `k` must be an integer >= 2/.test(e.message),
+  );
 });

@@ -13,7 +13,14 @@ export interface Synthetic {
  * plus N(0, 1) noise. The class centres depend on `seed` only, so two calls with the same seed and
  * different `noiseSeed` give a train and a test split of the same distribution.
  */
-export function gaussianClusters(classes: number, perClass: number, dim: number, separation: number, seed: number, noiseSeed = seed + 1): Synthetic {
+export function gaussianClusters(
+  classes: number,
+  perClass: number,
+  dim: number,
+  separation: number,
+  seed: number,
+  noiseSeed = seed + 1,
+): Synthetic {
   const centres = randn(classes * dim, seed);
   const noise = randn(classes * perClass * dim, noiseSeed);
   const data = new Float32Array(classes * perClass * dim);

@@ -9,7 +9,13 @@ function naive(values: Float32Array, rows: number, cols: number, k: number): str
   for (let r = 0; r < rows; r++) {
     const row = Array.from({ length: cols }, (_, j) => ({ v: values[r * cols + j]!, j }));
     row.sort((a, b) => b.v - a.v || a.j - b.j);
-    out.push(row.slice(0, k).map((e) => e.j).sort((a, b) => a - b).join(','));
+    out.push(
+      row
+        .slice(0, k)
+        .map((e) => e.j)
+        .sort((a, b) => a - b)
+        .join(','),
+    );
   }
   return out;
 }

@@ -10,16 +10,23 @@ import { checkGradients, gradsOf, value } from './helpers.js';
 
 before(() => useBackend());
 
-const unit = (m: Mat): Mat => m.map((r) => {
-  const n = Math.hypot(...r);
-  return r.map((v) => Math.fround(v / n));
-});
+const unit = (m: Mat): Mat =>
+  m.map((r) => {
+    const n = Math.hypot(...r);
+    return r.map((v) => Math.fround(v / n));
+  });
 const loss = (x: Mat, y: Mat, alpha?: number): number =>
   tf.tidy(() => value(alignmentLoss(tf.tensor2d(x), tf.tensor2d(y), alpha === undefined ? {} : { alpha })));
 
 test('alignmentLoss: matches the naive loop for several alphas', () => {
   const next = rng(31);
-  for (const [n, d, alpha] of [[1, 3, 2], [8, 4, 2], [8, 4, 1], [5, 16, 0.5], [6, 2, 3]] as const) {
+  for (const [n, d, alpha] of [
+    [1, 3, 2],
+    [8, 4, 2],
+    [8, 4, 1],
+    [5, 16, 0.5],
+    [6, 2, 3],
+  ] as const) {
     const [x, y] = [unit(randMat(n, d, next)), unit(randMat(n, d, next))];
     assertClose(loss(x, y, alpha), alignmentRef(x, y, alpha), 1e-5, 1e-6, `N=${n} D=${d} α=${alpha}`);
   }
@@ -38,8 +45,14 @@ test('alignmentLoss: closed forms, identical pairs give 0, antipodal unit pairs 
 
 test('alignmentLoss: hand-computed case, and no normalisation inside', () => {
   // Rows (0,0)-(3,4) at distance 5 and (1,0)-(1,0) at 0: α = 2 -> (25 + 0) / 2; α = 1 -> 5 / 2.
-  const x = [[0, 0], [1, 0]];
-  const y = [[3, 4], [1, 0]];
+  const x = [
+    [0, 0],
+    [1, 0],
+  ];
+  const y = [
+    [3, 4],
+    [1, 0],
+  ];
   assertClose(loss(x, y, 2), 12.5, 1e-6, 1e-7);
   assertClose(loss(x, y, 1), 2.5, 1e-6, 1e-7);
 });
@@ -59,7 +72,11 @@ test('alignmentLoss: gradients match finite differences; a zero distance has a z
   const next = rng(33);
   for (const alpha of [2, 1, 1.5]) {
     const [x, y] = [randMat(4, 3, next), randMat(4, 3, next)];
-    checkGradients((a, b) => alignmentLoss(a!, b!, { alpha }), (a, b) => alignmentRef(a!, b!, alpha), [x, y]);
+    checkGradients(
+      (a, b) => alignmentLoss(a!, b!, { alpha }),
+      (a, b) => alignmentRef(a!, b!, alpha),
+      [x, y],
+    );
   }
   const x = tf.tensor2d([[0.6, 0.8]]);
   const y = tf.tensor2d([[0.6, 0.8]]);

@@ -19,7 +19,13 @@ export function gradsOf(f: (...xs: tf.Tensor[]) => tf.Scalar, inputs: tf.Tensor[
  * Compares tf.grads of `lossTf` (float32) with float64 central differences of `lossRef` for
  * every input matrix: |tf - fd| <= atol + rtol |fd|.
  */
-export function checkGradients(lossTf: (...xs: tf.Tensor2D[]) => tf.Scalar, lossRef: (...xs: Mat[]) => number, mats: Mat[], rtol = 2e-3, atol = 2e-4): void {
+export function checkGradients(
+  lossTf: (...xs: tf.Tensor2D[]) => tf.Scalar,
+  lossRef: (...xs: Mat[]) => number,
+  mats: Mat[],
+  rtol = 2e-3,
+  atol = 2e-4,
+): void {
   const tensors = mats.map((m) => tf.tensor2d(m));
   const grads = gradsOf(lossTf as (...xs: tf.Tensor[]) => tf.Scalar, tensors);
   tf.dispose(tensors);

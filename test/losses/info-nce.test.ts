@@ -10,13 +10,22 @@ import { checkGradients, value } from './helpers.js';
 before(() => useBackend());
 
 const loss = (q: Mat, p: Mat, neg: Mat | Mat[], opts: InfoNceOptions = {}): number =>
-  tf.tidy(() => value(infoNceLoss(tf.tensor2d(q), tf.tensor2d(p), Array.isArray(neg[0]![0]) ? tf.tensor3d(neg as Mat[]) : tf.tensor2d(neg as Mat), opts)));
+  tf.tidy(() =>
+    value(
+      infoNceLoss(tf.tensor2d(q), tf.tensor2d(p), Array.isArray(neg[0]![0]) ? tf.tensor3d(neg as Mat[]) : tf.tensor2d(neg as Mat), opts),
+    ),
+  );
 
 const chunk = (m: Mat, k: number): Mat[] => Array.from({ length: m.length / k }, (_, i) => m.slice(i * k, (i + 1) * k));
 
 test('infoNceLoss: matches the naive loop, shared [K, D] and per-query [N, K, D] negatives', () => {
   const next = rng(11);
-  for (const [n, k, d, tau, normalize] of [[1, 1, 3, 0.07, true], [4, 6, 5, 0.07, true], [3, 10, 8, 0.5, false], [8, 2, 4, 1, true]] as const) {
+  for (const [n, k, d, tau, normalize] of [
+    [1, 1, 3, 0.07, true],
+    [4, 6, 5, 0.07, true],
+    [3, 10, 8, 0.5, false],
+    [8, 2, 4, 1, true],
+  ] as const) {
     const q = randMat(n, d, next);
     const p = randMat(n, d, next);
     const shared = randMat(k, d, next);
@@ -51,10 +60,36 @@ test('infoNceLoss: all vectors parallel give log(K + 1)', () => {
 test('infoNceLoss: hand-computed case', () => {
   // q = p = e1, negatives e2 and -e1, τ = 1: logits [1, 0, -1] -> log(e + 1 + 1/e) - 1.
   const expected = Math.log(Math.E + 1 + Math.exp(-1)) - 1;
-  assertClose(loss([[1, 0]], [[1, 0]], [[0, 1], [-1, 0]], { temperature: 1 }), expected, 1e-6, 1e-7);
+  assertClose(
+    loss(
+      [[1, 0]],
+      [[1, 0]],
+      [
+        [0, 1],
+        [-1, 0],
+      ],
+      { temperature: 1 },
+    ),
+    expected,
+    1e-6,
+    1e-7,
+  );
   // Without normalisation lengths count: q = p = 2 e1 gives logits [q.p, q.e2, q.(-e1)] = [4, 0, -2].
   const raw = Math.log(Math.exp(4) + 1 + Math.exp(-2)) - 4;
-  assertClose(loss([[2, 0]], [[2, 0]], [[0, 1], [-1, 0]], { temperature: 1, normalize: false }), raw, 1e-6, 1e-7);
+  assertClose(
+    loss(
+      [[2, 0]],
+      [[2, 0]],
+      [
+        [0, 1],
+        [-1, 0],
+      ],
+      { temperature: 1, normalize: false },
+    ),
+    raw,
+    1e-6,
+    1e-7,
+  );
 });
 
 test('infoNceLoss: gradients match finite differences (both layouts, both normalize modes)', () => {
@@ -63,7 +98,11 @@ test('infoNceLoss: gradients match finite differences (both layouts, both normal
   for (const normalize of [true, false]) {
     const tau = normalize ? 0.2 : 1;
     const [q, p, shared, flat] = [randMat(n, d, next), randMat(n, d, next), randMat(k, d, next), randMat(n * k, d, next)];
-    checkGradients((a, b, c) => infoNceLoss(a!, b!, c!, { temperature: tau, normalize }), (a, b, c) => infoNceRef(a!, b!, c!, tau, normalize), [q, p, shared]);
+    checkGradients(
+      (a, b, c) => infoNceLoss(a!, b!, c!, { temperature: tau, normalize }),
+      (a, b, c) => infoNceRef(a!, b!, c!, tau, normalize),
+      [q, p, shared],
+    );
     checkGradients(
       (a, b, c) => infoNceLoss(a!, b!, tf.reshape(c!, [n, k, d]) as tf.Tensor3D, { temperature: tau, normalize }),
       (a, b, c) => infoNceRef(a!, b!, chunk(c!, k), tau, normalize),
@@ -81,7 +120,10 @@ test('infoNceLoss: leaks nothing, returns a scalar', () => {
     assert.deepEqual(out.shape, []);
     out.dispose();
     assertNoLeak(() => infoNceLoss(q, q, neg), 'infoNceLoss');
-    assertNoLeak(() => tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor) => infoNceLoss(a as tf.Tensor2D, q, b as tf.Tensor2D))([q, neg])), 'its gradient');
+    assertNoLeak(
+      () => tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor) => infoNceLoss(a as tf.Tensor2D, q, b as tf.Tensor2D))([q, neg])),
+      'its gradient',
+    );
   }
   tf.dispose([q, neg2, neg3]);
 });
@@ -96,8 +138,14 @@ test('infoNceLoss: bad input throws typed errors naming the argument', () => {
   const noNeg = tf.zeros([0, 8]) as tf.Tensor2D;
   const before = tf.memory().numTensors;
   const is = (cls: new (...args: never[]) => Error, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
-  assert.throws(() => infoNceLoss(q, p, q), is(ShapeError, /^infoNceLoss: `positive` must have shape \[4, 8\] \(same as query\), got \[4, 6\]$/));
-  assert.throws(() => infoNceLoss(q, q, negWrongD), is(ShapeError, /`negatives` must have shape \[\*, 8\] \(\[K, D\] with D = 8 from query\), got \[10, 6\]/));
+  assert.throws(
+    () => infoNceLoss(q, p, q),
+    is(ShapeError, /^infoNceLoss: `positive` must have shape \[4, 8\] \(same as query\), got \[4, 6\]$/),
+  );
+  assert.throws(
+    () => infoNceLoss(q, q, negWrongD),
+    is(ShapeError, /`negatives` must have shape \[\*, 8\] \(\[K, D\] with D = 8 from query\), got \[10, 6\]/),
+  );
   assert.throws(() => infoNceLoss(q, q, neg3Wrong), is(ShapeError, /`negatives` must have shape \[4, \*, 8\].*got \[5, 3, 8\]/));
   assert.throws(() => infoNceLoss(q, q, neg1 as never), is(ShapeError, /`negatives` must have rank 2 or rank 3, got rank 1/));
   assert.throws(() => infoNceLoss(ints, q, q), is(ShapeError, /`query` must have dtype float32, got int32/));

@@ -52,7 +52,11 @@ function lossOf(f: Mat, fh: Mat, options = {}): number {
 }
 
 test('invaSpreadLoss: matches the naive loop reference', () => {
-  for (const [n, d, t, seed] of [[4, 6, 0.1, 1], [7, 3, 0.5, 2], [3, 16, 0.07, 3]] as const) {
+  for (const [n, d, t, seed] of [
+    [4, 6, 0.1, 1],
+    [7, 3, 0.5, 2],
+    [3, 16, 0.07, 3],
+  ] as const) {
     const f = mat(n, d, seed);
     const fh = mat(n, d, seed + 100);
     assertClose(lossOf(f, fh, { temperature: t }), refLoss(f, fh, f, fh, t), 1e-4, 1e-5, `N=${n} D=${d} τ=${t}`);
@@ -63,13 +67,38 @@ test('invaSpreadLoss: hand-computed case and the N = 1 closed form', () => {
   // f = f̂ = [e1, e2], τ = 1: every anchor sees its positive at dot 1 and two negatives at dot 0
   const e = Math.E;
   const perAnchor = -(Math.log(e / (e + 2)) + 2 * Math.log(1 - 1 / (e + 2)));
-  assertClose(lossOf([[1, 0], [0, 1]], [[1, 0], [0, 1]], { temperature: 1 }), perAnchor, 1e-5, 1e-6, 'hand case');
+  assertClose(
+    lossOf(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      { temperature: 1 },
+    ),
+    perAnchor,
+    1e-5,
+    1e-6,
+    'hand case',
+  );
   // one instance: the positive is the only other row, P = 1 and nothing else: loss 0
   assertClose(lossOf([[0.3, -2]], [[1, 1]]), 0, 0, 1e-6, 'N = 1');
   // the scale of the inputs does not matter (they are normalised)
   const f = mat(3, 4, 9);
   const fh = mat(3, 4, 10);
-  assertClose(lossOf(f.map((r) => r.map((v) => 5 * v)), fh), lossOf(f, fh), 1e-5, 1e-6, 'scale invariance');
+  assertClose(
+    lossOf(
+      f.map((r) => r.map((v) => 5 * v)),
+      fh,
+    ),
+    lossOf(f, fh),
+    1e-5,
+    1e-6,
+    'scale invariance',
+  );
 });
 
 test('invaSpreadLoss: symmetric in its two inputs (both views are anchors)', () => {
@@ -118,11 +147,29 @@ test('invaSpreadLoss: gradients reach both inputs through the anchors only (keys
   const fh = mat(4, 3, 12);
   const [gf, gfh] = tfGrads(f, fh, { temperature: t });
   // both inputs receive gradients
-  assert.ok(gf!.some((v) => Math.abs(v) > 1e-3), 'features receive gradients');
-  assert.ok(gfh!.some((v) => Math.abs(v) > 1e-3), 'augmented receives gradients');
+  assert.ok(
+    gf!.some((v) => Math.abs(v) > 1e-3),
+    'features receive gradients',
+  );
+  assert.ok(
+    gfh!.some((v) => Math.abs(v) > 1e-3),
+    'augmented receives gradients',
+  );
   // ... equal to the derivative with the keys held fixed
-  assertClose(gf!, finiteDiff((x) => refLoss(x, fh, f, fh, t), f), 2e-3, 2e-4, 'd/d features, keys fixed');
-  assertClose(gfh!, finiteDiff((x) => refLoss(f, x, f, fh, t), fh), 2e-3, 2e-4, 'd/d augmented, keys fixed');
+  assertClose(
+    gf!,
+    finiteDiff((x) => refLoss(x, fh, f, fh, t), f),
+    2e-3,
+    2e-4,
+    'd/d features, keys fixed',
+  );
+  assertClose(
+    gfh!,
+    finiteDiff((x) => refLoss(f, x, f, fh, t), fh),
+    2e-3,
+    2e-4,
+    'd/d augmented, keys fixed',
+  );
   // ... and not to the full derivative
   const full = finiteDiff((x) => refLoss(x, fh, x, fh, t), f);
   const gap = Math.max(...full.map((v, i) => Math.abs(v - gf![i]!)));
@@ -134,8 +181,20 @@ test('invaSpreadLoss: keyGradients: true differentiates both sides', () => {
   const f = mat(3, 4, 13);
   const fh = mat(3, 4, 14);
   const [gf, gfh] = tfGrads(f, fh, { temperature: t, keyGradients: true });
-  assertClose(gf!, finiteDiff((x) => refLoss(x, fh, x, fh, t), f), 2e-3, 2e-4, 'd/d features');
-  assertClose(gfh!, finiteDiff((x) => refLoss(f, x, f, x, t), fh), 2e-3, 2e-4, 'd/d augmented');
+  assertClose(
+    gf!,
+    finiteDiff((x) => refLoss(x, fh, x, fh, t), f),
+    2e-3,
+    2e-4,
+    'd/d features',
+  );
+  assertClose(
+    gfh!,
+    finiteDiff((x) => refLoss(f, x, f, x, t), fh),
+    2e-3,
+    2e-4,
+    'd/d augmented',
+  );
 });
 
 test('invaSpreadLoss: no leaked tensors, inputs not disposed', () => {
@@ -151,10 +210,23 @@ test('invaSpreadLoss: typed errors on bad input', () => {
   const b = tf.zeros([4, 2]) as tf.Tensor2D;
   const c = tf.zeros([4]) as unknown as tf.Tensor2D;
   const before = tf.memory().numTensors;
-  assert.throws(() => invaSpreadLoss(a, b), (e) => e instanceof ShapeError && /invaSpreadLoss: `augmented` must have shape \[4, 3\] \(same as features\), got \[4, 2\]/.test(e.message));
-  assert.throws(() => invaSpreadLoss(c, c), (e) => e instanceof ShapeError && /`features` must have rank 2/.test(e.message));
-  assert.throws(() => invaSpreadLoss(a, a, { temperature: 0 }), (e) => e instanceof ConfigError && /`temperature` must be > 0, got 0/.test(e.message));
-  assert.throws(() => invaSpreadLoss(a, a, { keyGradients: 1 as unknown as boolean }), (e) => e instanceof ConfigError && /`keyGradients`/.test(e.message));
+  assert.throws(
+    () => invaSpreadLoss(a, b),
+    (e) =>
+      e instanceof ShapeError && /invaSpreadLoss: `augmented` must have shape \[4, 3\] \(same as features\), got \[4, 2\]/.test(e.message),
+  );
+  assert.throws(
+    () => invaSpreadLoss(c, c),
+    (e) => e instanceof ShapeError && /`features` must have rank 2/.test(e.message),
+  );
+  assert.throws(
+    () => invaSpreadLoss(a, a, { temperature: 0 }),
+    (e) => e instanceof ConfigError && /`temperature` must be > 0, got 0/.test(e.message),
+  );
+  assert.throws(
+    () => invaSpreadLoss(a, a, { keyGradients: 1 as unknown as boolean }),
+    (e) => e instanceof ConfigError && /`keyGradients`/.test(e.message),
+  );
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([a, b, c]);
 });

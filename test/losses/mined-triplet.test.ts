@@ -39,7 +39,10 @@ test('minedTripletLoss: leak-free with gradients; hardest >= semi-hard >= 0; bad
   const hard = tf.tidy(() => minedTripletLoss(a, p, { mining: 'hardest' }).dataSync()[0]!);
   const semi = tf.tidy(() => minedTripletLoss(a, p, { mining: 'semi-hard' }).dataSync()[0]!);
   assert.ok(hard >= semi && semi >= 0, `hardest ${hard}, semi-hard ${semi}`);
-  assert.throws(() => minedTripletLoss(a, p, { mining: 'random' }), (e: unknown) => e instanceof ConfigError && /rng/.test(e.message));
+  assert.throws(
+    () => minedTripletLoss(a, p, { mining: 'random' }),
+    (e: unknown) => e instanceof ConfigError && /rng/.test(e.message),
+  );
   assert.throws(() => minedTripletLoss(a, p, { mining: 'nope' as never }), ConfigError);
   assert.throws(() => minedTripletLoss(a, p, { margin: -1 }), ConfigError);
   const one = tf.zeros([1, 4]) as tf.Tensor2D;

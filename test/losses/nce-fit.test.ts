@@ -22,7 +22,12 @@ const truth = weights.map((w) => w / total);
 
 /** Draws `count` symbols from the categorical `probs` with a seeded stream. */
 function sample(probs: number[], count: number, next: () => number): Int32Array {
-  const cdf = probs.map(((s) => (p: number) => (s += p))(0));
+  const cdf = probs.map(
+    (
+      (s) => (p: number) =>
+        (s += p)
+    )(0),
+  );
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const u = next() * cdf[cdf.length - 1]!;
@@ -100,5 +105,7 @@ test('nceLoss fits an unnormalised categorical: sum(exp(score)) -> 1 and exp(sco
   assert.ok(tvLarge < 0.05, `total variation to the truth ${tvLarge} on ${LARGE} samples`);
   assert.ok(tvSmall < 0.2, `total variation to the truth ${tvSmall} on ${SMALL} samples`);
   assert.ok(tvLarge < tvSmall / 2, `more samples must be closer: TV ${tvLarge} (${LARGE}) vs ${tvSmall} (${SMALL})`);
-  console.log(`# NCE fit: sum(exp(score)) ${sumSmall.toFixed(4)} (n=${SMALL}), ${sumLarge.toFixed(4)} (n=${LARGE}); TV to truth ${tvSmall.toFixed(4)} vs ${tvLarge.toFixed(4)}`);
+  console.log(
+    `# NCE fit: sum(exp(score)) ${sumSmall.toFixed(4)} (n=${SMALL}), ${sumLarge.toFixed(4)} (n=${LARGE}); TV to truth ${tvSmall.toFixed(4)} vs ${tvLarge.toFixed(4)}`,
+  );
 });

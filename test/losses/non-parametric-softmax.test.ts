@@ -60,7 +60,9 @@ test('nonParametricSoftmaxLoss: chunked hand-written gradient matches finite dif
   for (const cacheValues of [0, 1000]) {
     // 0: the backward pass recomputes the probabilities; 1000: it reuses the forward's
     const before = tf.memory().numTensors;
-    const g = tf.grad((v: tf.Tensor) => nonParametricSoftmaxLoss(v as tf.Tensor2D, bank, idx, { temperature: t, chunkRows: 3, cacheValues }))(x);
+    const g = tf.grad((v: tf.Tensor) =>
+      nonParametricSoftmaxLoss(v as tf.Tensor2D, bank, idx, { temperature: t, chunkRows: 3, cacheValues }),
+    )(x);
     grads.push(Array.from(g.dataSync()));
     g.dispose();
     assert.equal(tf.memory().numTensors, before, `tf.grad leaked (cacheValues ${cacheValues})`);
@@ -87,10 +89,22 @@ test('nonParametricSoftmaxLoss: typed errors before any tensor is made', () => {
   const x = tf.zeros([2, 3]) as tf.Tensor2D;
   const wrong = tf.zeros([2, 4]) as tf.Tensor2D;
   const before = tf.memory().numTensors;
-  assert.throws(() => nonParametricSoftmaxLoss(wrong, bank, [0, 1]), (e) => e instanceof ShapeError && /`features` must have shape \[\*, 3\]/.test(e.message));
-  assert.throws(() => nonParametricSoftmaxLoss(x, bank, [0]), (e) => e instanceof ShapeError && /`indices` must hold one bank index per row of features \(2\), got 1/.test(e.message));
-  assert.throws(() => nonParametricSoftmaxLoss(x, bank, [0, 5]), (e) => e instanceof ConfigError && /`indices`.*got 5/.test(e.message));
-  assert.throws(() => nonParametricSoftmaxLoss(x, bank, [0, 1], { temperature: 0 }), (e) => e instanceof ConfigError && /`temperature`/.test(e.message));
+  assert.throws(
+    () => nonParametricSoftmaxLoss(wrong, bank, [0, 1]),
+    (e) => e instanceof ShapeError && /`features` must have shape \[\*, 3\]/.test(e.message),
+  );
+  assert.throws(
+    () => nonParametricSoftmaxLoss(x, bank, [0]),
+    (e) => e instanceof ShapeError && /`indices` must hold one bank index per row of features \(2\), got 1/.test(e.message),
+  );
+  assert.throws(
+    () => nonParametricSoftmaxLoss(x, bank, [0, 5]),
+    (e) => e instanceof ConfigError && /`indices`.*got 5/.test(e.message),
+  );
+  assert.throws(
+    () => nonParametricSoftmaxLoss(x, bank, [0, 1], { temperature: 0 }),
+    (e) => e instanceof ConfigError && /`temperature`/.test(e.message),
+  );
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([x, wrong]);
 });

@@ -45,7 +45,10 @@ function loss(f: Mat, pos: Mat, noise: Mat, t: number, z: number, n: number): nu
 }
 
 test('npidNceLoss: matches the reference criterion (P = exp(m.v/τ)/Z, h = P/(P + K/N))', () => {
-  for (const [bsz, d, k, t, n, seed] of [[4, 8, 16, 0.07, 1000, 1], [3, 5, 7, 0.5, 50, 2]] as const) {
+  for (const [bsz, d, k, t, n, seed] of [
+    [4, 8, 16, 0.07, 1000, 1],
+    [3, 5, 7, 0.5, 50, 2],
+  ] as const) {
     const f = mat(bsz, d, seed);
     const pos = mat(bsz, d, seed + 10, true);
     const noise = mat(k, d, seed + 20, true);
@@ -57,8 +60,14 @@ test('npidNceLoss: matches the reference criterion (P = exp(m.v/τ)/Z, h = P/(P 
 });
 
 test('estimateNceNormalizer: N * mean(exp(s/τ)) over the batch positives and noise', () => {
-  const f = [[1, 0], [0, 2]];
-  const pos = [[1, 0], [1, 0]];
+  const f = [
+    [1, 0],
+    [0, 2],
+  ];
+  const pos = [
+    [1, 0],
+    [1, 0],
+  ];
   const noise = [[0, 1]];
   // scores with v = [1,0], [0,1]: positives 1, 0; noise 0, 1 (τ = 1)
   const want = 10 * ((Math.E + 1 + 1 + Math.E) / 4);
@@ -104,9 +113,21 @@ test('npidNceLoss: typed errors', () => {
   const a = tf.zeros([2, 3]) as tf.Tensor2D;
   const wrong = tf.zeros([4, 5]) as tf.Tensor2D;
   const noiseT = tf.zeros([3, 5]) as tf.Tensor2D;
-  assert.throws(() => npidNceLoss(a, wrong, noiseT, { normalizer: 1, bankSize: 10 }), (e) => e instanceof ShapeError && /npidNceLoss: `positives` must have shape \[2, 3\]/.test(e.message));
-  assert.throws(() => npidNceLoss(a, a, wrong, { normalizer: 1, bankSize: 10 }), (e) => e instanceof ShapeError && /`noiseT` must have shape \[3, \*\]/.test(e.message));
-  assert.throws(() => npidNceLoss(a, a, noiseT, { normalizer: -1, bankSize: 10 }), (e) => e instanceof ConfigError && /`normalizer` must be > 0, got -1/.test(e.message));
-  assert.throws(() => npidNceLoss(a, a, noiseT, { normalizer: 1, bankSize: 0 }), (e) => e instanceof ConfigError && /`bankSize`/.test(e.message));
+  assert.throws(
+    () => npidNceLoss(a, wrong, noiseT, { normalizer: 1, bankSize: 10 }),
+    (e) => e instanceof ShapeError && /npidNceLoss: `positives` must have shape \[2, 3\]/.test(e.message),
+  );
+  assert.throws(
+    () => npidNceLoss(a, a, wrong, { normalizer: 1, bankSize: 10 }),
+    (e) => e instanceof ShapeError && /`noiseT` must have shape \[3, \*\]/.test(e.message),
+  );
+  assert.throws(
+    () => npidNceLoss(a, a, noiseT, { normalizer: -1, bankSize: 10 }),
+    (e) => e instanceof ConfigError && /`normalizer` must be > 0, got -1/.test(e.message),
+  );
+  assert.throws(
+    () => npidNceLoss(a, a, noiseT, { normalizer: 1, bankSize: 0 }),
+    (e) => e instanceof ConfigError && /`bankSize`/.test(e.message),
+  );
   tf.dispose([a, wrong, noiseT]);
 });

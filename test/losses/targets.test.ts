@@ -25,9 +25,21 @@ test('makeTarget: each target is its loss function in the uniform signature; bat
   const queue = tf.tensor2d(randn(28, 4), [7, 4]);
   const rng = new Rng(0);
   assertClose(value(makeTarget('ntxent', 'batch')({ views: [z1, z2], rng })), value(ntXentLoss(z1, z2, { temperature: 0.5 })), 1e-6);
-  assertClose(value(makeTarget('ntxent', 'batch', { temperature: 0.3 })({ views: [z1, z2, z3], rng })), value(multiPositiveNtXentLoss([z1, z2, z3], { temperature: 0.3 })), 1e-6);
-  assertClose(value(makeTarget('infonce', 'batch')({ views: [z1, z2], rng })), value(crossViewInfoNceLoss(z1, z2, { temperature: 0.2 })), 1e-6);
-  assertClose(value(makeTarget('infonce', 'queue')({ views: [z1, z2], negatives: queue, rng })), value(infoNceLoss(z1, z2, queue, { temperature: 0.2 })), 1e-6);
+  assertClose(
+    value(makeTarget('ntxent', 'batch', { temperature: 0.3 })({ views: [z1, z2, z3], rng })),
+    value(multiPositiveNtXentLoss([z1, z2, z3], { temperature: 0.3 })),
+    1e-6,
+  );
+  assertClose(
+    value(makeTarget('infonce', 'batch')({ views: [z1, z2], rng })),
+    value(crossViewInfoNceLoss(z1, z2, { temperature: 0.2 })),
+    1e-6,
+  );
+  assertClose(
+    value(makeTarget('infonce', 'queue')({ views: [z1, z2], negatives: queue, rng })),
+    value(infoNceLoss(z1, z2, queue, { temperature: 0.2 })),
+    1e-6,
+  );
   for (const loss of ['dcl', 'triplet', 'align-uniform', 'invaspread'] as const) {
     const before = tf.memory().numTensors;
     assert.ok(Number.isFinite(value(makeTarget(loss, 'batch')({ views: [z1, z2], rng }))), loss);
@@ -38,8 +50,14 @@ test('makeTarget: each target is its loss function in the uniform signature; bat
 });
 
 test('makeTarget: a source the loss does not take, a bank loss, or an unknown loss is a ConfigError; the registry is consistent', () => {
-  assert.throws(() => makeTarget('ntxent', 'queue'), (e: unknown) => e instanceof ConfigError && /batch/.test(e.message));
-  assert.throws(() => makeTarget('nce', 'bank'), (e: unknown) => e instanceof ConfigError && /npid/.test(e.message));
+  assert.throws(
+    () => makeTarget('ntxent', 'queue'),
+    (e: unknown) => e instanceof ConfigError && /batch/.test(e.message),
+  );
+  assert.throws(
+    () => makeTarget('nce', 'bank'),
+    (e: unknown) => e instanceof ConfigError && /npid/.test(e.message),
+  );
   assert.throws(() => makeTarget('nope' as never, 'batch'), ConfigError);
   assert.deepEqual(lossesFor('queue'), ['infonce']);
   assert.deepEqual(lossesFor('bank'), ['nce', 'softmax']);

@@ -23,14 +23,26 @@ const fixture = { cases: readTorchFixture('torch-reference.json') };
 function lossFn(c: TorchCase): (...xs: tf.Tensor[]) => tf.Scalar {
   const o = c.options as never;
   switch (c.loss) {
-    case 'ntXent': return (z1, z2) => ntXentLoss(z1 as tf.Tensor2D, z2 as tf.Tensor2D, o);
-    case 'infoNce': return (q, p, n) => infoNceLoss(q as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor2D | tf.Tensor3D, o);
-    case 'triplet': return (a, p, n) => tripletMarginLoss(a as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor2D, o);
-    case 'alignment': return (x, y) => alignmentLoss(x as tf.Tensor2D, y as tf.Tensor2D, o);
-    case 'uniformity': return (x) => uniformityLoss(x as tf.Tensor2D, o);
-    case 'nce': return (dataScores, noiseScores, dataLogNoise, noiseLogNoise) =>
-      nceLoss({ dataScores: dataScores as tf.Tensor1D, noiseScores: noiseScores as tf.Tensor2D, dataLogNoise: dataLogNoise as tf.Tensor1D, noiseLogNoise: noiseLogNoise as tf.Tensor2D });
-    default: throw new Error(`unknown loss ${c.loss} in the fixture`);
+    case 'ntXent':
+      return (z1, z2) => ntXentLoss(z1 as tf.Tensor2D, z2 as tf.Tensor2D, o);
+    case 'infoNce':
+      return (q, p, n) => infoNceLoss(q as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor2D | tf.Tensor3D, o);
+    case 'triplet':
+      return (a, p, n) => tripletMarginLoss(a as tf.Tensor2D, p as tf.Tensor2D, n as tf.Tensor2D, o);
+    case 'alignment':
+      return (x, y) => alignmentLoss(x as tf.Tensor2D, y as tf.Tensor2D, o);
+    case 'uniformity':
+      return (x) => uniformityLoss(x as tf.Tensor2D, o);
+    case 'nce':
+      return (dataScores, noiseScores, dataLogNoise, noiseLogNoise) =>
+        nceLoss({
+          dataScores: dataScores as tf.Tensor1D,
+          noiseScores: noiseScores as tf.Tensor2D,
+          dataLogNoise: dataLogNoise as tf.Tensor1D,
+          noiseLogNoise: noiseLogNoise as tf.Tensor2D,
+        });
+    default:
+      throw new Error(`unknown loss ${c.loss} in the fixture`);
   }
 }
 

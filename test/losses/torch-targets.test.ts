@@ -20,11 +20,16 @@ const fixture = { cases: readTorchFixture('torch-targets.json') };
 function lossFn(c: TorchCase): (...xs: tf.Tensor[]) => tf.Scalar {
   const o = c.options as never;
   switch (c.loss) {
-    case 'multiPositiveNtXent': return (...vs) => multiPositiveNtXentLoss(vs as tf.Tensor2D[], o);
-    case 'dcl': return (z1, z2) => decoupledContrastiveLoss(z1 as tf.Tensor2D, z2 as tf.Tensor2D, o);
-    case 'alignUniform': return (z1, z2) => alignUniformLoss(z1 as tf.Tensor2D, z2 as tf.Tensor2D, o);
-    case 'minedTriplet': return (a, p) => minedTripletLoss(a as tf.Tensor2D, p as tf.Tensor2D, o);
-    default: throw new Error(`unknown loss ${c.loss} in the fixture`);
+    case 'multiPositiveNtXent':
+      return (...vs) => multiPositiveNtXentLoss(vs as tf.Tensor2D[], o);
+    case 'dcl':
+      return (z1, z2) => decoupledContrastiveLoss(z1 as tf.Tensor2D, z2 as tf.Tensor2D, o);
+    case 'alignUniform':
+      return (z1, z2) => alignUniformLoss(z1 as tf.Tensor2D, z2 as tf.Tensor2D, o);
+    case 'minedTriplet':
+      return (a, p) => minedTripletLoss(a as tf.Tensor2D, p as tf.Tensor2D, o);
+    default:
+      throw new Error(`unknown loss ${c.loss} in the fixture`);
   }
 }
 

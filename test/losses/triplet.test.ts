@@ -14,10 +14,22 @@ const loss = (a: Mat, p: Mat, n: Mat, opts: TripletMarginOptions = {}): number =
 
 test('tripletMarginLoss: matches the naive loop, squared and plain distances', () => {
   const next = rng(21);
-  for (const [n, d, margin] of [[1, 2, 1], [6, 4, 1], [10, 8, 0.2], [5, 3, 0], [4, 16, 3]] as const) {
+  for (const [n, d, margin] of [
+    [1, 2, 1],
+    [6, 4, 1],
+    [10, 8, 0.2],
+    [5, 3, 0],
+    [4, 16, 3],
+  ] as const) {
     const [a, p, neg] = [randMat(n, d, next), randMat(n, d, next), randMat(n, d, next)];
     for (const squared of [true, false]) {
-      assertClose(loss(a, p, neg, { margin, squared }), tripletRef(a, p, neg, margin, squared), 1e-5, 1e-5, `N=${n} D=${d} m=${margin} squared=${squared}`);
+      assertClose(
+        loss(a, p, neg, { margin, squared }),
+        tripletRef(a, p, neg, margin, squared),
+        1e-5,
+        1e-5,
+        `N=${n} D=${d} m=${margin} squared=${squared}`,
+      );
     }
   }
 });
@@ -40,9 +52,18 @@ test('tripletMarginLoss: closed forms, a = p = n gives the margin, far negatives
 
 test('tripletMarginLoss: hand-computed case', () => {
   // Triplet 1: D(a,p) = 5, D(a,n) = 1; triplet 2: D(a,p) = 0, D(a,n) = 2. Margin 0.5.
-  const a = [[0, 0], [1, 1]];
-  const p = [[3, 4], [1, 1]];
-  const n = [[1, 0], [1, 3]];
+  const a = [
+    [0, 0],
+    [1, 1],
+  ];
+  const p = [
+    [3, 4],
+    [1, 1],
+  ];
+  const n = [
+    [1, 0],
+    [1, 3],
+  ];
   assertClose(loss(a, p, n, { margin: 0.5 }), (25 - 1 + 0.5 + 0) / 2, 1e-6, 1e-7); // 0 - 4 + 0.5 < 0
   assertClose(loss(a, p, n, { margin: 0.5, squared: false }), (5 - 1 + 0.5 + 0) / 2, 1e-6, 1e-7); // 0 - 2 + 0.5 < 0
 });
@@ -52,7 +73,11 @@ test('tripletMarginLoss: gradients match finite differences', () => {
   for (const squared of [true, false]) {
     const [a, p, n] = [randMat(6, 4, next), randMat(6, 4, next), randMat(6, 4, next)];
     const margin = squared ? 2 : 0.5;
-    checkGradients((x, y, z) => tripletMarginLoss(x!, y!, z!, { margin, squared }), (x, y, z) => tripletRef(x!, y!, z!, margin, squared), [a, p, n]);
+    checkGradients(
+      (x, y, z) => tripletMarginLoss(x!, y!, z!, { margin, squared }),
+      (x, y, z) => tripletRef(x!, y!, z!, margin, squared),
+      [a, p, n],
+    );
   }
 });
 
@@ -62,12 +87,21 @@ test('tripletMarginLoss: a zero distance gives a finite gradient (no NaN from sq
   const p = tf.tensor2d([[0.5, -1, 2]]); // equal to a, but its own tensor
   const n = tf.tensor2d([[0.5, -1.6, 2]]);
   for (const squared of [false, true]) {
-    const [ga, gp, gn] = gradsOf((x, y, z) => tripletMarginLoss(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor2D, { squared }), [a, p, n]);
+    const [ga, gp, gn] = gradsOf(
+      (x, y, z) => tripletMarginLoss(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor2D, { squared }),
+      [a, p, n],
+    );
     // d/da of -D(a,n): plain -(a-n)/|a-n| = [0, -1, 0]; squared -2(a-n) = [0, -1.2, 0]. D(a,p) = 0 adds 0.
     const expected = squared ? [0, -1.2, 0] : [0, -1, 0];
     assertClose(ga!, expected, 1e-5, 1e-6, `d/danchor squared=${squared}`);
     assertClose(gp!, [0, 0, 0], 0, 1e-7, `d/dpositive squared=${squared}`);
-    assertClose(gn!, expected.map((v) => -v), 1e-5, 1e-6, `d/dnegative squared=${squared}`);
+    assertClose(
+      gn!,
+      expected.map((v) => -v),
+      1e-5,
+      1e-6,
+      `d/dnegative squared=${squared}`,
+    );
   }
   tf.dispose([a, p, n]);
 });
@@ -91,7 +125,10 @@ test('tripletMarginLoss: bad input throws typed errors naming the argument', () 
   const ints = tf.zeros([4, 8], 'int32') as tf.Tensor2D;
   const before = tf.memory().numTensors;
   const is = (cls: new (...args: never[]) => Error, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
-  assert.throws(() => tripletMarginLoss(a, b, a), is(ShapeError, /^tripletMarginLoss: `positive` must have shape \[4, 8\] \(same as anchor\), got \[4, 6\]$/));
+  assert.throws(
+    () => tripletMarginLoss(a, b, a),
+    is(ShapeError, /^tripletMarginLoss: `positive` must have shape \[4, 8\] \(same as anchor\), got \[4, 6\]$/),
+  );
   assert.throws(() => tripletMarginLoss(a, a, b), is(ShapeError, /`negative` must have shape \[4, 8\] \(same as anchor\), got \[4, 6\]/));
   assert.throws(() => tripletMarginLoss(a, a, ints), is(ShapeError, /`negative` must have dtype float32, got int32/));
   assert.throws(() => tripletMarginLoss(a, a, a, { margin: -0.1 }), is(ConfigError, /tripletMarginLoss: `margin` must be >= 0, got -0.1/));

@@ -10,15 +10,22 @@ import { checkGradients, value } from './helpers.js';
 
 before(() => useBackend());
 
-const unit = (m: Mat): Mat => m.map((r) => {
-  const n = Math.hypot(...r);
-  return r.map((v) => Math.fround(v / n));
-});
+const unit = (m: Mat): Mat =>
+  m.map((r) => {
+    const n = Math.hypot(...r);
+    return r.map((v) => Math.fround(v / n));
+  });
 const loss = (x: Mat, t?: number): number => tf.tidy(() => value(uniformityLoss(tf.tensor2d(x), t === undefined ? {} : { t })));
 
 test('uniformityLoss: matches the naive loop for several shapes and t', () => {
   const next = rng(41);
-  for (const [n, d, t] of [[2, 3, 2], [8, 4, 2], [17, 8, 1], [32, 16, 5], [5, 2, 0.5]] as const) {
+  for (const [n, d, t] of [
+    [2, 3, 2],
+    [8, 4, 2],
+    [17, 8, 1],
+    [32, 16, 5],
+    [5, 2, 0.5],
+  ] as const) {
     const x = unit(randMat(n, d, next));
     assertClose(loss(x, t), uniformityRef(x, t), 1e-5, 1e-5, `N=${n} D=${d} t=${t}`);
   }
@@ -33,7 +40,19 @@ test('uniformityLoss: closed forms, identical rows give 0, an antipodal pair giv
 
 test('uniformityLoss: hand-computed case', () => {
   // e1, e2, -e1 with t = 1: squared distances 2, 4, 2 -> log((2 e^-2 + e^-4) / 3).
-  assertClose(loss([[1, 0], [0, 1], [-1, 0]], 1), Math.log((2 * Math.exp(-2) + Math.exp(-4)) / 3), 1e-6, 1e-7);
+  assertClose(
+    loss(
+      [
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+      ],
+      1,
+    ),
+    Math.log((2 * Math.exp(-2) + Math.exp(-4)) / 3),
+    1e-6,
+    1e-7,
+  );
 });
 
 test('uniformityLoss: numerically stable for large t (no underflow to log 0)', () => {
@@ -55,8 +74,16 @@ test('uniformity: the plain-number helper equals the loss and leaks nothing', ()
 
 test('uniformityLoss: gradients match finite differences', () => {
   const next = rng(43);
-  for (const [n, t] of [[2, 2], [5, 2], [6, 0.5]] as const) {
-    checkGradients((a) => uniformityLoss(a!, { t }), (a) => uniformityRef(a!, t), [unit(randMat(n, 4, next))]);
+  for (const [n, t] of [
+    [2, 2],
+    [5, 2],
+    [6, 0.5],
+  ] as const) {
+    checkGradients(
+      (a) => uniformityLoss(a!, { t }),
+      (a) => uniformityRef(a!, t),
+      [unit(randMat(n, 4, next))],
+    );
   }
 });
 
@@ -77,7 +104,10 @@ test('uniformityLoss: bad input throws typed errors naming the argument', () => 
   const ints = tf.zeros([4, 8], 'int32') as tf.Tensor2D;
   const before = tf.memory().numTensors;
   const is = (cls: new (...args: never[]) => Error, re: RegExp) => (e: unknown) => e instanceof cls && re.test((e as Error).message);
-  assert.throws(() => uniformityLoss(one), is(ShapeError, /^uniformityLoss: `x` must have at least 2 rows \(pairs i < j\), got shape \[1, 8\]$/));
+  assert.throws(
+    () => uniformityLoss(one),
+    is(ShapeError, /^uniformityLoss: `x` must have at least 2 rows \(pairs i < j\), got shape \[1, 8\]$/),
+  );
   assert.throws(() => uniformityLoss(v as never), is(ShapeError, /`x` must have rank 2, got rank 1 with shape \[8\]/));
   assert.throws(() => uniformityLoss(ints), is(ShapeError, /`x` must have dtype float32, got int32/));
   assert.throws(() => uniformity(one), is(ShapeError, /^uniformityLoss: `x`/));

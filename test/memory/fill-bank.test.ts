@@ -33,12 +33,27 @@ test('fillBank: row i = normalize(features(sample i)) for every sample, over bat
 
 test('fillBank: typed errors name the argument and the value', async () => {
   const bank = new MemoryBank({ size: SIZE, dim: 2 });
-  await assert.rejects(fillBank(bank, data(7), features), (e) => e instanceof ShapeError && /fillBank: `data` must hold one sample per bank row \(10\), got 7 samples/.test(e.message));
-  await assert.rejects(fillBank({} as MemoryBank, data(), features), (e) => e instanceof ConfigError && /fillBank: `bank` must be a MemoryBank/.test(e.message));
-  await assert.rejects(fillBank(bank, data(), 'f' as never), (e) => e instanceof ConfigError && /`features` must be a function/.test(e.message));
-  await assert.rejects(fillBank(bank, data(), features, { batchSize: 0 }), (e) => e instanceof ConfigError && /`batchSize`.*0/.test(e.message));
+  await assert.rejects(
+    fillBank(bank, data(7), features),
+    (e) => e instanceof ShapeError && /fillBank: `data` must hold one sample per bank row \(10\), got 7 samples/.test(e.message),
+  );
+  await assert.rejects(
+    fillBank({} as MemoryBank, data(), features),
+    (e) => e instanceof ConfigError && /fillBank: `bank` must be a MemoryBank/.test(e.message),
+  );
+  await assert.rejects(
+    fillBank(bank, data(), 'f' as never),
+    (e) => e instanceof ConfigError && /`features` must be a function/.test(e.message),
+  );
+  await assert.rejects(
+    fillBank(bank, data(), features, { batchSize: 0 }),
+    (e) => e instanceof ConfigError && /`batchSize`.*0/.test(e.message),
+  );
   const before = tf.memory().numTensors;
-  await assert.rejects(fillBank(bank, data(), (x) => tf.tidy(() => tf.concat([features(x), features(x)], 1) as tf.Tensor2D)), (e) => e instanceof ShapeError && /MemoryBank\.set: `features` must have shape \[10, 2\].*got \[10, 4\]/.test(e.message));
+  await assert.rejects(
+    fillBank(bank, data(), (x) => tf.tidy(() => tf.concat([features(x), features(x)], 1) as tf.Tensor2D)),
+    (e) => e instanceof ShapeError && /MemoryBank\.set: `features` must have shape \[10, 2\].*got \[10, 4\]/.test(e.message),
+  );
   assert.equal(tf.memory().numTensors, before, 'a failed fill leaked tensors');
   bank.dispose();
 });

@@ -11,7 +11,11 @@ test('KeyQueue: random unit rows from the seed, FIFO enqueue of normalised keys 
   const q = new KeyQueue({ size: 5, dim: 3, seed: 2 });
   for (let r = 0; r < 5; r++) assertClose(Math.hypot(...q.data.subarray(r * 3, r * 3 + 3)), 1, 1e-5);
   assert.deepEqual(new KeyQueue({ size: 5, dim: 3, seed: 2 }).data, q.data);
-  const keys = tf.tensor2d([[3, 0, 4], [0, 2, 0], [1, 0, 0]]);
+  const keys = tf.tensor2d([
+    [3, 0, 4],
+    [0, 2, 0],
+    [1, 0, 0],
+  ]);
   const before = tf.memory().numTensors;
   q.enqueue(keys);
   assert.equal(tf.memory().numTensors, before);

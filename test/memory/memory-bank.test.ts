@@ -31,7 +31,13 @@ test('MemoryBank: rows start uniform in ±1/sqrt(dim/3), then L2-normalised', ()
     const row = raw.slice(r * dim, (r + 1) * dim);
     assert.ok(row.every((v) => Math.abs(v) <= stdv));
     const n = Math.hypot(...row);
-    assertClose(bank.data.subarray(r * dim, (r + 1) * dim), row.map((v) => v / n), 1e-5, 1e-6, `row ${r}`);
+    assertClose(
+      bank.data.subarray(r * dim, (r + 1) * dim),
+      row.map((v) => v / n),
+      1e-5,
+      1e-6,
+      `row ${r}`,
+    );
   }
   // same seed, same bank; another seed, another bank
   assert.deepEqual(new MemoryBank({ size, dim, seed: 7 }).data, bank.data);
@@ -67,7 +73,10 @@ test('MemoryBank.update: normalize(momentum * old + (1 - momentum) * new), in pl
   const old2 = Array.from(bank.data.subarray(6, 9));
   const old5 = Array.from(bank.data.subarray(15, 18));
   const untouched = Array.from(bank.data.subarray(0, 6));
-  const f = tf.tensor2d([[1, 0, 0], [0, 0.6, 0.8]]);
+  const f = tf.tensor2d([
+    [1, 0, 0],
+    [0, 0.6, 0.8],
+  ]);
   assertNoLeak(() => bank.update([2, 5], f), 'update');
   const mix = (o: number[], n: number[]): number[] => {
     const m = o.map((v, i) => 0.25 * v + 0.75 * n[i]!);
@@ -98,14 +107,23 @@ test('MemoryBank.update: normalize(momentum * old + (1 - momentum) * new), in pl
 test('MemoryBank.set: rows become normalize(features), whatever the bank momentum; others untouched', () => {
   const bank = new MemoryBank({ size: 4, dim: 2, momentum: 0.9, seed: 5 });
   const untouched = Array.from(bank.data.subarray(0, 2));
-  const f = tf.tensor2d([[3, 4], [0, -2]]);
+  const f = tf.tensor2d([
+    [3, 4],
+    [0, -2],
+  ]);
   assertNoLeak(() => bank.set([2, 1], f), 'set');
   f.dispose();
   assertClose(bank.data.subarray(4, 6), [0.6, 0.8], 1e-6, 1e-7, 'row 2');
   assertClose(bank.data.subarray(2, 4), [0, -1], 1e-6, 1e-7, 'row 1');
   assertClose(bank.data.subarray(0, 2), untouched, 0, 0, 'row 0');
-  assert.throws(() => bank.set([4], new Float32Array(2)), (e) => e instanceof ConfigError && /MemoryBank\.set: `indices`.*got 4/.test(e.message));
-  assert.throws(() => bank.set([0], new Float32Array(3)), (e) => e instanceof ShapeError && /MemoryBank\.set: `features` must hold 1 x 2 = 2 values/.test(e.message));
+  assert.throws(
+    () => bank.set([4], new Float32Array(2)),
+    (e) => e instanceof ConfigError && /MemoryBank\.set: `indices`.*got 4/.test(e.message),
+  );
+  assert.throws(
+    () => bank.set([0], new Float32Array(3)),
+    (e) => e instanceof ShapeError && /MemoryBank\.set: `features` must hold 1 x 2 = 2 values/.test(e.message),
+  );
 });
 
 test('MemoryBank: rows read for the loss are the rows from BEFORE the update', () => {
@@ -113,7 +131,10 @@ test('MemoryBank: rows read for the loss are the rows from BEFORE the update', (
   const idx = [1, 6];
   const before = bank.get(idx); // what the step's loss sees
   const snapshot = before.dataSync().slice();
-  bank.update(idx, tf.tidy(() => tf.randomNormal([2, 4], 0, 1, 'float32', 5) as tf.Tensor2D));
+  bank.update(
+    idx,
+    tf.tidy(() => tf.randomNormal([2, 4], 0, 1, 'float32', 5) as tf.Tensor2D),
+  );
   assertClose(before.dataSync(), snapshot, 0, 0, 'rows taken before the update');
   const after = bank.get(idx);
   assert.notDeepEqual(Array.from(after.dataSync()), Array.from(snapshot), 'the bank itself did change');
@@ -149,22 +170,58 @@ test('MemoryBank.sample: uniform with replacement, seeded, honours exclude', () 
 });
 
 test('MemoryBank: typed errors name the argument and the value', () => {
-  assert.throws(() => new MemoryBank({ size: 0, dim: 4 }), (e) => e instanceof ConfigError && /MemoryBank: `size` must be an integer >= 1, got 0/.test(e.message));
-  assert.throws(() => new MemoryBank({ size: 2.5, dim: 4 }), (e) => e instanceof ConfigError && /`size`.*2\.5/.test(e.message));
-  assert.throws(() => new MemoryBank({ size: 4, dim: -1 }), (e) => e instanceof ConfigError && /`dim`.*-1/.test(e.message));
-  assert.throws(() => new MemoryBank({ size: 4, dim: 2, momentum: 1.5 }), (e) => e instanceof ConfigError && /`momentum`.*1\.5/.test(e.message));
+  assert.throws(
+    () => new MemoryBank({ size: 0, dim: 4 }),
+    (e) => e instanceof ConfigError && /MemoryBank: `size` must be an integer >= 1, got 0/.test(e.message),
+  );
+  assert.throws(
+    () => new MemoryBank({ size: 2.5, dim: 4 }),
+    (e) => e instanceof ConfigError && /`size`.*2\.5/.test(e.message),
+  );
+  assert.throws(
+    () => new MemoryBank({ size: 4, dim: -1 }),
+    (e) => e instanceof ConfigError && /`dim`.*-1/.test(e.message),
+  );
+  assert.throws(
+    () => new MemoryBank({ size: 4, dim: 2, momentum: 1.5 }),
+    (e) => e instanceof ConfigError && /`momentum`.*1\.5/.test(e.message),
+  );
   const bank = new MemoryBank({ size: 5, dim: 3 });
-  assert.throws(() => bank.sample(6), (e) => e instanceof ConfigError && /`k` must be <= the bank size 5, got 6/.test(e.message));
-  assert.throws(() => bank.sample(2, { exclude: [0, 1, 2, 3, 4] }), (e) => e instanceof ConfigError && /`exclude`/.test(e.message));
-  assert.throws(() => bank.get([0, 5]), (e) => e instanceof ConfigError && /MemoryBank\.get: `indices` must hold integers in \[0, 4\].*got 5 at position 1/.test(e.message));
-  assert.throws(() => bank.get([-1]), (e) => e instanceof ConfigError && /got -1/.test(e.message));
-  assert.throws(() => bank.update([7], new Float32Array(3)), (e) => e instanceof ConfigError && /MemoryBank\.update: `indices`.*got 7/.test(e.message));
+  assert.throws(
+    () => bank.sample(6),
+    (e) => e instanceof ConfigError && /`k` must be <= the bank size 5, got 6/.test(e.message),
+  );
+  assert.throws(
+    () => bank.sample(2, { exclude: [0, 1, 2, 3, 4] }),
+    (e) => e instanceof ConfigError && /`exclude`/.test(e.message),
+  );
+  assert.throws(
+    () => bank.get([0, 5]),
+    (e) => e instanceof ConfigError && /MemoryBank\.get: `indices` must hold integers in \[0, 4\].*got 5 at position 1/.test(e.message),
+  );
+  assert.throws(
+    () => bank.get([-1]),
+    (e) => e instanceof ConfigError && /got -1/.test(e.message),
+  );
+  assert.throws(
+    () => bank.update([7], new Float32Array(3)),
+    (e) => e instanceof ConfigError && /MemoryBank\.update: `indices`.*got 7/.test(e.message),
+  );
   const wrong = tf.zeros([1, 4]) as tf.Tensor2D;
-  assert.throws(() => bank.update([0], wrong), (e) => e instanceof ShapeError && /MemoryBank\.update: `features` must have shape \[1, 3\].*got \[1, 4\]/.test(e.message));
+  assert.throws(
+    () => bank.update([0], wrong),
+    (e) => e instanceof ShapeError && /MemoryBank\.update: `features` must have shape \[1, 3\].*got \[1, 4\]/.test(e.message),
+  );
   wrong.dispose();
-  assert.throws(() => bank.update([0, 1], new Float32Array(3)), (e) => e instanceof ShapeError && /`features` must hold 2 x 3 = 6 values/.test(e.message));
+  assert.throws(
+    () => bank.update([0, 1], new Float32Array(3)),
+    (e) => e instanceof ShapeError && /`features` must hold 2 x 3 = 6 values/.test(e.message),
+  );
   bank.dispose();
-  assert.throws(() => bank.get([0]), (e) => e instanceof ConfigError && /disposed/.test(e.message));
+  assert.throws(
+    () => bank.get([0]),
+    (e) => e instanceof ConfigError && /disposed/.test(e.message),
+  );
 });
 
 test('MemoryBank: state round-trips (checkpoints), adopting the buffer', () => {
@@ -175,7 +232,10 @@ test('MemoryBank: state round-trips (checkpoints), adopting the buffer', () => {
   assert.deepEqual(copy.data, bank.data);
   assert.equal(copy.momentum, 0.3);
   assert.deepEqual(copy.sample(9), bank.sample(9), 'the generator continues identically');
-  assert.throws(() => MemoryBank.fromState({ ...st, data: new Float32Array(3) }), (e) => e instanceof ShapeError && /MemoryBank\.fromState: `data`.*45 values/.test(e.message));
+  assert.throws(
+    () => MemoryBank.fromState({ ...st, data: new Float32Array(3) }),
+    (e) => e instanceof ShapeError && /MemoryBank\.fromState: `data`.*45 values/.test(e.message),
+  );
 });
 
 test('MemoryBank: 1M x 128 is one 512 MB buffer; get/update/sample copy only what they touch', () => {

@@ -29,7 +29,12 @@ const T = 0.2;
 const VIEWS3 = () => [labL(), labAb(), gradient()];
 const CHANNELS: Record<string, number> = { 'lab-l': 1, 'lab-ab': 2, gradient: 1 };
 
-function make(objective: CmcObjective, graph: CmcGraph, views: View[] = VIEWS3(), extra: { augmentation?: ReturnType<typeof cmcAugmentation>; lr?: number } = {}): Cmc {
+function make(
+  objective: CmcObjective,
+  graph: CmcGraph,
+  views: View[] = VIEWS3(),
+  extra: { augmentation?: ReturnType<typeof cmcAugmentation>; lr?: number } = {},
+): Cmc {
   return cmc({
     views,
     inputShape: [S, S, 3],
@@ -47,7 +52,10 @@ function make(objective: CmcObjective, graph: CmcGraph, views: View[] = VIEWS3()
 
 function images(n = B, seed = 1): tf.Tensor4D {
   const r = rng(seed);
-  return tf.tensor4d(Float32Array.from({ length: n * S * S * 3 }, () => r()), [n, S, S, 3]);
+  return tf.tensor4d(
+    Float32Array.from({ length: n * S * S * 3 }, () => r()),
+    [n, S, S, 3],
+  );
 }
 const INDICES = Int32Array.from({ length: B }, (_, i) => 2 * i + 1);
 
@@ -64,10 +72,15 @@ function lossOf(m: Cmc, x: tf.Tensor, banks?: MemoryBank[], noise?: Int32Array):
     for (const [i, j] of cmcEdges(z.length, m.graph)) {
       if (banks === undefined) out.push(crossViewInfoNceLoss(z[i]!, z[j]!, { temperature: T }));
       else {
-        for (const [a, b] of [[i, j], [j, i]] as const) {
+        for (const [a, b] of [
+          [i, j],
+          [j, i],
+        ] as const) {
           const pos = banks[b]!.get(INDICES);
           const noiseT = banks[b]!.getTransposed(noise!);
-          out.push(npidNceLoss(z[a]!, pos, noiseT, { temperature: T, normalizer: m.normalizers.get(`${a + 1}>${b + 1}`)!, bankSize: SIZE }));
+          out.push(
+            npidNceLoss(z[a]!, pos, noiseT, { temperature: T, normalizer: m.normalizers.get(`${a + 1}>${b + 1}`)!, bankSize: SIZE }),
+          );
         }
       }
     }
@@ -101,8 +114,15 @@ test('crossViewInfoNceLoss = infoNceLoss both ways with the other rows of the ba
 });
 
 test('cmcEdges: core = view 1 with each other view, full = every pair', () => {
-  assert.deepEqual(cmcEdges(3, 'core'), [[0, 1], [0, 2]]);
-  assert.deepEqual(cmcEdges(3, 'full'), [[0, 1], [0, 2], [1, 2]]);
+  assert.deepEqual(cmcEdges(3, 'core'), [
+    [0, 1],
+    [0, 2],
+  ]);
+  assert.deepEqual(cmcEdges(3, 'full'), [
+    [0, 1],
+    [0, 2],
+    [1, 2],
+  ]);
   assert.deepEqual(cmcEdges(2, 'full'), cmcEdges(2, 'core'));
   assert.equal(cmcEdges(4, 'full').length, 6);
 });
@@ -141,7 +161,11 @@ for (const graph of ['core', 'full'] as const) {
 }
 
 test('cmc nce: the step loss is the NCE of each direction against the OLD banks (recomputed exactly before the update)', async () => {
-  const m = make('nce', 'core', [labL(), labAb()].map((v) => v));
+  const m = make(
+    'nce',
+    'core',
+    [labL(), labAb()].map((v) => v),
+  );
   const x = images();
   const old = m.banks.map(snapshot);
   const noise = snapshot(m.banks[0]!).sample(K, { rng: new Rng(9) });
@@ -167,7 +191,9 @@ test('cmc: 2 views (L, ab), softmax, several steps on one batch lower the loss; 
   const e = m.embed(x);
   assert.deepEqual(e.shape, [B, 16]);
   // = [encoder1(L), encoder2(ab)]
-  const parts = tf.tidy(() => tf.concat([m.encoders[0]!.predict(labL().apply(x)) as tf.Tensor, m.encoders[1]!.predict(labAb().apply(x)) as tf.Tensor], 1));
+  const parts = tf.tidy(() =>
+    tf.concat([m.encoders[0]!.predict(labL().apply(x)) as tf.Tensor, m.encoders[1]!.predict(labAb().apply(x)) as tf.Tensor], 1),
+  );
   assertClose(e.dataSync(), parts.dataSync(), 1e-5, 1e-6, 'embed');
   assert.equal(tf.memory().numTensors, n0 + 2);
   tf.dispose([e, parts, x]);
@@ -233,7 +259,10 @@ test('cmc: typed errors name the view or the argument', async () => {
   const head = (name: string) => projectionHead({ inputDim: 8, outputDim: 6, name });
   const base = { inputShape: [S, S, 3] };
   // fewer than 2 views
-  assert.throws(() => cmc({ ...base, views: [labL()], encoders: [enc(1, 'a')], heads: [head('ha')] }), (e: unknown) => e instanceof ConfigError && /at least 2 views/.test(e.message));
+  assert.throws(
+    () => cmc({ ...base, views: [labL()], encoders: [enc(1, 'a')], heads: [head('ha')] }),
+    (e: unknown) => e instanceof ConfigError && /at least 2 views/.test(e.message),
+  );
   // grey images for the Lab views
   assert.throws(
     () => cmc({ views: [labL(), labAb()], inputShape: [S, S, 1], encoders: [enc(1, 'b'), enc(2, 'c')], heads: [head('hb'), head('hc')] }),
@@ -241,20 +270,48 @@ test('cmc: typed errors name the view or the argument', async () => {
   );
   // a view that changes the batch size (seen at construction on a zero sample)
   const bad = view('first-only', (t) => tf.slice(t, [0, 0, 0, 0], [1, -1, -1, 1]));
-  assert.throws(() => cmc({ ...base, views: [labL(), bad], encoders: [enc(1, 'd'), enc(1, 'e')], heads: [head('hd'), head('he')] }), (e: unknown) => e instanceof ShapeError && e.message.includes("'first-only'"));
+  assert.throws(
+    () => cmc({ ...base, views: [labL(), bad], encoders: [enc(1, 'd'), enc(1, 'e')], heads: [head('hd'), head('he')] }),
+    (e: unknown) => e instanceof ShapeError && e.message.includes("'first-only'"),
+  );
   // a view with non-finite values on some batches: caught in the step, named
-  const m = cmc({ ...base, views: [labL(), view('inverse-red', (t) => tf.div(1, tf.sub(tf.slice(t, [0, 0, 0, 0], [-1, -1, -1, 1]), 0.5)))], encoders: [enc(1, 'f'), enc(1, 'g')], heads: [head('hf'), head('hg')] });
+  const m = cmc({
+    ...base,
+    views: [labL(), view('inverse-red', (t) => tf.div(1, tf.sub(tf.slice(t, [0, 0, 0, 0], [-1, -1, -1, 1]), 0.5)))],
+    encoders: [enc(1, 'f'), enc(1, 'g')],
+    heads: [head('hf'), head('hg')],
+  });
   const x = tf.concat([images(3), tf.fill([1, S, S, 3], 0.5)]) as tf.Tensor4D; // red = 0.5: 1 / 0
   const n0 = tf.memory().numTensors;
-  await assert.rejects(() => m.trainStep({ x, indices: Int32Array.from([0, 1, 2, 3]) }, new Rng(1)), (e: unknown) => e instanceof DataError && e.message.includes("view 'inverse-red'"));
+  await assert.rejects(
+    () => m.trainStep({ x, indices: Int32Array.from([0, 1, 2, 3]) }, new Rng(1)),
+    (e: unknown) => e instanceof DataError && e.message.includes("view 'inverse-red'"),
+  );
   assert.equal(tf.memory().numTensors, n0, 'a failed step leaks nothing');
   m.dispose();
   x.dispose();
   // encoder reading the wrong shape, names the view
-  assert.throws(() => cmc({ ...base, views: [labL(), labAb()], encoders: [enc(1, 'i'), enc(1, 'j')], heads: [head('hi'), head('hj')] }), (e: unknown) => e instanceof ShapeError && /encoders\[1\]/.test(e.message) && e.message.includes("'lab-ab'"));
+  assert.throws(
+    () => cmc({ ...base, views: [labL(), labAb()], encoders: [enc(1, 'i'), enc(1, 'j')], heads: [head('hi'), head('hj')] }),
+    (e: unknown) => e instanceof ShapeError && /encoders\[1\]/.test(e.message) && e.message.includes("'lab-ab'"),
+  );
   // NCE without a bank size
-  assert.throws(() => cmc({ ...base, views: [labL(), labAb()], encoders: [enc(1, 'k'), enc(2, 'l')], heads: [head('hk'), head('hl')], objective: 'nce' }), (e: unknown) => e instanceof ConfigError && /bankSize/.test(e.message));
-  assert.throws(() => cmc({ ...base, views: [labL(), labAb()], encoders: [enc(1, 'm'), enc(2, 'n')], heads: [head('hm'), head('hn')], graph: 'star' as never }), ConfigError);
+  assert.throws(
+    () =>
+      cmc({ ...base, views: [labL(), labAb()], encoders: [enc(1, 'k'), enc(2, 'l')], heads: [head('hk'), head('hl')], objective: 'nce' }),
+    (e: unknown) => e instanceof ConfigError && /bankSize/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      cmc({
+        ...base,
+        views: [labL(), labAb()],
+        encoders: [enc(1, 'm'), enc(2, 'n')],
+        heads: [head('hm'), head('hn')],
+        graph: 'star' as never,
+      }),
+    ConfigError,
+  );
   // NCE step without indices
   const m2 = make('nce', 'core', [labL(), labAb()]);
   const y = images(2);

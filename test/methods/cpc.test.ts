@@ -45,7 +45,8 @@ function sinusoids(n: number, t: number, seed: number, classes = 4): { x: tf.Ten
     const p1 = 2 * Math.PI * r();
     const p2 = 2 * Math.PI * r();
     const a = 0.7 + 0.6 * r();
-    for (let s = 0; s < t; s++) v[i * t + s] = a * (Math.sin(2 * Math.PI * f1 * s + p1) + 0.5 * Math.sin(2 * Math.PI * f2 * s + p2)) + 0.05 * (r() - 0.5);
+    for (let s = 0; s < t; s++)
+      v[i * t + s] = a * (Math.sin(2 * Math.PI * f1 * s + p1) + 0.5 * Math.sin(2 * Math.PI * f2 * s + p2)) + 0.05 * (r() - 0.5);
   }
   return { x: tf.tensor3d(v, [n, t, 1]), labels };
 }
@@ -139,13 +140,25 @@ test('cpc: bad input is a typed error naming the sample and the length needed', 
   const m = make({ k: 3 }); // receptive field 10, stride 4: K + 1 = 4 latents need 10 + 3 * 4 = 22 steps
   assert.equal(m.minLength, 22);
   const short = tf.zeros([4, 21, 1]);
-  assert.throws(() => m.trainStep({ x: short, indices: Int32Array.from([7, 8, 9, 10]) }, new Rng(1)), (e: Error) => e instanceof ShapeError && /cpc\.trainStep: `batch\.x` sample 7 .*at least 22 time steps.*got 21/.test(e.message));
+  assert.throws(
+    () => m.trainStep({ x: short, indices: Int32Array.from([7, 8, 9, 10]) }, new Rng(1)),
+    (e: Error) => e instanceof ShapeError && /cpc\.trainStep: `batch\.x` sample 7 .*at least 22 time steps.*got 21/.test(e.message),
+  );
   const v = new Float32Array(4 * 30);
   v[2 * 30 + 17] = NaN;
   const bad = tf.tensor3d(v, [4, 30, 1]);
-  await assert.rejects(() => m.trainStep({ x: bad, indices: Int32Array.from([5, 6, 42, 8]) }, new Rng(1)), (e: Error) => e instanceof DataError && /sample 42 has a non-finite value \(NaN\) at time step 17/.test(e.message));
-  assert.throws(() => m.embed(tf.zeros([2, 9, 1])), (e: Error) => e instanceof ShapeError && /at least 10 time steps/.test(e.message));
-  assert.throws(() => make({ window: 20, k: 3 }), (e: Error) => e instanceof ConfigError && /`window` must be at least 22/.test(e.message));
+  await assert.rejects(
+    () => m.trainStep({ x: bad, indices: Int32Array.from([5, 6, 42, 8]) }, new Rng(1)),
+    (e: Error) => e instanceof DataError && /sample 42 has a non-finite value \(NaN\) at time step 17/.test(e.message),
+  );
+  assert.throws(
+    () => m.embed(tf.zeros([2, 9, 1])),
+    (e: Error) => e instanceof ShapeError && /at least 10 time steps/.test(e.message),
+  );
+  assert.throws(
+    () => make({ window: 20, k: 3 }),
+    (e: Error) => e instanceof ConfigError && /`window` must be at least 22/.test(e.message),
+  );
   assert.throws(() => make({ negatives: 'all' as CpcNegatives }), ConfigError);
   tf.dispose([short, bad]);
   m.dispose();

@@ -12,16 +12,23 @@ import { assertClose, randn, useBackend } from '../support/tensors.js';
 before(() => useBackend());
 
 /** Additive Gaussian noise: a simple, seeded view of a vector batch. */
-const noise = (x: tf.Tensor, rng: Rng): tf.Tensor => tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.1)));
+const noise = (x: tf.Tensor, rng: Rng): tf.Tensor =>
+  tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.1)));
 
 function head(seed: number): tf.LayersModel {
-  return tf.sequential({ layers: [tf.layers.dense({ inputShape: [16], units: 8, kernelInitializer: tf.initializers.glorotUniform({ seed }) })] });
+  return tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [16], units: 8, kernelInitializer: tf.initializers.glorotUniform({ seed }) })],
+  });
 }
 
 function make(seed = 1, augmentBoth = true) {
   const encoder = mlp({ inputDim: 12, hiddenUnits: [32, 16], batchNorm: false, seed });
   const h = head(seed + 10);
-  return { encoder, head: h, method: invaSpread({ encoder, head: h, augmentation: noise, augmentBoth, optimizer: new Optimizer({ learningRate: 1e-2 }) }) };
+  return {
+    encoder,
+    head: h,
+    method: invaSpread({ encoder, head: h, augmentation: noise, augmentBoth, optimizer: new Optimizer({ learningRate: 1e-2 }) }),
+  };
 }
 
 /** The loss of the current model on the views a step with `seed` makes. */
@@ -79,7 +86,10 @@ test('invaSpread: getState/setState continues bit-exactly', async () => {
   const b = make(9).method;
   b.setState(state);
   tf.dispose(Object.values(state.tensors));
-  assert.equal((await a.trainStep({ x, indices: new Int32Array(8) }, new Rng(2))).loss, (await b.trainStep({ x, indices: new Int32Array(8) }, new Rng(2))).loss);
+  assert.equal(
+    (await a.trainStep({ x, indices: new Int32Array(8) }, new Rng(2))).loss,
+    (await b.trainStep({ x, indices: new Int32Array(8) }, new Rng(2))).loss,
+  );
   x.dispose();
   a.dispose();
   b.dispose();
@@ -87,12 +97,24 @@ test('invaSpread: getState/setState continues bit-exactly', async () => {
 
 test('invaSpread: typed errors', () => {
   const enc = mlp({ inputDim: 12, hiddenUnits: [16] });
-  assert.throws(() => invaSpread({ encoder: enc, head: head(1), augmentation: noise, temperature: -1 }), (e) => e instanceof ConfigError && /invaSpread: `temperature` must be > 0, got -1/.test(e.message));
-  assert.throws(() => invaSpread({ encoder: enc, head: undefined as unknown as tf.LayersModel, augmentation: noise }), (e) => e instanceof ConfigError && /`head` must be a tf.LayersModel/.test(e.message));
-  assert.throws(() => invaSpread({ encoder: enc, head: head(1), augmentation: 3 as unknown as typeof noise }), (e) => e instanceof ConfigError && /`augmentation` must be a function/.test(e.message));
+  assert.throws(
+    () => invaSpread({ encoder: enc, head: head(1), augmentation: noise, temperature: -1 }),
+    (e) => e instanceof ConfigError && /invaSpread: `temperature` must be > 0, got -1/.test(e.message),
+  );
+  assert.throws(
+    () => invaSpread({ encoder: enc, head: undefined as unknown as tf.LayersModel, augmentation: noise }),
+    (e) => e instanceof ConfigError && /`head` must be a tf.LayersModel/.test(e.message),
+  );
+  assert.throws(
+    () => invaSpread({ encoder: enc, head: head(1), augmentation: 3 as unknown as typeof noise }),
+    (e) => e instanceof ConfigError && /`augmentation` must be a function/.test(e.message),
+  );
   const { method } = make();
   const x = tf.zeros([1, 12]);
-  assert.throws(() => method.trainStep({ x, indices: new Int32Array(1) }, new Rng(1)), (e) => e instanceof ConfigError && /`batch.x` must be a tensor with at least 2 samples/.test(e.message));
+  assert.throws(
+    () => method.trainStep({ x, indices: new Int32Array(1) }, new Rng(1)),
+    (e) => e instanceof ConfigError && /`batch.x` must be a tensor with at least 2 samples/.test(e.message),
+  );
   x.dispose();
   method.dispose();
   enc.dispose();

@@ -17,7 +17,12 @@ test('momentumUpdate: m = 0 copies, otherwise θk <- m θk + (1 - m) θq on ever
   assert.equal(tf.memory().numTensors, n);
   k.weights.forEach((w, i) => {
     const qv = q.weights[i]!.read().dataSync();
-    assertClose(w.read().dataSync(), before[i]!.map((v, j) => 0.75 * v + 0.25 * qv[j]!), 1e-6, 1e-7);
+    assertClose(
+      w.read().dataSync(),
+      before[i]!.map((v, j) => 0.75 * v + 0.25 * qv[j]!),
+      1e-6,
+      1e-7,
+    );
   });
   momentumUpdate(k, q, 0);
   k.weights.forEach((w, i) => assert.deepEqual(w.read().dataSync(), q.weights[i]!.read().dataSync()));

@@ -20,7 +20,9 @@ const DIM = 8;
 const K = 32;
 
 function head(seed: number, out = DIM): tf.LayersModel {
-  return tf.sequential({ layers: [tf.layers.dense({ inputShape: [16], units: out, kernelInitializer: tf.initializers.glorotUniform({ seed }) })] });
+  return tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [16], units: out, kernelInitializer: tf.initializers.glorotUniform({ seed }) })],
+  });
 }
 
 /** No BatchNorm and no augmentation: training-mode and inference-mode features are the same, so losses can be recomputed outside. */
@@ -93,10 +95,19 @@ for (const objective of ['nce', 'softmax'] as const) {
     }
     // rows of the batch: normalize(0.5 old + 0.5 v_before); the others untouched
     const v = vBefore.arraySync();
-    for (const [b, i] of [[0, indices[0]!], [5, indices[5]!]] as const) {
+    for (const [b, i] of [
+      [0, indices[0]!],
+      [5, indices[5]!],
+    ] as const) {
       const mix = Array.from({ length: DIM }, (_, c) => 0.5 * old.data[i * DIM + c]! + 0.5 * v[b]![c]!);
       const norm = Math.hypot(...mix);
-      assertClose(m.bank.data.subarray(i * DIM, (i + 1) * DIM), mix.map((u) => u / norm), 1e-4, 1e-5, `bank row ${i}`);
+      assertClose(
+        m.bank.data.subarray(i * DIM, (i + 1) * DIM),
+        mix.map((u) => u / norm),
+        1e-4,
+        1e-5,
+        `bank row ${i}`,
+      );
     }
     assertClose(m.bank.data.subarray(DIM, 2 * DIM), old.data.subarray(DIM, 2 * DIM), 0, 0, 'row 1 is not in the batch');
     tf.dispose([x, vBefore]);
@@ -123,7 +134,7 @@ for (const objective of ['nce', 'softmax'] as const) {
   });
 }
 
-test('npid: prepare fills the bank with the initial network\'s features (bankInit features, the default); random keeps the rows; leak-free', async () => {
+test("npid: prepare fills the bank with the initial network's features (bankInit features, the default); random keeps the rows; leak-free", async () => {
   const data = new ArrayDataset({ name: 'v', kind: 'vector', sampleShape: [12], values: randn(SIZE * 12, 8) });
   const m = make('nce');
   assert.equal(m.bankInit, 'features');
@@ -135,14 +146,20 @@ test('npid: prepare fills the bank with the initial network\'s features (bankIni
   const v = m.features(x); // no BatchNorm here: inference features = the training-mode ones prepare stores
   assertClose(m.bank.data, v.dataSync() as Float32Array, 1e-5, 1e-6);
   tf.dispose([x, v]);
-  await assert.rejects(m.prepare(new ArrayDataset({ name: 'v', kind: 'vector', sampleShape: [12], values: randn(5 * 12, 8) }), { batchSize: 4 }), (e) => e instanceof ShapeError && /fillBank: `data` must hold one sample per bank row \(64\), got 5/.test(e.message));
+  await assert.rejects(
+    m.prepare(new ArrayDataset({ name: 'v', kind: 'vector', sampleShape: [12], values: randn(5 * 12, 8) }), { batchSize: 4 }),
+    (e) => e instanceof ShapeError && /fillBank: `data` must hold one sample per bank row \(64\), got 5/.test(e.message),
+  );
   m.dispose();
   const r = make('nce', 1, { bankInit: 'random' });
   const rows = r.bank.data.slice();
   await r.prepare(data, { batchSize: 24 });
   assert.deepEqual(r.bank.data, rows, 'random: the bank keeps its initial rows');
   r.dispose();
-  assert.throws(() => make('nce', 1, { bankInit: 'zeros' as never }), (e) => e instanceof ConfigError && /npid: `bankInit` must be one of 'features', 'random', got 'zeros'/.test(e.message));
+  assert.throws(
+    () => make('nce', 1, { bankInit: 'zeros' as never }),
+    (e) => e instanceof ConfigError && /npid: `bankInit` must be one of 'features', 'random', got 'zeros'/.test(e.message),
+  );
 });
 
 test('npid: Z is estimated once and then fixed; a given normalizer is used as is', async () => {
@@ -153,7 +170,13 @@ test('npid: Z is estimated once and then fixed; a given normalizer is used as is
   assert.ok(z1! > 0);
   assert.equal(z2, z1);
   m.dispose();
-  const fixed = npid({ encoder: mlp({ inputDim: 12, hiddenUnits: [16], batchNorm: false }), head: head(1), bank: new MemoryBank({ size: SIZE, dim: DIM }), negatives: K, normalizer: 123 });
+  const fixed = npid({
+    encoder: mlp({ inputDim: 12, hiddenUnits: [16], batchNorm: false }),
+    head: head(1),
+    bank: new MemoryBank({ size: SIZE, dim: DIM }),
+    negatives: K,
+    normalizer: 123,
+  });
   assert.equal((await fixed.trainStep({ x, indices }, new Rng(1))).normalizer, 123);
   fixed.dispose();
   x.dispose();
@@ -204,7 +227,11 @@ test('npid: bankKnnAccuracy reads the bank as the labelled memory', async () => 
     bank.update([i], row);
     bank.update([i], row);
   }
-  const test = tf.tensor2d([[1, 0, 0, 0], [-1, 0.2, 0, 0], [0.9, -0.1, 0, 0]]);
+  const test = tf.tensor2d([
+    [1, 0, 0, 0],
+    [-1, 0.2, 0, 0],
+    [0.9, -0.1, 0, 0],
+  ]);
   const acc = await bankKnnAccuracy(bank, labels, test, new Int32Array([0, 1, 0]), { k: 5 });
   assert.equal(acc, 1);
   test.dispose();
@@ -212,14 +239,32 @@ test('npid: bankKnnAccuracy reads the bank as the labelled memory', async () => 
 
 test('npid: typed errors on bad options and batches', () => {
   const enc = () => mlp({ inputDim: 12, hiddenUnits: [16], batchNorm: false });
-  assert.throws(() => npid({ encoder: enc(), head: head(1), bank: new MemoryBank({ size: 10, dim: DIM }) }), (e) => e instanceof ConfigError && /npid: `negatives` must be <= the bank size 10, got 4096/.test(e.message));
-  assert.throws(() => npid({ encoder: enc(), head: head(1, 5), bank: new MemoryBank({ size: 10, dim: DIM }), negatives: 4 }), (e) => e instanceof ShapeError && /npid: `head` must output \[N, 8\].*got \[N,5\]/.test(e.message));
-  assert.throws(() => npid({ encoder: enc(), bank: new MemoryBank({ size: 10, dim: DIM }), negatives: 4 }), (e) => e instanceof ShapeError && /`encoder` must output \[N, 8\]/.test(e.message));
-  assert.throws(() => npid({ encoder: enc(), head: head(1), bank: new MemoryBank({ size: 10, dim: DIM }), objective: 'full' as NpidObjective }), (e) => e instanceof ConfigError && /`objective` must be one of 'nce', 'softmax'/.test(e.message));
+  assert.throws(
+    () => npid({ encoder: enc(), head: head(1), bank: new MemoryBank({ size: 10, dim: DIM }) }),
+    (e) => e instanceof ConfigError && /npid: `negatives` must be <= the bank size 10, got 4096/.test(e.message),
+  );
+  assert.throws(
+    () => npid({ encoder: enc(), head: head(1, 5), bank: new MemoryBank({ size: 10, dim: DIM }), negatives: 4 }),
+    (e) => e instanceof ShapeError && /npid: `head` must output \[N, 8\].*got \[N,5\]/.test(e.message),
+  );
+  assert.throws(
+    () => npid({ encoder: enc(), bank: new MemoryBank({ size: 10, dim: DIM }), negatives: 4 }),
+    (e) => e instanceof ShapeError && /`encoder` must output \[N, 8\]/.test(e.message),
+  );
+  assert.throws(
+    () => npid({ encoder: enc(), head: head(1), bank: new MemoryBank({ size: 10, dim: DIM }), objective: 'full' as NpidObjective }),
+    (e) => e instanceof ConfigError && /`objective` must be one of 'nce', 'softmax'/.test(e.message),
+  );
   const m = make('nce');
   const x = tf.zeros([4, 12]);
-  assert.throws(() => m.trainStep({ x, indices: new Int32Array(3) }, new Rng(1)), (e) => e instanceof ShapeError && /`batch.indices` must be an Int32Array with one dataset index per sample \(4\)/.test(e.message));
-  assert.throws(() => m.trainStep({ x, indices: new Int32Array([0, 1, 2, SIZE]) }, new Rng(1)), (e) => e instanceof ConfigError && /`indices`.*got 64/.test(e.message));
+  assert.throws(
+    () => m.trainStep({ x, indices: new Int32Array(3) }, new Rng(1)),
+    (e) => e instanceof ShapeError && /`batch.indices` must be an Int32Array with one dataset index per sample \(4\)/.test(e.message),
+  );
+  assert.throws(
+    () => m.trainStep({ x, indices: new Int32Array([0, 1, 2, SIZE]) }, new Rng(1)),
+    (e) => e instanceof ConfigError && /`indices`.*got 64/.test(e.message),
+  );
   x.dispose();
   m.dispose();
 });

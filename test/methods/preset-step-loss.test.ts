@@ -19,9 +19,12 @@ import { assertClose, randn, useBackend } from '../support/tensors.js';
 
 before(() => useBackend());
 
-const noise = (x: tf.Tensor, rng: Rng): tf.Tensor => tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.1)));
+const noise = (x: tf.Tensor, rng: Rng): tf.Tensor =>
+  tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.1)));
 const dense = (inputDim: number, units: number, seed: number): tf.LayersModel =>
-  tf.sequential({ layers: [tf.layers.dense({ inputShape: [inputDim], units, kernelInitializer: tf.initializers.glorotUniform({ seed }) })] });
+  tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [inputDim], units, kernelInitializer: tf.initializers.glorotUniform({ seed }) })],
+  });
 
 type Rows = number[][];
 const rows = (t: tf.Tensor): Rows => t.arraySync() as Rows;
@@ -62,44 +65,55 @@ test('simclr: the step loss is NT-Xent (SimCLR Eq. 1) of its two views under the
 });
 
 for (const keyBatchNorm of ['shuffle', 'moving'] as const) {
-test(`moco (key BatchNorm ${keyBatchNorm}): the step loss is InfoNCE of the query against its momentum key and the queue (MoCo Eq. 1); then the keys are enqueued and the key encoder moves by EMA`, async () => {
-  const n = 5;
-  const K = 7;
-  const tau = 0.2;
-  const mom = 0.9;
-  const m = moco({ encoder: mlp({ inputDim: 12, hiddenUnits: [16], seed: 1 }), head: dense(16, 8, 2), keyEncoder: mlp({ inputDim: 12, hiddenUnits: [16], seed: 5 }), keyHead: dense(16, 8, 6), augmentation: noise, queueSize: K, momentum: mom, temperature: tau, keyBatchNorm, optimizer: new Optimizer({ learningRate: 1e-2 }) }) as Contrastive;
-  const x = tf.tensor2d(randn(n * 12, 4), [n, 12]);
-  const rng = new Rng(3);
-  for (let step = 0; step < 2; step++) {
-    const copy = Rng.fromState(rng.state());
-    const [v1, v2] = [noise(x, copy), noise(x, copy)];
-    const q = project(m.encoder, m.head, v1, true).map(unit);
-    // 5 keys make one shuffled group (shuffled-key-groups.test.ts checks several): BatchNorm over the
-    // whole key batch in training mode, whatever its order; 'moving': inference mode
-    const k = project(m.keys!.keyEncoder, m.keys!.keyHead, v2, keyBatchNorm === 'shuffle').map(unit);
-    const queue = Array.from({ length: K }, (_, r) => Array.from(m.keys!.queue.data.subarray(r * 8, (r + 1) * 8)));
-    const pointer = m.keys!.queue.pointer;
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const pos = dot(q[i]!, k[i]!) / tau;
-      sum += xent(pos, [pos, ...queue.map((r) => dot(q[i]!, unit(r)) / tau)]);
+  test(`moco (key BatchNorm ${keyBatchNorm}): the step loss is InfoNCE of the query against its momentum key and the queue (MoCo Eq. 1); then the keys are enqueued and the key encoder moves by EMA`, async () => {
+    const n = 5;
+    const K = 7;
+    const tau = 0.2;
+    const mom = 0.9;
+    const m = moco({
+      encoder: mlp({ inputDim: 12, hiddenUnits: [16], seed: 1 }),
+      head: dense(16, 8, 2),
+      keyEncoder: mlp({ inputDim: 12, hiddenUnits: [16], seed: 5 }),
+      keyHead: dense(16, 8, 6),
+      augmentation: noise,
+      queueSize: K,
+      momentum: mom,
+      temperature: tau,
+      keyBatchNorm,
+      optimizer: new Optimizer({ learningRate: 1e-2 }),
+    }) as Contrastive;
+    const x = tf.tensor2d(randn(n * 12, 4), [n, 12]);
+    const rng = new Rng(3);
+    for (let step = 0; step < 2; step++) {
+      const copy = Rng.fromState(rng.state());
+      const [v1, v2] = [noise(x, copy), noise(x, copy)];
+      const q = project(m.encoder, m.head, v1, true).map(unit);
+      // 5 keys make one shuffled group (shuffled-key-groups.test.ts checks several): BatchNorm over the
+      // whole key batch in training mode, whatever its order; 'moving': inference mode
+      const k = project(m.keys!.keyEncoder, m.keys!.keyHead, v2, keyBatchNorm === 'shuffle').map(unit);
+      const queue = Array.from({ length: K }, (_, r) => Array.from(m.keys!.queue.data.subarray(r * 8, (r + 1) * 8)));
+      const pointer = m.keys!.queue.pointer;
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const pos = dot(q[i]!, k[i]!) / tau;
+        sum += xent(pos, [pos, ...queue.map((r) => dot(q[i]!, unit(r)) / tau)]);
+      }
+      const keyBefore = m.keys!.keyEncoder.weights[0]!.read().dataSync().slice();
+      const got = (await m.trainStep({ x, indices: new Int32Array(n) }, rng)).loss;
+      assertClose(got, sum / n, 1e-4, 1e-5, `moco step ${step + 1} loss`);
+      // the batch's keys now sit at the old pointer (wrapping), L2-normalised
+      for (let i = 0; i < n; i++) {
+        const r = (pointer + i) % K;
+        assertClose(m.keys!.queue.data.subarray(r * 8, (r + 1) * 8), k[i]!, 1e-4, 1e-5, `queue row ${r}`);
+      }
+      const query = m.encoder.weights[0]!.read().dataSync();
+      const expected = keyBefore.map((w, j) => mom * w + (1 - mom) * query[j]!);
+      assertClose(m.keys!.keyEncoder.weights[0]!.read().dataSync(), expected, 1e-5, 1e-6, 'key encoder EMA');
+      tf.dispose([v1, v2]);
     }
-    const keyBefore = m.keys!.keyEncoder.weights[0]!.read().dataSync().slice();
-    const got = (await m.trainStep({ x, indices: new Int32Array(n) }, rng)).loss;
-    assertClose(got, sum / n, 1e-4, 1e-5, `moco step ${step + 1} loss`);
-    // the batch's keys now sit at the old pointer (wrapping), L2-normalised
-    for (let i = 0; i < n; i++) {
-      const r = (pointer + i) % K;
-      assertClose(m.keys!.queue.data.subarray(r * 8, (r + 1) * 8), k[i]!, 1e-4, 1e-5, `queue row ${r}`);
-    }
-    const query = m.encoder.weights[0]!.read().dataSync();
-    const expected = keyBefore.map((w, j) => mom * w + (1 - mom) * query[j]!);
-    assertClose(m.keys!.keyEncoder.weights[0]!.read().dataSync(), expected, 1e-5, 1e-6, 'key encoder EMA');
-    tf.dispose([v1, v2]);
-  }
-  x.dispose();
-  m.dispose();
-});
+    x.dispose();
+    m.dispose();
+  });
 }
 
 const GEOMETRY = { strides: [2, 2], kernelSizes: [4, 4] };
@@ -108,7 +122,16 @@ for (const negatives of ['batch', 'time', 'both'] as CpcNegatives[]) {
   test(`cpc (${negatives} negatives): the step loss is the mean over k of InfoNCE with the bilinear score z_{t+k}^T W_k c_t (CPC Eq. 4)`, async () => {
     const K = 2;
     const S = 3;
-    const m = cpc({ encoder: conv1dEncoder({ ...GEOMETRY, filters: 4, seed: 1 }), context: gruContext({ inputDim: 4, units: 6, seed: 2 }), geometry: GEOMETRY, predictionSteps: K, negatives, timeSteps: S, seed: 3, optimizer: new Optimizer({ learningRate: 1e-2 }) }) as CpcMethod;
+    const m = cpc({
+      encoder: conv1dEncoder({ ...GEOMETRY, filters: 4, seed: 1 }),
+      context: gruContext({ inputDim: 4, units: 6, seed: 2 }),
+      geometry: GEOMETRY,
+      predictionSteps: K,
+      negatives,
+      timeSteps: S,
+      seed: 3,
+      optimizer: new Optimizer({ learningRate: 1e-2 }),
+    }) as CpcMethod;
     const n = 3;
     const T = 40;
     const x = tf.tensor3d(randn(n * T, 5), [n, T, 1]);
@@ -134,7 +157,9 @@ for (const negatives of ['batch', 'time', 'both'] as CpcNegatives[]) {
       let count = 0;
       for (const t of ts) {
         for (let b = 0; b < n; b++) {
-          const pred = tf.tidy(() => (m.predictor.apply(tf.tensor2d([cs[b]![t]!])) as tf.Tensor2D).arraySync()[0]!.slice((k - 1) * d, k * d));
+          const pred = tf.tidy(() =>
+            (m.predictor.apply(tf.tensor2d([cs[b]![t]!])) as tf.Tensor2D).arraySync()[0]!.slice((k - 1) * d, k * d),
+          );
           const pos = dot(zs[b]![t + k]!, pred);
           const negs: number[] = [];
           if (negatives !== 'time') for (let o = 0; o < n; o++) if (o !== b) negs.push(dot(zs[o]![t + k]!, pred));

@@ -10,7 +10,10 @@ before(() => useBackend());
 
 test('shuffledGroups: a permutation cut into groups as even as possible, from the generator only', () => {
   const a = shuffledGroups(70, 32, new Rng(1));
-  assert.deepEqual([...a.order].sort((x, y) => x - y), Array.from({ length: 70 }, (_, i) => i));
+  assert.deepEqual(
+    [...a.order].sort((x, y) => x - y),
+    Array.from({ length: 70 }, (_, i) => i),
+  );
   assert.deepEqual(a.sizes, [35, 35]);
   assert.deepEqual(shuffledGroups(70, 32, new Rng(1)).order, a.order);
   assert.notDeepEqual(shuffledGroups(70, 32, new Rng(2)).order, a.order);
@@ -42,7 +45,10 @@ test('shuffledKeyGroups: each key is its shuffled group through the model in tra
   }
   // BatchNorm over a group is not BatchNorm over the batch: grouping matters
   const whole = tf.tidy(() => apply(x).arraySync() as number[][]);
-  assert.ok(keys.some((k, i) => Math.abs(k[0]! - whole[i]![0]!) > 1e-3), 'grouped keys differ from whole-batch keys');
+  assert.ok(
+    keys.some((k, i) => Math.abs(k[0]! - whole[i]![0]!) > 1e-3),
+    'grouped keys differ from whole-batch keys',
+  );
   x.dispose();
   model.dispose();
 });

@@ -11,7 +11,8 @@ import { useBackend, randn, assertClose } from '../support/tensors.js';
 before(() => useBackend());
 
 /** Additive Gaussian noise: a simple, seeded view of a vector batch. */
-const noise = (x: tf.Tensor, rng: Rng): tf.Tensor => tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.1)));
+const noise = (x: tf.Tensor, rng: Rng): tf.Tensor =>
+  tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.1)));
 
 function head(dim: number, seed: number): tf.LayersModel {
   return tf.sequential({

@@ -33,12 +33,13 @@ before(() => useBackend());
 const B = 16;
 const D = 12;
 const BANK = 64;
-const noise = (x: tf.Tensor, r: Rng): tf.Tensor => tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', r.seed()), 0.1)));
+const noise = (x: tf.Tensor, r: Rng): tf.Tensor =>
+  tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', r.seed()), 0.1)));
 const indices = (k: number): Int32Array => Int32Array.from({ length: B }, (_, i) => (k * B + i) % BANK);
 const vectors = (k: number): TrainBatch => ({ x: tf.tensor2d(randn(B * D, k + 1), [B, D]), indices: indices(k) });
 
 /** The methods of the core, each with a batch maker. */
-function build(name: string): { method: Method; batch(k: number): TrainBatch } {
+function build(name: string): { method: Method; batch: (k: number) => TrainBatch } {
   switch (name) {
     case 'moco':
       return {
@@ -73,8 +74,14 @@ function build(name: string): { method: Method; batch(k: number): TrainBatch } {
         method: cmc({
           views: [gradient(), halfLuminance()],
           inputShape: [S, S, 3],
-          encoders: [convNet({ inputShape: [S, S, 1], widths: [4, 8], seed: 1, name: 'enc_g' }), convNet({ inputShape: [S / 2, S / 2, 1], widths: [4, 8], seed: 2, name: 'enc_h' })],
-          heads: [projectionHead({ inputDim: 8, hiddenDim: 8, outputDim: 6, seed: 3, name: 'head_g' }), projectionHead({ inputDim: 8, hiddenDim: 8, outputDim: 6, seed: 4, name: 'head_h' })],
+          encoders: [
+            convNet({ inputShape: [S, S, 1], widths: [4, 8], seed: 1, name: 'enc_g' }),
+            convNet({ inputShape: [S / 2, S / 2, 1], widths: [4, 8], seed: 2, name: 'enc_h' }),
+          ],
+          heads: [
+            projectionHead({ inputDim: 8, hiddenDim: 8, outputDim: 6, seed: 3, name: 'head_g' }),
+            projectionHead({ inputDim: 8, hiddenDim: 8, outputDim: 6, seed: 4, name: 'head_h' }),
+          ],
           objective: name.startsWith('cmc-nce') ? 'nce' : 'softmax',
           negatives: 32,
           bankSize: BANK,
@@ -82,7 +89,13 @@ function build(name: string): { method: Method; batch(k: number): TrainBatch } {
         }),
         batch: (k) => {
           const r = rng(k + 1);
-          return { x: tf.tensor4d(Float32Array.from({ length: B * S * S * 3 }, () => r()), [B, S, S, 3]), indices: indices(k) };
+          return {
+            x: tf.tensor4d(
+              Float32Array.from({ length: B * S * S * 3 }, () => r()),
+              [B, S, S, 3],
+            ),
+            indices: indices(k),
+          };
         },
       };
     }
@@ -105,7 +118,17 @@ before(() => {
 });
 after(() => Object.assign(proto, originals));
 
-const NAMES = ['simclr', 'invaspread', 'moco', 'npid-nce', 'npid-softmax', 'cmc-softmax (gradient, half-luminance)', 'cmc-nce (gradient, half-luminance)', 'cpc', 'contrastive (dcl)'];
+const NAMES = [
+  'simclr',
+  'invaspread',
+  'moco',
+  'npid-nce',
+  'npid-softmax',
+  'cmc-softmax (gradient, half-luminance)',
+  'cmc-nce (gradient, half-luminance)',
+  'cpc',
+  'contrastive (dcl)',
+];
 
 for (const name of NAMES) {
   test(`${name}: training steps make no synchronous read (dataSync, arraySync) and leak nothing`, async () => {

@@ -9,7 +9,7 @@ before(async () => useBackend());
 
 const trainable = (m: tf.LayersModel) => m.trainableWeights.reduce((s, w) => s + tf.util.sizeFromShape(w.shape as number[]), 0);
 
-test('convNet maps [N, 28, 28, 1] to [N, 128] with the peer\'s 92,672 parameters', () => {
+test("convNet maps [N, 28, 28, 1] to [N, 128] with the peer's 92,672 parameters", () => {
   const m = convNet();
   // ../shared/peers/simclr_step_torch.py small(), encoder part: sum(p.numel()) = 92672
   assert.equal(trainable(m), 92672);
@@ -22,7 +22,7 @@ test('convNet maps [N, 28, 28, 1] to [N, 128] with the peer\'s 92,672 parameters
 
 test('convNet takes other input shapes and widths', () => {
   const m = convNet({ inputShape: [32, 32, 3], widths: [8, 16] });
-  assert.equal(trainable(m), (3 * 9 * 8 + 8) + (8 * 9 * 16 + 16));
+  assert.equal(trainable(m), 3 * 9 * 8 + 8 + (8 * 9 * 16 + 16));
   const x = tf.zeros([2, 32, 32, 3]);
   const h = m.predict(x) as tf.Tensor;
   assert.deepEqual(h.shape, [2, 16]);
@@ -39,9 +39,11 @@ test('convNet rejects bad options with ConfigError', () => {
 test('convNet with batchNorm: conv without bias -> BatchNorm -> ReLU, per-batch statistics in training', () => {
   const m = convNet({ widths: [8, 16], batchNorm: true });
   // kernels only (no conv bias) plus gamma and beta per BatchNorm
-  assert.equal(trainable(m), (1 * 9 * 8) + 2 * 8 + (8 * 9 * 16) + 2 * 16);
-  assert.deepEqual(m.layers.map((l) => l.getClassName()).filter((c) => c !== 'InputLayer'),
-    ['Conv2D', 'BatchNormalization', 'ReLU', 'MaxPooling2D', 'Conv2D', 'BatchNormalization', 'ReLU', 'GlobalAveragePooling2D']);
+  assert.equal(trainable(m), 1 * 9 * 8 + 2 * 8 + 8 * 9 * 16 + 2 * 16);
+  assert.deepEqual(
+    m.layers.map((l) => l.getClassName()).filter((c) => c !== 'InputLayer'),
+    ['Conv2D', 'BatchNormalization', 'ReLU', 'MaxPooling2D', 'Conv2D', 'BatchNormalization', 'ReLU', 'GlobalAveragePooling2D'],
+  );
   const x = tf.tensor4d(randn(4 * 28 * 28, 2), [4, 28, 28, 1]);
   // training mode normalises with the batch's statistics, inference with the (initial) moving ones: different outputs
   assertNoLeak(() => m.apply(x, { training: true }) as tf.Tensor, 'apply training');

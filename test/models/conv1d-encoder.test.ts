@@ -1,7 +1,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
-import { AUDIO_8K_GEOMETRY, SHORT_SERIES_GEOMETRY, conv1dEncoder, conv1dPreset, inputLengthFor, latentLength, receptiveField } from '../../src/models/conv1d-encoder.js';
+import {
+  AUDIO_8K_GEOMETRY,
+  SHORT_SERIES_GEOMETRY,
+  conv1dEncoder,
+  conv1dPreset,
+  inputLengthFor,
+  latentLength,
+  receptiveField,
+} from '../../src/models/conv1d-encoder.js';
 import { ConfigError } from '../../src/errors.js';
 import { useBackend, randn, assertClose, reloadFromMemory } from '../support/tensors.js';
 
@@ -34,7 +42,10 @@ test('conv1dEncoder: [B, T, C] -> [B, latentLength(T), filters], ReLU, any T, le
     const z = m.predict(x) as tf.Tensor;
     assert.equal(tf.memory().numTensors, before + 1);
     assert.deepEqual(z.shape, [3, latentLength(g, t), 6]);
-    assert.ok(z.dataSync().every((v) => v >= 0), 'ReLU output');
+    assert.ok(
+      z.dataSync().every((v) => v >= 0),
+      'ReLU output',
+    );
     tf.dispose([x, z]);
   }
   m.dispose();
@@ -61,9 +72,18 @@ test('conv1dEncoder: latent t depends only on input steps [t*stride, t*stride + 
 });
 
 test('conv1dEncoder: bad geometry is a ConfigError naming the argument', () => {
-  assert.throws(() => conv1dEncoder({ strides: [2, 2], kernelSizes: [4] }), (e: Error) => e instanceof ConfigError && /conv1dEncoder: `kernelSizes` must be an array of 2 integers/.test(e.message));
-  assert.throws(() => conv1dEncoder({ strides: [], kernelSizes: [] }), (e: Error) => e instanceof ConfigError && /`strides`/.test(e.message));
-  assert.throws(() => conv1dEncoder({ filters: 0 }), (e: Error) => e instanceof ConfigError && /`filters`/.test(e.message));
+  assert.throws(
+    () => conv1dEncoder({ strides: [2, 2], kernelSizes: [4] }),
+    (e: Error) => e instanceof ConfigError && /conv1dEncoder: `kernelSizes` must be an array of 2 integers/.test(e.message),
+  );
+  assert.throws(
+    () => conv1dEncoder({ strides: [], kernelSizes: [] }),
+    (e: Error) => e instanceof ConfigError && /`strides`/.test(e.message),
+  );
+  assert.throws(
+    () => conv1dEncoder({ filters: 0 }),
+    (e: Error) => e instanceof ConfigError && /`filters`/.test(e.message),
+  );
 });
 
 test('conv1dEncoder standardize: each sequence is standardised first, so the scale of a clip does not matter; saves and loads', async () => {

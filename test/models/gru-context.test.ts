@@ -57,8 +57,14 @@ test('SequencePool: last step and mean over time; a model with it saves and load
   const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
   const last = sequencePool({ mode: 'last' }).apply(x) as tf.Tensor;
   const mean = sequencePool({ mode: 'mean' }).apply(x) as tf.Tensor;
-  assert.deepEqual(last.arraySync(), [[5, 6], [11, 12]]);
-  assert.deepEqual(mean.arraySync(), [[3, 4], [9, 10]]);
+  assert.deepEqual(last.arraySync(), [
+    [5, 6],
+    [11, 12],
+  ]);
+  assert.deepEqual(mean.arraySync(), [
+    [3, 4],
+    [9, 10],
+  ]);
   tf.dispose([last, mean]);
   assert.throws(() => sequencePool({ mode: 'max' as 'last' }), ConfigError);
 
@@ -76,7 +82,13 @@ test('SequencePool: last step and mean over time; a model with it saves and load
 });
 
 test('gruContext: bad options are ConfigErrors; SequenceGru is registered for loading', () => {
-  assert.throws(() => gruContext({ inputDim: 0 }), (e: Error) => e instanceof ConfigError && /gruContext: `inputDim`/.test(e.message));
-  assert.throws(() => gruContext({ inputDim: 4, units: 2.5 }), (e: Error) => e instanceof ConfigError && /`units`/.test(e.message));
+  assert.throws(
+    () => gruContext({ inputDim: 0 }),
+    (e: Error) => e instanceof ConfigError && /gruContext: `inputDim`/.test(e.message),
+  );
+  assert.throws(
+    () => gruContext({ inputDim: 4, units: 2.5 }),
+    (e: Error) => e instanceof ConfigError && /`units`/.test(e.message),
+  );
   assert.equal(SequenceGru.className, 'ContrastiveSequenceGru');
 });

@@ -18,20 +18,38 @@ function archOf(model: tf.LayersModel, withWeights: boolean): LayersModelArch {
     inputShape: model.inputs[0]!.shape.slice(1),
     inputCount: model.inputs.length,
     outputShapes: model.outputs.map((o) => [...o.shape]),
-    ...(withWeights ? { weights: model.weights.map((w) => ({ shape: w.shape as number[], dtype: 'float32' as const, values: w.read().dataSync().slice() as Float32Array })) } : {}),
+    ...(withWeights
+      ? {
+          weights: model.weights.map((w) => ({
+            shape: w.shape as number[],
+            dtype: 'float32' as const,
+            values: w.read().dataSync().slice() as Float32Array,
+          })),
+        }
+      : {}),
   };
   return arch;
 }
 
 const convBn = (): tf.LayersModel =>
-  tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same' }), tf.layers.batchNormalization(), tf.layers.reLU(), tf.layers.globalAveragePooling2d({})] });
+  tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same' }),
+      tf.layers.batchNormalization(),
+      tf.layers.reLU(),
+      tf.layers.globalAveragePooling2d({}),
+    ],
+  });
 
 test('checkLayersModelArch: names both shapes on a wrong input, asks for pooling on a rank-4 output, refuses two inputs', () => {
   const m = convBn();
   const arch = archOf(m, false);
   m.dispose();
   checkLayersModelArch(arch, [8, 8, 1]);
-  assert.throws(() => checkLayersModelArch(arch, [64]), (e: Error) => e instanceof ConfigError && /--arch/.test(e.message) && /\[8, 8, 1\]/.test(e.message) && /\[64\]/.test(e.message));
+  assert.throws(
+    () => checkLayersModelArch(arch, [64]),
+    (e: Error) => e instanceof ConfigError && /--arch/.test(e.message) && /\[8, 8, 1\]/.test(e.message) && /\[64\]/.test(e.message),
+  );
   assert.throws(() => checkLayersModelArch({ ...arch, outputShapes: [[null, 8, 8, 4]] }, [8, 8, 1]), /GlobalAveragePooling2D or a Flatten/);
   assert.throws(() => checkLayersModelArch({ ...arch, outputShapes: [[null, null]] }, [8, 8, 1]), /fixed D/);
   assert.throws(() => checkLayersModelArch({ ...arch, inputCount: 2 }, [8, 8, 1]), /2 inputs/);
@@ -56,7 +74,10 @@ test('buildLayersModel: seeded initializers (same seed, same weights), saved wei
   assert.deepEqual(d.outputs[0]!.shape, [null, 4]);
   for (const x of [a, b, c, d]) x.dispose();
   assert.equal(tf.memory().numTensors, before);
-  assert.throws(() => buildLayersModel({ ...withWeights, weights: withWeights.weights!.slice(1) }, { seed: 0 }), /weights for a model with/);
+  assert.throws(
+    () => buildLayersModel({ ...withWeights, weights: withWeights.weights!.slice(1) }, { seed: 0 }),
+    /weights for a model with/,
+  );
   assert.equal(tf.memory().numTensors, before);
   m.dispose();
 });
@@ -66,7 +87,20 @@ test("buildMethod with arch 'layers-model': SimCLR and MoCo train the user's mod
   const layersModel = archOf(m, true);
   m.dispose();
   for (const method of ['simclr', 'moco'] as const) {
-    const recipe: Recipe = { method, arch: 'layers-model', layersModel: { source: 'test/model.json', weights: true, file: 'arch.json' }, inputShape: [8, 8, 1], kind: 'image', width: 8, augmentation: 'small-grey', flip: false, temperature: 0.5, projectionDim: 8, seed: 0, ...(method === 'moco' ? { queueSize: 16, keyMomentum: 0.9 } : {}) };
+    const recipe: Recipe = {
+      method,
+      arch: 'layers-model',
+      layersModel: { source: 'test/model.json', weights: true, file: 'arch.json' },
+      inputShape: [8, 8, 1],
+      kind: 'image',
+      width: 8,
+      augmentation: 'small-grey',
+      flip: false,
+      temperature: 0.5,
+      projectionDim: 8,
+      seed: 0,
+      ...(method === 'moco' ? { queueSize: 16, keyMomentum: 0.9 } : {}),
+    };
     const built = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 0, clipNorm: 0 }, layersModel });
     const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 1);
     await built.trainStep({ x, indices: new Int32Array(4) }, new Rng(0)); // first step makes the optimizer's slots
@@ -78,6 +112,9 @@ test("buildMethod with arch 'layers-model': SimCLR and MoCo train the user's mod
     assert.deepEqual(h.shape, [4, 4]);
     tf.dispose([x, h]);
     built.dispose();
-    assert.throws(() => buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 0, clipNorm: 0 } }), /layersModel.*is required/);
+    assert.throws(
+      () => buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 0, clipNorm: 0 } }),
+      /layersModel.*is required/,
+    );
   }
 });

@@ -9,7 +9,7 @@ before(async () => useBackend());
 
 const trainable = (m: tf.LayersModel) => m.trainableWeights.reduce((s, w) => s + tf.util.sizeFromShape(w.shape as number[]), 0);
 
-test('projectionHead 128-128-64 has the peer head\'s 24,768 parameters and maps [N,128] to [N,64]', () => {
+test("projectionHead 128-128-64 has the peer head's 24,768 parameters and maps [N,128] to [N,64]", () => {
   const m = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64 });
   assert.equal(trainable(m), 24768); // simclr_step_torch.py: Linear(128,128) + Linear(128,64)
   const x = tf.tensor2d(randn(5 * 128, 4), [5, 128]);
@@ -47,5 +47,8 @@ test('projectionHead layers 1: one Dense(output), z = h W + b, no hidden layer; 
   assert.ok(gap.dataSync()[0]! < 1e-6);
   tf.dispose([x, gap]);
   m.dispose();
-  assert.throws(() => projectionHead({ inputDim: 6, layers: 3 as never }), (e) => e instanceof ConfigError && /projectionHead: `layers` must be 1 or 2, got 3/.test(e.message));
+  assert.throws(
+    () => projectionHead({ inputDim: 6, layers: 3 as never }),
+    (e) => e instanceof ConfigError && /projectionHead: `layers` must be 1 or 2, got 3/.test(e.message),
+  );
 });

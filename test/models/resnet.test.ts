@@ -10,7 +10,7 @@ before(async () => useBackend());
 const count = (ws: tf.LayerVariable[]) => ws.reduce((s, w) => s + tf.util.sizeFromShape(w.shape as number[]), 0);
 const bench = { stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] };
 
-test('resnet (the peer\'s bench model) has PyTorch\'s 307,360 parameters and 1,344 BatchNorm statistics', () => {
+test("resnet (the peer's bench model) has PyTorch's 307,360 parameters and 1,344 BatchNorm statistics", () => {
   const m = resnet(bench);
   // ../shared/peers/simclr_step_torch.py resnet() without the head: parameters 307360,
   // float buffers (running mean + var) 1344

@@ -11,11 +11,17 @@ test('resolveOptionalPeer: a missing peer is a ConfigError naming it, the purpos
   const missing = (s: string): string => {
     throw Object.assign(new Error(`Cannot find package '${s}'`), { code: 'ERR_MODULE_NOT_FOUND' });
   };
-  assert.throws(() => resolveOptionalPeer('@lancedb/lancedb', 'search indexes', missing), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.equal(err.message, 'resolveOptionalPeer: `@lancedb/lancedb` is needed for search indexes and is not installed: run `npm install @lancedb/lancedb@0.31.0`');
-    return true;
-  });
+  assert.throws(
+    () => resolveOptionalPeer('@lancedb/lancedb', 'search indexes', missing),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(
+        err.message,
+        'resolveOptionalPeer: `@lancedb/lancedb` is needed for search indexes and is not installed: run `npm install @lancedb/lancedb@0.31.0`',
+      );
+      return true;
+    },
+  );
 });
 
 test('resolveOptionalPeer: other failures are not hidden', () => {

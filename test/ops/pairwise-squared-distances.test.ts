@@ -9,11 +9,12 @@ before(() => useBackend());
 
 function naive(a: Float32Array, b: Float32Array, n: number, m: number, d: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += (a[i * d + k]! - b[j * d + k]!) ** 2;
-    out.push(s);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += (a[i * d + k]! - b[j * d + k]!) ** 2;
+      out.push(s);
+    }
   return out;
 }
 
@@ -28,7 +29,10 @@ test('pairwiseSquaredDistances: matches the naive loop, with and without b', () 
   assertClose(ab.dataSync(), naive(ad, bd, n, m, d), 1e-5, 1e-5);
   const aa = pairwiseSquaredDistances(a);
   assertClose(aa.dataSync(), naive(ad, ad, n, n, d), 1e-5, 1e-5);
-  assert.ok(Array.from(aa.dataSync()).every((v) => v >= 0), 'never negative');
+  assert.ok(
+    Array.from(aa.dataSync()).every((v) => v >= 0),
+    'never negative',
+  );
   tf.dispose([a, b, ab, aa]);
 });
 
@@ -36,6 +40,11 @@ test('pairwiseSquaredDistances: leaks nothing; bad input is a typed error', () =
   const a = tf.randomNormal([3, 4]) as tf.Tensor2D;
   const b = tf.randomNormal([3, 5]) as tf.Tensor2D;
   assertNoLeak(() => pairwiseSquaredDistances(a), 'pairwiseSquaredDistances');
-  assert.throws(() => pairwiseSquaredDistances(a, b), (e: unknown) => e instanceof ShapeError && /pairwiseSquaredDistances: `b` must have shape \[\*, 4\] \(same number of columns as a\), got \[3, 5\]/.test((e as Error).message));
+  assert.throws(
+    () => pairwiseSquaredDistances(a, b),
+    (e: unknown) =>
+      e instanceof ShapeError &&
+      /pairwiseSquaredDistances: `b` must have shape \[\*, 4\] \(same number of columns as a\), got \[3, 5\]/.test((e as Error).message),
+  );
   tf.dispose([a, b]);
 });

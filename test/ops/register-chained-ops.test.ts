@@ -8,7 +8,7 @@ before(() => useBackend());
 
 type Chained = Record<string, (...args: unknown[]) => tf.Tensor>;
 
-test('the library\'s tf has every chained method of tfjs-core (src/tf.ts registers them), and registering again adds none', () => {
+test("the library's tf has every chained method of tfjs-core (src/tf.ts registers them), and registering again adds none", () => {
   const proto = tf.Tensor.prototype as unknown as Record<string, unknown>;
   const absent = CHAINED_OPS.filter((n) => typeof proto[n] !== 'function');
   assert.deepEqual(absent, []);
@@ -17,8 +17,14 @@ test('the library\'s tf has every chained method of tfjs-core (src/tf.ts registe
 });
 
 test('registerChainedOps: a chained method equals its op on the tensor (values, shapes, dtypes)', () => {
-  const x = tf.tensor2d([[1, -2, 3], [4, 5, -6]]);
-  const y = tf.tensor2d([[2, 2, 2], [1, 1, 1]]);
+  const x = tf.tensor2d([
+    [1, -2, 3],
+    [4, 5, -6],
+  ]);
+  const y = tf.tensor2d([
+    [2, 2, 2],
+    [1, 1, 1],
+  ]);
   const c = x as unknown as Chained;
   const same = (a: tf.Tensor, b: tf.Tensor, what: string): void => {
     assert.deepEqual(a.shape, b.shape, what);
@@ -45,13 +51,16 @@ test('registerChainedOps: a chained method equals its op on the tensor (values, 
 });
 
 test('registerChainedOps: tf.layers.gru with its default (orthogonal) recurrent initializer builds, trains a step, and leaks nothing', () => {
-  const model = tf.sequential({ layers: [tf.layers.gru({ units: 8, returnSequences: true, inputShape: [5, 3] }), tf.layers.lstm({ units: 4 })] });
+  const model = tf.sequential({
+    layers: [tf.layers.gru({ units: 8, returnSequences: true, inputShape: [5, 3] }), tf.layers.lstm({ units: 4 })],
+  });
   // the recurrent kernel [8, 24] starts with orthonormal rows: K Kᵀ = I
   const gram = tf.tidy(() => {
     const k = model.layers[0]!.getWeights()[1]!;
     return tf.matMul(k, k, false, true).arraySync() as number[][];
   });
-  for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) assert.ok(Math.abs(gram[i]![j]! - (i === j ? 1 : 0)) < 1e-4, `gram[${i}][${j}] = ${gram[i]![j]}`);
+  for (let i = 0; i < 8; i++)
+    for (let j = 0; j < 8; j++) assert.ok(Math.abs(gram[i]![j]! - (i === j ? 1 : 0)) < 1e-4, `gram[${i}][${j}] = ${gram[i]![j]}`);
   const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 1);
   const optimizer = tf.train.adam(1e-2);
   const step = (): tf.Scalar => optimizer.minimize(() => tf.mean(tf.square(model.apply(x) as tf.Tensor)), true)!;

@@ -33,6 +33,9 @@ test('safePow: leaks nothing; bad input is a typed error', () => {
   assertNoLeak(() => safePow(x, 0.5), 'safePow');
   assertNoLeak(() => tf.grad((t: tf.Tensor) => tf.sum(safePow(t, 0.5)))(x), 'its gradient');
   assert.throws(() => safePow(ints, 2), ShapeError);
-  assert.throws(() => safePow(x, 0), (e: unknown) => e instanceof ConfigError && /safePow: `exponent` must be > 0, got 0/.test((e as Error).message));
+  assert.throws(
+    () => safePow(x, 0),
+    (e: unknown) => e instanceof ConfigError && /safePow: `exponent` must be > 0, got 0/.test((e as Error).message),
+  );
   tf.dispose([x, ints]);
 });

@@ -20,8 +20,22 @@ function once(opt: Optimizer, w0: number[], g0: number[], name = 'w_kernel', sha
 test('adam: matches tf.train.adam step by step without weight decay', () => {
   const ours = new Optimizer({ name: 'adam', learningRate: 0.1, weightDecay: 0 });
   const ref = tf.train.adam(0.1, 0.9, 0.999, 1e-8);
-  const a = tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]), true, 'adam_a');
-  const b = tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]), true, 'adam_b');
+  const a = tf.variable(
+    tf.tensor2d([
+      [1, -2],
+      [3, 0.5],
+    ]),
+    true,
+    'adam_a',
+  );
+  const b = tf.variable(
+    tf.tensor2d([
+      [1, -2],
+      [3, 0.5],
+    ]),
+    true,
+    'adam_b',
+  );
   for (let i = 0; i < 3; i++) {
     const ga = tf.tidy(() => tf.mul(a, tf.scalar(2 + i)));
     ours.apply([a], { [a.name]: ga }).gradNorm.dispose();

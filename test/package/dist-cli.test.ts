@@ -19,7 +19,9 @@ let work: string;
 /** The newest modification time of a file under `dir`. */
 function newest(dir: string): number {
   return Math.max(
-    ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)),
+    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+      e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+    ),
   );
 }
 
@@ -52,7 +54,12 @@ test('dist/cli/main.js pretrain --data digits --steps 2 trains and saves an enco
   const r = cli(['pretrain', '--data', 'digits', '--steps', '2', '--out', 'r'], work);
   assert.equal(r.status, 0, show(r));
   assert.match(r.stderr, /done: 2 steps/);
-  assert.equal(readFileSync(join(work, 'r', 'metrics.jsonl'), 'utf8').trim().split('\n').length, 2);
+  assert.equal(
+    readFileSync(join(work, 'r', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n').length,
+    2,
+  );
   assert.ok(existsSync(join(work, 'r', 'encoder', 'model.json')));
 });
 

@@ -66,7 +66,12 @@ test('installed package: import("contrastive") and import("contrastive/node") fr
 console.log(JSON.stringify({ ntXent: typeof c.ntXentLoss, simclr: typeof c.simclr, tf: typeof c.tf.tensor, loadDataset: typeof n.loadDataset }));`;
   const r = sh(process.execPath, ['--input-type=module', '-e', code], app);
   assert.equal(r.status, 0, show(r));
-  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), { ntXent: 'function', simclr: 'function', tf: 'function', loadDataset: 'function' });
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), {
+    ntXent: 'function',
+    simclr: 'function',
+    tf: 'function',
+    loadDataset: 'function',
+  });
 });
 
 test('installed package: npx contrastive pretrain --data digits --steps 2 trains and saves an encoder', () => {
@@ -76,37 +81,53 @@ test('installed package: npx contrastive pretrain --data digits --steps 2 trains
   assert.ok(existsSync(join(app, 'r', 'encoder', 'model.json')));
 });
 
-test('installed package: an esbuild browser bundle of a three-line app computes a loss in Chromium on wasm', { skip: chromiumMissing }, async () => {
-  writeFileSync(join(app, 'main.js'), [
-    "import { tf, initBackend, ntXentLoss, setWasmPaths } from 'contrastive';",
-    "setWasmPaths(new URL('./', location.href).href);",
-    'window.result = initBackend(\'wasm\').then(async (b) => ({ backend: b.name, loss: (await ntXentLoss(tf.ones([4, 8]), tf.ones([4, 8])).data())[0] }));',
-  ].join('\n'));
-  const out = join(app, 'web');
-  // platform=browser: a `node:` import anywhere in what the app pulls in fails the build
-  const result = await build({ entryPoints: [join(app, 'main.js')], absWorkingDir: app, bundle: true, platform: 'browser', format: 'esm', outdir: out, metafile: true, logLevel: 'silent' });
-  assert.deepEqual(result.errors, []);
-  const nodeOnly = Object.keys(result.metafile.inputs).filter((f) => /contrastive\/dist\/(node|cli)\//.test(f) || f.startsWith('node:'));
-  assert.deepEqual(nodeOnly, [], 'the browser bundle pulled in Node-only files');
-  // the .wasm files go beside the bundle (setWasmPaths above points there)
-  const wasmDist = join(app, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
-  for (const f of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDist, f), join(out, f));
-  writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="main.js"></script>');
-  const server = await startStaticServer({ dir: out, port: 0 });
-  const browser = await launchChromium();
-  try {
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}index.html`);
-    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 60_000 });
-    const r = await page.evaluate(() => (window as unknown as { result: Promise<{ backend: string; loss: number }> }).result);
-    assert.deepEqual(errors, []);
-    assert.equal(r.backend, 'wasm');
-    // identical embeddings: NT-Xent = log(2N - 1) with N = 4
-    assert.ok(Math.abs(r.loss - Math.log(7)) < 1e-4, `loss ${r.loss}, expected ${Math.log(7)}`);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+test(
+  'installed package: an esbuild browser bundle of a three-line app computes a loss in Chromium on wasm',
+  { skip: chromiumMissing },
+  async () => {
+    writeFileSync(
+      join(app, 'main.js'),
+      [
+        "import { tf, initBackend, ntXentLoss, setWasmPaths } from 'contrastive';",
+        "setWasmPaths(new URL('./', location.href).href);",
+        "window.result = initBackend('wasm').then(async (b) => ({ backend: b.name, loss: (await ntXentLoss(tf.ones([4, 8]), tf.ones([4, 8])).data())[0] }));",
+      ].join('\n'),
+    );
+    const out = join(app, 'web');
+    // platform=browser: a `node:` import anywhere in what the app pulls in fails the build
+    const result = await build({
+      entryPoints: [join(app, 'main.js')],
+      absWorkingDir: app,
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      outdir: out,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    assert.deepEqual(result.errors, []);
+    const nodeOnly = Object.keys(result.metafile.inputs).filter((f) => /contrastive\/dist\/(node|cli)\//.test(f) || f.startsWith('node:'));
+    assert.deepEqual(nodeOnly, [], 'the browser bundle pulled in Node-only files');
+    // the .wasm files go beside the bundle (setWasmPaths above points there)
+    const wasmDist = join(app, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+    for (const f of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDist, f), join(out, f));
+    writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="main.js"></script>');
+    const server = await startStaticServer({ dir: out, port: 0 });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${server.url}index.html`);
+      await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 60_000 });
+      const r = await page.evaluate(() => (window as unknown as { result: Promise<{ backend: string; loss: number }> }).result);
+      assert.deepEqual(errors, []);
+      assert.equal(r.backend, 'wasm');
+      // identical embeddings: NT-Xent = log(2N - 1) with N = 4
+      assert.ok(Math.abs(r.loss - Math.log(7)) < 1e-4, `loss ${r.loss}, expected ${Math.log(7)}`);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  },
+);

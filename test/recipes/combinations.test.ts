@@ -25,16 +25,36 @@ const OPT = { name: 'adam' as const, learningRate: 1e-3, weightDecay: 1e-6, clip
 
 function recipeFor(method: string, loss: string, negatives: string, crops = 0): { recipe: Recipe; shape: number[] } {
   const p = resolvePairing(method, { loss, negatives, crops });
-  const base = { method, width: 8, flip: true, temperature: defaultTemperatureFor(method, p.loss) ?? DEFAULT_TEMPERATURE[method]!, projectionDim: 8, seed: 3, loss: p.loss, negativeSource: p.negatives, headBatchNorm: true };
+  const base = {
+    method,
+    width: 8,
+    flip: true,
+    temperature: defaultTemperatureFor(method, p.loss) ?? DEFAULT_TEMPERATURE[method]!,
+    projectionDim: 8,
+    seed: 3,
+    loss: p.loss,
+    negativeSource: p.negatives,
+    headBatchNorm: true,
+  };
   if (method === 'cpc') {
     const cpc = cpcRecipe(64, {});
-    return { recipe: { ...base, arch: 'conv1d-gru', inputShape: [64, 1], kind: 'sequence', augmentation: 'sequence', cpc }, shape: [B, 64, 1] };
+    return {
+      recipe: { ...base, arch: 'conv1d-gru', inputShape: [64, 1], kind: 'sequence', augmentation: 'sequence', cpc },
+      shape: [B, 64, 1],
+    };
   }
   if (method === 'cmc') {
-    const c = cmcRecipe({ objective: p.negatives === 'bank' ? 'nce' : 'softmax', negatives: 16 }, { kind: 'image', sampleShape: [8, 8, 3], trainSize: BANK, arch: 'small-cnn' });
+    const c = cmcRecipe(
+      { objective: p.negatives === 'bank' ? 'nce' : 'softmax', negatives: 16 },
+      { kind: 'image', sampleShape: [8, 8, 3], trainSize: BANK, arch: 'small-cnn' },
+    );
     return { recipe: { ...base, arch: 'small-cnn', inputShape: [8, 8, 3], kind: 'image', ...c }, shape: [B, 8, 8, 3] };
   }
-  if (crops > 0) return { recipe: { ...base, arch: 'small-cnn', inputShape: [8, 8, 1], kind: 'image', augmentation: 'small-grey', localCrops: crops }, shape: [B, 8, 8, 1] };
+  if (crops > 0)
+    return {
+      recipe: { ...base, arch: 'small-cnn', inputShape: [8, 8, 1], kind: 'image', augmentation: 'small-grey', localCrops: crops },
+      shape: [B, 8, 8, 1],
+    };
   return {
     recipe: {
       ...base,
@@ -70,11 +90,18 @@ function snapshot(s: MethodState): Map<string, Float32Array | Int32Array | Uint8
   return out;
 }
 
-const combos = [...validCombinations().map((c) => ({ ...c, crops: 0 })), { method: 'simclr', loss: 'ntxent' as const, negatives: 'batch' as const, crops: 2 }];
+const combos = [
+  ...validCombinations().map((c) => ({ ...c, crops: 0 })),
+  { method: 'simclr', loss: 'ntxent' as const, negatives: 'batch' as const, crops: 2 },
+];
 
-test('pairing: at least 12 valid combinations, each method\'s default first', () => {
+test("pairing: at least 12 valid combinations, each method's default first", () => {
   assert.ok(combos.length >= 12, `${combos.length} combinations`);
-  for (const m of ['simclr', 'invaspread', 'moco', 'npid', 'cmc', 'cpc']) assert.ok(combos.some((c) => c.method === m), m);
+  for (const m of ['simclr', 'invaspread', 'moco', 'npid', 'cmc', 'cpc'])
+    assert.ok(
+      combos.some((c) => c.method === m),
+      m,
+    );
 });
 
 for (const c of combos) {
@@ -118,14 +145,22 @@ test('resolvePairing: a combination that makes no sense is one ConfigError namin
     ['cpc', { loss: 'nce' }, /--method.*cpc.*--loss nce.*valid for cpc: --negatives batch with --loss infonce/],
     ['simclr', { negatives: 'queue' }, /--negatives queue.*valid for simclr/],
     ['moco', { loss: 'triplet' }, /--loss triplet.*--negatives queue with --loss infonce/],
-    ['npid', { loss: 'ntxent', negatives: 'batch' }, /--loss ntxent with --negatives batch.*--negatives bank with --loss nce\|softmax\|infonce/],
+    [
+      'npid',
+      { loss: 'ntxent', negatives: 'batch' },
+      /--loss ntxent with --negatives batch.*--negatives bank with --loss nce\|softmax\|infonce/,
+    ],
     ['cmc', { crops: 2 }, /--crops/],
     ['simclr', { crops: 2, kind: 'vector' }, /--crops.*image/],
     ['simclr', { loss: 'nope' }, /--loss.*one of/],
     ['simclr', { queueFlag: '--queue-size' }, /--queue-size.*--method moco/],
   ];
   for (const [method, want, re] of bad) {
-    assert.throws(() => resolvePairing(method, want), (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes('\n'), `${method} ${JSON.stringify(want)}`);
+    assert.throws(
+      () => resolvePairing(method, want),
+      (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes('\n'),
+      `${method} ${JSON.stringify(want)}`,
+    );
   }
   assert.deepEqual(resolvePairing('cmc', { negatives: 'bank' }), { loss: 'nce', negatives: 'bank', crops: 0 });
   assert.deepEqual(resolvePairing('moco', {}), { loss: 'infonce', negatives: 'queue', crops: 0 });

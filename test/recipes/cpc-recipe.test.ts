@@ -30,7 +30,8 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 function tone(n: number, cls: number, seed: number): Float32Array {
   const out = new Float32Array(n);
   const p = (seed * 0.6180339) % 1;
-  for (let i = 0; i < n; i++) out[i] = 0.4 * Math.sin(2 * Math.PI * (0.01 + 0.02 * cls) * i + 6.28 * p) + 0.2 * Math.sin(2 * Math.PI * (0.13 - 0.03 * cls) * i);
+  for (let i = 0; i < n; i++)
+    out[i] = 0.4 * Math.sin(2 * Math.PI * (0.01 + 0.02 * cls) * i + 6.28 * p) + 0.2 * Math.sin(2 * Math.PI * (0.13 - 0.03 * cls) * i);
   return out;
 }
 
@@ -40,18 +41,29 @@ test('cpcRecipe: audio geometry and K = 12 from 2000 steps; short series get str
   assert.equal(cpcRecipe(20000, {}).window, 4096);
   const s = cpcRecipe(140, {});
   assert.deepEqual([s.strides, s.predictionSteps, s.window, s.standardize], [[2, 2], 6, 140, false]);
-  assert.throws(() => cpcRecipe(300, { window: 400 }), (e: Error) => e instanceof ConfigError && /--window/.test(e.message));
+  assert.throws(
+    () => cpcRecipe(300, { window: 400 }),
+    (e: Error) => e instanceof ConfigError && /--window/.test(e.message),
+  );
 });
 
 test('cpcSequenceData: variable lengths without a length, and too-short sequences, are typed errors naming the sample', async () => {
   const varying = new SequenceDataset({ name: 'v', series: [new Float32Array(300), new Float32Array(120), new Float32Array(200)] });
-  await assert.rejects(cpcSequenceData(varying, {}), (e: Error) => e instanceof ConfigError && /`--length` is needed: the sequences vary in length \(sample 1 has 120 steps, others up to 300\)/.test(e.message));
+  await assert.rejects(
+    cpcSequenceData(varying, {}),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      /`--length` is needed: the sequences vary in length \(sample 1 has 120 steps, others up to 300\)/.test(e.message),
+  );
   const fixed = await cpcSequenceData(varying, { length: 150 });
   assert.deepEqual(fixed.data.sampleShape, [150, 1]);
   const auto = await cpcSequenceData(varying, { autoLength: true });
   assert.equal(auto.length, 200);
   const short = new SequenceDataset({ name: 's', series: [new Float32Array(40), new Float32Array(40)] }); // tiny geometry: needs 3 + 3 = 6... with K 12: 15
-  await assert.rejects(cpcSequenceData(short, { predictionSteps: 39 }), (e: Error) => e instanceof DataError && /sample 0 has 40 steps.*needs at least 42 steps for K = 39/.test(e.message));
+  await assert.rejects(
+    cpcSequenceData(short, { predictionSteps: 39 }),
+    (e: Error) => e instanceof DataError && /sample 0 has 40 steps.*needs at least 42 steps for K = 39/.test(e.message),
+  );
   const run = { kind: 'sequence', inputShape: [150, 1] };
   assert.deepEqual(fitSequenceLength(varying, run).sampleShape, [150, 1]);
 });
@@ -60,17 +72,41 @@ test('pretrain --method cpc --data wav:<dir>, then eval --json on the same folde
   const dir = join(work, 'wav');
   mkdirSync(dir);
   let k = 0;
-  for (const digit of [0, 1]) for (const speaker of ['ann', 'bob']) for (let i = 0; i < 8; i++) writeFileSync(join(dir, `${digit}_${speaker}_${i}.wav`), encodeWav(tone(2200 + 37 * ((k += 1) % 9), digit, k), 8000));
+  for (const digit of [0, 1])
+    for (const speaker of ['ann', 'bob'])
+      for (let i = 0; i < 8; i++)
+        writeFileSync(join(dir, `${digit}_${speaker}_${i}.wav`), encodeWav(tone(2200 + 37 * ((k += 1) % 9), digit, k), 8000));
   const out = join(work, 'runs', 'wav');
-  const p = cli(['pretrain', '--method', 'cpc', '--data', `wav:${dir}`, '--steps', '2', '--batch-size', '8', '--monitor', '0', '--no-report', '--out', out]);
+  const p = cli([
+    'pretrain',
+    '--method',
+    'cpc',
+    '--data',
+    `wav:${dir}`,
+    '--steps',
+    '2',
+    '--batch-size',
+    '8',
+    '--monitor',
+    '0',
+    '--no-report',
+    '--out',
+    out,
+  ]);
   assert.equal(p.status, 0, p.stderr);
   assert.match(p.stderr, /median/);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   assert.equal(config.recipe.arch, 'conv1d-gru');
   assert.equal(config.recipe.cpc.predictionSteps, 12);
-  const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(steps.length, 2);
-  assert.ok(steps.every((s) => Number.isFinite(s.loss) && s.acc1 >= 0 && s.acc12 <= 1), JSON.stringify(steps[0]));
+  assert.ok(
+    steps.every((s) => Number.isFinite(s.loss) && s.acc1 >= 0 && s.acc12 <= 1),
+    JSON.stringify(steps[0]),
+  );
   assert.ok(existsSync(join(out, 'encoder', 'model.json')));
   const e = cli(['eval', '--run', out, '--json', '--pairs', '8']);
   assert.equal(e.status, 0, e.stderr);
@@ -82,11 +118,29 @@ test('pretrain --method cpc --data wav:<dir>, then eval --json on the same folde
 test('pretrain --method cpc --data ucr:<dir> and eval --json; a NaN inside a series is a DataError', () => {
   const dir = join(work, 'Toy');
   mkdirSync(dir);
-  const rows = (n: number, seed: number) => Array.from({ length: n }, (_, i) => [String((i % 2) + 1), ...Array.from(tone(96, i % 2, seed + i), (v) => v.toFixed(5))].join('\t')).join('\n');
+  const rows = (n: number, seed: number) =>
+    Array.from({ length: n }, (_, i) =>
+      [String((i % 2) + 1), ...Array.from(tone(96, i % 2, seed + i), (v) => v.toFixed(5))].join('\t'),
+    ).join('\n');
   writeFileSync(join(dir, 'Toy_TRAIN.tsv'), rows(16, 1));
   writeFileSync(join(dir, 'Toy_TEST.tsv'), rows(10, 50));
   const out = join(work, 'runs', 'ucr');
-  const p = cli(['pretrain', '--method', 'cpc', '--data', `ucr:${dir}`, '--steps', '2', '--batch-size', '8', '--monitor', '0', '--no-report', '--out', out]);
+  const p = cli([
+    'pretrain',
+    '--method',
+    'cpc',
+    '--data',
+    `ucr:${dir}`,
+    '--steps',
+    '2',
+    '--batch-size',
+    '8',
+    '--monitor',
+    '0',
+    '--no-report',
+    '--out',
+    out,
+  ]);
   assert.equal(p.status, 0, p.stderr);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   assert.deepEqual(config.recipe.inputShape, [96, 1]);

@@ -23,9 +23,51 @@ test('defaults by data: grey and colour images get the small CNN and their prese
 
 test('buildMethod: a SimCLR step runs for grey images, colour images and vectors', async () => {
   const cases: [Recipe, number[]][] = [
-    [{ method: 'simclr', arch: 'small-cnn', inputShape: [8, 8, 1], kind: 'image', width: 8, augmentation: 'small-grey-jitter', flip: true, temperature: 0.5, projectionDim: 16, seed: 0 }, [4, 8, 8, 1]],
-    [{ method: 'simclr', arch: 'small-cnn', inputShape: [8, 8, 3], kind: 'image', width: 8, augmentation: 'simclr-cifar', flip: true, temperature: 0.5, projectionDim: 16, seed: 0 }, [4, 8, 8, 3]],
-    [{ method: 'simclr', arch: 'mlp', inputShape: [6], kind: 'vector', width: 8, augmentation: 'vector-corruption', flip: true, temperature: 0.5, projectionDim: 16, seed: 0 }, [4, 6]],
+    [
+      {
+        method: 'simclr',
+        arch: 'small-cnn',
+        inputShape: [8, 8, 1],
+        kind: 'image',
+        width: 8,
+        augmentation: 'small-grey-jitter',
+        flip: true,
+        temperature: 0.5,
+        projectionDim: 16,
+        seed: 0,
+      },
+      [4, 8, 8, 1],
+    ],
+    [
+      {
+        method: 'simclr',
+        arch: 'small-cnn',
+        inputShape: [8, 8, 3],
+        kind: 'image',
+        width: 8,
+        augmentation: 'simclr-cifar',
+        flip: true,
+        temperature: 0.5,
+        projectionDim: 16,
+        seed: 0,
+      },
+      [4, 8, 8, 3],
+    ],
+    [
+      {
+        method: 'simclr',
+        arch: 'mlp',
+        inputShape: [6],
+        kind: 'vector',
+        width: 8,
+        augmentation: 'vector-corruption',
+        flip: true,
+        temperature: 0.5,
+        projectionDim: 16,
+        seed: 0,
+      },
+      [4, 6],
+    ],
   ];
   for (const [recipe, shape] of cases) {
     const m = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });

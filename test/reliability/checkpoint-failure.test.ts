@@ -49,13 +49,23 @@ test('a checkpoint write on a full disk stops with a DataError; the previous che
     const run = new RunFolder(dir);
     const before = tf.memory().numTensors;
     const { method } = tinyMethod('simclr');
-    await assert.rejects(train({ method, data: data(), batchSize: 16, epochs: 3, store: run }), (e: Error) => e instanceof DataError && /checkpoint\.bin/.test(e.message) && /previous version is kept/.test(e.message) && /ENOSPC|no space/i.test(e.message));
+    await assert.rejects(
+      train({ method, data: data(), batchSize: 16, epochs: 3, store: run }),
+      (e: Error) =>
+        e instanceof DataError &&
+        /checkpoint\.bin/.test(e.message) &&
+        /previous version is kept/.test(e.message) &&
+        /ENOSPC|no space/i.test(e.message),
+    );
     method.dispose();
     assert.equal(tf.memory().numTensors, before, 'a failed checkpoint write leaks nothing');
     // the epoch-1 checkpoint is whole, and no temporary file is left behind
     const c = decodeCheckpoint(readFileSync(run.path('checkpoint')), 'checkpoint.bin');
     assert.equal(c.step, 4);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
     // and it resumes (on a disk with room)
     const { method: m2 } = tinyMethod('simclr');
     const r = await train({ method: m2, data: data(), batchSize: 16, epochs: 3, resume: c });
@@ -88,7 +98,14 @@ test('a non-finite loss stops naming the step, keeps the last good checkpoint, s
     },
   });
   const store = new MemoryStore();
-  await assert.rejects(train({ method: wrapped, data: data(), batchSize: 16, epochs: 3, store }), (e: Error) => e instanceof ConfigError && /NaN at step 6 \(epoch 2/.test(e.message) && /last good checkpoint is kept/.test(e.message) && /lower learning rate/.test(e.message));
+  await assert.rejects(
+    train({ method: wrapped, data: data(), batchSize: 16, epochs: 3, store }),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      /NaN at step 6 \(epoch 2/.test(e.message) &&
+      /last good checkpoint is kept/.test(e.message) &&
+      /lower learning rate/.test(e.message),
+  );
   assert.equal(store.checkpoints.length, 1, 'only the epoch-1 checkpoint was written');
   const c = decodeCheckpoint(store.checkpoints[0]!, 'c');
   assert.equal(c.step, 4);

@@ -20,14 +20,49 @@ mkdirSync(badRun);
 writeFileSync(join(badRun, 'config.json'), '{ not json');
 const badCkpt = join(work, 'bad-ckpt');
 mkdirSync(badCkpt);
-writeFileSync(join(badCkpt, 'config.json'), JSON.stringify({ options: { method: 'simclr', data: 'digits', split: 'train', batchSize: 16, optimizer: 'adam', weightDecay: 0, clipNorm: 0, seed: 0, width: 8, flip: true }, recipe: { method: 'simclr', arch: 'mlp', inputShape: [64], kind: 'vector', width: 8, augmentation: 'vector-corruption', flip: true, temperature: 0.5, projectionDim: 128, seed: 0 }, optimizer: { name: 'adam', learningRate: 0.001, weightDecay: 0, clipNorm: 0 } }));
+writeFileSync(
+  join(badCkpt, 'config.json'),
+  JSON.stringify({
+    options: {
+      method: 'simclr',
+      data: 'digits',
+      split: 'train',
+      batchSize: 16,
+      optimizer: 'adam',
+      weightDecay: 0,
+      clipNorm: 0,
+      seed: 0,
+      width: 8,
+      flip: true,
+    },
+    recipe: {
+      method: 'simclr',
+      arch: 'mlp',
+      inputShape: [64],
+      kind: 'vector',
+      width: 8,
+      augmentation: 'vector-corruption',
+      flip: true,
+      temperature: 0.5,
+      projectionDim: 128,
+      seed: 0,
+    },
+    optimizer: { name: 'adam', learningRate: 0.001, weightDecay: 0, clipNorm: 0 },
+  }),
+);
 writeFileSync(join(badCkpt, 'checkpoint.bin'), 'CTRCKPT1garbage');
 
 function cli(args: string[]): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CONTRASTIVE_BACKEND: 'cpu' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, CONTRASTIVE_BACKEND: 'cpu' },
+  });
   return { status: r.status, stderr: r.stderr };
 }
-const errLines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== '' && !/^(=+|Hi, looks like you are running TensorFlow\.js)/.test(l));
+const errLines = (s: string): string[] =>
+  s.split('\n').filter((l) => l.trim() !== '' && !/^(=+|Hi, looks like you are running TensorFlow\.js)/.test(l));
 
 const CASES: [string, string[], RegExp][] = [
   ['unknown command', ['trian'], /unknown command 'trian'/],
@@ -39,7 +74,11 @@ const CASES: [string, string[], RegExp][] = [
   ['pretrain: missing data file', ['pretrain', '--data', `idx:${missing}`, '--out', join(work, 'r2')], /nope/],
   ['pretrain: value out of range', ['pretrain', '--data', 'digits', '--out', join(work, 'r3'), '--batch-size', '1'], /--batch-size/],
   ['pretrain: negative lr', ['pretrain', '--data', 'digits', '--out', join(work, 'r4'), '--lr', '-1'], /--lr/],
-  ['pretrain: bad --on-nonfinite', ['pretrain', '--data', 'digits', '--out', join(work, 'r6'), '--on-nonfinite', 'ignore'], /--on-nonfinite/],
+  [
+    'pretrain: bad --on-nonfinite',
+    ['pretrain', '--data', 'digits', '--out', join(work, 'r6'), '--on-nonfinite', 'ignore'],
+    /--on-nonfinite/,
+  ],
   ['pretrain: bad method', ['pretrain', '--method', 'byol', '--data', 'digits', '--out', join(work, 'r5')], /byol/],
   ['pretrain: resume nothing', ['pretrain', '--out', missing, '--resume'], /nothing to resume|does not exist/],
   ['pretrain: resume a corrupt checkpoint', ['pretrain', '--out', badCkpt, '--resume'], /checkpoint/],

@@ -110,7 +110,9 @@ export async function makeTargets(): Promise<{ targets: FuzzTarget[]; missing: s
   const npyDir = join(root, 'test', 'fixtures', 'data', 'npy');
   targets.push({
     name: 'npy',
-    seeds: readdirSync(npyDir).filter((f) => f.endsWith('.npy')).map((f) => new Uint8Array(readFileSync(join(npyDir, f)))),
+    seeds: readdirSync(npyDir)
+      .filter((f) => f.endsWith('.npy'))
+      .map((f) => new Uint8Array(readFileSync(join(npyDir, f)))),
     async load(bytes) {
       const a = parseNpy(bytes, 'f.npy');
       if (a.shape.length >= 2) await touch(npyDataset(a, { name: 'fuzz' }));
@@ -146,7 +148,14 @@ export async function makeTargets(): Promise<{ targets: FuzzTarget[]; missing: s
   const tensors: Record<string, tf.Tensor> = {};
   net.weights.forEach((w, i) => (tensors[`w${i}`] = w.read().clone()));
   tensors.count = tf.tensor1d([3, 1], 'int32');
-  const ckpt: Checkpoint = { epoch: 2, stepInEpoch: 1, step: 9, rng: [1, 2, 3, 4], epochRng: [5, 6, 7, 8], state: { tensors, meta: { kind: 'simclr', steps: 9 } } };
+  const ckpt: Checkpoint = {
+    epoch: 2,
+    stepInEpoch: 1,
+    step: 9,
+    rng: [1, 2, 3, 4],
+    epochRng: [5, 6, 7, 8],
+    state: { tensors, meta: { kind: 'simclr', steps: 9 } },
+  };
   const ckptBytes = await encodeCheckpoint(ckpt);
   tf.dispose(Object.values(tensors));
   targets.push({
@@ -204,7 +213,9 @@ export async function makeTargets(): Promise<{ targets: FuzzTarget[]; missing: s
   if (existsSync(join(wavDir, '0_george_0.wav'))) {
     targets.push({
       name: 'wav',
-      seeds: ['0_george_0.wav', '7_jackson_3.wav'].filter((f) => existsSync(join(wavDir, f))).map((f) => new Uint8Array(readFileSync(join(wavDir, f)))),
+      seeds: ['0_george_0.wav', '7_jackson_3.wav']
+        .filter((f) => existsSync(join(wavDir, f)))
+        .map((f) => new Uint8Array(readFileSync(join(wavDir, f)))),
       async load(bytes) {
         parseWav(bytes, 'f.wav');
       },
@@ -222,8 +233,49 @@ export async function makeTargets(): Promise<{ targets: FuzzTarget[]; missing: s
 // Mutations
 
 const INTERESTING_U32 = [0, 1, 2, 3, 4, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
-const TEXT_EDITS = [',', '\t', '\n', '\r\n', '-', '.', 'e', 'E999', '-0', 'NaN', 'Infinity', '1e309', '"', ' ', '', '9'.repeat(40), '\u0000', 'é'];
-const JSON_VALUES: unknown[] = [null, -1, 0, 1, 1.5, 2 ** 31, 2 ** 53, 1e308, -1e308, '', 'x', [], [0], [-1], [1e9, 1e9], {}, { a: 1 }, true, 'float64', 'int8', 'string'];
+const TEXT_EDITS = [
+  ',',
+  '\t',
+  '\n',
+  '\r\n',
+  '-',
+  '.',
+  'e',
+  'E999',
+  '-0',
+  'NaN',
+  'Infinity',
+  '1e309',
+  '"',
+  ' ',
+  '',
+  '9'.repeat(40),
+  '\u0000',
+  'é',
+];
+const JSON_VALUES: unknown[] = [
+  null,
+  -1,
+  0,
+  1,
+  1.5,
+  2 ** 31,
+  2 ** 53,
+  1e308,
+  -1e308,
+  '',
+  'x',
+  [],
+  [0],
+  [-1],
+  [1e9, 1e9],
+  {},
+  { a: 1 },
+  true,
+  'float64',
+  'int8',
+  'string',
+];
 
 export type Mutation = 'bitflip' | 'truncate' | 'extend' | 'header' | 'text' | 'json' | 'splice';
 
@@ -248,7 +300,7 @@ export function mutate(target: FuzzTarget, seed: number, i: number): { bytes: Ui
     case 'extend': {
       const extra = new Uint8Array(1 + int(r() < 0.5 ? 16 : 4096));
       const mode = int(3);
-      for (let k = 0; k < extra.length; k++) extra[k] = mode === 0 ? 0 : mode === 1 ? int(256) : b[k % Math.max(1, b.length)] ?? 0;
+      for (let k = 0; k < extra.length; k++) extra[k] = mode === 0 ? 0 : mode === 1 ? int(256) : (b[k % Math.max(1, b.length)] ?? 0);
       const out = new Uint8Array(b.length + extra.length);
       out.set(b);
       out.set(extra, b.length);
@@ -360,7 +412,11 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> => {
  * Feeds one input. A synchronous parser cannot be interrupted in-process: one that runs past
  * `timeLimitMs` is reported as 'slow' when it returns (the long run also has a watchdog).
  */
-export async function feed(target: FuzzTarget, bytes: Uint8Array, timeLimitMs: number): Promise<{ result: 'ok' | 'dataError' } | { result: 'fail'; kind: string; message: string }> {
+export async function feed(
+  target: FuzzTarget,
+  bytes: Uint8Array,
+  timeLimitMs: number,
+): Promise<{ result: 'ok' | 'dataError' } | { result: 'fail'; kind: string; message: string }> {
   const before = tf.memory().numTensors;
   const t0 = performance.now();
   let res: 'ok' | 'dataError' | 'timeout';
@@ -369,19 +425,27 @@ export async function feed(target: FuzzTarget, bytes: Uint8Array, timeLimitMs: n
   } catch (err) {
     if (!(err instanceof DataError)) {
       const e = err as Error;
-      return { result: 'fail', kind: 'error', message: `${e?.name ?? typeof err}: ${String(e?.message ?? err).split('\n')[0]}\n${(e?.stack ?? '').split('\n').slice(1, 6).join('\n')}` };
+      return {
+        result: 'fail',
+        kind: 'error',
+        message: `${e?.name ?? typeof err}: ${String(e?.message ?? err).split('\n')[0]}\n${(e?.stack ?? '').split('\n').slice(1, 6).join('\n')}`,
+      };
     }
     res = 'dataError';
   }
   const ms = performance.now() - t0;
-  if (res === 'timeout' || ms > timeLimitMs) return { result: 'fail', kind: 'slow', message: `took ${ms.toFixed(0)} ms (limit ${timeLimitMs} ms)` };
+  if (res === 'timeout' || ms > timeLimitMs)
+    return { result: 'fail', kind: 'slow', message: `took ${ms.toFixed(0)} ms (limit ${timeLimitMs} ms)` };
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) return { result: 'fail', kind: 'leak', message: `leaked ${leaked} tensor(s)` };
   return { result: res };
 }
 
 /** Runs `count` mutated inputs of one target from `seed`. */
-export async function fuzzTarget(target: FuzzTarget, { seed, count, timeLimitMs, onProgress }: { seed: number; count: number; timeLimitMs: number; onProgress?: (done: number) => void }): Promise<Outcome> {
+export async function fuzzTarget(
+  target: FuzzTarget,
+  { seed, count, timeLimitMs, onProgress }: { seed: number; count: number; timeLimitMs: number; onProgress?: (done: number) => void },
+): Promise<Outcome> {
   const out: Outcome = { ok: 0, dataError: 0, failures: [] };
   for (let i = 0; i < count; i++) {
     const { bytes, mutation } = mutate(target, seed, i);

@@ -25,9 +25,19 @@ after(() => close());
 for (const name of ['idx', 'csv', 'npy', 'png', 'jpeg', 'checkpoint', 'model-json', 'cifar', 'ucr', 'wav']) {
   test(`fuzz ${name}: ${PER_FORMAT} mutated inputs, only success or DataError`, async (t) => {
     const target = targets.find((x) => x.name === name);
-    if (target === undefined) return t.skip(missingPrerequisite('data', `no real ${name} file: ${missing.find((m) => m.startsWith(name)) ?? 'absent'} (set CONTRASTIVE_DATA)`));
+    if (target === undefined)
+      return t.skip(
+        missingPrerequisite('data', `no real ${name} file: ${missing.find((m) => m.startsWith(name)) ?? 'absent'} (set CONTRASTIVE_DATA)`),
+      );
     const o = await fuzzTarget(target, { seed: 20261129, count: PER_FORMAT, timeLimitMs: TIME_LIMIT_MS });
-    assert.equal(o.failures.length, 0, o.failures.slice(0, 3).map((f) => `input ${f.index} (${f.mutation}) ${f.kind}: ${f.message}`).join('\n'));
+    assert.equal(
+      o.failures.length,
+      0,
+      o.failures
+        .slice(0, 3)
+        .map((f) => `input ${f.index} (${f.mutation}) ${f.kind}: ${f.message}`)
+        .join('\n'),
+    );
     assert.equal(o.ok + o.dataError, PER_FORMAT);
     assert.ok(o.dataError > 0, 'no input was rejected: the mutations do not reach the parser');
   });
@@ -40,7 +50,8 @@ test('fuzz reproducers: every saved input is now a success or a DataError', asyn
     const target = targets.find((x) => x.name === name);
     // one subtest per reproducer, so that one whose format has no target here is a reported skip
     await t.test(path, async (st) => {
-      if (target === undefined) return st.skip(missingPrerequisite('data', `no ${name} target here: ${missing.find((m) => m.startsWith(name)) ?? 'absent'}`));
+      if (target === undefined)
+        return st.skip(missingPrerequisite('data', `no ${name} target here: ${missing.find((m) => m.startsWith(name)) ?? 'absent'}`));
       const r = await feed(target, new Uint8Array(readFileSync(path)), TIME_LIMIT_MS);
       assert.notEqual(r.result, 'fail', `${path}: ${JSON.stringify(r)}`);
     });

@@ -26,21 +26,45 @@ const main = join(root, 'src', 'cli', 'main.ts');
 const work = mkdtempSync(join(tmpdir(), 'contrastive-kill-'));
 
 // digits, 400 samples, 20 held out for the monitor: 380 / 16 -> 23 steps per epoch, 2 epochs
-const ARGS = ['pretrain', '--data', 'digits', '--limit', '400', '--monitor', '20', '--batch-size', '16', '--epochs', '2', '--seed', '11', '--no-report'];
+const ARGS = [
+  'pretrain',
+  '--data',
+  'digits',
+  '--limit',
+  '400',
+  '--monitor',
+  '20',
+  '--batch-size',
+  '16',
+  '--epochs',
+  '2',
+  '--seed',
+  '11',
+  '--no-report',
+];
 const STEPS_PER_EPOCH = 23;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const env = (backend: string): NodeJS.ProcessEnv => ({ ...process.env, CONTRASTIVE_BACKEND: backend });
 
 function runToEnd(backend: string, args: string[]): void {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000, env: env(backend) });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: env(backend),
+  });
   assert.equal(r.status, 0, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
 }
 
 /** Lines in a run's metrics.jsonl so far (one per finished step). */
 function stepsLogged(out: string): number {
   const p = join(out, 'metrics.jsonl');
-  return existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter((l) => l.trim() !== '').length : 0;
+  return existsSync(p)
+    ? readFileSync(p, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '').length
+    : 0;
 }
 
 /**
@@ -49,7 +73,11 @@ function stepsLogged(out: string): number {
  * otherwise finish the epoch before a timer fires).
  */
 async function startAndKill(backend: string, out: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...ARGS, '--out', out], { cwd: root, env: env(backend), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', main, ...ARGS, '--out', out], {
+    cwd: root,
+    env: env(backend),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
@@ -104,13 +132,23 @@ for (const backend of ['cpu', 'wasm']) {
     const a = metrics(whole);
     const b = metrics(killed);
     assert.equal(a.length, 2 * STEPS_PER_EPOCH);
-    assert.deepEqual(b.map((r) => r.step), a.map((r) => r.step), 'the resumed run logs every step once');
+    assert.deepEqual(
+      b.map((r) => r.step),
+      a.map((r) => r.step),
+      'the resumed run logs every step once',
+    );
     // the steps after the checkpoint were recomputed by the resumed process: identical values
     assert.deepEqual(b.slice(STEPS_PER_EPOCH), a.slice(STEPS_PER_EPOCH));
     assert.deepEqual(b, a);
     // final checkpoint: weights, optimizer slots, generator state and counters, byte for byte
-    assert.ok(Buffer.compare(readFileSync(join(killed, 'checkpoint.bin')), readFileSync(join(whole, 'checkpoint.bin'))) === 0, 'final checkpoints differ');
-    assert.ok(Buffer.compare(readFileSync(join(killed, 'encoder', 'weights.bin')), readFileSync(join(whole, 'encoder', 'weights.bin'))) === 0, 'encoder weights differ');
+    assert.ok(
+      Buffer.compare(readFileSync(join(killed, 'checkpoint.bin')), readFileSync(join(whole, 'checkpoint.bin'))) === 0,
+      'final checkpoints differ',
+    );
+    assert.ok(
+      Buffer.compare(readFileSync(join(killed, 'encoder', 'weights.bin')), readFileSync(join(whole, 'encoder', 'weights.bin'))) === 0,
+      'encoder weights differ',
+    );
   });
 }
 
@@ -134,7 +172,11 @@ test('SIGKILL mid-epoch, then --resume, ends within 1e-5 of the uninterrupted ru
   const a = metrics(whole);
   const b = metrics(killed);
   assert.equal(a.length, 2 * STEPS_PER_EPOCH);
-  assert.deepEqual(b.map((r) => r.step), a.map((r) => r.step), 'the resumed run logs every step once');
+  assert.deepEqual(
+    b.map((r) => r.step),
+    a.map((r) => r.step),
+    'the resumed run logs every step once',
+  );
   for (const [i, r] of a.entries()) {
     assert.deepEqual(Object.keys(b[i]!).sort(), Object.keys(r).sort(), `step ${String(r.step)}: the same metrics`);
     for (const [k, v] of Object.entries(r)) assertClose(b[i]![k] as number, v as number, 1e-5, 1e-5, `step ${String(r.step)} ${k}`);

@@ -38,5 +38,8 @@ test('normalizedLab in a synchronous loop keeps at most one batch of Lab values'
   for (let k = 1; k <= steps; k++) step(k); // one job: no await in between
   gc();
   const grown = process.memoryUsage().arrayBuffers - start;
-  assert.ok(grown < 4 * batchBytes, `array buffers grew by ${grown} bytes over ${steps} synchronous steps (${(grown / batchBytes).toFixed(1)} batches kept)`);
+  assert.ok(
+    grown < 4 * batchBytes,
+    `array buffers grew by ${grown} bytes over ${steps} synchronous steps (${(grown / batchBytes).toFixed(1)} batches kept)`,
+  );
 });

@@ -28,7 +28,8 @@ export type TinyMethod = (typeof TINY_METHODS)[number];
 const B = 16;
 const BANK = 64;
 const D = 12;
-const noise = (x: tf.Tensor, r: Rng): tf.Tensor => tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', r.seed()), 0.1)));
+const noise = (x: tf.Tensor, r: Rng): tf.Tensor =>
+  tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', r.seed()), 0.1)));
 const head = (seed: number): tf.LayersModel => projectionHead({ inputDim: 16, hiddenDim: 16, outputDim: 8, seed });
 const opt = (): Optimizer => new Optimizer({ learningRate: 1e-3 });
 const encoder = (seed: number): tf.LayersModel => mlp({ inputDim: D, hiddenUnits: [32, 16], seed });
@@ -43,7 +44,15 @@ export function tinyMethod(name: TinyMethod): { method: Method; batch: (k: numbe
     case 'npid-nce':
     case 'npid-softmax':
       return {
-        method: npid({ encoder: encoder(1), head: head(2), bank: new MemoryBank({ size: BANK, dim: 8, seed: 3 }), objective: name === 'npid-nce' ? 'nce' : 'softmax', negatives: 32, temperature: 0.07, optimizer: opt() }),
+        method: npid({
+          encoder: encoder(1),
+          head: head(2),
+          bank: new MemoryBank({ size: BANK, dim: 8, seed: 3 }),
+          objective: name === 'npid-nce' ? 'nce' : 'softmax',
+          negatives: 32,
+          temperature: 0.07,
+          optimizer: opt(),
+        }),
         batch: vectors,
       };
     case 'invaspread':
@@ -55,8 +64,14 @@ export function tinyMethod(name: TinyMethod): { method: Method; batch: (k: numbe
         method: cmc({
           views: [labL(), labAb()],
           inputShape: [S, S, 3],
-          encoders: [convNet({ inputShape: [S, S, 1], widths: [4, 8], seed: 1, name: 'enc_l' }), convNet({ inputShape: [S, S, 2], widths: [4, 8], seed: 2, name: 'enc_ab' })],
-          heads: [projectionHead({ inputDim: 8, hiddenDim: 8, outputDim: 6, seed: 3, name: 'head_l' }), projectionHead({ inputDim: 8, hiddenDim: 8, outputDim: 6, seed: 4, name: 'head_ab' })],
+          encoders: [
+            convNet({ inputShape: [S, S, 1], widths: [4, 8], seed: 1, name: 'enc_l' }),
+            convNet({ inputShape: [S, S, 2], widths: [4, 8], seed: 2, name: 'enc_ab' }),
+          ],
+          heads: [
+            projectionHead({ inputDim: 8, hiddenDim: 8, outputDim: 6, seed: 3, name: 'head_l' }),
+            projectionHead({ inputDim: 8, hiddenDim: 8, outputDim: 6, seed: 4, name: 'head_ab' }),
+          ],
           graph: 'core',
           objective: name === 'cmc-nce' ? 'nce' : 'softmax',
           temperature: 0.07,
@@ -66,14 +81,30 @@ export function tinyMethod(name: TinyMethod): { method: Method; batch: (k: numbe
         }),
         batch: (k) => {
           const r = rng(k + 1);
-          return { x: tf.tensor4d(Float32Array.from({ length: B * S * S * 3 }, () => r()), [B, S, S, 3]), indices: indices(k) };
+          return {
+            x: tf.tensor4d(
+              Float32Array.from({ length: B * S * S * 3 }, () => r()),
+              [B, S, S, 3],
+            ),
+            indices: indices(k),
+          };
         },
       };
     }
     case 'cpc': {
       const geometry = { strides: [2, 2], kernelSizes: [4, 4] };
       return {
-        method: cpc({ encoder: conv1dEncoder({ ...geometry, filters: 8, seed: 1 }), context: gruContext({ inputDim: 8, units: 12, seed: 2 }), geometry, predictionSteps: 3, negatives: 'batch', timeSteps: 4, pooling: 'mean', seed: 3, optimizer: opt() }),
+        method: cpc({
+          encoder: conv1dEncoder({ ...geometry, filters: 8, seed: 1 }),
+          context: gruContext({ inputDim: 8, units: 12, seed: 2 }),
+          geometry,
+          predictionSteps: 3,
+          negatives: 'batch',
+          timeSteps: 4,
+          pooling: 'mean',
+          seed: 3,
+          optimizer: opt(),
+        }),
         batch: (k) => ({ x: tf.tensor3d(randn(B * 64, k + 1), [B, 64, 1]), indices: indices(k) }),
       };
     }

@@ -8,7 +8,13 @@ import { EVAL, configObject, epochsText, metricsText } from './fixture-run.js';
 
 test('renderReportHtml: one self-contained page (Chart.js and data inlined, no external reference)', async () => {
   const chartJs = await readChartJs();
-  const data = buildReportData({ title: 'r1', config: JSON.stringify(configObject('runs/r1')), metrics: metricsText(), epochs: epochsText(), eval: JSON.stringify(EVAL) });
+  const data = buildReportData({
+    title: 'r1',
+    config: JSON.stringify(configObject('runs/r1')),
+    metrics: metricsText(),
+    epochs: epochsText(),
+    eval: JSON.stringify(EVAL),
+  });
   const html = renderReportHtml(data, { chartJs });
   assert.ok(html.includes(chartJs.slice(0, 200)), 'Chart.js inlined');
   assert.doesNotMatch(html, /<script[^>]+src=/i);
@@ -28,6 +34,9 @@ test('renderReportHtml: text that looks like markup cannot break out of the page
 
 test('renderReportHtml: typed errors on bad input', () => {
   const data = buildReportData({ title: 't' });
-  assert.throws(() => renderReportHtml(data, { chartJs: '' }), (e: unknown) => e instanceof ConfigError && /renderReportHtml: `options.chartJs` must be/.test(e.message));
+  assert.throws(
+    () => renderReportHtml(data, { chartJs: '' }),
+    (e: unknown) => e instanceof ConfigError && /renderReportHtml: `options.chartJs` must be/.test(e.message),
+  );
   assert.throws(() => renderReportHtml(null as never, { chartJs: 'x' }), ConfigError);
 });

@@ -30,11 +30,23 @@ test('writeRunReport: UMAP of every test sample, retrieval grid, a point per che
     assert.equal(q.neighbours.length, 6);
     assert.equal(q.query.values.length, 64);
     const sims = q.neighbours.map((n) => n.similarity!);
-    assert.deepEqual(sims, [...sims].sort((a, b) => b - a), 'nearest first');
+    assert.deepEqual(
+      sims,
+      [...sims].sort((a, b) => b - a),
+      'nearest first',
+    );
   }
-  assert.deepEqual(r.data.alignmentUniformity.map((p) => p.name), ['random initialisation', 'final encoder', 'encoder (contrastive eval)']);
-  for (const p of r.data.alignmentUniformity) assert.ok(p.alignment >= 0 && p.alignment <= 4 && p.uniformity <= 0 && p.uniformity >= -8, JSON.stringify(p));
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp file left');
+  assert.deepEqual(
+    r.data.alignmentUniformity.map((p) => p.name),
+    ['random initialisation', 'final encoder', 'encoder (contrastive eval)'],
+  );
+  for (const p of r.data.alignmentUniformity)
+    assert.ok(p.alignment >= 0 && p.alignment <= 4 && p.uniformity <= 0 && p.uniformity >= -8, JSON.stringify(p));
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temp file left',
+  );
 });
 
 test('writeRunReport: a damaged run still gets a whole page that lists what is missing', async () => {
@@ -46,7 +58,10 @@ test('writeRunReport: a damaged run still gets a whole page that lists what is m
   const r = await writeRunReport(damaged, { umapEpochs: 20, testLimit: 100 });
   assert.equal(r.data.umap, null);
   assert.equal(r.data.steps.length, 29);
-  assert.deepEqual(r.data.alignmentUniformity.map((p) => p.name), ['random initialisation']);
+  assert.deepEqual(
+    r.data.alignmentUniformity.map((p) => p.name),
+    ['random initialisation'],
+  );
   const joined = r.problems.join('\n');
   assert.match(joined, /encoder\/model\.json is missing/);
   assert.match(joined, /eval\.json is missing/);
@@ -63,9 +78,16 @@ test('writeRunReport: a failed write leaves the previous page as it was', async 
   await assert.rejects(writeRunReport(dir, { skipEmbeddings: true, out: blocked }), DataError);
   assert.ok(existsSync(join(blocked, 'x')));
   assert.equal(readFileSync(good, 'utf8'), before);
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'temp file removed');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+    'temp file removed',
+  );
 });
 
 test('writeRunReport: not a run folder is a DataError naming it', async () => {
-  await assert.rejects(writeRunReport(join(dir, 'nope')), (e: unknown) => e instanceof DataError && /readRunTexts: `dir` must be a run folder/.test(e.message));
+  await assert.rejects(
+    writeRunReport(join(dir, 'nope')),
+    (e: unknown) => e instanceof DataError && /readRunTexts: `dir` must be a run folder/.test(e.message),
+  );
 });

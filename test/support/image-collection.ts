@@ -63,6 +63,20 @@ export async function flatCollection(n: number, dir = join(tempDir(), 'photos'))
 
 /** A 1-epoch SimCLR run at 16x16 on `folder` (a few seconds). */
 export function tinyRun(folder: string, out: string, extra: string[] = []): void {
-  const r = cli(['pretrain', '--data', `folder:${folder}`, '--image-size', '16', '--epochs', '1', '--batch-size', '16', '--out', out, '--no-report', ...extra]);
+  const r = cli([
+    'pretrain',
+    '--data',
+    `folder:${folder}`,
+    '--image-size',
+    '16',
+    '--epochs',
+    '1',
+    '--batch-size',
+    '16',
+    '--out',
+    out,
+    '--no-report',
+    ...extra,
+  ]);
   assert.equal(r.status, 0, r.stderr);
 }

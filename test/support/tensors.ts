@@ -29,7 +29,13 @@ export async function assertNoLeakAsync(fn: () => Promise<unknown>, what = 'call
 }
 
 /** Asserts |a - b| <= atol + rtol * |b| elementwise. */
-export function assertClose(actual: ArrayLike<number> | number, expected: ArrayLike<number> | number, rtol = 1e-5, atol = 1e-6, what = 'value'): void {
+export function assertClose(
+  actual: ArrayLike<number> | number,
+  expected: ArrayLike<number> | number,
+  rtol = 1e-5,
+  atol = 1e-6,
+  what = 'value',
+): void {
   const a = typeof actual === 'number' ? [actual] : Array.from(actual);
   const b = typeof expected === 'number' ? [expected] : Array.from(expected);
   assert.equal(a.length, b.length, `${what}: length ${a.length} vs ${b.length}`);
@@ -66,9 +72,11 @@ export function randn(n: number, seed: number): Float32Array {
 /** `model` saved to memory and loaded back with plain `tf.loadLayersModel` (serialisation round trip). */
 export async function reloadFromMemory(model: tf.LayersModel): Promise<tf.LayersModel> {
   let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    saved = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   return tf.loadLayersModel(tf.io.fromMemory(saved!));
 }

@@ -11,7 +11,8 @@ import { useBackend, randn } from '../support/tensors.js';
 before(() => useBackend());
 
 const data = new ArrayDataset({ name: 'r', kind: 'vector', sampleShape: [16], values: randn(300 * 16, 2) });
-const noise = (x: tf.Tensor, rng: Rng): tf.Tensor => tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.1)));
+const noise = (x: tf.Tensor, rng: Rng): tf.Tensor =>
+  tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.1)));
 
 test('embeddingHealthMonitor: the same sample and views every call; a collapsed encoder gives std 0; no leak', async () => {
   const identity = { embed: (x: tf.Tensor) => tf.tidy(() => tf.reshape(x, [x.shape[0]!, 16]) as tf.Tensor2D) } as unknown as Method;

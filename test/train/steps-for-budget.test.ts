@@ -12,7 +12,10 @@ test('stepsForBudget: the whole steps that fit the budget, kept within [minSteps
 });
 
 test('stepsForBudget: a budget or step time that is not a positive number, or bounds out of order, is a ConfigError naming it', () => {
-  assert.throws(() => stepsForBudget(0, 1), (e: Error) => e instanceof ConfigError && /budgetSeconds/.test(e.message));
+  assert.throws(
+    () => stepsForBudget(0, 1),
+    (e: Error) => e instanceof ConfigError && /budgetSeconds/.test(e.message),
+  );
   assert.throws(() => stepsForBudget(10, Number.NaN), /stepSeconds/);
   assert.throws(() => stepsForBudget(10, 1, { minSteps: 0 }), /minSteps/);
   assert.throws(() => stepsForBudget(10, 1, { minSteps: 5, maxSteps: 4 }), /maxSteps/);

@@ -14,7 +14,8 @@ import { useBackend, randn } from '../support/tensors.js';
 
 before(() => useBackend());
 
-const noise = (x: tf.Tensor, rng: Rng): tf.Tensor => tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.3)));
+const noise = (x: tf.Tensor, rng: Rng): tf.Tensor =>
+  tf.tidy(() => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.seed()), 0.3)));
 
 /** 3 Gaussian clusters in 10-d, 40 samples each, labelled. */
 function clusters(n = 120, seed = 1): ArrayDataset {
@@ -24,12 +25,25 @@ function clusters(n = 120, seed = 1): ArrayDataset {
     labels[i] = i % 3;
     values[i * 10 + (i % 3)]! += 4;
   }
-  return new ArrayDataset({ name: 'clusters', kind: 'vector', sampleShape: [10], values, labels: { values: labels, classNames: ['a', 'b', 'c'] } });
+  return new ArrayDataset({
+    name: 'clusters',
+    kind: 'vector',
+    sampleShape: [10],
+    values,
+    labels: { values: labels, classNames: ['a', 'b', 'c'] },
+  });
 }
 
 function method(seed = 0): Method {
-  const head = tf.sequential({ layers: [tf.layers.dense({ inputShape: [16], units: 8, kernelInitializer: tf.initializers.glorotUniform({ seed }) })] });
-  return simclr({ encoder: mlp({ inputDim: 10, hiddenUnits: [32, 16], seed }), head, augmentation: noise, optimizer: new Optimizer({ learningRate: 3e-3 }) });
+  const head = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [16], units: 8, kernelInitializer: tf.initializers.glorotUniform({ seed }) })],
+  });
+  return simclr({
+    encoder: mlp({ inputDim: 10, hiddenUnits: [32, 16], seed }),
+    head,
+    augmentation: noise,
+    optimizer: new Optimizer({ learningRate: 3e-3 }),
+  });
 }
 
 /** A store that keeps metrics and the last checkpoint as bytes, like the run folder does. */
@@ -59,11 +73,23 @@ test('train: loss goes down, every step logged, kNN monitor each epoch, checkpoi
   const m = method();
   const store = new MemoryStore();
   const epochs: number[] = [];
-  const res = await train({ method: m, data, batchSize: 32, epochs: 4, seed: 3, store, monitor: { data: monitorData, k: 5 }, onEpoch: (e) => epochs.push(e.epoch) });
+  const res = await train({
+    method: m,
+    data,
+    batchSize: 32,
+    epochs: 4,
+    seed: 3,
+    store,
+    monitor: { data: monitorData, k: 5 },
+    onEpoch: (e) => epochs.push(e.epoch),
+  });
   assert.equal(res.status, 'done');
   assert.equal(res.steps, 4 * 3); // 120 / 32 -> 3 full batches per epoch
   assert.deepEqual(epochs, [1, 2, 3, 4]);
-  assert.deepEqual(store.metrics.map((r) => r.step), Array.from({ length: 12 }, (_, i) => i + 1));
+  assert.deepEqual(
+    store.metrics.map((r) => r.step),
+    Array.from({ length: 12 }, (_, i) => i + 1),
+  );
   assert.ok(store.metrics.every((r) => Number.isFinite(r.loss) && r.lr > 0 && r.samplesPerSec > 0));
   assert.equal(store.saves, 4);
   const [first, last] = [res.epochRecords[0]!, res.epochRecords.at(-1)!];
@@ -83,7 +109,16 @@ test('train: abort mid-epoch checkpoints; resume ends bit-identical to an uninte
   const ac = new AbortController();
   const store = new MemoryStore();
   const a = method(5);
-  const part = await train({ method: a, data, batchSize: 32, epochs: 3, seed: 11, store, signal: ac.signal, onStep: (r) => r.step === 5 && ac.abort() });
+  const part = await train({
+    method: a,
+    data,
+    batchSize: 32,
+    epochs: 3,
+    seed: 11,
+    store,
+    signal: ac.signal,
+    onStep: (r) => r.step === 5 && ac.abort(),
+  });
   assert.equal(part.status, 'interrupted');
   assert.equal(part.steps, 5);
   a.dispose();
@@ -133,9 +168,13 @@ test('train: a non-finite loss stops with a message naming the step', async () =
   const m = method();
   let calls = 0;
   const wrapped: Method = Object.assign(Object.create(Object.getPrototypeOf(m)), m, {
-    trainStep: (batch: Parameters<Method['trainStep']>[0], rng: Rng) => (++calls === 3 ? Promise.resolve({ loss: NaN }) : m.trainStep(batch, rng)),
+    trainStep: (batch: Parameters<Method['trainStep']>[0], rng: Rng) =>
+      ++calls === 3 ? Promise.resolve({ loss: NaN }) : m.trainStep(batch, rng),
   });
-  await assert.rejects(train({ method: wrapped, data: clusters(), batchSize: 32, epochs: 2 }), (err: Error) => err instanceof ConfigError && /NaN at step 3 \(epoch 1/.test(err.message));
+  await assert.rejects(
+    train({ method: wrapped, data: clusters(), batchSize: 32, epochs: 2 }),
+    (err: Error) => err instanceof ConfigError && /NaN at step 3 \(epoch 1/.test(err.message),
+  );
   m.dispose();
 });
 
@@ -151,7 +190,7 @@ test('train: steps budget, bad options are typed errors', async () => {
   m.dispose();
 });
 
-test('train: calls the method\'s prepare once, with the data, before the first step of a fresh run; never on resume', async () => {
+test("train: calls the method's prepare once, with the data, before the first step of a fresh run; never on resume", async () => {
   const data = clusters();
   const calls: string[] = [];
   const tracked = (m: Method): Method => {
@@ -200,7 +239,13 @@ test('train: a kNN monitor on a class-sorted slice scores the queries of every c
   const order = Array.from({ length: 120 }, (_, i) => i).sort((a, b) => base.labels!.values[a]! - base.labels!.values[b]! || a - b);
   const values = new Float32Array(120 * 10);
   order.forEach((src, dst) => values.set(base.values.subarray(src * 10, src * 10 + 10), dst * 10));
-  const sorted = new ArrayDataset({ name: 'sorted', kind: 'vector', sampleShape: [10], values, labels: { values: Int32Array.from(order, (i) => base.labels!.values[i]!), classNames: ['a', 'b', 'c'] } });
+  const sorted = new ArrayDataset({
+    name: 'sorted',
+    kind: 'vector',
+    sampleShape: [10],
+    values,
+    labels: { values: Int32Array.from(order, (i) => base.labels!.values[i]!), classNames: ['a', 'b', 'c'] },
+  });
   const m = method(7);
   const res = await train({ method: m, data: clusters(), batchSize: 32, epochs: 2, seed: 3, monitor: { data: sorted, k: 5 } });
   for (const e of res.epochRecords) assert.ok(e.knn !== undefined && e.knn > 0.8, `kNN ${e.knn}: the clusters are separable`);

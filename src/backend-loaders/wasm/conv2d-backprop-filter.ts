@@ -5,7 +5,19 @@
  * is split into chunks so that `cols` stays under `MAX_COLS_FLOATS` (32-bit wasm has a 4 GB heap).
  */
 import * as tf from '../../tf.js';
-import { callKernel, callStock, disposeInfo, f32, heapF32, makeF32, releaseSubView, subView, view, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+import {
+  callKernel,
+  callStock,
+  disposeInfo,
+  f32,
+  heapF32,
+  makeF32,
+  releaseSubView,
+  subView,
+  view,
+  type KernelArgs,
+  type TensorInfo,
+} from './kernel-utils.js';
 
 /** Largest im2col chunk, in floats (16 Mi floats = 64 MB). */
 export const MAX_COLS_FLOATS = 16 * 1024 * 1024;
@@ -17,7 +29,15 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, max
   const fmt = tf.backend_util.convertConv2DDataFormat(dataFormat);
   if (fmt !== 'channelsLast') throw new Error(`wasm Conv2DBackpropFilter: dataFormat '${dataFormat}' is not supported, use 'NHWC'`);
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, fmt);
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    fmt,
+  );
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout } = info;
   const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const pt = info.padInfo.top;
@@ -87,4 +107,3 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, max
   disposeInfo(backend, xT);
   return view(acc!, [kh, kw, cin, cout]);
 }
-

@@ -10,10 +10,29 @@
  *   zero-dilated dy would spend s² times as many on zeros.
  */
 import * as tf from '../../tf.js';
-import { callKernel, callStock, disposeInfo, f32, heapF32, makeF32, type BackendWasm, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+import {
+  callKernel,
+  callStock,
+  disposeInfo,
+  f32,
+  heapF32,
+  makeF32,
+  type BackendWasm,
+  type KernelArgs,
+  type TensorInfo,
+} from './kernel-utils.js';
 
 /** W'[m, n, o, c] = W[i0 + (mi-1-m)*sh, j0 + (mj-1-n)*sw, c, o]: taps i0, i0+sh, ... flipped, in/out swapped. */
-function subFilter(backend: BackendWasm, filter: TensorInfo, i0: number, mi: number, sh: number, j0: number, mj: number, sw: number): TensorInfo {
+function subFilter(
+  backend: BackendWasm,
+  filter: TensorInfo,
+  i0: number,
+  mi: number,
+  sh: number,
+  j0: number,
+  mj: number,
+  sw: number,
+): TensorInfo {
   const [, kw, cin, cout] = filter.shape as [number, number, number, number];
   const out = makeF32(backend, [mi, mj, cout, cin]);
   const src = f32(backend, filter);
@@ -38,9 +57,18 @@ function conv(backend: BackendWasm, dy: TensorInfo, f: TensorInfo, top: number, 
     const size = [n, oh - t - Math.max(0, -bottom), ow - l - Math.max(0, -right), c];
     x = callStock('Slice', backend, { x: dy }, { begin: [0, t, l, 0], size });
   }
-  const pad = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
+  const pad = [
+    [0, 0],
+    [Math.max(0, top), Math.max(0, bottom)],
+    [Math.max(0, left), Math.max(0, right)],
+    [0, 0],
+  ];
   const out = callKernel('Conv2D', backend, { x, filter: f }, {
-    strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined,
+    strides: [1, 1],
+    pad,
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+    dimRoundingMode: undefined,
   } as unknown as tf.NamedAttrMap);
   if (x !== dy) disposeInfo(backend, x);
   return out;
@@ -52,7 +80,15 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
   const fmt = tf.backend_util.convertConv2DDataFormat(dataFormat);
   if (fmt !== 'channelsLast') throw new Error(`wasm Conv2DBackpropInput: dataFormat '${dataFormat}' is not supported, use 'NHWC'`);
   const info = tf.backend_util.computeConv2DInfo(
-    inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, fmt);
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    fmt,
+  );
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin } = info;
   const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const pt = info.padInfo.top;
@@ -89,7 +125,7 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
       const p0 = backend.getMemoryOffset(part.dataId) / 4;
       for (let b = 0; b < n; b++) {
         for (let a = 0; a < ha; a++) {
-          const src = p0 + ((b * ha + a) * wa) * cin;
+          const src = p0 + (b * ha + a) * wa * cin;
           const dst = d0 + ((b * h + sh * a + r) * w + t) * cin;
           if (sw === 1) heap.copyWithin(dst, src, src + wa * cin);
           else for (let c = 0; c < wa; c++) heap.copyWithin(dst + c * sw * cin, src + c * cin, src + (c + 1) * cin);

@@ -16,7 +16,11 @@ function columnSums(x: Float32Array, rows: number, cols: number): Float64Array {
   for (; p + 8 <= rows; p += 8, o += c8) {
     for (let c = 0; c < cols; c++) {
       const i = o + c;
-      acc[c] += x[i]! + x[i + cols]! + (x[i + 2 * cols]! + x[i + 3 * cols]!) + (x[i + 4 * cols]! + x[i + 5 * cols]! + (x[i + 6 * cols]! + x[i + 7 * cols]!));
+      acc[c] +=
+        x[i]! +
+        x[i + cols]! +
+        (x[i + 2 * cols]! + x[i + 3 * cols]!) +
+        (x[i + 4 * cols]! + x[i + 5 * cols]! + (x[i + 6 * cols]! + x[i + 7 * cols]!));
     }
   }
   for (; p < rows; p++, o += cols) for (let c = 0; c < cols; c++) acc[c] += x[o + c]!;

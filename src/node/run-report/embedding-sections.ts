@@ -57,7 +57,10 @@ function unitRows(f: FeatureArray): Float32Array {
 }
 
 /** 2-D UMAP of the rows of `f` (umap-js, driven by a seeded generator). */
-export function umap2d(f: FeatureArray, { seed = 0, neighbors = 15, epochs = 200 }: { seed?: number; neighbors?: number; epochs?: number } = {}): { x: number[]; y: number[] } {
+export function umap2d(
+  f: FeatureArray,
+  { seed = 0, neighbors = 15, epochs = 200 }: { seed?: number; neighbors?: number; epochs?: number } = {},
+): { x: number[]; y: number[] } {
   const n = f.data.length / f.dim;
   const rows: number[][] = Array.from({ length: n }, (_, i) => Array.from(f.data.subarray(i * f.dim, (i + 1) * f.dim)));
   const rng = new Rng(seed);
@@ -68,18 +71,25 @@ export function umap2d(f: FeatureArray, { seed = 0, neighbors = 15, epochs = 200
 
 async function sampleOf(data: Dataset, index: number, kind: ReportRetrieval['kind'], similarity?: number): Promise<ReportSample> {
   const s = await data.get(index);
-  const values = kind === 'image' ? Array.from(s.data, (v) => Math.max(0, Math.min(255, Math.round(v * 255)))) : Array.from(s.data, (v) => round(v, 4));
+  const values =
+    kind === 'image' ? Array.from(s.data, (v) => Math.max(0, Math.min(255, Math.round(v * 255)))) : Array.from(s.data, (v) => round(v, 4));
   return { label: data.labels?.values[index] ?? -1, values, ...(similarity !== undefined ? { similarity: round(similarity, 4) } : {}) };
 }
 
 /** Queries (the first test sample of each class, then the next ones) and their nearest test neighbours. */
-export async function retrievalGrid(data: Dataset, f: FeatureArray, { queries = 8, neighbours = 6 }: { queries?: number; neighbours?: number } = {}): Promise<ReportRetrieval> {
+export async function retrievalGrid(
+  data: Dataset,
+  f: FeatureArray,
+  { queries = 8, neighbours = 6 }: { queries?: number; neighbours?: number } = {},
+): Promise<ReportRetrieval> {
   const n = data.size;
   const unit = unitRows(f);
   const labels = data.labels?.values;
   const picked: number[] = [];
   const seen = new Set<number>();
-  if (labels !== undefined) for (let i = 0; i < n && picked.length < queries; i++) if (!seen.has(labels[i]!)) {
+  if (labels !== undefined)
+    for (let i = 0; i < n && picked.length < queries; i++)
+      if (!seen.has(labels[i]!)) {
         seen.add(labels[i]!);
         picked.push(i);
       }
@@ -102,32 +112,61 @@ export async function retrievalGrid(data: Dataset, f: FeatureArray, { queries = 
 }
 
 /** Computes the encoder-dependent sections of a run's report; a part that fails becomes a problem. */
-export async function embeddingSections(dir: string, config: Record<string, unknown> | null, o: EmbeddingSectionsOptions = {}): Promise<EmbeddingSections> {
+export async function embeddingSections(
+  dir: string,
+  config: Record<string, unknown> | null,
+  o: EmbeddingSectionsOptions = {},
+): Promise<EmbeddingSections> {
   const { testLimit = 1000, pairs = 500, seed = 0 } = o;
   const res: EmbeddingSections = { umap: null, retrieval: null, alignmentUniformity: [], problems: [] };
   const recipe = config?.recipe as AugmentationRecipe | undefined;
-  const options = (config?.options ?? {}) as { data?: string; imageSize?: number; labels?: LoadSplitsOptions['folderLabels']; resize?: LoadSplitsOptions['resize'] };
+  const options = (config?.options ?? {}) as {
+    data?: string;
+    imageSize?: number;
+    labels?: LoadSplitsOptions['folderLabels'];
+    resize?: LoadSplitsOptions['resize'];
+  };
   const encoderDir = join(dir, RUN_FILES.encoder);
   const randomDir = join(dir, RUN_FILES.randomEncoder);
   const hasEncoder = existsSync(join(encoderDir, 'model.json'));
-  if (!hasEncoder) res.problems.push(`${RUN_FILES.encoder}/model.json is missing (the run has not finished): no UMAP, retrieval grid or final alignment/uniformity`);
+  if (!hasEncoder)
+    res.problems.push(
+      `${RUN_FILES.encoder}/model.json is missing (the run has not finished): no UMAP, retrieval grid or final alignment/uniformity`,
+    );
   if (recipe === undefined || typeof options.data !== 'string') {
     res.problems.push('config.json names no recipe or data: the test embeddings cannot be computed');
     return res;
   }
   let test: Dataset;
   try {
-    ({ test } = await loadSplits(options.data, { testLimit, seed, ...(options.imageSize !== undefined ? { imageSize: options.imageSize } : {}), ...(options.labels !== undefined ? { folderLabels: options.labels } : {}), ...(options.resize !== undefined ? { resize: options.resize } : {}) }, () => undefined));
+    ({ test } = await loadSplits(
+      options.data,
+      {
+        testLimit,
+        seed,
+        ...(options.imageSize !== undefined ? { imageSize: options.imageSize } : {}),
+        ...(options.labels !== undefined ? { folderLabels: options.labels } : {}),
+        ...(options.resize !== undefined ? { resize: options.resize } : {}),
+      },
+      () => undefined,
+    ));
   } catch (err) {
     res.problems.push(`the run's data '${options.data}' could not be loaded (${(err as Error).message}): no UMAP or retrieval grid`);
     return res;
   }
   // alignment and uniformity of every saved checkpoint, on the same two views of the same samples
-  const checkpoints: [string, string][] = [['random initialisation', randomDir], ['final encoder', encoderDir]];
-  const pairData = subset(test, Int32Array.from({ length: Math.min(pairs, test.size) }, (_, i) => i));
+  const checkpoints: [string, string][] = [
+    ['random initialisation', randomDir],
+    ['final encoder', encoderDir],
+  ];
+  const pairData = subset(
+    test,
+    Int32Array.from({ length: Math.min(pairs, test.size) }, (_, i) => i),
+  );
   for (const [name, modelDir] of checkpoints) {
     if (!existsSync(join(modelDir, 'model.json'))) {
-      if (modelDir === randomDir) res.problems.push(`${RUN_FILES.randomEncoder}/model.json is missing: no point for the random initialisation`);
+      if (modelDir === randomDir)
+        res.problems.push(`${RUN_FILES.randomEncoder}/model.json is missing: no point for the random initialisation`);
       continue;
     }
     const model = await loadModel(modelDir);
@@ -135,9 +174,19 @@ export async function embeddingSections(dir: string, config: Record<string, unkn
       if (modelDir === encoderDir) {
         const f = await embedDataset(model, test);
         // unlabelled data: one colour, no classes
-        const umap = umap2d(f, { seed, ...(o.umapNeighbors !== undefined ? { neighbors: o.umapNeighbors } : {}), ...(o.umapEpochs !== undefined ? { epochs: o.umapEpochs } : {}) });
-        res.umap = test.labels !== undefined ? { ...umap, labels: Array.from(test.labels.values), classNames: test.labels.classNames } : { ...umap, labels: new Array<number>(test.size).fill(0), classNames: ['unlabelled'] };
-        res.retrieval = await retrievalGrid(test, f, { ...(o.queries !== undefined ? { queries: o.queries } : {}), ...(o.neighbours !== undefined ? { neighbours: o.neighbours } : {}) });
+        const umap = umap2d(f, {
+          seed,
+          ...(o.umapNeighbors !== undefined ? { neighbors: o.umapNeighbors } : {}),
+          ...(o.umapEpochs !== undefined ? { epochs: o.umapEpochs } : {}),
+        });
+        res.umap =
+          test.labels !== undefined
+            ? { ...umap, labels: Array.from(test.labels.values), classNames: test.labels.classNames }
+            : { ...umap, labels: new Array<number>(test.size).fill(0), classNames: ['unlabelled'] };
+        res.retrieval = await retrievalGrid(test, f, {
+          ...(o.queries !== undefined ? { queries: o.queries } : {}),
+          ...(o.neighbours !== undefined ? { neighbours: o.neighbours } : {}),
+        });
       }
       if (pairData.size >= 2) {
         const aug = buildAugmentation(recipe);

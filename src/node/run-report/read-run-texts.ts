@@ -27,7 +27,8 @@ async function readOptional(path: string): Promise<string | undefined> {
 /** config.json, metrics.jsonl, epochs.jsonl and eval.json of `dir` as text, and the sweep of the folder that holds it. */
 export async function readRunTexts(dir: string): Promise<RunTexts> {
   const st = await stat(dir).catch(() => undefined);
-  if (st === undefined || !st.isDirectory()) throw new DataError('readRunTexts', 'dir', `must be a run folder, got '${dir}' (${st === undefined ? 'not found' : 'not a folder'})`);
+  if (st === undefined || !st.isDirectory())
+    throw new DataError('readRunTexts', 'dir', `must be a run folder, got '${dir}' (${st === undefined ? 'not found' : 'not a folder'})`);
   const [config, metrics, epochs, evalText, sweep] = await Promise.all([
     readOptional(join(dir, RUN_FILES.config)),
     readOptional(join(dir, RUN_FILES.metrics)),

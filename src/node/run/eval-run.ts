@@ -58,9 +58,17 @@ export async function runEval(o: EvalOptions): Promise<EvaluationReport> {
  * Features of two augmented views (the run's augmentation) of the first `o.pairs` held-out
  * samples: the positive pairs of alignment and uniformity.
  */
-async function positivePairFeatures(encoder: Parameters<typeof embedDataset>[0], test: Dataset, recipe: Recipe, o: EvalOptions): Promise<{ x: FeatureArray; y: FeatureArray }> {
+async function positivePairFeatures(
+  encoder: Parameters<typeof embedDataset>[0],
+  test: Dataset,
+  recipe: Recipe,
+  o: EvalOptions,
+): Promise<{ x: FeatureArray; y: FeatureArray }> {
   const nPairs = Math.min(o.pairs ?? 1000, test.size);
-  const pairData = subset(test, Int32Array.from({ length: nPairs }, (_, i) => i));
+  const pairData = subset(
+    test,
+    Int32Array.from({ length: nPairs }, (_, i) => i),
+  );
   const aug = buildAugmentation(recipe);
   const rng = new Rng((o.seed ?? 0) + 12345);
   const x = await embedDataset(encoder, pairData, 256, { augmentation: aug, rng });
@@ -76,7 +84,18 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
   const run = new RunFolder(o.run);
   const { recipe, runOptions, spec } = await runRecipeAndData(run, o.data, 'eval');
   const dataOpts = runDataOptions(runOptions);
-  const splits = await loadSplits(spec, { ...(o.limit !== undefined ? { limit: o.limit } : {}), ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}), ...(dataOpts.imageSize !== undefined ? { imageSize: dataOpts.imageSize as number } : {}), ...(dataOpts.folderLabels !== undefined ? { folderLabels: dataOpts.folderLabels } : {}), ...(dataOpts.resize !== undefined ? { resize: dataOpts.resize } : {}), seed: o.seed ?? 0 }, log);
+  const splits = await loadSplits(
+    spec,
+    {
+      ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      ...(o.testLimit !== undefined ? { testLimit: o.testLimit } : {}),
+      ...(dataOpts.imageSize !== undefined ? { imageSize: dataOpts.imageSize as number } : {}),
+      ...(dataOpts.folderLabels !== undefined ? { folderLabels: dataOpts.folderLabels } : {}),
+      ...(dataOpts.resize !== undefined ? { resize: dataOpts.resize } : {}),
+      seed: o.seed ?? 0,
+    },
+    log,
+  );
   const train = fitSequenceLength(splits.train, recipe); // sequences: the run's length
   const test = fitSequenceLength(splits.test, recipe);
   if (train.labels === undefined || test.labels === undefined) return runUnlabelledEval(o, run, recipe, test, log);
@@ -89,10 +108,13 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
   try {
     const t0 = performance.now();
     const trained = { train: await embedDataset(encoder, train), test: await embedDataset(encoder, test) };
-    const baselines: Record<string, { train: FeatureArray; test: FeatureArray }> = o.baselines === false ? {} : {
-      pixels: { train: await rawFeatures(train), test: await rawFeatures(test) },
-      random: { train: await embedDataset(random, train), test: await embedDataset(random, test) },
-    };
+    const baselines: Record<string, { train: FeatureArray; test: FeatureArray }> =
+      o.baselines === false
+        ? {}
+        : {
+            pixels: { train: await rawFeatures(train), test: await rawFeatures(test) },
+            random: { train: await embedDataset(random, train), test: await embedDataset(random, test) },
+          };
     const { x: viewX, y: viewY } = await positivePairFeatures(encoder, test, recipe, o);
     log(`features in ${((performance.now() - t0) / 1000).toFixed(1)} s; probing...`);
     const report = await evaluateRepresentation({
@@ -102,7 +124,10 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
       positivePairs: { x: viewX, y: viewY },
       seed: o.seed ?? 0,
       onProgress: (p) => {
-        if (p.accuracy !== undefined) log(`  ${p.featureSet.padEnd(8)} ${p.probe.padEnd(6)} ${p.fraction.padStart(4)} (${p.trainRows} labels): ${(p.accuracy * 100).toFixed(1)}%`);
+        if (p.accuracy !== undefined)
+          log(
+            `  ${p.featureSet.padEnd(8)} ${p.probe.padEnd(6)} ${p.fraction.padStart(4)} (${p.trainRows} labels): ${(p.accuracy * 100).toFixed(1)}%`,
+          );
       },
     });
     log(`eval done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -120,7 +145,13 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
  * inertia of the trained encoder on the held-out split, kept in the run folder as
  * eval-unlabelled.json.
  */
-async function runUnlabelledEval(o: EvalOptions, run: RunFolder, recipe: Recipe, test: Dataset, log: (l: string) => void): Promise<UnlabelledReport> {
+async function runUnlabelledEval(
+  o: EvalOptions,
+  run: RunFolder,
+  recipe: Recipe,
+  test: Dataset,
+  log: (l: string) => void,
+): Promise<UnlabelledReport> {
   assertRunInputShape(test, recipe, 'eval', o.data ?? "the run's data");
   const backend = await initBackend();
   log(`contrastive: ${describeBackend(backend)}`);
@@ -129,7 +160,12 @@ async function runUnlabelledEval(o: EvalOptions, run: RunFolder, recipe: Recipe,
   try {
     const features = await embedDataset(encoder, test);
     const { x, y } = await positivePairFeatures(encoder, test, recipe, o);
-    const report = await evaluateUnlabelled({ features, positivePairs: { x, y }, ...(o.clusters !== undefined ? { k: o.clusters } : {}), seed: o.seed ?? 0 });
+    const report = await evaluateUnlabelled({
+      features,
+      positivePairs: { x, y },
+      ...(o.clusters !== undefined ? { k: o.clusters } : {}),
+      seed: o.seed ?? 0,
+    });
     await writeFileAtomic(join(o.run, 'eval-unlabelled.json'), JSON.stringify(report, null, 2) + '\n');
     return report;
   } finally {
@@ -140,7 +176,16 @@ async function runUnlabelledEval(o: EvalOptions, run: RunFolder, recipe: Recipe,
 /** The human-readable form of a report. */
 export function formatReport(r: EvaluationReport | UnlabelledReport): string {
   if ('rows' in r) return formatUnlabelledReport(r);
-  const table = formatLabelEfficiencyTable({ pixels: r.baselines.pixels!, random: r.baselines.random!, trained: { linear: r.linear, knn: r.knn } });
+  const table = formatLabelEfficiencyTable({
+    pixels: r.baselines.pixels!,
+    random: r.baselines.random!,
+    trained: { linear: r.linear, knn: r.knn },
+  });
   const f = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
-  return [table, '', `k-means on trained test features: NMI ${r.kmeans.nmi.toFixed(3)}, ARI ${r.kmeans.ari.toFixed(3)}`, `alignment ${f(r.alignment)} (lower is better), uniformity ${f(r.uniformity)} (lower is better)`].join('\n');
+  return [
+    table,
+    '',
+    `k-means on trained test features: NMI ${r.kmeans.nmi.toFixed(3)}, ARI ${r.kmeans.ari.toFixed(3)}`,
+    `alignment ${f(r.alignment)} (lower is better), uniformity ${f(r.uniformity)} (lower is better)`,
+  ].join('\n');
 }

@@ -39,7 +39,11 @@ export async function readLayersModelFile(path: string, fn = 'pretrain', arg = '
     text = await readFile(abs, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(fn, arg, code === 'ENOENT' ? `${path} does not exist` : `${path} could not be read (${(err as Error).message.split('\n')[0]})`);
+    throw new ConfigError(
+      fn,
+      arg,
+      code === 'ENOENT' ? `${path} does not exist` : `${path} could not be read (${(err as Error).message.split('\n')[0]})`,
+    );
   }
   let json: unknown;
   try {
@@ -48,7 +52,12 @@ export async function readLayersModelFile(path: string, fn = 'pretrain', arg = '
     throw new ConfigError(fn, arg, `${path} is not JSON (${(err as Error).message.split('\n')[0]})`);
   }
   if (!isObj(json)) throw new ConfigError(fn, arg, `${path} is not a tfjs LayersModel model.json: it holds no JSON object`);
-  if (json.format === 'graph-model') throw new ConfigError(fn, arg, `${path} is a graph model (tfjs-converter output), which has no layers to train: give the model.json a tf.LayersModel's model.save('file://...') writes`);
+  if (json.format === 'graph-model')
+    throw new ConfigError(
+      fn,
+      arg,
+      `${path} is a graph model (tfjs-converter output), which has no layers to train: give the model.json a tf.LayersModel's model.save('file://...') writes`,
+    );
   let topology = isObj(json.modelTopology) ? json.modelTopology : typeof json.class_name === 'string' ? json : undefined;
   if (topology !== undefined && isObj(topology.model_config)) topology = topology.model_config; // Keras' converter nests it
   if (topology === undefined) throw new ConfigError(fn, arg, `${path} is not a tfjs LayersModel model.json: it has no modelTopology`);
@@ -64,7 +73,9 @@ export async function readLayersModelFile(path: string, fn = 'pretrain', arg = '
  * data. A topology tfjs cannot build, or weights that do not fit it, is a DataError naming the file.
  */
 export async function loadLayersModelArch(file: LayersModelFile, source: string = file.path): Promise<LayersModelArch> {
-  const model = file.hasWeights ? await loadModel(dirname(file.path), basename(file.path)) : await modelFromTopology(file.topology, file.path);
+  const model = file.hasWeights
+    ? await loadModel(dirname(file.path), basename(file.path))
+    : await modelFromTopology(file.topology, file.path);
   try {
     return {
       source,
@@ -73,7 +84,15 @@ export async function loadLayersModelArch(file: LayersModelFile, source: string 
       inputShape: model.inputs[0]!.shape.slice(1),
       inputCount: model.inputs.length,
       outputShapes: model.outputs.map((o) => [...o.shape]),
-      ...(file.hasWeights ? { weights: model.weights.map((w) => ({ shape: w.shape as number[], dtype: w.dtype as 'float32' | 'int32', values: w.read().dataSync().slice() as Float32Array | Int32Array })) } : {}),
+      ...(file.hasWeights
+        ? {
+            weights: model.weights.map((w) => ({
+              shape: w.shape as number[],
+              dtype: w.dtype as 'float32' | 'int32',
+              values: w.read().dataSync().slice() as Float32Array | Int32Array,
+            })),
+          }
+        : {}),
     };
   } finally {
     model.dispose();
@@ -82,6 +101,12 @@ export async function loadLayersModelArch(file: LayersModelFile, source: string 
 
 /** Writes `file`'s topology (no weights) to `dest` as a model.json, atomically: the run's own copy. */
 export async function writeLayersModelTopology(dest: string, file: LayersModelFile): Promise<void> {
-  const json = { format: 'layers-model', generatedBy: `contrastive (topology of ${file.path})`, convertedBy: null, modelTopology: file.topology, weightsManifest: [] };
+  const json = {
+    format: 'layers-model',
+    generatedBy: `contrastive (topology of ${file.path})`,
+    convertedBy: null,
+    modelTopology: file.topology,
+    weightsManifest: [],
+  };
   await writeFileAtomic(dest, JSON.stringify(json) + '\n');
 }

@@ -31,20 +31,26 @@ export function topologyProblem(t: unknown, depth = 0): string | undefined {
   const seen = new Map<string, number>();
   for (const [i, l] of layers.entries()) {
     if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) return `layer ${i} must have a class_name and a config`;
-    if (!known.has(l.class_name) && !['Sequential', 'Model', 'Functional'].includes(l.class_name)) return `layer ${i}: unknown class ${JSON.stringify(l.class_name).slice(0, 40)}`;
+    if (!known.has(l.class_name) && !['Sequential', 'Model', 'Functional'].includes(l.class_name))
+      return `layer ${i}: unknown class ${JSON.stringify(l.class_name).slice(0, 40)}`;
     // a functional model wires its layers by `name` (not config.name): each must have one
-    const name = t.class_name === 'Sequential' ? l.name ?? l.config.name : l.name;
+    const name = t.class_name === 'Sequential' ? (l.name ?? l.config.name) : l.name;
     if ((name !== undefined || t.class_name !== 'Sequential') && typeof name !== 'string') return `layer ${i}: name must be a string`;
     if (l.config.name !== undefined && typeof l.config.name !== 'string') return `layer ${i}: config.name must be a string`;
     // the layer is built under config.name, and its weights are named after it
-    if (typeof l.config.name === 'string' && !TENSOR_NAME.test(l.config.name)) return `layer ${i}: name ${JSON.stringify(l.config.name).slice(0, 40)} is not a valid tensor name (letters, digits, - . _ /)`;
+    if (typeof l.config.name === 'string' && !TENSOR_NAME.test(l.config.name))
+      return `layer ${i}: name ${JSON.stringify(l.config.name).slice(0, 40)} is not a valid tensor name (letters, digits, - . _ /)`;
     if (['Sequential', 'Model', 'Functional'].includes(l.class_name)) {
       const inner = topologyProblem(l, depth + 1);
       if (inner !== undefined) return inner;
     }
     if (typeof name === 'string' && seen.has(name)) return `layer ${i}: name ${JSON.stringify(name).slice(0, 40)} is used twice`;
     // a functional layer other than an input is wired by at least one node of at least one input (tfjs waits forever otherwise)
-    if (t.class_name !== 'Sequential' && l.class_name !== 'InputLayer' && (!Array.isArray(l.inbound_nodes) || l.inbound_nodes.length === 0 || l.inbound_nodes.some((n) => !Array.isArray(n) || n.length === 0))) {
+    if (
+      t.class_name !== 'Sequential' &&
+      l.class_name !== 'InputLayer' &&
+      (!Array.isArray(l.inbound_nodes) || l.inbound_nodes.length === 0 || l.inbound_nodes.some((n) => !Array.isArray(n) || n.length === 0))
+    ) {
       return `layer ${i}: needs inbound nodes, each naming at least one input`;
     }
     if (l.inbound_nodes !== undefined) {
@@ -52,7 +58,8 @@ export function topologyProblem(t: unknown, depth = 0): string | undefined {
       for (const node of l.inbound_nodes) {
         if (!Array.isArray(node)) return `layer ${i}: an inbound node must be an array`;
         for (const ref of node) {
-          if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !isDim(ref[1]) || !isDim(ref[2])) return `layer ${i}: an inbound reference must be [name, node, tensor]`;
+          if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !isDim(ref[1]) || !isDim(ref[2]))
+            return `layer ${i}: an inbound reference must be [name, node, tensor]`;
           if (!seen.has(ref[0])) return `layer ${i}: inbound layer ${JSON.stringify(ref[0]).slice(0, 40)} is not declared before it`;
           if (ref[1] >= seen.get(ref[0])!) return `layer ${i}: inbound layer ${ref[0]} has no node ${ref[1]}`;
         }
@@ -67,7 +74,13 @@ export function topologyProblem(t: unknown, depth = 0): string | undefined {
     for (const key of ['input_layers', 'output_layers']) {
       const refs = cfg[key];
       if (refs === undefined) continue;
-      if (!Array.isArray(refs) || !refs.every((r) => Array.isArray(r) && typeof r[0] === 'string' && seen.has(r[0]) && isDim(r[1]) && r[1] < seen.get(r[0])! && isDim(r[2]))) return `config.${key} must name declared layers`;
+      if (
+        !Array.isArray(refs) ||
+        !refs.every(
+          (r) => Array.isArray(r) && typeof r[0] === 'string' && seen.has(r[0]) && isDim(r[1]) && r[1] < seen.get(r[0])! && isDim(r[2]),
+        )
+      )
+        return `config.${key} must name declared layers`;
     }
   }
   return undefined;
@@ -78,7 +91,12 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
   return {
     save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
       await mkdir(dir, { recursive: true });
-      const weights = artifacts.weightData === undefined ? new Uint8Array(0) : new Uint8Array(tf.io.concatenateArrayBuffers(Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]));
+      const weights =
+        artifacts.weightData === undefined
+          ? new Uint8Array(0)
+          : new Uint8Array(
+              tf.io.concatenateArrayBuffers(Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]),
+            );
       const modelJson = {
         format: 'layers-model',
         generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
@@ -113,11 +131,22 @@ export function fileLoadHandler(dir: string, file = 'model.json'): tf.io.IOHandl
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: ArrayBuffer[] = [];
       for (const group of json.weightsManifest as unknown[]) {
-        if (!isObj(group) || !Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string') || !Array.isArray(group.weights)) {
+        if (
+          !isObj(group) ||
+          !Array.isArray(group.paths) ||
+          !group.paths.every((p) => typeof p === 'string') ||
+          !Array.isArray(group.weights)
+        ) {
           throw new DataError('loadModel', path, 'has a weightsManifest group without paths and weights');
         }
         for (const w of group.weights as unknown[]) {
-          if (!isObj(w) || typeof w.name !== 'string' || (w.dtype !== 'float32' && w.dtype !== 'int32') || !Array.isArray(w.shape) || !w.shape.every(isDim)) {
+          if (
+            !isObj(w) ||
+            typeof w.name !== 'string' ||
+            (w.dtype !== 'float32' && w.dtype !== 'int32') ||
+            !Array.isArray(w.shape) ||
+            !w.shape.every(isDim)
+          ) {
             throw new DataError('loadModel', path, `has a corrupt weight entry ${JSON.stringify(w).slice(0, 80)}`);
           }
         }
@@ -132,7 +161,11 @@ export function fileLoadHandler(dir: string, file = 'model.json'): tf.io.IOHandl
       const weightData = tf.io.concatenateArrayBuffers(buffers);
       const need = specs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1) * 4, 0);
       if (weightData.byteLength !== need) {
-        throw new DataError('loadModel', join(dir, 'weights.bin'), `must hold ${need} bytes for the manifest's weights, got ${weightData.byteLength}`);
+        throw new DataError(
+          'loadModel',
+          join(dir, 'weights.bin'),
+          `must hold ${need} bytes for the manifest's weights, got ${weightData.byteLength}`,
+        );
       }
       return { modelTopology: json.modelTopology, weightSpecs: specs, weightData };
     },
@@ -173,7 +206,15 @@ export async function loadModel(dir: string, name = 'model.json'): Promise<tf.La
   const problem =
     specs.length !== model.weights.length || byName.size !== specs.length
       ? `lists ${specs.length} weights, the model has ${model.weights.length}`
-      : model.weights.map((w) => (byName.get(w.originalName) === undefined ? `has no weight ${w.originalName}` : byName.get(w.originalName)!.shape.join(',') !== w.shape.join(',') ? `weight ${w.originalName} has shape [${byName.get(w.originalName)!.shape}], the model needs [${w.shape}]` : undefined)).find((p) => p !== undefined);
+      : model.weights
+          .map((w) =>
+            byName.get(w.originalName) === undefined
+              ? `has no weight ${w.originalName}`
+              : byName.get(w.originalName)!.shape.join(',') !== w.shape.join(',')
+                ? `weight ${w.originalName} has shape [${byName.get(w.originalName)!.shape}], the model needs [${w.shape}]`
+                : undefined,
+          )
+          .find((p) => p !== undefined);
   if (problem !== undefined) {
     model.dispose();
     // variables the model does not own any more (a renamed layer's) but tfjs still registers

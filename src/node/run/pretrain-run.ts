@@ -5,8 +5,6 @@
  * The CLI command (src/cli/pretrain.ts) is parsing plus `runPretrain`; bench/ and `npm start`
  * call it directly.
  */
-import * as tf from '../../tf.js';
-import { Rng } from '../../random.js';
 import { initBackend, describeBackend, type BackendInfo } from '../../backend.js';
 import type { Dataset } from '../../data/dataset.js';
 import { subset } from '../../data/subset.js';
@@ -24,7 +22,21 @@ import { writeRunReport } from '../run-report/write-run-report.js';
 import { train, planEpoch, type EpochRecord, type SkippedStep, type StepRecord, type TrainResult } from '../../train/trainer.js';
 import type { OptimizerName } from '../../optim/optimizers.js';
 import { ConfigError } from '../../errors.js';
-import { DEFAULT_TEMPERATURE, defaultTemperatureFor, type HeadKind, buildMethod, checkArch, defaultArch, defaultAugmentation, isArchFile, LAYERS_MODEL_ARCH, type Arch, type MethodBuild, type Recipe, type RecipeArch } from '../../recipes/recipe.js';
+import {
+  DEFAULT_TEMPERATURE,
+  defaultTemperatureFor,
+  type HeadKind,
+  buildMethod,
+  checkArch,
+  defaultArch,
+  defaultAugmentation,
+  isArchFile,
+  LAYERS_MODEL_ARCH,
+  type Arch,
+  type MethodBuild,
+  type Recipe,
+  type RecipeArch,
+} from '../../recipes/recipe.js';
 import { checkLayersModelArch } from '../../models/layers-model-arch.js';
 import { loadLayersModelArch, readLayersModelFile, writeLayersModelTopology, type LayersModelFile } from './layers-model-file.js';
 import { RUN_FILES } from './run-folder.js';
@@ -42,7 +54,7 @@ export interface PretrainOptions {
   split: 'train' | 'test';
   limit?: number;
   /** A built-in arch, or the path of a tfjs LayersModel model.json (ends in `.json`) to train as the encoder. @default small-cnn for images, mlp for vectors (defaultArch) */
-  arch?: Arch | string;
+  arch?: Arch | `${string}.json`;
   epochs?: number;
   steps?: number;
   /** A budget in minutes of training on this machine: the steps are sized from a measured step (sizeStepsToBudget); conflicts with `steps` and `epochs`. @default none (the length comes from `steps` or `epochs`) */
@@ -178,7 +190,8 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
   let build: MethodBuild;
   let opts = o;
   if (o.resume) {
-    if (!(await run.hasCheckpoint())) throw new ConfigError('pretrain', '--resume', `needs a checkpoint in ${o.out}, found none (start the run without --resume)`);
+    if (!(await run.hasCheckpoint()))
+      throw new ConfigError('pretrain', '--resume', `needs a checkpoint in ${o.out}, found none (start the run without --resume)`);
     config = await run.readConfig();
     build = { recipe: config.recipe as Recipe, optimizer: config.optimizer as MethodBuild['optimizer'] };
     opts = { ...o, ...(config.options as PretrainOptions), resume: true, quiet: o.quiet ?? false, out: o.out };
@@ -190,29 +203,61 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
   }
   if (!o.resume && opts.minutes !== undefined) {
     const other = opts.steps !== undefined ? '--steps' : opts.epochs !== undefined ? '--epochs' : undefined;
-    if (other !== undefined) throw new ConfigError('pretrain', '--minutes', `conflicts with ${other}: give the run's length one way (a time budget, or ${other})`);
-    if (!(opts.minutes > 0 && Number.isFinite(opts.minutes))) throw new ConfigError('pretrain', '--minutes', `must be a number > 0, got ${opts.minutes}`);
+    if (other !== undefined)
+      throw new ConfigError('pretrain', '--minutes', `conflicts with ${other}: give the run's length one way (a time budget, or ${other})`);
+    if (!(opts.minutes > 0 && Number.isFinite(opts.minutes)))
+      throw new ConfigError('pretrain', '--minutes', `must be a number > 0, got ${opts.minutes}`);
   }
 
   // --method, --loss, --negatives, --crops: checked before anything is loaded (one line, exit 2)
   const noiseRows = typeof opts.negatives === 'number' ? opts.negatives : undefined;
-  const wantLoss = opts.loss ?? (opts.method === 'npid' || (opts.method === 'cmc' && opts.objective === 'nce') ? opts.objective : undefined);
-  const pairing: ResolvedPairing | undefined = o.resume ? undefined : resolvePairing(opts.method, { ...(wantLoss !== undefined ? { loss: wantLoss } : {}), ...(typeof opts.negatives === 'string' ? { negatives: opts.negatives } : {}), ...(opts.crops !== undefined ? { crops: opts.crops } : {}), ...(opts.queueSize !== undefined ? { queueFlag: '--queue-size' } : opts.momentum !== undefined ? { queueFlag: '--momentum' } : {}) });
+  const wantLoss =
+    opts.loss ?? (opts.method === 'npid' || (opts.method === 'cmc' && opts.objective === 'nce') ? opts.objective : undefined);
+  const pairing: ResolvedPairing | undefined = o.resume
+    ? undefined
+    : resolvePairing(opts.method, {
+        ...(wantLoss !== undefined ? { loss: wantLoss } : {}),
+        ...(typeof opts.negatives === 'string' ? { negatives: opts.negatives } : {}),
+        ...(opts.crops !== undefined ? { crops: opts.crops } : {}),
+        ...(opts.queueSize !== undefined ? { queueFlag: '--queue-size' } : opts.momentum !== undefined ? { queueFlag: '--momentum' } : {}),
+      });
   // --arch <model.json>: the file is read and checked here (missing, not JSON, not a LayersModel: one line)
-  const archFile: LayersModelFile | undefined = !o.resume && opts.arch !== undefined && isArchFile(opts.arch) ? await readLayersModelFile(opts.arch) : undefined;
-  const loaded = await loadDataset(opts.data!, { split: opts.split, ...(opts.limit !== undefined ? { limit: opts.limit } : {}), ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}), ...(opts.labels !== undefined ? { folderLabels: opts.labels } : {}), ...(opts.resize !== undefined ? { resize: opts.resize } : {}), log: (l) => log(o.quiet, l) });
+  const archFile: LayersModelFile | undefined =
+    !o.resume && opts.arch !== undefined && isArchFile(opts.arch) ? await readLayersModelFile(opts.arch) : undefined;
+  const loaded = await loadDataset(opts.data!, {
+    split: opts.split,
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    ...(opts.imageSize !== undefined ? { imageSize: opts.imageSize } : {}),
+    ...(opts.labels !== undefined ? { folderLabels: opts.labels } : {}),
+    ...(opts.resize !== undefined ? { resize: opts.resize } : {}),
+    log: (l) => log(o.quiet, l),
+  });
   // CPC: sequences made one length (the median when they vary; a resumed run keeps its length)
-  const seq = opts.method === 'cpc'
-    ? await cpcSequenceData(loaded, { autoLength: true, ...(o.resume ? { length: build!.recipe.inputShape[0]! } : opts.length !== undefined ? { length: opts.length } : {}), ...(opts.window !== undefined ? { window: opts.window } : {}), ...(opts.predictionSteps !== undefined ? { predictionSteps: opts.predictionSteps } : {}), ...(opts.cpcNegatives !== undefined ? { negatives: opts.cpcNegatives } : {}), ...(opts.pooling !== undefined ? { pooling: opts.pooling } : {}) })
-    : undefined;
+  const seq =
+    opts.method === 'cpc'
+      ? await cpcSequenceData(loaded, {
+          autoLength: true,
+          ...(o.resume ? { length: build!.recipe.inputShape[0]! } : opts.length !== undefined ? { length: opts.length } : {}),
+          ...(opts.window !== undefined ? { window: opts.window } : {}),
+          ...(opts.predictionSteps !== undefined ? { predictionSteps: opts.predictionSteps } : {}),
+          ...(opts.cpcNegatives !== undefined ? { negatives: opts.cpcNegatives } : {}),
+          ...(opts.pooling !== undefined ? { pooling: opts.pooling } : {}),
+        })
+      : undefined;
   if (seq?.note !== undefined) log(o.quiet, seq.note);
   const data = seq?.data ?? loaded;
   const { trainData, monitorData } = splitMonitor(data, opts.monitor, opts.seed);
 
   // every check of options against the data runs before the backend starts: a bad value is one line
   if (!o.resume) {
-    if (pairing!.crops > 0) resolvePairing(opts.method, { loss: pairing!.loss, negatives: pairing!.negatives, crops: pairing!.crops, kind: data.kind });
-    const arch: RecipeArch = archFile !== undefined ? LAYERS_MODEL_ARCH : opts.method === 'cpc' ? 'conv1d-gru' : (opts.arch as Arch | undefined) ?? defaultArch(data);
+    if (pairing!.crops > 0)
+      resolvePairing(opts.method, { loss: pairing!.loss, negatives: pairing!.negatives, crops: pairing!.crops, kind: data.kind });
+    const arch: RecipeArch =
+      archFile !== undefined
+        ? LAYERS_MODEL_ARCH
+        : opts.method === 'cpc'
+          ? 'conv1d-gru'
+          : ((opts.arch as Arch | undefined) ?? defaultArch(data));
     checkArch({ arch, inputShape: [...data.sampleShape], kind: data.kind, method: opts.method });
     const inputShape = [...data.sampleShape];
     const recipe: Recipe = {
@@ -230,7 +275,13 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
       ...(pairing!.crops > 0 ? { localCrops: pairing!.crops } : {}),
       ...(pairing!.loss === 'triplet' ? { margin: opts.margin ?? 0.2, mining: opts.mining ?? 'semi-hard' } : {}),
       ...(pairing!.loss === 'align-uniform' ? { uniformityWeight: opts.uniformityWeight ?? 1 } : {}),
-      ...(opts.method === 'moco' ? { queueSize: opts.queueSize ?? MOCO_DEFAULTS.queueSize, keyMomentum: opts.momentum ?? MOCO_DEFAULTS.momentum, keyBatchNorm: 'shuffle' as const } : {}),
+      ...(opts.method === 'moco'
+        ? {
+            queueSize: opts.queueSize ?? MOCO_DEFAULTS.queueSize,
+            keyMomentum: opts.momentum ?? MOCO_DEFAULTS.momentum,
+            keyBatchNorm: 'shuffle' as const,
+          }
+        : {}),
       projectionDim: 128,
       ...(opts.method === 'cpc' ? {} : { head: opts.head ?? 'mlp' }),
       // an NPID MLP head always gets it: with a plain MLP head its NCE collapses (BENCHMARKS.md, NPID)
@@ -239,10 +290,34 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
       ...((arch === 'small-cnn' || arch === 'resnet18') && opts.method !== 'cmc' ? { featureBatchNorm: opts.featureBn ?? true } : {}),
       seed: opts.seed,
       ...(seq !== undefined ? { cpc: seq.recipe } : {}),
-      ...(opts.method === 'npid' ? { bankSize: trainData.size, objective: pairing!.loss as NpidObjective, negatives: noiseRows ?? 4096, bankInit: opts.bankInit ?? 'features' } : {}),
-      ...(opts.method === 'cmc' ? cmcRecipe({ ...opts, objective: pairing!.negatives === 'bank' ? 'nce' : 'softmax', ...(noiseRows !== undefined ? { negatives: noiseRows } : { negatives: undefined }) }, { kind: data.kind, sampleShape: data.sampleShape, trainSize: trainData.size, arch }) : {}),
+      ...(opts.method === 'npid'
+        ? {
+            bankSize: trainData.size,
+            objective: pairing!.loss as NpidObjective,
+            negatives: noiseRows ?? 4096,
+            bankInit: opts.bankInit ?? 'features',
+          }
+        : {}),
+      ...(opts.method === 'cmc'
+        ? cmcRecipe(
+            {
+              ...opts,
+              objective: pairing!.negatives === 'bank' ? 'nce' : 'softmax',
+              ...(noiseRows !== undefined ? { negatives: noiseRows } : { negatives: undefined }),
+            },
+            { kind: data.kind, sampleShape: data.sampleShape, trainSize: trainData.size, arch },
+          )
+        : {}),
     };
-    build = { recipe, optimizer: { name: opts.optimizer, learningRate: opts.lr ?? defaultLr(opts.optimizer, opts.batchSize), weightDecay: opts.weightDecay, clipNorm: opts.clipNorm } };
+    build = {
+      recipe,
+      optimizer: {
+        name: opts.optimizer,
+        learningRate: opts.lr ?? defaultLr(opts.optimizer, opts.batchSize),
+        weightDecay: opts.weightDecay,
+        clipNorm: opts.clipNorm,
+      },
+    };
   }
   const backend = await initBackend();
   if (build!.recipe.arch === LAYERS_MODEL_ARCH) {
@@ -253,9 +328,26 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     build = { ...build!, layersModel };
   }
   log(o.quiet, `contrastive: ${describeBackend(backend)}`);
-  log(o.quiet, `data: ${data.name}, ${data.size} samples of [${data.sampleShape.join(', ')}] (${data.kind})${monitorData ? `; ${monitorData.size} held out for the kNN monitor` : ''}`);
+  log(
+    o.quiet,
+    `data: ${data.name}, ${data.size} samples of [${data.sampleShape.join(', ')}] (${data.kind})${monitorData ? `; ${monitorData.size} held out for the kNN monitor` : ''}`,
+  );
   if (!o.resume) {
-    config = { options: { ...opts, quiet: undefined, resume: undefined }, recipe: build!.recipe, optimizer: build!.optimizer, data: { name: data.name, size: data.size, trainSize: trainData.size, monitorSize: monitorData?.size ?? 0, sampleShape: data.sampleShape, kind: data.kind }, backend: { name: backend.name, threads: backend.threads }, created: new Date().toISOString() };
+    config = {
+      options: { ...opts, quiet: undefined, resume: undefined },
+      recipe: build!.recipe,
+      optimizer: build!.optimizer,
+      data: {
+        name: data.name,
+        size: data.size,
+        trainSize: trainData.size,
+        monitorSize: monitorData?.size ?? 0,
+        sampleShape: data.sampleShape,
+        kind: data.kind,
+      },
+      backend: { name: backend.name, threads: backend.threads },
+      created: new Date().toISOString(),
+    };
   }
   if (!o.resume && opts.minutes !== undefined) {
     // the steps that fit the budget on this backend, from a step of a throwaway copy of the method
@@ -268,7 +360,10 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
   try {
     const { stepsPerEpoch, batchSize } = planEpoch(trainData.size, opts.batchSize);
     const totalSteps = opts.steps ?? (opts.epochs ?? 10) * stepsPerEpoch;
-    log(o.quiet, `${build!.recipe.method}: arch ${build!.recipe.layersModel?.source ?? build!.recipe.arch} (${method.encoder.countParams()} encoder parameters)${build!.recipe.head !== undefined ? `, ${build!.recipe.head} head` : ''}, augmentation ${build!.recipe.augmentation}, τ ${build!.recipe.temperature}, ${build!.optimizer.name} lr ${build!.optimizer.learningRate}, batch ${batchSize}, ${totalSteps} steps (${stepsPerEpoch} per epoch)`);
+    log(
+      o.quiet,
+      `${build!.recipe.method}: arch ${build!.recipe.layersModel?.source ?? build!.recipe.arch} (${method.encoder.countParams()} encoder parameters)${build!.recipe.head !== undefined ? `, ${build!.recipe.head} head` : ''}, augmentation ${build!.recipe.augmentation}, τ ${build!.recipe.temperature}, ${build!.optimizer.name} lr ${build!.optimizer.learningRate}, batch ${batchSize}, ${totalSteps} steps (${stepsPerEpoch} per epoch)`,
+    );
     let resumeFrom;
     if (o.resume) {
       resumeFrom = await run.loadCheckpoint();
@@ -291,10 +386,21 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
         seed: opts.seed,
         ...(monitorData !== undefined ? { monitor: { data: monitorData } } : {}),
         // unlabelled data: no kNN monitor; alignment, uniformity and the collapse signal instead
-        ...(monitorData === undefined && trainData.labels === undefined && build!.recipe.method !== 'cpc' ? { epochMetrics: embeddingHealthMonitor(trainData, buildAugmentation(build!.recipe), { seed: opts.seed }) } : {}),
+        ...(monitorData === undefined && trainData.labels === undefined && build!.recipe.method !== 'cpc'
+          ? { epochMetrics: embeddingHealthMonitor(trainData, buildAugmentation(build!.recipe), { seed: opts.seed }) }
+          : {}),
         store: run,
         ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
-        ...(opts.onNonfinite === 'skip' ? { onNonFinite: 'skip' as const, onSkip: (s: SkippedStep) => log(o.quiet, `\nstep ${s.step} (epoch ${s.epoch}) skipped: loss ${s.loss}${s.gradNorm !== undefined ? `, gradient norm ${s.gradNorm}` : ''} at learning rate ${s.lr.toPrecision(3)}; learning rate halved from here (x${s.lrScale} of the schedule)`) } : {}),
+        ...(opts.onNonfinite === 'skip'
+          ? {
+              onNonFinite: 'skip' as const,
+              onSkip: (s: SkippedStep) =>
+                log(
+                  o.quiet,
+                  `\nstep ${s.step} (epoch ${s.epoch}) skipped: loss ${s.loss}${s.gradNorm !== undefined ? `, gradient norm ${s.gradNorm}` : ''} at learning rate ${s.lr.toPrecision(3)}; learning rate halved from here (x${s.lrScale} of the schedule)`,
+                ),
+            }
+          : {}),
         ...(signal !== undefined ? { signal } : {}),
         ...(resumeFrom !== undefined ? { resume: resumeFrom } : {}),
         ...(o.quiet === true || display === undefined ? {} : { onStep: (r, i) => display.step(r, i), onEpoch: (e) => display.epoch(e) }),
@@ -307,12 +413,25 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
       await saveModel(method.encoder, run.path('encoder'));
       const cfg = await run.readConfig();
       const prev = (cfg.result as { seconds?: number } | undefined)?.seconds ?? 0;
-      await run.writeConfig({ ...cfg, result: { steps: result.steps, epochs: result.epochs, lastLoss: result.lastLoss, seconds: prev + result.seconds, epochRecords: result.epochRecords, backend: { name: backend.name, threads: backend.threads } } });
+      await run.writeConfig({
+        ...cfg,
+        result: {
+          steps: result.steps,
+          epochs: result.epochs,
+          lastLoss: result.lastLoss,
+          seconds: prev + result.seconds,
+          epochRecords: result.epochRecords,
+          backend: { name: backend.name, threads: backend.threads },
+        },
+      });
       log(o.quiet, `done: ${result.steps} steps in ${result.seconds.toFixed(0)} s; encoder saved to ${run.path('encoder')}`);
       if (o.report !== false) {
         try {
           const r = await writeRunReport(o.out);
-          log(o.quiet, `report: ${r.path}${r.problems.length > 0 ? ` (${r.problems.length} section notes: ${r.problems[0]}${r.problems.length > 1 ? ' ...' : ''})` : ''}`);
+          log(
+            o.quiet,
+            `report: ${r.path}${r.problems.length > 0 ? ` (${r.problems.length} section notes: ${r.problems[0]}${r.problems.length > 1 ? ' ...' : ''})` : ''}`,
+          );
         } catch (err) {
           log(o.quiet, `report: not written (${(err as Error).message.split('\n')[0]}); run \`contrastive report --run ${o.out}\``);
         }
@@ -326,4 +445,3 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     if (nSkipped > 0) log(o.quiet, `skipped ${nSkipped} files that are not readable images (listed in ${run.path('skipped')})`);
   }
 }
-

@@ -19,7 +19,10 @@ export interface RunDataOptions {
 }
 
 /** loadDataset options from a run's config.json `options`, overridden by `override`. */
-export function runDataOptions(runOptions: RunDataOptions, override: { labels?: LabelMode | undefined; resize?: ResizeMode | undefined } = {}): LoadDatasetOptions {
+export function runDataOptions(
+  runOptions: RunDataOptions,
+  override: { labels?: LabelMode | undefined; resize?: ResizeMode | undefined } = {},
+): LoadDatasetOptions {
   const labels = override.labels ?? runOptions.labels;
   const resize = override.resize ?? runOptions.resize;
   return {
@@ -30,7 +33,11 @@ export function runDataOptions(runOptions: RunDataOptions, override: { labels?: 
 }
 
 /** A run's recipe, its options and the data spec to read (`data`, else the run's own). */
-export async function runRecipeAndData(run: RunFolder, data: string | undefined, fn: string): Promise<{ recipe: Recipe; runOptions: RunDataOptions; spec: string }> {
+export async function runRecipeAndData(
+  run: RunFolder,
+  data: string | undefined,
+  fn: string,
+): Promise<{ recipe: Recipe; runOptions: RunDataOptions; spec: string }> {
   const config = await run.readConfig();
   const runOptions = (config.options ?? {}) as RunDataOptions;
   const spec = data ?? runOptions.data;
@@ -41,6 +48,10 @@ export async function runRecipeAndData(run: RunFolder, data: string | undefined,
 /** Throws a DataError when `data`'s samples are not the shape the run's encoder reads. */
 export function assertRunInputShape(data: Dataset, recipe: Recipe, fn: string, spec: string): void {
   if (data.sampleShape.join(',') !== recipe.inputShape.join(',')) {
-    throw new DataError(fn, spec, `has samples of shape [${data.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`);
+    throw new DataError(
+      fn,
+      spec,
+      `has samples of shape [${data.sampleShape.join(', ')}], the run's encoder reads [${recipe.inputShape.join(', ')}]`,
+    );
   }
 }

@@ -65,7 +65,11 @@ export class RunFolder implements TrainerStore {
     try {
       text = await readFile(p, 'utf8');
     } catch {
-      throw new DataError('RunFolder', p, `is missing: ${this.dir} is not a run folder (run \`contrastive pretrain --out ${this.dir}\` first)`);
+      throw new DataError(
+        'RunFolder',
+        p,
+        `is missing: ${this.dir} is not a run folder (run \`contrastive pretrain --out ${this.dir}\` first)`,
+      );
     }
     try {
       const v = JSON.parse(text) as unknown;

@@ -48,7 +48,8 @@ export class RunLock {
         }
         return new RunLock(dir, file, !existed);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError(fn, arg, `${dir}: the lock file ${file} could not be created (${(err as Error).message})`);
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+          throw new ConfigError(fn, arg, `${dir}: the lock file ${file} could not be created (${(err as Error).message})`);
       }
       const text = await readFile(file, 'utf8').catch(() => undefined);
       if (text === undefined) continue; // released meanwhile: try again
@@ -61,7 +62,11 @@ export class RunLock {
           continue;
         }
       } else if (processAlive(pid)) {
-        throw new ConfigError(fn, arg, `${dir} is being written by another process (pid ${pid}, lock file ${file}); wait for it to finish or stop it`);
+        throw new ConfigError(
+          fn,
+          arg,
+          `${dir} is being written by another process (pid ${pid}, lock file ${file}); wait for it to finish or stop it`,
+        );
       }
       // stale: its process is gone. Rename it aside; only one contender's rename succeeds.
       const aside = `${file}.stale.${process.pid}`;

@@ -23,8 +23,14 @@ export interface MeasureStepOptions {
  * on the active backend, on the first `batchSize` samples of `data` (a Dataset or a data spec): a
  * throwaway model, one warm-up step, then the mean of `steps`.
  */
-export async function measureStepSeconds(build: Recipe | MethodBuild, data: string | Dataset, batchSize: number, { steps = 2, now = () => performance.now() }: MeasureStepOptions = {}): Promise<number> {
-  const mb: MethodBuild = 'recipe' in build ? build : { recipe: build, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } };
+export async function measureStepSeconds(
+  build: Recipe | MethodBuild,
+  data: string | Dataset,
+  batchSize: number,
+  { steps = 2, now = () => performance.now() }: MeasureStepOptions = {},
+): Promise<number> {
+  const mb: MethodBuild =
+    'recipe' in build ? build : { recipe: build, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } };
   const probe = buildMethod({ ...mb, optimizer: { ...mb.optimizer, clipNorm: 0 } });
   try {
     const sample = typeof data === 'string' ? await loadDataset(data, { split: 'train', limit: batchSize }) : data;
@@ -47,7 +53,13 @@ export async function measureStepSeconds(build: Recipe | MethodBuild, data: stri
 export interface SizeStepsToBudgetOptions extends StepsForBudgetOptions, MeasureStepOptions {}
 
 /** The steps of `build` that fit in `budgetSeconds` on this machine, and the measured seconds per step. */
-export async function sizeStepsToBudget(build: Recipe | MethodBuild, data: string | Dataset, batchSize: number, budgetSeconds: number, o: SizeStepsToBudgetOptions = {}): Promise<{ steps: number; stepSeconds: number }> {
+export async function sizeStepsToBudget(
+  build: Recipe | MethodBuild,
+  data: string | Dataset,
+  batchSize: number,
+  budgetSeconds: number,
+  o: SizeStepsToBudgetOptions = {},
+): Promise<{ steps: number; stepSeconds: number }> {
   const stepSeconds = await measureStepSeconds(build, data, batchSize, o);
   return { steps: stepsForBudget(budgetSeconds, stepSeconds, o), stepSeconds };
 }

@@ -60,7 +60,9 @@ export async function fillIndex(o: FillIndexOptions): Promise<FillIndexResult> {
     if (existing.has(id)) unchanged++;
     else todo.push(i);
   });
-  o.log?.(`index: ${unchanged} already indexed, ${todo.length} to add, ${stale.length} removed (files gone)${o.shard !== undefined ? ` [shard ${o.shard.index}/${o.shard.count}]` : ''}`);
+  o.log?.(
+    `index: ${unchanged} already indexed, ${todo.length} to add, ${stale.length} removed (files gone)${o.shard !== undefined ? ` [shard ${o.shard.index}/${o.shard.count}]` : ''}`,
+  );
   let added = 0;
   let dropped = 0;
   for (let at = 0; at < todo.length; at += chunkRows) {

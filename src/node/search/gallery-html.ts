@@ -29,7 +29,12 @@ async function thumb(path: string | undefined): Promise<string | undefined> {
   if (path === undefined || path === '') return undefined;
   const sharp = await loadSharp();
   try {
-    const buf = await sharp(path).rotate().resize(160, 160, { fit: 'inside' }).flatten({ background: '#ffffff' }).jpeg({ quality: 80 }).toBuffer();
+    const buf = await sharp(path)
+      .rotate()
+      .resize(160, 160, { fit: 'inside' })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 80 })
+      .toBuffer();
     return `data:image/jpeg;base64,${buf.toString('base64')}`;
   } catch {
     return undefined;

@@ -18,7 +18,11 @@ export function loadLanceDb(fn = 'loadLanceDb'): Promise<{ lancedb: LanceDbModul
       return { lancedb, arrow };
     } catch (err) {
       loaded = undefined;
-      throw new ConfigError(fn, '@lancedb/lancedb', `could not be loaded (${(err as Error).message.split('\n')[0]}); index and search need it: npm install --save-exact @lancedb/lancedb@0.31.0 apache-arrow@18.1.0`);
+      throw new ConfigError(
+        fn,
+        '@lancedb/lancedb',
+        `could not be loaded (${(err as Error).message.split('\n')[0]}); index and search need it: npm install --save-exact @lancedb/lancedb@0.31.0 apache-arrow@18.1.0`,
+      );
     }
   })();
   return loaded;

@@ -28,13 +28,23 @@ export class QueryEncoder {
   /** An encoder for images like those of the index described by `meta`. */
   static async create(meta: IndexMeta, run = meta.run, encoder = meta.encoder): Promise<QueryEncoder> {
     const fn = 'QueryEncoder';
-    if (meta.sampleShape.length !== 3) throw new DataError(fn, meta.data, `holds ${meta.sampleShape.length === 1 ? 'vectors' : 'sequences'}, not images: query by id instead`);
+    if (meta.sampleShape.length !== 3)
+      throw new DataError(
+        fn,
+        meta.data,
+        `holds ${meta.sampleShape.length === 1 ? 'vectors' : 'sequences'}, not images: query by id instead`,
+      );
     const [h, w, c] = meta.sampleShape as [number, number, number];
-    const model = encoder === 'pixels' ? undefined : await loadModel(join(run, encoder === 'random' ? RUN_FILES.randomEncoder : RUN_FILES.encoder));
+    const model =
+      encoder === 'pixels' ? undefined : await loadModel(join(run, encoder === 'random' ? RUN_FILES.randomEncoder : RUN_FILES.encoder));
     const inShape = model?.inputs[0]?.shape;
     if (model !== undefined && inShape !== undefined && inShape.slice(1).join(',') !== [h, w, c].join(',')) {
       model.dispose();
-      throw new DataError(fn, run, `has an encoder reading [${inShape.slice(1).join(', ')}], the index was built from images of [${h}, ${w}, ${c}]`);
+      throw new DataError(
+        fn,
+        run,
+        `has an encoder reading [${inShape.slice(1).join(', ')}], the index was built from images of [${h}, ${w}, ${c}]`,
+      );
     }
     const dim = model === undefined ? h * w * c : (model.outputs[0]!.shape[1] as number);
     return new QueryEncoder(model, new DecodePool(1), [h, w, c as 1 | 3], (meta.resize as ResizeMode | undefined) ?? 'crop', dim, run);

@@ -84,9 +84,15 @@ export async function checkIndexFolder(dir: string, fn: string, mustExist: boole
   }
   if (!s.isDirectory()) throw new DataError(fn, dir, 'is a file, not an index folder');
   const names = (await readdir(dir)).filter((n) => !n.startsWith('.'));
-  const foreign = names.filter((n) => !n.endsWith('.lance') && !n.endsWith('.contrastive.json') && !n.endsWith('.skipped.txt') && n !== '__manifest');
+  const foreign = names.filter(
+    (n) => !n.endsWith('.lance') && !n.endsWith('.contrastive.json') && !n.endsWith('.skipped.txt') && n !== '__manifest',
+  );
   if (foreign.length > 0 && !names.some((n) => n.endsWith('.lance'))) {
-    throw new DataError(fn, dir, `is not an index: it holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}) and no LanceDB table`);
+    throw new DataError(
+      fn,
+      dir,
+      `is not an index: it holds other files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}) and no LanceDB table`,
+    );
   }
   if (!mustExist) {
     await access(dir, constants.W_OK).catch(() => {
@@ -128,7 +134,11 @@ export class VectorIndex {
     if (!names.includes(name)) {
       if (options.create === undefined) {
         conn.close();
-        throw new DataError(fn, dir, `is not an index made by \`contrastive index\`: it has no table '${name}'${names.length > 0 ? ` (tables: ${names.join(', ')}; pass --table)` : ''}`);
+        throw new DataError(
+          fn,
+          dir,
+          `is not an index made by \`contrastive index\`: it has no table '${name}'${names.length > 0 ? ` (tables: ${names.join(', ')}; pass --table)` : ''}`,
+        );
       }
       const { dim, labelled } = options.create;
       const schema = new arrow.Schema([
@@ -153,7 +163,11 @@ export class VectorIndex {
     const labelled = schema.fields.some((f) => f.name === 'label');
     if (options.create !== undefined && (options.create.dim !== dim || options.create.labelled !== labelled)) {
       conn.close();
-      throw new DataError(fn, dir, `table '${name}' holds ${dim}-d vectors${labelled ? ' with labels' : ''}, not the ${options.create.dim}-d${options.create.labelled ? ' labelled' : ''} rows being added: use another --table or --db`);
+      throw new DataError(
+        fn,
+        dir,
+        `table '${name}' holds ${dim}-d vectors${labelled ? ' with labels' : ''}, not the ${options.create.dim}-d${options.create.labelled ? ' labelled' : ''} rows being added: use another --table or --db`,
+      );
     }
     const index = new VectorIndex(dir, name, conn, table, dim, labelled);
     await index.refresh();
@@ -178,12 +192,23 @@ export class VectorIndex {
     const fn = 'VectorIndex.add';
     if (rows.length === 0) return 0;
     for (const r of rows) {
-      if (r.vector.length !== this.dim) throw new ShapeError(fn, 'rows', `must hold ${this.dim}-d vectors (this index's width), got ${r.vector.length} values for '${r.id}'`);
+      if (r.vector.length !== this.dim)
+        throw new ShapeError(
+          fn,
+          'rows',
+          `must hold ${this.dim}-d vectors (this index's width), got ${r.vector.length} values for '${r.id}'`,
+        );
       if (!r.vector.every(Number.isFinite)) throw new DataError(fn, r.id, 'has a non-finite vector');
     }
     const { lancedb } = await loadLanceDb(fn);
     const schema = await this.table.schema();
-    const records = rows.map((r) => ({ id: r.id, path: r.path, ...(this.labelled ? { label: r.label ?? null } : {}), vector: Array.from(r.vector), run: r.run }));
+    const records = rows.map((r) => ({
+      id: r.id,
+      path: r.path,
+      ...(this.labelled ? { label: r.label ?? null } : {}),
+      vector: Array.from(r.vector),
+      run: r.run,
+    }));
     const data = lancedb.makeArrowTable(records, { schema });
     await retry(() => this.table.mergeInsert('id').whenNotMatchedInsertAll().execute(data));
     return rows.length;
@@ -200,7 +225,12 @@ export class VectorIndex {
   /** The stored vector and file path of `id`, or undefined. */
   async row(id: string): Promise<{ vector: Float32Array; path: string } | undefined> {
     await this.table.checkoutLatest();
-    const rows = await this.table.query().where(`id = ${sql(id)}`).select(['vector', 'path']).limit(1).toArray();
+    const rows = await this.table
+      .query()
+      .where(`id = ${sql(id)}`)
+      .select(['vector', 'path'])
+      .limit(1)
+      .toArray();
     return rows.length === 0 ? undefined : { vector: Float32Array.from(rows[0].vector as ArrayLike<number>), path: rows[0].path as string };
   }
 
@@ -211,7 +241,12 @@ export class VectorIndex {
 
   /** The row whose file is `path`, if any (a query image that is itself in the index). */
   async idOfPath(path: string): Promise<string | undefined> {
-    const rows = await this.table.query().where(`path = ${sql(path)}`).select(['id']).limit(1).toArray();
+    const rows = await this.table
+      .query()
+      .where(`path = ${sql(path)}`)
+      .select(['id'])
+      .limit(1)
+      .toArray();
     return rows.length === 0 ? undefined : (rows[0].id as string);
   }
 
@@ -229,15 +264,29 @@ export class VectorIndex {
     } else {
       v = query;
     }
-    if (v.length !== this.dim) throw new ShapeError(fn, 'query', `must have ${this.dim} values (the index holds ${this.dim}-d vectors, from another encoder width?), got ${v.length}`);
-    let q = this.table.vectorSearch(v).distanceType('cosine').select(['id', 'path', ...(this.labelled ? ['label'] : []), '_distance']).limit(k + (options.exclude !== undefined ? 1 : 0));
+    if (v.length !== this.dim)
+      throw new ShapeError(
+        fn,
+        'query',
+        `must have ${this.dim} values (the index holds ${this.dim}-d vectors, from another encoder width?), got ${v.length}`,
+      );
+    let q = this.table
+      .vectorSearch(v)
+      .distanceType('cosine')
+      .select(['id', 'path', ...(this.labelled ? ['label'] : []), '_distance'])
+      .limit(k + (options.exclude !== undefined ? 1 : 0));
     // IVF-PQ: 50 of about sqrt(N) partitions, then exact distances for 10k candidates
     if (this.hasAnn) q = q.nprobes(50).refineFactor(10);
     const rows = await q.toArray();
     const out: Neighbour[] = [];
     for (const r of rows) {
       if (r.id === options.exclude) continue;
-      out.push({ id: r.id, path: r.path, distance: Math.max(0, r._distance), ...(this.labelled && r.label !== null && r.label !== undefined ? { label: r.label } : {}) });
+      out.push({
+        id: r.id,
+        path: r.path,
+        distance: Math.max(0, r._distance),
+        ...(this.labelled && r.label !== null && r.label !== undefined ? { label: r.label } : {}),
+      });
       if (out.length === k) break;
     }
     return out;
@@ -260,7 +309,9 @@ export class VectorIndex {
     }
     if (n < threshold) return 'none';
     const numSubVectors = [16, 8, 4, 2, 1].find((s) => this.dim % s === 0 && this.dim / s >= 4) ?? 1;
-    await this.table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: Math.max(1, Math.round(Math.sqrt(n))), numSubVectors }) });
+    await this.table.createIndex('vector', {
+      config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: Math.max(1, Math.round(Math.sqrt(n))), numSubVectors }),
+    });
     this.hasAnn = true;
     return 'built';
   }

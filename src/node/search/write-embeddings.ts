@@ -23,7 +23,12 @@ const csvField = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g
 
 /** Writes `rows` to `out` in `format` (default: by extension); returns the files written. */
 export async function writeEmbeddings(rows: EmbeddedRows, out: string, format = formatOfPath(out)): Promise<string[]> {
-  if (format === undefined || !EMBED_FORMATS.includes(format)) throw new ConfigError('writeEmbeddings', 'format', `must be one of ${EMBED_FORMATS.join(', ')} (or an --out ending in .npy, .csv or .jsonl), got ${JSON.stringify(format ?? out)}`);
+  if (format === undefined || !EMBED_FORMATS.includes(format))
+    throw new ConfigError(
+      'writeEmbeddings',
+      'format',
+      `must be one of ${EMBED_FORMATS.join(', ')} (or an --out ending in .npy, .csv or .jsonl), got ${JSON.stringify(format ?? out)}`,
+    );
   const { ids, labels, vectors, dim } = rows;
   const n = ids.length;
   await mkdir(dirname(out), { recursive: true });

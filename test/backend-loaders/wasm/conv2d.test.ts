@@ -21,10 +21,13 @@ cases.push({ x: [1, 7, 6, 2], k: 3, cin: 2, cout: 2, stride: 2, pad: 2 });
 
 for (const c of cases) {
   test(`conv2d k=${c.k} stride=${c.stride} pad=${c.pad} x=[${c.x}] matches cpu (value, dx, dW)`, async () => {
-    await compareWithCpu({
-      shapes: [c.x, [c.k, c.k, c.cin, c.cout]],
-      f: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad),
-    }, `conv2d ${JSON.stringify(c)}`);
+    await compareWithCpu(
+      {
+        shapes: [c.x, [c.k, c.k, c.cin, c.cout]],
+        f: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad),
+      },
+      `conv2d ${JSON.stringify(c)}`,
+    );
   });
 }
 
@@ -33,9 +36,20 @@ test('conv2d weight gradient split into batch chunks matches cpu', async () => {
   // 27 rows x 25 positions = 675 floats per image: a limit of 2 images gives chunks of 2, 2, 1.
   const { conv2DBackpropFilter } = mod;
   await tf.setBackend('cpu');
-  const x = tf.tensor4d(Float32Array.from({ length: 5 * 5 * 5 * 3 }, (_, i) => Math.sin(i)), [5, 5, 5, 3]);
-  const dy = tf.tensor4d(Float32Array.from({ length: 5 * 5 * 5 * 4 }, (_, i) => Math.cos(i)), [5, 5, 5, 4]);
-  const refT = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as never) as tf.Tensor;
+  const x = tf.tensor4d(
+    Float32Array.from({ length: 5 * 5 * 5 * 3 }, (_, i) => Math.sin(i)),
+    [5, 5, 5, 3],
+  );
+  const dy = tf.tensor4d(
+    Float32Array.from({ length: 5 * 5 * 5 * 4 }, (_, i) => Math.cos(i)),
+    [5, 5, 5, 4],
+  );
+  const refT = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+    strides: 1,
+    pad: 'same',
+    dataFormat: 'NHWC',
+    filterShape: [3, 3, 3, 4],
+  } as never) as tf.Tensor;
   const ref = refT.dataSync();
   refT.dispose();
   await compareChunked(conv2DBackpropFilter, x, dy, ref);
@@ -45,7 +59,9 @@ test('conv2d weight gradient split into batch chunks matches cpu', async () => {
 
 async function compareChunked(
   kernel: typeof import('../../../src/backend-loaders/wasm/conv2d-backprop-filter.js').conv2DBackpropFilter,
-  x: tf.Tensor4D, dy: tf.Tensor4D, ref: ArrayLike<number>,
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  ref: ArrayLike<number>,
 ): Promise<void> {
   const { initBackend } = await import('../../../src/backend.js');
   const { assertClose } = await import('../../support/tensors.js');
@@ -54,7 +70,10 @@ async function compareChunked(
   const xw = tf.clone(x);
   const dyw = tf.clone(dy);
   const ids = tf.backend().numDataIds();
-  const out = kernel({ inputs: { x: xw, dy: dyw }, attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as never, backend }, 2 * 25 * 27);
+  const out = kernel(
+    { inputs: { x: xw, dy: dyw }, attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as never, backend },
+    2 * 25 * 27,
+  );
   const t = tf.engine().makeTensorFromTensorInfo(out);
   assertClose(t.dataSync(), ref, 1e-4, 1e-4, 'chunked dW');
   t.dispose();

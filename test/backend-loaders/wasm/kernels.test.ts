@@ -5,18 +5,33 @@ import * as tf from '../../../src/tf.js';
 import { initBackend } from '../../../src/backend.js';
 import { compareWithCpu } from './compare.js';
 
-for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+for (const [ta, tb] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const) {
   test(`matMul transposeA=${ta} transposeB=${tb} (2-D and batched) matches cpu`, async () => {
-    await compareWithCpu({ shapes: [ta ? [7, 5] : [5, 7], tb ? [3, 7] : [7, 3]], f: (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb) }, 'matMul 2-D');
-    await compareWithCpu({ shapes: [ta ? [2, 7, 5] : [2, 5, 7], tb ? [2, 3, 7] : [2, 7, 3]], f: (a, b) => tf.matMul(a, b, ta, tb) }, 'matMul batched');
+    await compareWithCpu(
+      { shapes: [ta ? [7, 5] : [5, 7], tb ? [3, 7] : [7, 3]], f: (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb) },
+      'matMul 2-D',
+    );
+    await compareWithCpu(
+      { shapes: [ta ? [2, 7, 5] : [2, 5, 7], tb ? [2, 3, 7] : [2, 7, 3]], f: (a, b) => tf.matMul(a, b, ta, tb) },
+      'matMul batched',
+    );
   });
 }
 
 test('fused matMul (dense layer: bias + relu) with transposes matches cpu', async () => {
-  await compareWithCpu({
-    shapes: [[7, 4], [3, 7], [3]],
-    f: (a, b, bias) => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA: true, transposeB: true, bias, activation: 'relu' }),
-  }, 'fused matMul');
+  await compareWithCpu(
+    {
+      shapes: [[7, 4], [3, 7], [3]],
+      f: (a, b, bias) =>
+        tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA: true, transposeB: true, bias, activation: 'relu' }),
+    },
+    'fused matMul',
+  );
 });
 
 test('tile matches cpu (BatchNorm-gradient shape, inner repeats, rank 1, int32 and bool)', async () => {
@@ -49,7 +64,10 @@ test('maxPool gradient matches cpu: 2x2/2, 3x3/2 same (overlapping), odd sizes, 
 test('maxPool gradient after ReLU: ties at 0 go to the first position of the window, as on cpu', async () => {
   const n = 2 * 6 * 6 * 3;
   const values = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 + (i % 7) : -1)); // mostly negative -> 0 after relu
-  await compareWithCpu({ shapes: [[2, 6, 6, 3]], values: [values], f: (x) => tf.maxPool(tf.relu(x) as tf.Tensor4D, 2, 2, 'valid') }, 'relu + maxPool');
+  await compareWithCpu(
+    { shapes: [[2, 6, 6, 3]], values: [values], f: (x) => tf.maxPool(tf.relu(x) as tf.Tensor4D, 2, 2, 'valid') },
+    'relu + maxPool',
+  );
 });
 
 test('identity and same-dtype cast share data without leaking; other casts convert', async () => {

@@ -17,8 +17,14 @@ test('initBackend("wasm") in Node reports every core as threads, with that many 
   const backend = tf.backend() as unknown as { wasm: { PThread?: { runningWorkers: unknown[] } } };
   if (cores > 1) assert.equal(backend.wasm.PThread?.runningWorkers.length, cores - 1, 'pool threads besides the main one');
   // and it computes: a matmul big enough for XNNPACK to split across the pool
-  const a = tf.tensor2d(Float32Array.from({ length: 256 * 64 }, (_, i) => (i % 7) - 3), [256, 64]);
-  const b = tf.tensor2d(Float32Array.from({ length: 64 * 32 }, (_, i) => (i % 5) - 2), [64, 32]);
+  const a = tf.tensor2d(
+    Float32Array.from({ length: 256 * 64 }, (_, i) => (i % 7) - 3),
+    [256, 64],
+  );
+  const b = tf.tensor2d(
+    Float32Array.from({ length: 64 * 32 }, (_, i) => (i % 5) - 2),
+    [64, 32],
+  );
   const c = tf.matMul(a, b).dataSync();
   let expected = 0;
   for (let k = 0; k < 64; k++) expected += (((255 * 64 + k) % 7) - 3) * (((k * 32 + 31) % 5) - 2);

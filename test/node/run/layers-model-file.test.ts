@@ -15,10 +15,19 @@ const work = mkdtempSync(join(tmpdir(), 'contrastive-arch-'));
 
 /** 8x8 digits as vectors of 64: reshape, conv2d, BatchNorm, pooled to [N, 4]. */
 const digitsModel = (): tf.LayersModel =>
-  tf.sequential({ layers: [tf.layers.reshape({ inputShape: [64], targetShape: [8, 8, 1] }), tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }), tf.layers.batchNormalization(), tf.layers.reLU(), tf.layers.globalAveragePooling2d({})] });
+  tf.sequential({
+    layers: [
+      tf.layers.reshape({ inputShape: [64], targetShape: [8, 8, 1] }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }),
+      tf.layers.batchNormalization(),
+      tf.layers.reLU(),
+      tf.layers.globalAveragePooling2d({}),
+    ],
+  });
 
 test('readLayersModelFile: a missing file, a file that is not JSON, JSON that is no topology and a graph model are ConfigErrors naming --arch', async () => {
-  const rejects = (p: string, re: RegExp) => assert.rejects(readLayersModelFile(p), (e: Error) => e instanceof ConfigError && /--arch/.test(e.message) && re.test(e.message));
+  const rejects = (p: string, re: RegExp) =>
+    assert.rejects(readLayersModelFile(p), (e: Error) => e instanceof ConfigError && /--arch/.test(e.message) && re.test(e.message));
   await rejects(join(work, 'nope.json'), /does not exist/);
   writeFileSync(join(work, 'text.json'), 'not json {');
   await rejects(join(work, 'text.json'), /is not JSON/);
@@ -26,7 +35,10 @@ test('readLayersModelFile: a missing file, a file that is not JSON, JSON that is
   await rejects(join(work, 'list.json'), /no JSON object/);
   writeFileSync(join(work, 'other.json'), '{"name": "a package.json"}');
   await rejects(join(work, 'other.json'), /no modelTopology/);
-  writeFileSync(join(work, 'bad-topology.json'), JSON.stringify({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'NoSuchLayer', config: {} }] } } }));
+  writeFileSync(
+    join(work, 'bad-topology.json'),
+    JSON.stringify({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'NoSuchLayer', config: {} }] } } }),
+  );
   await rejects(join(work, 'bad-topology.json'), /not a tfjs LayersModel topology: layer 0: unknown class/);
   writeFileSync(join(work, 'graph.json'), JSON.stringify({ format: 'graph-model', modelTopology: { node: [] } }));
   await rejects(join(work, 'graph.json'), /graph model/);

@@ -25,7 +25,16 @@ function sample(): Checkpoint {
     step: 17,
     rng: [1, 2, 3, 4294967295],
     epochRng: [5, 6, 7, 8],
-    state: { tensors: { 'model/encoder/0': tf.tensor2d([[1.5, -2], [3, 4]]), 'extra/idx': tf.tensor1d([7, 8, 9], 'int32') }, meta: { optimizer: { name: 'adam', step: 17 } } },
+    state: {
+      tensors: {
+        'model/encoder/0': tf.tensor2d([
+          [1.5, -2],
+          [3, 4],
+        ]),
+        'extra/idx': tf.tensor1d([7, 8, 9], 'int32'),
+      },
+      meta: { optimizer: { name: 'adam', step: 17 } },
+    },
   };
 }
 
@@ -44,7 +53,10 @@ test('checkpoint file: truncated, bad magic, empty, corrupt header are DataError
   const bytes = await encodeCheckpoint(c);
   tf.dispose(Object.values(c.state.tensors));
   const before = tf.memory().numTensors;
-  assert.throws(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 4), 'x.bin'), (e: Error) => e instanceof DataError && /truncated/.test(e.message));
+  assert.throws(
+    () => decodeCheckpoint(bytes.subarray(0, bytes.length - 4), 'x.bin'),
+    (e: Error) => e instanceof DataError && /truncated/.test(e.message),
+  );
   assert.throws(() => decodeCheckpoint(new Uint8Array(0)), DataError);
   const bad = bytes.slice();
   bad[0] = 0x41;
@@ -63,14 +75,21 @@ test('writeFileAtomic: replaces whole; a failed write keeps the old file and lea
   assert.equal(await readFile(p, 'utf8'), 'new');
   // a read-only folder (root included): the temp file cannot be created
   const undo = makeReadOnly(dir);
-  await t.test('a write into a read-only folder fails and keeps the old file', { skip: typeof undo === 'string' ? undo : false }, async () => {
-    try {
-      await assert.rejects(writeFileAtomic(p, 'newer'), (e: Error) => e instanceof DataError && /previous version is kept/.test(e.message));
-    } finally {
-      if (typeof undo === 'function') undo();
-    }
-    assert.equal(await readFile(p, 'utf8'), 'new');
-  });
+  await t.test(
+    'a write into a read-only folder fails and keeps the old file',
+    { skip: typeof undo === 'string' ? undo : false },
+    async () => {
+      try {
+        await assert.rejects(
+          writeFileAtomic(p, 'newer'),
+          (e: Error) => e instanceof DataError && /previous version is kept/.test(e.message),
+        );
+      } finally {
+        if (typeof undo === 'function') undo();
+      }
+      assert.equal(await readFile(p, 'utf8'), 'new');
+    },
+  );
   assert.deepEqual(await readdir(dir), ['f.bin']);
 });
 
@@ -86,7 +105,10 @@ test('RunFolder: metrics, epochs, checkpoint, truncation after a resume point, m
   await writeFile(run.path('metrics'), (await readFile(run.path('metrics'), 'utf8')) + '{"step": 4, "lo'); // torn line
   assert.equal((await run.readMetrics()).length, 3);
   await run.truncateAfter(2, 0);
-  assert.deepEqual((await run.readMetrics()).map((r) => r.step), [1, 2]);
+  assert.deepEqual(
+    (await run.readMetrics()).map((r) => r.step),
+    [1, 2],
+  );
   assert.deepEqual(await run.readEpochs(), []);
   assert.equal(await run.hasCheckpoint(), false);
   await assert.rejects(run.loadCheckpoint(), /nothing to resume/);

@@ -20,7 +20,13 @@ test('RunLock: the pid is in the lock file; a second writer is refused naming it
   const dir = join(tempDir(), 'run');
   const a = await RunLock.acquire(dir, 'pretrain', '--out');
   assert.equal(readFileSync(join(dir, 'lock'), 'utf8'), `${process.pid}\n`);
-  await assert.rejects(() => RunLock.acquire(dir, 'pretrain', '--out'), (e: Error) => e instanceof ConfigError && e.message.includes(`being written by another process (pid ${process.pid}`) && e.message.startsWith('pretrain: `--out`'));
+  await assert.rejects(
+    () => RunLock.acquire(dir, 'pretrain', '--out'),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      e.message.includes(`being written by another process (pid ${process.pid}`) &&
+      e.message.startsWith('pretrain: `--out`'),
+  );
   await a.release();
   assert.ok(!existsSync(dir), 'a folder the lock created and nothing else wrote is removed');
   const b = await RunLock.acquire(dir);
@@ -58,7 +64,22 @@ catch (e) { console.log(/being written by another process/.test(e.message) ? 're
 test('pretrain twice at once into one --out: the second exits 2 naming the first pid; the first runs on alone', async () => {
   const out = join(tempDir(), 'run');
   // long enough that the second process (its start-up takes seconds on a loaded machine) meets it running
-  const args = ['pretrain', '--data', 'digits', '--limit', '300', '--batch-size', '64', '--monitor', '0', '--epochs', '2000', '--no-report', '--out', out];
+  const args = [
+    'pretrain',
+    '--data',
+    'digits',
+    '--limit',
+    '300',
+    '--batch-size',
+    '64',
+    '--monitor',
+    '0',
+    '--epochs',
+    '2000',
+    '--no-report',
+    '--out',
+    out,
+  ];
   const first = cliChild(args);
   const firstDone = finished(first);
   // wait until the first holds the lock
@@ -71,7 +92,14 @@ test('pretrain twice at once into one --out: the second exits 2 naming the first
   first.kill('SIGINT'); // Ctrl-C: a checkpoint, exit 130
   const r = await firstDone;
   assert.equal(r.status, 130, r.stderr);
-  const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { step: number }).step);
-  assert.deepEqual(steps, steps.map((_, i) => i + 1), 'the steps of one run, 1..N, not two interleaved');
+  const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { step: number }).step);
+  assert.deepEqual(
+    steps,
+    steps.map((_, i) => i + 1),
+    'the steps of one run, 1..N, not two interleaved',
+  );
   assert.ok(!existsSync(join(out, 'lock')), 'released at the end');
 });

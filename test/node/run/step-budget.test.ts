@@ -8,7 +8,18 @@ import { useBackend } from '../../support/tensors.js';
 
 before(() => useBackend());
 
-const recipe: Recipe = { method: 'simclr', arch: 'mlp', inputShape: [64], kind: 'vector', width: 8, augmentation: 'vector-corruption', flip: false, temperature: 0.5, projectionDim: 16, seed: 0 };
+const recipe: Recipe = {
+  method: 'simclr',
+  arch: 'mlp',
+  inputShape: [64],
+  kind: 'vector',
+  width: 8,
+  augmentation: 'vector-corruption',
+  flip: false,
+  temperature: 0.5,
+  projectionDim: 16,
+  seed: 0,
+};
 
 /** A clock that moves `ms` forward at every reading. */
 const ticking = (ms: number): (() => number) => {
@@ -16,7 +27,7 @@ const ticking = (ms: number): (() => number) => {
   return () => (t += ms);
 };
 
-test('measureStepSeconds: the injected clock\'s time over the timed steps (warm-up not counted); no tensor leaks', async () => {
+test("measureStepSeconds: the injected clock's time over the timed steps (warm-up not counted); no tensor leaks", async () => {
   const data = await loadDataset('digits', { limit: 40 });
   const before = tf.memory().numTensors;
   // two readings, 300 ms apart, around 3 timed steps: 0.1 s a step
@@ -31,6 +42,9 @@ test('measureStepSeconds: the injected clock\'s time over the timed steps (warm-
 test('sizeStepsToBudget: budget / measured step, within the bounds', async () => {
   const data = await loadDataset('digits', { limit: 40 });
   assert.deepEqual(await sizeStepsToBudget(recipe, data, 16, 3, { steps: 2, now: ticking(500) }), { steps: 12, stepSeconds: 0.25 });
-  assert.deepEqual(await sizeStepsToBudget(recipe, data, 16, 3, { steps: 2, now: ticking(500), maxSteps: 10 }), { steps: 10, stepSeconds: 0.25 });
+  assert.deepEqual(await sizeStepsToBudget(recipe, data, 16, 3, { steps: 2, now: ticking(500), maxSteps: 10 }), {
+    steps: 10,
+    stepSeconds: 0.25,
+  });
   assert.deepEqual(await sizeStepsToBudget(recipe, 'digits', 16, 0.1, { steps: 2, now: ticking(500) }), { steps: 1, stepSeconds: 0.25 });
 });

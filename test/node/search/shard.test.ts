@@ -6,7 +6,12 @@ import { ConfigError } from '../../../src/errors.js';
 test('parseShard: i/n with 1 <= i <= n; anything else is a ConfigError naming --shard', () => {
   assert.deepEqual(parseShard('2/3'), { index: 2, count: 3 });
   assert.deepEqual(parseShard(' 1 / 1 '), { index: 1, count: 1 });
-  for (const bad of ['3/2', '0/2', '1/0', '1', 'a/b', '-1/2', '1.5/2']) assert.throws(() => parseShard(bad), (e: Error) => e instanceof ConfigError && /--shard/.test(e.message), bad);
+  for (const bad of ['3/2', '0/2', '1/0', '1', 'a/b', '-1/2', '1.5/2'])
+    assert.throws(
+      () => parseShard(bad),
+      (e: Error) => e instanceof ConfigError && /--shard/.test(e.message),
+      bad,
+    );
 });
 
 test('inShard: every id in exactly one slice, deterministic, roughly even', () => {

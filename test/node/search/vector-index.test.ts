@@ -33,7 +33,12 @@ test('VectorIndex: create, add (merge on id: re-adding is a no-op), list ids, re
     assert.ok(ids.has('img/29.png'));
     await ix.remove(['img/0.png', "it's-not-there.png"]);
     assert.equal(await ix.count(), 29);
-    assert.deepEqual(Array.from((await ix.vectorOf('img/3.png'))!).slice(3, 5).map((x) => Math.round(x * 100) / 100), [4, 0.15]);
+    assert.deepEqual(
+      Array.from((await ix.vectorOf('img/3.png'))!)
+        .slice(3, 5)
+        .map((x) => Math.round(x * 100) / 100),
+      [4, 0.15],
+    );
     assert.equal(await ix.vectorOf('img/0.png'), undefined);
   } finally {
     ix.close();
@@ -55,7 +60,13 @@ test('VectorIndex: search returns the k nearest by cosine distance, excluding th
     assert.equal(res.length, 3);
     assert.ok(!res.some((r) => r.id === 'img/5.png'));
     // rows 1 and 9 point along the same axes as 5 (5 % 4 = 1): nearest
-    assert.deepEqual(res.slice(0, 2).map((r) => r.id).sort(), ['img/1.png', 'img/9.png']);
+    assert.deepEqual(
+      res
+        .slice(0, 2)
+        .map((r) => r.id)
+        .sort(),
+      ['img/1.png', 'img/9.png'],
+    );
     for (let i = 1; i < res.length; i++) assert.ok(res[i]!.distance >= res[i - 1]!.distance);
     assert.ok(res.every((r) => r.distance >= 0 && r.distance <= 2 && r.path.startsWith('/data/img/') && r.label === undefined));
     const self = await ix.search(q, { k: 1 });
@@ -80,22 +91,46 @@ test('VectorIndex: a folder that is not an index, a missing table, a file, a rea
   const other = join(root, 'photos');
   mkdirSync(other);
   writeFileSync(join(other, 'holiday.jpg'), 'x');
-  await assert.rejects(() => VectorIndex.open(other), (e: Error) => e instanceof DataError && /not an index/.test(e.message));
-  await assert.rejects(() => VectorIndex.open(other, { create: { dim: 4, labelled: false } }), (e: Error) => e instanceof DataError && /holds other files/.test(e.message));
-  await assert.rejects(() => VectorIndex.open(join(root, 'nope')), (e: Error) => e instanceof DataError && /does not exist/.test(e.message));
-  await assert.rejects(() => VectorIndex.open(join(other, 'holiday.jpg'), { create: { dim: 4, labelled: false } }), (e: Error) => e instanceof DataError && /is a file/.test(e.message));
+  await assert.rejects(
+    () => VectorIndex.open(other),
+    (e: Error) => e instanceof DataError && /not an index/.test(e.message),
+  );
+  await assert.rejects(
+    () => VectorIndex.open(other, { create: { dim: 4, labelled: false } }),
+    (e: Error) => e instanceof DataError && /holds other files/.test(e.message),
+  );
+  await assert.rejects(
+    () => VectorIndex.open(join(root, 'nope')),
+    (e: Error) => e instanceof DataError && /does not exist/.test(e.message),
+  );
+  await assert.rejects(
+    () => VectorIndex.open(join(other, 'holiday.jpg'), { create: { dim: 4, labelled: false } }),
+    (e: Error) => e instanceof DataError && /is a file/.test(e.message),
+  );
   const db = join(root, 'db');
   (await VectorIndex.open(db, { create: { dim: 4, labelled: false } })).close();
-  await assert.rejects(() => VectorIndex.open(db, { table: 'other' }), (e: Error) => e instanceof DataError && /no table 'other' \(tables: images/.test(e.message));
-  await assert.rejects(() => VectorIndex.open(db, { create: { dim: 8, labelled: false } }), (e: Error) => e instanceof DataError && /holds 4-d vectors/.test(e.message));
+  await assert.rejects(
+    () => VectorIndex.open(db, { table: 'other' }),
+    (e: Error) => e instanceof DataError && /no table 'other' \(tables: images/.test(e.message),
+  );
+  await assert.rejects(
+    () => VectorIndex.open(db, { create: { dim: 8, labelled: false } }),
+    (e: Error) => e instanceof DataError && /holds 4-d vectors/.test(e.message),
+  );
   await assert.rejects(() => VectorIndex.open(db, { table: 'a b' }), ConfigError);
   const ro = join(root, 'ro');
   mkdirSync(ro);
   const undo = makeReadOnly(ro); // root included
   await t.test('a read-only folder', { skip: typeof undo === 'string' ? undo : false }, async () => {
     try {
-      await assert.rejects(() => VectorIndex.open(join(ro, 'db'), { create: { dim: 4, labelled: false } }), (e: Error) => e instanceof DataError && /not writable/.test(e.message));
-      await assert.rejects(() => VectorIndex.open(ro, { create: { dim: 4, labelled: false } }), (e: Error) => e instanceof DataError && /not writable/.test(e.message));
+      await assert.rejects(
+        () => VectorIndex.open(join(ro, 'db'), { create: { dim: 4, labelled: false } }),
+        (e: Error) => e instanceof DataError && /not writable/.test(e.message),
+      );
+      await assert.rejects(
+        () => VectorIndex.open(ro, { create: { dim: 4, labelled: false } }),
+        (e: Error) => e instanceof DataError && /not writable/.test(e.message),
+      );
     } finally {
       if (typeof undo === 'function') undo();
     }
@@ -107,16 +142,24 @@ test('VectorIndex.optimize: no ANN index below the threshold; IVF-PQ past it, an
   const ix = await VectorIndex.open(db, { create: { dim: 16, labelled: false } });
   try {
     // 40 tight groups of 25 rows
-    const rng = (s: number) => () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+    const rng = (s: number) => () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
     const r = rng(11);
     const centres = Array.from({ length: 40 }, () => Float32Array.from({ length: 16 }, r));
-    const all: IndexRow[] = Array.from({ length: 1000 }, (_, i) => ({ id: `g${i % 40}/${i}`, path: '', vector: Float32Array.from(centres[i % 40]!, (v) => v + 0.01 * r()), run: 'x' }));
+    const all: IndexRow[] = Array.from({ length: 1000 }, (_, i) => ({
+      id: `g${i % 40}/${i}`,
+      path: '',
+      vector: Float32Array.from(centres[i % 40]!, (v) => v + 0.01 * r()),
+      run: 'x',
+    }));
     await ix.add(all);
     assert.equal(await ix.optimize(5000), 'none');
     assert.equal(await ix.optimize(500), 'built');
     const res = await ix.search(all[7]!.vector, { k: 5, exclude: all[7]!.id });
     assert.equal(res.length, 5);
-    assert.ok(res.every((n) => n.id.startsWith('g7/')), res.map((n) => n.id).join(' '));
+    assert.ok(
+      res.every((n) => n.id.startsWith('g7/')),
+      res.map((n) => n.id).join(' '),
+    );
     await ix.add([{ id: 'late', path: '', vector: centres[3]!, run: 'x' }]);
     assert.equal(await ix.optimize(500), 'updated');
     assert.equal((await ix.search(centres[3]!, { k: 1 }))[0]!.id, 'late');
