@@ -132,7 +132,9 @@ export function register(program: Command): void {
     .action(async (opts: IndexOptions) => {
       const r = await runIndex(opts);
       console.log(
-        `index ${opts.db} (${opts.table}): ${r.added} added, ${r.removed} removed, ${r.unchanged} unchanged${r.dropped > 0 ? `, ${r.dropped} unreadable` : ''}; ${r.total} rows${r.ann === 'built' ? '; ANN index built' : r.ann === 'updated' ? '; ANN index updated' : ''}`,
+        `index ${opts.db} (${opts.table}): ${r.added} added, ${r.removed} removed, ${r.unchanged} unchanged` +
+          `${r.dropped > 0 ? `, ${r.dropped} unreadable` : ''}; ${r.total} rows` +
+          `${r.ann === 'built' ? '; ANN index built' : r.ann === 'updated' ? '; ANN index updated' : ''}`,
       );
     });
 }

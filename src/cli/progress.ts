@@ -63,7 +63,13 @@ export function progress({
       }
     },
     epoch(e) {
-      const line = `epoch ${e.epoch} done: mean loss ${e.loss.toFixed(4)}${e.knn === undefined ? '' : `, kNN monitor ${(e.knn * 100).toFixed(1)}%`}${e.knnNote === undefined ? '' : ` (${e.knnNote})`}${e.embeddingStd === undefined ? '' : `, alignment ${e.alignment!.toFixed(3)}, uniformity ${e.uniformity!.toFixed(3)}, embedding std ${e.embeddingStd.toFixed(4)}`} (${fmtTime(e.seconds)})`;
+      const knn = e.knn === undefined ? '' : `, kNN monitor ${(e.knn * 100).toFixed(1)}%`;
+      const note = e.knnNote === undefined ? '' : ` (${e.knnNote})`;
+      const health =
+        e.embeddingStd === undefined
+          ? ''
+          : `, alignment ${e.alignment!.toFixed(3)}, uniformity ${e.uniformity!.toFixed(3)}, embedding std ${e.embeddingStd.toFixed(4)}`;
+      const line = `epoch ${e.epoch} done: mean loss ${e.loss.toFixed(4)}${knn}${note}${health} (${fmtTime(e.seconds)})`;
       if (bar !== undefined) {
         bar.stop();
         bar = undefined;

@@ -67,7 +67,8 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
   let steps = o.steps;
   if (steps === undefined) {
     log(
-      `npm start: SimCLR on the bundled Fashion-MNIST, small CNN, batch ${batch}; about ${Math.round(budget)} s of training sized to this machine, then evaluation on ${evalTrain} train / ${evalTest} test images and the report (target: under 5 minutes in all)`,
+      `npm start: SimCLR on the bundled Fashion-MNIST, small CNN, batch ${batch}; about ${Math.round(budget)} s of training sized ` +
+        `to this machine, then evaluation on ${evalTrain} train / ${evalTest} test images and the report (target: under 5 minutes in all)`,
     );
     // Measure one training step on this backend (a throwaway model: the one pretrain builds below, BatchNorm included).
     const recipe: Recipe = {

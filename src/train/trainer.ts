@@ -348,7 +348,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         throw new ConfigError(
           fn,
           'learningRate',
-          `${bad} at step ${step + 1} (epoch ${epoch + 1}, learning rate ${lr.toPrecision(3)}); training stopped, the last good checkpoint is kept; try a lower learning rate (or skip such steps: onNonFinite 'skip', CLI --on-nonfinite skip)`,
+          `${bad} at step ${step + 1} (epoch ${epoch + 1}, learning rate ${lr.toPrecision(3)}); training stopped, the last good checkpoint is kept; ` +
+            `try a lower learning rate (or skip such steps: onNonFinite 'skip', CLI --on-nonfinite skip)`,
         );
       }
       if (before !== undefined) {

@@ -27,7 +27,11 @@ export interface LoadSplitsOptions {
 
 /** Train and test splits of `spec`; data without a test split is split 80/20 (stratified, seeded); `log` hears about that. */
 export async function loadSplits(spec: string, o: LoadSplitsOptions, log: (line: string) => void): Promise<{ train: Dataset; test: Dataset }> {
-  const common = { ...(o.imageSize !== undefined ? { imageSize: o.imageSize } : {}), ...(o.folderLabels !== undefined ? { folderLabels: o.folderLabels } : {}), ...(o.resize !== undefined ? { resize: o.resize } : {}) };
+  const common = {
+    ...(o.imageSize !== undefined ? { imageSize: o.imageSize } : {}),
+    ...(o.folderLabels !== undefined ? { folderLabels: o.folderLabels } : {}),
+    ...(o.resize !== undefined ? { resize: o.resize } : {}),
+  };
   const train = await loadDataset(spec, { split: 'train', ...common });
   let test: Dataset | undefined;
   try {

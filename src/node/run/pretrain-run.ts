@@ -57,7 +57,11 @@ export interface PretrainOptions {
   arch?: Arch | `${string}.json`;
   epochs?: number;
   steps?: number;
-  /** A budget in minutes of training on this machine: the steps are sized from a measured step (sizeStepsToBudget); conflicts with `steps` and `epochs`. @default none (the length comes from `steps` or `epochs`) */
+  /**
+   * A budget in minutes of training on this machine: the steps are sized from a measured step
+   * (sizeStepsToBudget); conflicts with `steps` and `epochs`.
+   * @default none (the length comes from `steps` or `epochs`)
+   */
   minutes?: number;
   batchSize: number;
   /** @default per method (DEFAULT_TEMPERATURE) */
@@ -362,7 +366,15 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     const totalSteps = opts.steps ?? (opts.epochs ?? 10) * stepsPerEpoch;
     log(
       o.quiet,
-      `${build!.recipe.method}: arch ${build!.recipe.layersModel?.source ?? build!.recipe.arch} (${method.encoder.countParams()} encoder parameters)${build!.recipe.head !== undefined ? `, ${build!.recipe.head} head` : ''}, augmentation ${build!.recipe.augmentation}, τ ${build!.recipe.temperature}, ${build!.optimizer.name} lr ${build!.optimizer.learningRate}, batch ${batchSize}, ${totalSteps} steps (${stepsPerEpoch} per epoch)`,
+      [
+        `${build!.recipe.method}: arch ${build!.recipe.layersModel?.source ?? build!.recipe.arch} (${method.encoder.countParams()} encoder parameters)`,
+        ...(build!.recipe.head !== undefined ? [`${build!.recipe.head} head`] : []),
+        `augmentation ${build!.recipe.augmentation}`,
+        `τ ${build!.recipe.temperature}`,
+        `${build!.optimizer.name} lr ${build!.optimizer.learningRate}`,
+        `batch ${batchSize}`,
+        `${totalSteps} steps (${stepsPerEpoch} per epoch)`,
+      ].join(', '),
     );
     let resumeFrom;
     if (o.resume) {
@@ -397,7 +409,8 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
               onSkip: (s: SkippedStep) =>
                 log(
                   o.quiet,
-                  `\nstep ${s.step} (epoch ${s.epoch}) skipped: loss ${s.loss}${s.gradNorm !== undefined ? `, gradient norm ${s.gradNorm}` : ''} at learning rate ${s.lr.toPrecision(3)}; learning rate halved from here (x${s.lrScale} of the schedule)`,
+                  `\nstep ${s.step} (epoch ${s.epoch}) skipped: loss ${s.loss}${s.gradNorm !== undefined ? `, gradient norm ${s.gradNorm}` : ''} ` +
+                    `at learning rate ${s.lr.toPrecision(3)}; learning rate halved from here (x${s.lrScale} of the schedule)`,
                 ),
             }
           : {}),
