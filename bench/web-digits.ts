@@ -10,8 +10,7 @@ import * as tf from '../src/tf.js';
 import { initBackend, describeBackend } from '../src/backend.js';
 import { csvDataset, parseCsv } from '../src/data/csv.js';
 import { maybeGunzip } from '../src/data/gunzip.js';
-import { stratifiedLimit } from '../src/data/stratified-limit.js';
-import { subset } from '../src/data/subset.js';
+import { holdOut } from '../web/hold-out.js';
 import { epochOrder } from '../src/data/batches.js';
 import { knnAccuracy } from '../src/eval/knn.js';
 import { warmupCosine } from '../src/train/schedules.js';
@@ -33,14 +32,7 @@ export async function main(args: string[]): Promise<void> {
   console.log(describeBackend(await initBackend()));
   const text = new TextDecoder().decode(await maybeGunzip(new Uint8Array(readFileSync('data/digits/digits.csv.gz')), 'digits.csv.gz'));
   const all = csvDataset(parseCsv(text, 'digits.csv.gz', { numClasses: 10 }), { name: 'digits', as: 'image' });
-  const evalRows = stratifiedLimit(all.labels!.values, 500);
-  const isEval = new Uint8Array(all.size);
-  for (const i of evalRows) isEval[i] = 1;
-  const train = subset(
-    all,
-    Int32Array.from({ length: all.size }, (_, i) => i).filter((i) => isEval[i] === 0),
-    'digits:train',
-  );
+  const { train, evalRows } = holdOut(all, 500);
   const ev = await all.getBatch(evalRows);
   const evalX = tf.tensor(ev.x, ev.shape);
   const labels = ev.labels!;

@@ -28,8 +28,7 @@ import { allowSoftwareWebgl } from '../src/backend-loaders/webgl.js';
 import { describeBackend, initBackend, type BackendName } from '../src/backend.js';
 import { maybeGunzip } from '../src/data/gunzip.js';
 import { csvDataset, parseCsv } from '../src/data/csv.js';
-import { stratifiedLimit } from '../src/data/stratified-limit.js';
-import { subset } from '../src/data/subset.js';
+import { holdOut } from './hold-out.js';
 import { epochOrder } from '../src/data/batches.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { ArrayDataset } from '../src/data/array-dataset.js';
@@ -170,14 +169,7 @@ let ownImages: DecodedImages | undefined;
 
 async function digitsSource(): Promise<Source> {
   const all = await loadDigits();
-  const evalRows = stratifiedLimit(all.labels!.values, Number(params.get('evalSize') ?? 500));
-  const isEval = new Uint8Array(all.size);
-  for (const i of evalRows) isEval[i] = 1;
-  const train = subset(
-    all,
-    Int32Array.from({ length: all.size }, (_, i) => i).filter((i) => isEval[i] === 0),
-    'digits:train',
-  );
+  const { train, evalRows } = holdOut(all, Number(params.get('evalSize') ?? 500));
   const b = await all.getBatch(evalRows);
   return {
     train,
