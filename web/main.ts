@@ -65,6 +65,8 @@ interface DemoState {
   scatterUpdates: number;
   /** Training images per second over the last run's steps (time in the steps only). */
   imagesPerSec?: number;
+  /** Milliseconds of each training step of the last run (the first ones include shader compilation on WebGPU/WebGL). */
+  stepMs: number[];
   /** The last neighbour view: the clicked image's id and its neighbours' ids, nearest first. */
   neighbours?: { id: string; ids: string[] };
   running: boolean;
@@ -76,6 +78,7 @@ const state: DemoState = {
   images: 0,
   badFiles: 0,
   losses: [],
+  stepMs: [],
   health: [],
   knn: [],
   scatterUpdates: 0,
@@ -336,6 +339,7 @@ async function run(): Promise<void> {
   trained = undefined;
   embeddings = undefined;
   state.losses = [];
+  state.stepMs = [];
   state.health = [];
   state.knn = [];
   state.neighbours = undefined;
@@ -390,7 +394,9 @@ async function run(): Promise<void> {
       } finally {
         x.dispose();
       }
-      trainMs += performance.now() - ts;
+      const ms = performance.now() - ts;
+      trainMs += ms;
+      state.stepMs.push(ms);
       done = step;
       state.losses.push(loss);
       lossChart.data.datasets[0]!.data.push({ x: step, y: loss });

@@ -21,6 +21,7 @@
  * view is a built-in one.
  */
 import * as tf from '../tf.js';
+import { addMany } from '../ops/add-many.js';
 import type { Rng } from '../random.js';
 import type { Augmentation } from '../augment/augmentation.js';
 import { MemoryBank } from '../memory/memory-bank.js';
@@ -245,7 +246,7 @@ export class Cmc implements Method {
               this.nceDirection(z[j]!, j, i, positives, noiseT, estimates),
             );
         }
-        return tf.addN(terms) as tf.Scalar;
+        return addMany(terms);
       });
     } catch (err) {
       tf.dispose([...zs, ...estimates.values()]);

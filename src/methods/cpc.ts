@@ -16,6 +16,7 @@
  * - the training input is a random window of `window` steps of each sequence (crops of the batch).
  */
 import * as tf from '../tf.js';
+import { addMany } from '../ops/add-many.js';
 import type { Rng } from '../random.js';
 import { randomWindow } from '../augment/random-window.js';
 import { Optimizer } from '../optim/optimizers.js';
@@ -264,7 +265,7 @@ class Cpc implements Method {
         const negMax = tf.max(tf.add(logits, tf.mul(y, -1e9)), 1); // [S*B]
         correct.push(tf.keep(tf.mean(tf.cast(tf.greater(posScore, negMax), 'float32'))));
       }
-      return tf.div(tf.addN(losses), k) as tf.Scalar;
+      return tf.div(addMany(losses), k) as tf.Scalar;
     });
     if (input !== x) input.dispose();
     const accs = tf.stack(correct);

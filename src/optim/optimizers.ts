@@ -10,6 +10,7 @@
  *   decay are skipped for biases and normalisation parameters (SimCLR, arXiv:2002.05709 §B.1).
  */
 import * as tf from '../tf.js';
+import { addMany } from '../ops/add-many.js';
 import { ConfigError } from '../errors.js';
 import { assertInRange, assertNonNegative, assertOneOf, assertPositive } from '../validate.js';
 
@@ -138,7 +139,7 @@ export class Optimizer {
   apply(vars: readonly tf.Variable[], grads: Record<string, tf.Tensor>, { when }: ApplyOptions = {}): UpdateInfo {
     const pairs = vars.filter((v) => grads[v.name] !== undefined).map((v) => [v, grads[v.name]!] as const);
     if (pairs.length === 0) return { gradNorm: tf.scalar(0) };
-    const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(pairs.map(([, g]) => tf.sum(tf.square(g)))))) as tf.Scalar;
+    const gradNorm = tf.tidy(() => tf.sqrt(addMany(pairs.map(([, g]) => tf.sum(tf.square(g)))))) as tf.Scalar;
     const { clipNorm } = this.options;
     // clipNorm / norm where the norm is above clipNorm, 1 elsewhere
     const scale =
