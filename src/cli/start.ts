@@ -27,6 +27,10 @@ export interface StartOptions {
   steps?: number;
   /** Pairs per step. @default 256 */
   batchSize?: number;
+  /** SimCLR's τ. @default DEFAULT_TEMPERATURE.simclr (0.5) */
+  temperature?: number;
+  /** Seed of the weights, data order and augmentation (the probes' labelled subsets keep theirs). @default 0 */
+  seed?: number;
   /** Cap on the training images. @default min(60000, max(10000, steps x batch)) */
   limit?: number;
   /** Labelled train images the probes learn from. @default 4000 */
@@ -107,7 +111,8 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
     optimizer: 'adam',
     weightDecay: 1e-6,
     clipNorm: 0,
-    seed: 0,
+    seed: o.seed ?? 0,
+    ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
     width: 64,
     out,
     resume: false,
