@@ -41,7 +41,7 @@ import { uniformityLoss } from '../src/losses/uniformity.js';
 import { l2Normalize } from '../src/ops/l2-normalize.js';
 import { encodeNpy } from '../src/data/npy.js';
 import { warmupCosine } from '../src/train/schedules.js';
-import { knnAccuracy } from '../src/eval/knn.js';
+import { foldedKnnAccuracy } from './folded-knn.js';
 import { Rng } from '../src/random.js';
 import { pca2 } from './pca.js';
 import { decodeImages, type DecodedImages } from './decode-images.js';
@@ -213,20 +213,12 @@ async function embedAll(method: Method, g: Source['gallery']): Promise<{ values:
 
 let embeddings: { values: Float32Array; dim: number; ids: string[] } | undefined;
 
-/** kNN accuracy (labelled digits: first 80% as memory), the PCA map and the gallery's embeddings. */
+/** kNN accuracy (labelled digits: each a query once, web/folded-knn.ts), the PCA map and the gallery's embeddings. */
 async function measure(method: Method, g: Source['gallery'], step: number): Promise<void> {
   const { values, dim } = await embedAll(method, g);
   embeddings = { values, dim, ids: g.ids };
   if (g.labels !== undefined) {
-    const n = g.labels.length;
-    const nBank = Math.round(n * 0.8);
-    const accuracy = await knnAccuracy(
-      { data: values.subarray(0, nBank * dim), dim },
-      g.labels.slice(0, nBank),
-      { data: values.subarray(nBank * dim), dim },
-      g.labels.slice(nBank),
-      { k: 20 },
-    );
+    const accuracy = await foldedKnnAccuracy(values, dim, g.labels);
     state.knn.push({ step, accuracy });
     knnChart.data.datasets[0]!.data.push({ x: step, y: accuracy });
     knnChart.update('none');

@@ -28,6 +28,8 @@ export const PAGE_RECIPE = {
   learningRate: 1e-3,
   /** SimCLR's τ. @default 0.5 (SimCLR, arXiv:2002.05709, CIFAR-10 setting) */
   simclrTemperature: 0.5,
+  /** Lower bound of the random crop's area on the bundled 8x8 digits. @default 0.3 (smallGrey's) */
+  digitsMinCropScale: 0.3,
 };
 
 export interface PageMethodOptions {
@@ -48,7 +50,13 @@ export function makePageMethod(
 ): { method: Method; augmentation: Augmentation } {
   const r = { ...PAGE_RECIPE, ...recipe };
   const [size, , channels] = shape;
-  const augmentation = channels === 3 ? simclrCifar(size) : smallGrey([size, size], { horizontalFlip: !forDigits });
+  const augmentation =
+    channels === 3
+      ? simclrCifar(size)
+      : smallGrey([size, size], {
+          horizontalFlip: !forDigits,
+          ...(forDigits ? { cropScale: [r.digitsMinCropScale, 1] as [number, number] } : {}),
+        });
   const optimizer = (): Optimizer => new Optimizer({ name: 'adam', learningRate: r.learningRate, weightDecay: 1e-6 });
   const encoder = (): tf.LayersModel => convNet({ inputShape: shape, seed });
   const head = (): tf.LayersModel => projectionHead({ inputDim: 128, outputDim: 64, seed: seed + 1000 });
