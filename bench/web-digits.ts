@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- web-digits [--method simclr] [--steps 300] [--batch 128] [--lr L] [--tau T]
- * [--crop S] [--seeds 0,1] [--every 50]`: the browser page's run (web/page-method.ts; lr, τ and
+ * [--crop S] [--bn true|false] [--seeds 0,1] [--every 50]`: the browser page's run (web/page-method.ts; lr, τ and
  * the digits' lowest crop area default to its PAGE_RECIPE) in Node: the bundled digits, 500
  * labelled images held out, kNN accuracy of h (k 20, 5 interleaved folds: every held-out digit a
  * query once, as the page: web/folded-knn.ts) before training and every `every` steps, one line
@@ -31,6 +31,7 @@ export async function main(args: string[]): Promise<void> {
   const tau = Number(opt('tau', String(PAGE_RECIPE.simclrTemperature)));
   const crop = Number(opt('crop', String(PAGE_RECIPE.digitsMinCropScale)));
   const seeds = opt('seeds', opt('seed', '0')).split(',').map(Number);
+  const bn = opt('bn', String(PAGE_RECIPE.encoderBatchNorm)) === 'true';
   const every = Number(opt('every', '50'));
   console.log(describeBackend(await initBackend()));
   const text = new TextDecoder().decode(await maybeGunzip(new Uint8Array(readFileSync('data/digits/digits.csv.gz')), 'digits.csv.gz'));
@@ -46,7 +47,7 @@ export async function main(args: string[]): Promise<void> {
     const { method } = makePageMethod(name, [8, 8, 1], train.size, {
       seed,
       forDigits: true,
-      recipe: { learningRate: lr, simclrTemperature: tau, digitsMinCropScale: crop },
+      recipe: { learningRate: lr, simclrTemperature: tau, digitsMinCropScale: crop, encoderBatchNorm: bn },
     });
     const knn = async (): Promise<number> => {
       const h = method.embed(evalX);
@@ -76,7 +77,7 @@ export async function main(args: string[]): Promise<void> {
       if (step % every === 0 || step === steps) line.push(`${step}:${(await knn()).toFixed(3)}`);
     }
     console.log(
-      `${name} steps ${steps} batch ${batch} lr ${lr} tau ${tau} crop ${crop} seed ${seed}: kNN ${line.join(' ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      `${name} steps ${steps} batch ${batch} lr ${lr} tau ${tau} crop ${crop} bn ${bn} seed ${seed}: kNN ${line.join(' ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
     );
     method.dispose();
   }

@@ -53,6 +53,8 @@ interface DemoState {
   threads?: number;
   /** `crossOriginIsolated` of the page: SharedArrayBuffer, so wasm threads, only when true. */
   crossOriginIsolated?: boolean;
+  /** wasm: the pthread workers running for XNNPACK's pool (threads - 1: the page's thread is the other). */
+  wasmPoolWorkers?: number;
   /** Faster backends that did not load here, with the reason. */
   skipped?: { name: string; reason: string }[];
   /** WebGPU on this page: navigator.gpu exists; the webgpu backend factory is registered (after initBackend). */
@@ -446,6 +448,10 @@ async function main(): Promise<void> {
   state.backend = info.name;
   state.threads = info.threads;
   state.crossOriginIsolated = crossOriginIsolated;
+  if (info.name === 'wasm') {
+    const wasm = (tf.backend() as { wasm?: { PThread?: { runningWorkers?: unknown[] } } }).wasm;
+    state.wasmPoolWorkers = wasm?.PThread?.runningWorkers?.length ?? 0;
+  }
   state.skipped = info.skipped;
   state.webgpu = { navigatorGpu: 'gpu' in navigator, factoryRegistered: tf.findBackendFactory('webgpu') !== null };
   $('backend').textContent =

@@ -39,6 +39,7 @@ interface Demo {
   backend?: string;
   threads?: number;
   crossOriginIsolated?: boolean;
+  wasmPoolWorkers?: number;
   skipped?: { name: string; reason: string }[];
   webgpu?: { navigatorGpu: boolean; factoryRegistered: boolean };
   losses: number[];
@@ -96,6 +97,7 @@ test('demo page: trains SimCLR in the browser, the loss goes down, the scatter u
     t.diagnostic(`wasm threads ${demo.threads} on ${cores} logical cores`);
     assert.equal(demo.threads, Math.min(8, cores));
     if (cores >= 2) assert.ok(demo.threads! > 1, `wasm threads ${demo.threads} with ${cores} cores`);
+    assert.equal(demo.wasmPoolWorkers, demo.threads! - 1, 'pthread workers running for the pool besides the page');
     assert.match((await page.textContent('#backend')) ?? '', new RegExp(`backend wasm, ${demo.threads} threads?`));
   }
   // the browser order: webgpu, then webgl, then wasm; each one not taken says why

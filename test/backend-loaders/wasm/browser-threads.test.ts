@@ -6,11 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../../src/tf.js';
 import '../../../src/backend-loaders/wasm.js';
-import {
-  browserWasmThreads,
-  initBrowserWasmThreads,
-  setBrowserWasmThreads,
-} from '../../../src/backend-loaders/wasm/browser-threads.js';
+import { browserWasmThreads, initBrowserWasmThreads, setBrowserWasmThreads } from '../../../src/backend-loaders/wasm/browser-threads.js';
 import { ConfigError } from '../../../src/errors.js';
 
 const page = (cores: number | undefined, isolated = true) => ({ crossOriginIsolated: isolated, navigator: { hardwareConcurrency: cores } });
@@ -35,7 +31,10 @@ test('setBrowserWasmThreads: replaces the core count (still needs isolation); un
     setBrowserWasmThreads(undefined);
     assert.equal(browserWasmThreads(page(4), true), 4);
     for (const bad of [0, -1, 1.5, Number.NaN]) {
-      assert.throws(() => setBrowserWasmThreads(bad), (e: unknown) => e instanceof ConfigError && /setBrowserWasmThreads: `threads` must be a positive integer/.test(e.message));
+      assert.throws(
+        () => setBrowserWasmThreads(bad),
+        (e: unknown) => e instanceof ConfigError && /setBrowserWasmThreads: `threads` must be a positive integer/.test(e.message),
+      );
     }
   } finally {
     setBrowserWasmThreads(undefined);
