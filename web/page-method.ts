@@ -26,7 +26,8 @@ export const PAGE_METHODS: readonly PageMethod[] = ['simclr', 'moco', 'invasprea
 /**
  * The page's training recipe. Chosen on the bundled digits by `npm run bench -- web-digits`
  * (BENCHMARKS.md, Browser: the recipe study, 300 steps of 128, seeds 0-2): with SimCLR's CIFAR
- * τ 0.5 and smallGrey's crops the neighbour quality ended at or below the untrained network's;
+ * τ 0.5 and smallGrey's crops the neighbour quality ended below the untrained network's on 2 of 3
+ * seeds (mean -0.010);
  * τ 0.1 with crops of at least 60% of the 8x8 digit ends above it on each seed tried (+0.002 to
  * +0.022 kNN accuracy; the untrained conv net is already at 0.92-0.95, pixels at 0.97).
  */
@@ -37,7 +38,7 @@ export const PAGE_RECIPE = {
   simclrTemperature: 0.1,
   /** Lower bound of the random crop's area on the bundled 8x8 digits. @default 0.6 (the digits study; smallGrey's 0.3 is 4x4 pixels of an 8x8 digit) */
   digitsMinCropScale: 0.6,
-  /** BatchNorm between each convolution of the encoder and its ReLU. @default false (the study: no better on the hardest seed) */
+  /** BatchNorm between each convolution of the encoder and its ReLU. @default false (the study: below the untrained network on seed 2 with it) */
   encoderBatchNorm: false,
 };
 
