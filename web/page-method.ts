@@ -27,9 +27,9 @@ export const PAGE_METHODS: readonly PageMethod[] = ['simclr', 'moco', 'invasprea
  * The page's training recipe. Chosen on the bundled digits by `npm run bench -- web-digits`
  * (BENCHMARKS.md, Browser: the recipe study, 300 steps of 128, seeds 0-2): with SimCLR's CIFAR
  * τ 0.5 and smallGrey's crops the neighbour quality ended below the untrained network's on 2 of 3
- * seeds (mean -0.010);
- * τ 0.1 with crops of at least 60% of the 8x8 digit ends above it on each seed tried (+0.002 to
- * +0.022 kNN accuracy; the untrained conv net is already at 0.92-0.95, pixels at 0.97).
+ * seeds (mean -0.010); τ 0.1 with crops of at least 60% of the 8x8 digit ends above it on each
+ * seed tried (+0.002 to +0.022 kNN accuracy; the untrained conv net is already at 0.92-0.95,
+ * pixels at 0.97).
  */
 export const PAGE_RECIPE = {
   /** Adam's peak learning rate (warm-up 10% of the steps, then cosine). @default 1e-3 */
