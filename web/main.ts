@@ -11,7 +11,8 @@
  * `await data()`), and the page yields between steps, so the tab stays responsive.
  *
  * URL parameters (used by the headless tests): `steps`, `batch`, `size`, `method`, `evalEvery`,
- * `lr`, `tau` (override the page's recipe, web/page-method.ts), `auto=1` (start at once), `backend` (force one: webgpu, webgl, wasm, cpu), `softwareWebgl=1` /
+ * `lr`, `tau` (override the page's recipe, web/page-method.ts), `auto=1` (start at once), `backend` (force one: webgpu, webgl, wasm, cpu),
+ * `threads` (wasm threads in a cross-origin isolated page; default one per core, at most 8), `softwareWebgl=1` /
  * `softwareWebgpu=1` (accept a software WebGL / WebGPU adapter), `evalSize` (labelled digits held
  * out to measure, default 500). State for tests: `window.__demo`.
  *
@@ -25,6 +26,7 @@ import { Chart } from 'chart.js/auto';
 import * as tf from '../src/tf.js';
 import { allowSoftwareWebgpu } from '../src/backend-loaders/webgpu.js';
 import { allowSoftwareWebgl } from '../src/backend-loaders/webgl.js';
+import { setBrowserWasmThreads } from '../src/backend-loaders/wasm/browser-threads.js';
 import { describeBackend, initBackend, type BackendName } from '../src/backend.js';
 import { maybeGunzip } from '../src/data/gunzip.js';
 import { csvDataset, parseCsv } from '../src/data/csv.js';
@@ -39,7 +41,7 @@ import { uniformityLoss } from '../src/losses/uniformity.js';
 import { l2Normalize } from '../src/ops/l2-normalize.js';
 import { encodeNpy } from '../src/data/npy.js';
 import { warmupCosine } from '../src/train/schedules.js';
-import { knnAccuracy } from '../src/eval/knn.js';
+import { foldedKnnAccuracy } from './folded-knn.js';
 import { Rng } from '../src/random.js';
 import { pca2 } from './pca.js';
 import { decodeImages, type DecodedImages } from './decode-images.js';
@@ -47,8 +49,12 @@ import { makePageMethod, PAGE_RECIPE, type PageMethod } from './page-method.js';
 
 interface DemoState {
   backend?: string;
-  /** Threads of the backend (wasm: the pool size). */
+  /** Threads of the backend (wasm: the pool size; more than 1 only in a cross-origin isolated page). */
   threads?: number;
+  /** `crossOriginIsolated` of the page: SharedArrayBuffer, so wasm threads, only when true. */
+  crossOriginIsolated?: boolean;
+  /** wasm: the pthread workers running for XNNPACK's pool (threads - 1: the page's thread is the other). */
+  wasmPoolWorkers?: number;
   /** Faster backends that did not load here, with the reason. */
   skipped?: { name: string; reason: string }[];
   /** WebGPU on this page: navigator.gpu exists; the webgpu backend factory is registered (after initBackend). */
@@ -212,20 +218,12 @@ async function embedAll(method: Method, g: Source['gallery']): Promise<{ values:
 
 let embeddings: { values: Float32Array; dim: number; ids: string[] } | undefined;
 
-/** kNN accuracy (labelled digits: first 80% as memory), the PCA map and the gallery's embeddings. */
+/** kNN accuracy (labelled digits: each a query once, web/folded-knn.ts), the PCA map and the gallery's embeddings. */
 async function measure(method: Method, g: Source['gallery'], step: number): Promise<void> {
   const { values, dim } = await embedAll(method, g);
   embeddings = { values, dim, ids: g.ids };
   if (g.labels !== undefined) {
-    const n = g.labels.length;
-    const nBank = Math.round(n * 0.8);
-    const accuracy = await knnAccuracy(
-      { data: values.subarray(0, nBank * dim), dim },
-      g.labels.slice(0, nBank),
-      { data: values.subarray(nBank * dim), dim },
-      g.labels.slice(nBank),
-      { k: 20 },
-    );
+    const accuracy = await foldedKnnAccuracy(values, dim, g.labels);
     state.knn.push({ step, accuracy });
     knnChart.data.datasets[0]!.data.push({ x: step, y: accuracy });
     knnChart.update('none');
@@ -451,12 +449,22 @@ async function main(): Promise<void> {
   const wanted = params.get('backend');
   if (params.get('softwareWebgl') === '1') allowSoftwareWebgl();
   if (params.get('softwareWebgpu') === '1') allowSoftwareWebgpu();
+  if (params.has('threads')) setBrowserWasmThreads(Number(params.get('threads')));
   const info = await initBackend(wanted === null || wanted === '' ? undefined : (wanted as BackendName));
   state.backend = info.name;
   state.threads = info.threads;
+  state.crossOriginIsolated = crossOriginIsolated;
+  if (info.name === 'wasm') {
+    const wasm = (tf.backend() as { wasm?: { PThread?: { runningWorkers?: unknown[] } } }).wasm;
+    state.wasmPoolWorkers = wasm?.PThread?.runningWorkers?.length ?? 0;
+  }
   state.skipped = info.skipped;
   state.webgpu = { navigatorGpu: 'gpu' in navigator, factoryRegistered: tf.findBackendFactory('webgpu') !== null };
-  $('backend').textContent = describeBackend(info);
+  $('backend').textContent =
+    describeBackend(info) +
+    (info.name === 'wasm' && !crossOriginIsolated
+      ? '. One wasm thread: the page is not cross-origin isolated (serve it with COOP/COEP headers, as contrastive serve does, for one thread per core)'
+      : '');
   const fail = (err: unknown): void => {
     state.error = err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err);
     state.running = false;

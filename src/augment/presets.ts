@@ -57,6 +57,11 @@ export interface SmallGreyOptions {
    * @default true
    */
   horizontalFlip?: boolean;
+  /**
+   * Area range of the random resized crop, as a share of the image. @default [0.3, 1] (see
+   * below); the browser page's 8x8 digits use a larger lower bound (web/page-method.ts).
+   */
+  cropScale?: [number, number];
 }
 
 /**
@@ -75,10 +80,10 @@ export interface SmallGreyOptions {
  */
 export function smallGrey(size: number | [number, number] = 28, options: SmallGreyOptions = {}): Augmentation {
   const out = toSize(size, 'smallGrey');
-  const { horizontalFlip: flip = true } = options;
+  const { horizontalFlip: flip = true, cropScale = [0.3, 1] } = options;
   if (typeof flip !== 'boolean') throw new ConfigError('smallGrey', 'horizontalFlip', `must be a boolean, got ${describe(flip)}`);
   return compose([
-    randomResizedCrop({ size: out, scale: [0.3, 1], ratio: [3 / 4, 4 / 3] }),
+    randomResizedCrop({ size: out, scale: cropScale, ratio: [3 / 4, 4 / 3] }),
     ...(flip ? [horizontalFlip({ probability: 0.5 })] : []),
     randomErasing({ probability: 0.25, scale: [0.02, 0.1], ratio: [0.3, 3.3], value: 0 }),
   ]);

@@ -5,7 +5,7 @@
  * `CMC_LAB_STD`). RGB `[B, H, W, 3]` in [0, 1] -> `[B, H, W, 2]`.
  */
 import * as tf from '../tf.js';
-import { normalizedLab } from './lab-values.js';
+import { LAB_INPUT_WHY, normalizedLab } from './lab-values.js';
 import type { View } from './view.js';
 import { assertImages } from './image-input.js';
 
@@ -16,7 +16,7 @@ export function labAb(): View {
     name,
     spec: { name },
     apply: (x: tf.Tensor): tf.Tensor => {
-      assertImages(x, name, [3], 'RGB: the Lab views need colour, a grey image has no a and b');
+      assertImages(x, name, [3], LAB_INPUT_WHY);
       return normalizedLab(x as tf.Tensor4D, 1, 2);
     },
   };

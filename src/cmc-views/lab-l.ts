@@ -4,7 +4,7 @@
  * L in [0, 100] maps to [-1, 1]). RGB `[B, H, W, 3]` in [0, 1] -> `[B, H, W, 1]`.
  */
 import * as tf from '../tf.js';
-import { normalizedLab } from './lab-values.js';
+import { LAB_INPUT_WHY, normalizedLab } from './lab-values.js';
 import type { View } from './view.js';
 import { assertImages } from './image-input.js';
 
@@ -15,7 +15,7 @@ export function labL(): View {
     name,
     spec: { name },
     apply: (x: tf.Tensor): tf.Tensor => {
-      assertImages(x, name, [3], 'RGB: the Lab views need colour, a grey image has no a and b');
+      assertImages(x, name, [3], LAB_INPUT_WHY);
       return normalizedLab(x as tf.Tensor4D, 0, 1);
     },
   };

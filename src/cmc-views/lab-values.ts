@@ -5,9 +5,18 @@
  * (element-wise `pow`/`where` kernels), the loop ~0.05 s. The result of the last input is kept, so
  * the L and ab views of one batch convert it once. Other backends (webgl, webgpu, tensorflow) use
  * the tensor version. Both follow the same formulas and constants (tested to agree).
+ *
+ * The loop needs the pixels on the host. `normalizedLab` reads them synchronously (`dataSync`: a
+ * copy on these backends, no GPU to wait for); a training step reads them first with
+ * `readLabValues` (`await data()`) and hands them over with `useLabValues`, so that the step
+ * reads nothing synchronously (src/methods/cmc.ts).
  */
 import * as tf from '../tf.js';
 import { CMC_LAB_MEAN, CMC_LAB_STD, D65_WHITE, labNormalize, rgbToLab } from '../augment/lab.js';
+import { assertImages } from './image-input.js';
+
+/** Why the Lab views refuse grey images (in their ShapeError). */
+export const LAB_INPUT_WHY = 'RGB: the Lab views need colour, a grey image has no a and b';
 
 const LOOP_BACKENDS = new Set(['cpu', 'native', 'wasm']);
 
@@ -89,4 +98,23 @@ export function normalizedLab(x: tf.Tensor4D, from = 0, count = 3): tf.Tensor4D 
     if (cached === undefined) remember(x.id, values);
   }
   return tf.tensor4d(count === 3 ? values.slice() : channels(values, from, count), [b, h, w, count]);
+}
+
+/**
+ * The normalised Lab values of `x` read asynchronously, where `normalizedLab` converts on the host
+ * (cpu, native, wasm); undefined on the other backends (tensor ops, nothing to read). Checks `x`
+ * synchronously as the Lab view `viewName` does (a ShapeError naming it).
+ */
+export function readLabValues(x: tf.Tensor, viewName: string): Promise<Float32Array> | undefined {
+  assertImages(x, viewName, [3], LAB_INPUT_WHY);
+  if (!LOOP_BACKENDS.has(tf.getBackend()) || x instanceof tf.Variable) return undefined;
+  return x.data().then((v) => normalizedLabValues(v as Float32Array));
+}
+
+/**
+ * Makes `values` (from `readLabValues(x)`) the Lab of `x` for the Lab views run in the current
+ * synchronous job: call it right before them, after the last `await`.
+ */
+export function useLabValues(x: tf.Tensor, values: Float32Array): void {
+  remember(x.id, values);
 }

@@ -25,6 +25,26 @@ export interface MinedTripletOptions {
   rng?: Rng;
 }
 
+const BIG = 1e9;
+
+/**
+ * One-hot `[N, N]` of each anchor's semi-hard negative from the squared distances `dist`
+ * (`dist[i][j] = ||a_i - p_j||²`): the closest j ≠ i farther than the positive (d_ij > d_ii), or,
+ * where none is, the farthest. The choice has no gradient: the mining runs as the forward pass of
+ * a custom gradient that returns zeros, so its comparisons (tf.greater has no gradient) stay off
+ * the tape and nothing is read back to the host.
+ */
+const semiHardPick = tf.customGrad((...inputs) => {
+  const dist = inputs[0] as tf.Tensor2D; // [N, N]
+  const n = dist.shape[0];
+  const eye = tf.eye(n);
+  const farther = tf.mul(tf.cast(tf.greater(dist, tf.sum(tf.mul(dist, eye), 1, true)), 'float32'), tf.sub(1, eye)); // [N, N]: j ≠ i with d_ij > d_ii
+  const semi = tf.argMin(tf.add(dist, tf.mul(tf.sub(1, farther), BIG)), 1); // [N]
+  const farthest = tf.argMax(tf.sub(dist, tf.mul(eye, BIG)), 1); // [N]
+  const chosen = tf.where(tf.greater(tf.sum(farther, 1), 0), semi, farthest); // [N]
+  return { value: tf.cast(tf.oneHot(chosen, n), 'float32'), gradFunc: (_dy: tf.Tensor) => tf.zerosLike(dist) };
+}) as (dist: tf.Tensor2D) => tf.Tensor2D;
+
 /**
  * Triplet loss with negatives mined from the batch, in the squared-distance form of FaceNet
  * (Schroff et al. 2015, https://arxiv.org/abs/1503.03832, Eq. 2):
@@ -64,23 +84,16 @@ export function minedTripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, opt
     const p = normalize ? l2Normalize(positive) : positive; // [N, D]
     const aSq = tf.sum(tf.square(a), 1, true); // [N, 1]
     const pSq = tf.reshape(tf.sum(tf.square(p), 1), [1, n]); // [1, N]
-    const dist = tf.relu(tf.sub(tf.add(aSq, pSq), tf.mul(tf.matMul(a, tf.transpose(p)), 2))); // [N, N]: ||a_i - p_j||²
+    const dist = tf.relu(tf.sub(tf.add(aSq, pSq), tf.mul(tf.matMul(a, tf.transpose(p)), 2))) as tf.Tensor2D; // [N, N]: ||a_i - p_j||²
     const eye = tf.eye(n);
     const dPos = tf.sum(tf.mul(dist, eye), 1); // [N]
-    const big = 1e9;
     let dNeg: tf.Tensor;
     if (pick !== undefined) {
       dNeg = tf.sum(tf.mul(dist, tf.tensor2d(pick, [n, n])), 1); // [N]
+    } else if (mining === 'hardest') {
+      dNeg = tf.min(tf.add(dist, tf.mul(eye, BIG)), 1); // [N]: closest j ≠ i
     } else {
-      const hardest = tf.min(tf.add(dist, tf.mul(eye, big)), 1); // [N]: closest j ≠ i
-      if (mining === 'hardest') dNeg = hardest;
-      else {
-        const fixed = tf.tensor2d(dist.dataSync(), [n, n]); // the mining reads values only: no gradient through the comparison
-        const farther = tf.mul(tf.cast(tf.greater(fixed, tf.sum(tf.mul(fixed, eye), 1, true)), 'float32'), tf.sub(1, eye)); // [N, N]: j ≠ i with d_ij > d_ii
-        const semi = tf.min(tf.add(dist, tf.mul(tf.sub(1, farther), big)), 1); // [N]
-        const farthest = tf.max(tf.sub(dist, tf.mul(eye, big)), 1); // [N]
-        dNeg = tf.where(tf.greater(tf.sum(farther, 1), 0), semi, farthest);
-      }
+      dNeg = tf.sum(tf.mul(dist, semiHardPick(dist)), 1); // [N]: the semi-hard one's distance
     }
     return tf.mean(tf.relu(tf.add(tf.sub(dPos, dNeg), margin))) as tf.Scalar;
   });

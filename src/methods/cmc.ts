@@ -33,6 +33,7 @@ import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { assertInRange, assertInteger, assertOneOf, assertPositive, describe, formatShape } from '../validate.js';
 import { applyView, assertFiniteViews, toView, viewSampleShape, type View, type ViewFunction } from '../cmc-views/view.js';
+import { readLabValues, useLabValues } from '../cmc-views/lab-values.js';
 import { ViewLayer } from '../cmc-views/view-layer.js';
 import {
   collectState,
@@ -206,13 +207,36 @@ export class Cmc implements Method {
       );
     }
     const xa = this.augmentation === undefined ? x : tf.tidy(() => this.augmentation!(x, rng)); // once: the views stay aligned
-    let inputs: tf.Tensor[];
+    // the Lab views convert on the host on CPU backends: their pixels are read asynchronously first
+    const labView = this.views.find((v) => v.spec?.name === 'lab-l' || v.spec?.name === 'lab-ab');
+    let lab: Promise<Float32Array> | undefined;
     try {
-      inputs = this.viewsOf(xa, fn, { checkValues: false }); // their values are checked in `step`, asynchronously
+      lab = labView === undefined ? undefined : readLabValues(xa, labView.name);
+    } catch (err) {
+      if (xa !== x) xa.dispose();
+      throw err;
+    }
+    if (lab === undefined) return this.step(this.viewsOfOwned(xa, x), indices, x.shape, rng);
+    const owned = xa === x ? tf.clone(x) : xa; // the caller may dispose x once this returns
+    return lab.then(
+      (values) => {
+        useLabValues(owned, values); // for the views made now, in this job
+        return this.step(this.viewsOfOwned(owned, undefined), indices, x.shape, rng);
+      },
+      (err: unknown) => {
+        owned.dispose();
+        throw err;
+      },
+    );
+  }
+
+  /** The views of `xa` for a step (values checked later, asynchronously); disposes `xa` unless it is `x`. */
+  private viewsOfOwned(xa: tf.Tensor, x: tf.Tensor | undefined): tf.Tensor[] {
+    try {
+      return this.viewsOf(xa, 'cmc.trainStep', { checkValues: false }); // their values are checked in `step`, asynchronously
     } finally {
       if (xa !== x) xa.dispose();
     }
-    return this.step(inputs, indices, x.shape, rng);
   }
 
   /** The step on checked views (finite values, read asynchronously before any update); disposes `inputs`. */

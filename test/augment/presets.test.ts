@@ -38,6 +38,14 @@ test('smallGrey: 28x28 grey stays 28x28 grey in [0, 1]; flip can be turned off',
   assert.deepEqual(run(smallGrey(28, { horizontalFlip: false }), x, new Rng(3)).shape, [16, 28, 28, 1]);
   assert.throws(() => smallGrey(28, { horizontalFlip: 'yes' as never }), ConfigError);
   assert.throws(() => smallGrey(0), ConfigError);
+  // cropScale reaches the crop: a larger lower bound changes the views; a bad range is the crop's typed error
+  const wide = run(smallGrey(28, { horizontalFlip: false }), x, new Rng(5)).values;
+  const narrow = run(smallGrey(28, { horizontalFlip: false, cropScale: [0.9, 1] }), x, new Rng(5)).values;
+  assert.notDeepEqual(narrow, wide);
+  assert.throws(
+    () => smallGrey(28, { cropScale: [0.5, 2] }),
+    (e: unknown) => e instanceof ConfigError && /randomResizedCrop/.test(e.message),
+  );
   x.dispose();
 });
 

@@ -37,6 +37,9 @@ after(async () => {
 
 interface Demo {
   backend?: string;
+  threads?: number;
+  crossOriginIsolated?: boolean;
+  wasmPoolWorkers?: number;
   skipped?: { name: string; reason: string }[];
   webgpu?: { navigatorGpu: boolean; factoryRegistered: boolean };
   losses: number[];
@@ -86,6 +89,17 @@ test('demo page: trains SimCLR in the browser, the loss goes down, the scatter u
   assert.deepEqual(errors, []);
   assert.deepEqual(outside, [], 'no request leaves the local server');
   assert.ok(['webgpu', 'webgl', 'wasm', 'cpu'].includes(demo.backend!), demo.backend);
+  // contrastive serve sends COOP/COEP: the page is cross-origin isolated, and wasm runs a thread
+  // per core (the shipped build alone caps it at half the cores: 1 here; issue 21)
+  assert.equal(demo.crossOriginIsolated, true);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  if (demo.backend === 'wasm') {
+    t.diagnostic(`wasm threads ${demo.threads} on ${cores} logical cores`);
+    assert.equal(demo.threads, Math.min(8, cores));
+    if (cores >= 2) assert.ok(demo.threads! > 1, `wasm threads ${demo.threads} with ${cores} cores`);
+    assert.equal(demo.wasmPoolWorkers, demo.threads! - 1, 'pthread workers running for the pool besides the page');
+    assert.match((await page.textContent('#backend')) ?? '', new RegExp(`backend wasm, ${demo.threads} threads?`));
+  }
   // the browser order: webgpu, then webgl, then wasm; each one not taken says why
   const order = ['webgpu', 'webgl', 'wasm', 'cpu'];
   assert.deepEqual(

@@ -319,3 +319,35 @@ test('cmc: typed errors name the view or the argument', async () => {
   y.dispose();
   m2.dispose();
 });
+
+test('cmc.trainStep with Lab views on a CPU backend: pixels read asynchronously; x may be disposed once the call returns; grey is refused synchronously', async () => {
+  const m = make('softmax', 'core', [labL(), labAb()]);
+  const grey = tf.zeros([B, S, S, 1]);
+  try {
+    // the Lab views' own check, before anything is read
+    assert.throws(
+      () => m.trainStep({ x: grey, indices: INDICES }, new Rng(1)),
+      (e: unknown) => e instanceof ShapeError && /view 'lab-l'/.test(e.message) && /3 channels/.test(e.message),
+    );
+    // same loss as a step that waits for the caller: the step owns what it reads later
+    const twin = make('softmax', 'core', [labL(), labAb()]);
+    const warm = images(B, 3);
+    await m.trainStep({ x: warm, indices: INDICES }, new Rng(4)); // the optimizer's slots appear at the first step
+    await twin.trainStep({ x: warm, indices: INDICES }, new Rng(4));
+    warm.dispose();
+    const x1 = images();
+    const x2 = images();
+    const before = tf.memory().numTensors;
+    const pending = m.trainStep({ x: x1, indices: INDICES }, new Rng(2));
+    x1.dispose(); // allowed: trainStep does not need x after it returns
+    const early = await pending;
+    const waited = await twin.trainStep({ x: x2, indices: INDICES }, new Rng(2));
+    x2.dispose();
+    assert.equal(early.loss, waited.loss);
+    assert.equal(tf.memory().numTensors, before - 2, 'only x1 and x2 went');
+    twin.dispose();
+  } finally {
+    grey.dispose();
+    m.dispose();
+  }
+});

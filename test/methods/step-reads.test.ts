@@ -5,9 +5,10 @@
  * of the core runs steps with the tf.Tensor prototype's synchronous readers spied on: 0 calls,
  * the metrics still arrive, and the step leaks nothing.
  *
- * CMC runs on the gradient and half-luminance views here: its Lab views convert colour with a JS
- * loop on CPU backends (cpu, wasm, native: reading there is a copy, no GPU waits) and with tensor
- * ops on WebGL and WebGPU, which is what this test's count is about.
+ * CMC runs on the gradient and half-luminance views and on the Lab views: these convert colour
+ * with a JS loop on CPU backends (cpu, wasm, native; this test's cpu), whose pixels the step reads
+ * with `await data()` first, and with tensor ops on WebGL and WebGPU. The triplet target mines its
+ * semi-hard negatives with tensor ops (no read-back).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +25,8 @@ import { convNet } from '../../src/models/conv-net.js';
 import { projectionHead } from '../../src/models/projection-head.js';
 import { gradient } from '../../src/cmc-views/gradient.js';
 import { halfLuminance } from '../../src/cmc-views/half-luminance.js';
+import { labL } from '../../src/cmc-views/lab-l.js';
+import { labAb } from '../../src/cmc-views/lab-ab.js';
 import { Optimizer } from '../../src/optim/optimizers.js';
 import { randn, rng, useBackend } from '../support/tensors.js';
 import { tinyMethod } from '../reliability/tiny-methods.js';
@@ -67,16 +70,34 @@ function build(name: string): { method: Method; batch: (k: number) => TrainBatch
         }),
         batch: vectors,
       };
+    case 'contrastive (triplet, semi-hard)':
+      return {
+        method: contrastive({
+          name: 'triplet',
+          config: {},
+          encoder: mlp({ inputDim: D, hiddenUnits: [32, 16], seed: 1 }),
+          head: projectionHead({ inputDim: 16, hiddenDim: 16, outputDim: 8, seed: 2 }),
+          views: views(noise, 2),
+          target: makeTarget('triplet', 'batch', { mining: 'semi-hard' }),
+          optimizer: new Optimizer(),
+        }),
+        batch: vectors,
+      };
     case 'cmc-softmax (gradient, half-luminance)':
-    case 'cmc-nce (gradient, half-luminance)': {
+    case 'cmc-nce (gradient, half-luminance)':
+    case 'cmc-softmax (lab-l, lab-ab)':
+    case 'cmc-nce (lab-l, lab-ab)': {
       const S = 8;
+      const lab = name.includes('lab-l');
       return {
         method: cmc({
-          views: [gradient(), halfLuminance()],
+          views: lab ? [labL(), labAb()] : [gradient(), halfLuminance()],
           inputShape: [S, S, 3],
           encoders: [
             convNet({ inputShape: [S, S, 1], widths: [4, 8], seed: 1, name: 'enc_g' }),
-            convNet({ inputShape: [S / 2, S / 2, 1], widths: [4, 8], seed: 2, name: 'enc_h' }),
+            lab
+              ? convNet({ inputShape: [S, S, 2], widths: [4, 8], seed: 2, name: 'enc_h' })
+              : convNet({ inputShape: [S / 2, S / 2, 1], widths: [4, 8], seed: 2, name: 'enc_h' }),
           ],
           heads: [
             projectionHead({ inputDim: 8, hiddenDim: 8, outputDim: 6, seed: 3, name: 'head_g' }),
@@ -126,8 +147,11 @@ const NAMES = [
   'npid-softmax',
   'cmc-softmax (gradient, half-luminance)',
   'cmc-nce (gradient, half-luminance)',
+  'cmc-softmax (lab-l, lab-ab)',
+  'cmc-nce (lab-l, lab-ab)',
   'cpc',
   'contrastive (dcl)',
+  'contrastive (triplet, semi-hard)',
 ];
 
 for (const name of NAMES) {
