@@ -252,7 +252,9 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
     const health: SetResult['health'] = {};
     for (const [fname, f] of Object.entries(sets)) {
       health[fname] = { std: await embeddingStd(f.test), rank: await effectiveRank(f.test), dim: f.test.dim };
-      log(`  ${fname} test features: embedding std ${health[fname].std.toFixed(4)}, effective rank ${health[fname].rank.toFixed(1)} of ${f.test.dim}`);
+      log(
+        `  ${fname} test features: embedding std ${health[fname].std.toFixed(4)}, effective rank ${health[fname].rank.toFixed(1)} of ${f.test.dim}`,
+      );
     }
     for (const t of tasks) {
       for (const [fname, f] of Object.entries(sets)) {

@@ -70,7 +70,12 @@ export class SequenceGru extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D; // [B, T, D]
-    return gruSequence(x, this.kernel!.read() as tf.Tensor2D, this.recurrentKernel!.read() as tf.Tensor2D, this.bias!.read() as tf.Tensor1D);
+    return gruSequence(
+      x,
+      this.kernel!.read() as tf.Tensor2D,
+      this.recurrentKernel!.read() as tf.Tensor2D,
+      this.bias!.read() as tf.Tensor1D,
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {

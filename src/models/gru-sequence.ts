@@ -36,10 +36,11 @@ const gruOp = tf.customGrad(((...args: (tf.Tensor | Saver)[]) => {
   // input projections of every step at once, one slice per step afterwards (Unpack)
   const proj = (col: number, width: number): tf.Tensor2D[] =>
     tf.unstack(
-      tf.reshape(
-        tf.fused.matMul({ a: xT, b: tf.slice(kernel, [0, col], [d, width]), bias: tf.slice(bias, [col], [width]) }),
-        [t, b, width],
-      ),
+      tf.reshape(tf.fused.matMul({ a: xT, b: tf.slice(kernel, [0, col], [d, width]), bias: tf.slice(bias, [col], [width]) }), [
+        t,
+        b,
+        width,
+      ]),
     ) as tf.Tensor2D[];
   const xZr = proj(0, 2 * u); // T x [B, 2U]
   const xH = proj(2 * u, u); // T x [B, U]
@@ -64,8 +65,7 @@ const gruOp = tf.customGrad(((...args: (tf.Tensor | Saver)[]) => {
   save([H, ZR, HH, x, kernel, rk]);
   return {
     value: tf.transpose(H, [1, 0, 2]) as tf.Tensor3D, // [B, T, U]
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
-      gruBackward(dy as tf.Tensor3D, saved as Saved),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => gruBackward(dy as tf.Tensor3D, saved as Saved),
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]);
 

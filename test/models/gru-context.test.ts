@@ -47,7 +47,9 @@ test('SequenceGru: same outputs and gradients as tf.layers.gru with the same wei
     const gm = wg(mine);
     assert.equal(tf.memory().numTensors, before + 3, 'only the three gradients remain');
     const gf = wg(ref);
-    ['kernel', 'recurrent kernel', 'bias'].forEach((name, i) => assertClose(gm[i]!.dataSync(), gf[i]!.dataSync(), 1e-3, 1e-5, `gradient wrt ${name}, ${steps} steps`));
+    ['kernel', 'recurrent kernel', 'bias'].forEach((name, i) =>
+      assertClose(gm[i]!.dataSync(), gf[i]!.dataSync(), 1e-3, 1e-5, `gradient wrt ${name}, ${steps} steps`),
+    );
     tf.dispose([xs, ...gm, ...gf]);
   }
   tf.dispose([x, a, r, ga, gr]);
