@@ -20,7 +20,8 @@
  *   --batch 32  --lr 2e-3  --filters, --units, --window-latents (training windows of that many
  *   latents; evaluation sees the whole clip): FSDD 64 / 64 / 24, the UCR sets the CLI's recipe
  *   (64 / 128 / the whole series) unless given  --raw-size 512  --backend wasm (the runs in
- *   BENCHMARKS.md)  --seeds 0 (comma-separated: one run per seed)
+ *   BENCHMARKS.md)  --pooling mean|last (default the recipe's, mean)  --seeds 0 (comma-separated: one
+ *   run per seed)
  */
 import { initBackend, describeBackend, type BackendName } from '../src/backend.js';
 import type { Dataset } from '../src/data/dataset.js';
@@ -31,6 +32,7 @@ import { sharedDataDir } from '../src/node/data/paths.js';
 import { stratifiedSplit } from '../src/eval/stratify.js';
 import { cpcRecipe, cpcSequenceData, buildCpc } from '../src/recipes/cpc-recipe.js';
 import { inputLengthFor } from '../src/models/conv1d-encoder.js';
+import type { SequencePooling } from '../src/models/gru-context.js';
 import { Optimizer } from '../src/optim/optimizers.js';
 import { train, type StepRecord } from '../src/train/trainer.js';
 import { linearProbe } from '../src/eval/linear-probe.js';
@@ -56,6 +58,8 @@ interface Options {
   /** Training window in latents (input steps = receptive field + (n - 1) x stride), capped at the length; undefined: 24 for FSDD, the CLI recipe's for the UCR sets. */
   windowLatents: number | undefined;
   backend: BackendName | undefined;
+  /** undefined: the recipe's ('mean'). */
+  pooling: SequencePooling | undefined;
   seed: number;
   seeds: number[];
 }
@@ -71,6 +75,7 @@ function parse(args: string[]): Options {
     rawSize: 512,
     windowLatents: undefined,
     backend: 'wasm',
+    pooling: undefined,
     seed: 0,
     seeds: [0],
   };
@@ -111,6 +116,10 @@ function parse(args: string[]): Options {
         break;
       case '--backend':
         o.backend = v as BackendName;
+        i++;
+        break;
+      case '--pooling':
+        o.pooling = v as SequencePooling;
         i++;
         break;
       case '--seed':
@@ -203,6 +212,7 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
     ...recipe,
     filters: o.filters ?? (fsdd ? 64 : recipe.filters),
     units: o.units ?? (fsdd ? 64 : recipe.units),
+    pooling: o.pooling ?? recipe.pooling,
     window:
       windowLatents === undefined
         ? recipe.window

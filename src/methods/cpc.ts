@@ -18,6 +18,7 @@
 import * as tf from '../tf.js';
 import type { Rng } from '../random.js';
 import { randomWindow } from '../augment/random-window.js';
+import { batchedScores } from '../ops/batched-scores.js';
 import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, DataError, ShapeError } from '../errors.js';
 import { assertInteger, assertOneOf, describe } from '../validate.js';
@@ -250,15 +251,14 @@ class Cpc implements Method {
       const timeMajor = (v: tf.Tensor3D, f: number): tf.Tensor2D => tf.reshape(tf.transpose(v, [1, 0, 2]), [tLat, n * f]); // [T', B*F]
       const cT = tf.reshape(tf.matMul(tf.tensor2d(selC, [s, tLat]), timeMajor(c, u)), [s * n, u]); // [S*B, U], row (i, b)
       const pred = tf.reshape(this.predictor.apply(cT) as tf.Tensor2D, [s, n, k, d]); // [S, B, K, D]
-      const q = tf.reshape(tf.transpose(pred, [2, 0, 1, 3]), [rows, n, d]); // [K*S, B, D] = W_k c_{t_i}
+      const q = tf.reshape(tf.transpose(pred, [2, 0, 1, 3]), [rows, n, d]) as tf.Tensor3D; // [K*S, B, D] = W_k c_{t_i}
       const blocks: tf.Tensor3D[] = [];
       if (useBatch) {
-        const target = tf.reshape(tf.matMul(tf.tensor2d(selZ, [rows, tLat]), timeMajor(z, d)), [rows, n, d]); // z_{t_i+k} of every sequence
-        // transposes materialised: transposed matmuls are slow on wasm
-        blocks.push(tf.matMul(q, tf.transpose(target, [0, 2, 1]))); // [K*S, B, B]
+        const target = tf.reshape(tf.matMul(tf.tensor2d(selZ, [rows, tLat]), timeMajor(z, d)), [rows, n, d]) as tf.Tensor3D; // z_{t_i+k} of every sequence
+        blocks.push(batchedScores(q, target)); // [K*S, B, B]
       }
       if (useTime) {
-        const byRow = tf.matMul(tf.transpose(q, [1, 0, 2]), tf.transpose(z, [0, 2, 1])); // [B, K*S, T']: the same sequence's latents
+        const byRow = batchedScores(tf.transpose(q, [1, 0, 2]) as tf.Tensor3D, z); // [B, K*S, T']: the same sequence's latents
         blocks.push(tf.transpose(byRow, [1, 0, 2]) as tf.Tensor3D); // [K*S, B, T']
       }
       let logits = blocks.length === 1 ? blocks[0]! : tf.concat(blocks, 2); // [K*S, B, M]
