@@ -21,7 +21,7 @@
  *   latents; evaluation sees the whole clip): FSDD 64 / 64 / 24, the UCR sets the CLI's recipe
  *   (64 / 128 / the whole series) unless given  --raw-size 512  --backend wasm (the runs in
  *   BENCHMARKS.md)  --pooling mean|last (default the recipe's, mean)  --seeds 0 (comma-separated: one
- *   run per seed)
+ *   run per seed)  --test-share 0.2 (a UCR set without a TEST file: the stratified share held out)
  */
 import { initBackend, describeBackend, type BackendName } from '../src/backend.js';
 import type { Dataset } from '../src/data/dataset.js';
@@ -60,6 +60,8 @@ interface Options {
   backend: BackendName | undefined;
   /** undefined: the recipe's ('mean'). */
   pooling: SequencePooling | undefined;
+  /** Share of a UCR set without a TEST file held out for testing (stratified). */
+  testShare: number;
   seed: number;
   seeds: number[];
 }
@@ -76,6 +78,7 @@ function parse(args: string[]): Options {
     windowLatents: undefined,
     backend: 'wasm',
     pooling: undefined,
+    testShare: 0.2,
     seed: 0,
     seeds: [0],
   };
@@ -116,6 +119,10 @@ function parse(args: string[]): Options {
         break;
       case '--backend':
         o.backend = v as BackendName;
+        i++;
+        break;
+      case '--test-share':
+        o.testShare = Number(v);
         i++;
         break;
       case '--pooling':
@@ -197,9 +204,9 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
       trainRaw = all;
       testRaw = await loadUcr(dir, { split: 'test' });
     } else {
-      const { fit, validation } = stratifiedSplit(all.labels!.values, 0.2, 0); // one split for every seed
-      trainRaw = subset(all, fit, `${folder}:train80`);
-      testRaw = subset(all, validation, `${folder}:test20`);
+      const { fit, validation } = stratifiedSplit(all.labels!.values, o.testShare, 0); // one split for every seed
+      trainRaw = subset(all, fit, `${folder}:train`);
+      testRaw = subset(all, validation, `${folder}:test`);
     }
     tasks.push({ task: 'class', train: trainRaw.labels!.values, test: testRaw.labels!.values });
   }
