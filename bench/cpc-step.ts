@@ -3,8 +3,11 @@
  * one CPC training step on short univariate series, the shape of ECG200 (100 series x 96 steps),
  * with the CLI's recipe for that length (conv1d g_enc strides [2, 2], GRU 128, K = 6, 8 positions).
  * Each backend runs in this process after the last; prints the median and the fastest of N timed
- * steps (after 2 warm-up steps). Issue 18's target: under 100 ms on native.
+ * steps (after 2 warm-up steps), the process's CPU time per step, the kernels one step dispatches
+ * (counted by tf.profile: a figure the machine's load does not change) and the load average before
+ * and after. Issue 18's target: under 100 ms on native.
  */
+import { loadavg } from 'node:os';
 import * as tf from '../src/tf.js';
 import { initBackend } from '../src/backend.js';
 import { buildCpc, cpcRecipe } from '../src/recipes/cpc-recipe.js';
@@ -32,15 +35,24 @@ export async function main(args: string[]): Promise<void> {
     const rng = new Rng(1);
     await method.trainStep(batch, rng);
     await method.trainStep(batch, rng);
+    const kernels = (
+      await tf.profile(async () => {
+        await method.trainStep(batch, rng);
+      })
+    ).kernels.length;
+    const load = loadavg()[0]!;
     const ms: number[] = [];
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < steps; i++) {
       const t = performance.now();
       await method.trainStep(batch, rng);
       ms.push(performance.now() - t);
     }
+    const cpu = process.cpuUsage(cpu0);
     ms.sort((a, b) => a - b);
     console.log(
-      `  ${info.name} (${info.threads} threads): median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)} ms, fastest ${ms[0]!.toFixed(0)} ms`,
+      `  ${info.name} (${info.threads} threads): median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)} ms, fastest ${ms[0]!.toFixed(0)} ms, ` +
+        `CPU ${((cpu.user + cpu.system) / 1000 / steps).toFixed(0)} ms/step, ${kernels} kernels/step; load average ${load.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
     );
     method.dispose();
     x.dispose();

@@ -5,8 +5,11 @@
  *   accuracy for the digit and for the speaker from CPC features, from the same network with its
  *   random initial weights, and from the raw waveform resampled to a fixed size (each whole clip
  *   linearly interpolated to `--raw-size` points).
- * - ECG5000 (train file only: a stratified 80/20 split) and CricketX (its TRAIN/TEST files):
- *   kNN (cosine, k = 20, σ = 0.1) and linear probe for CPC vs random weights vs the raw series.
+ * - The UCR sets of ../shared/data/ucr2018 by name (ecg200, ecg5000, twoleadecg, ecgfivedays,
+ *   cricketx): the official TRAIN/TEST split where the set has one (ECG5000 here has its train file
+ *   only: a stratified 80/20 split); CPC trains on the train split. kNN (cosine, k = 20) and linear
+ *   probe (100% of the train labels) for CPC vs random weights vs the raw series, and two collapse
+ *   signals of the test features: the embedding std and the effective rank.
  * - The CPC accuracy per k (the true z_{t+k} scores above every negative), averaged over the first
  *   and the last 10% of the steps.
  *
@@ -14,8 +17,11 @@
  * (3,360 samples), UCR sets their own length. Recipe as the CLI's (`src/recipes/cpc-recipe.ts`).
  *
  * Options: --sets fsdd,ecg5000,cricketx  --steps N (per set; default 450 for FSDD, 120 for UCR)
- *   --batch 32  --lr 2e-3  --filters 64 --units 64  --window-latents 24 (training windows of 24 latents; evaluation sees
- *   the whole clip)  --raw-size 512  --backend wasm (the runs in BENCHMARKS.md)  --seed 0
+ *   --batch 32  --lr 2e-3  --filters, --units, --window-latents (training windows of that many
+ *   latents; evaluation sees the whole clip): FSDD 64 / 64 / 24, the UCR sets the CLI's recipe
+ *   (64 / 128 / the whole series) unless given  --raw-size 512  --backend wasm (the runs in
+ *   BENCHMARKS.md)  --pooling mean|last (default the recipe's, mean)  --seeds 0 (comma-separated: one
+ *   run per seed)  --test-share 0.2 (a UCR set without a TEST file: the stratified share held out)
  */
 import { initBackend, describeBackend, type BackendName } from '../src/backend.js';
 import type { Dataset } from '../src/data/dataset.js';
@@ -26,13 +32,16 @@ import { sharedDataDir } from '../src/node/data/paths.js';
 import { stratifiedSplit } from '../src/eval/stratify.js';
 import { cpcRecipe, cpcSequenceData, buildCpc } from '../src/recipes/cpc-recipe.js';
 import { inputLengthFor } from '../src/models/conv1d-encoder.js';
+import type { SequencePooling } from '../src/models/gru-context.js';
 import { Optimizer } from '../src/optim/optimizers.js';
 import { train, type StepRecord } from '../src/train/trainer.js';
 import { linearProbe } from '../src/eval/linear-probe.js';
 import { knnAccuracy } from '../src/eval/knn.js';
+import { embeddingStd } from '../src/eval/embedding-std.js';
+import { effectiveRank } from '../src/eval/effective-rank.js';
 import type { FeatureArray } from '../src/eval/features.js';
 import { embedDataset } from '../src/eval/dataset-features.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface Options {
@@ -41,13 +50,20 @@ interface Options {
   steps: number | undefined;
   batch: number;
   lr: number;
-  filters: number;
-  units: number;
+  /** undefined: 64 for FSDD, the CLI recipe's for the UCR sets. */
+  filters: number | undefined;
+  /** undefined: 64 for FSDD, the CLI recipe's for the UCR sets. */
+  units: number | undefined;
   rawSize: number;
-  /** Training window in latents (input steps = receptive field + (n - 1) x stride), capped at the length. */
-  windowLatents: number;
+  /** Training window in latents (input steps = receptive field + (n - 1) x stride), capped at the length; undefined: 24 for FSDD, the CLI recipe's for the UCR sets. */
+  windowLatents: number | undefined;
   backend: BackendName | undefined;
+  /** undefined: the recipe's ('mean'). */
+  pooling: SequencePooling | undefined;
+  /** Share of a UCR set without a TEST file held out for testing (stratified). */
+  testShare: number;
   seed: number;
+  seeds: number[];
 }
 
 function parse(args: string[]): Options {
@@ -56,12 +72,15 @@ function parse(args: string[]): Options {
     steps: undefined,
     batch: 32,
     lr: 2e-3,
-    filters: 64,
-    units: 64,
+    filters: undefined,
+    units: undefined,
     rawSize: 512,
-    windowLatents: 24,
+    windowLatents: undefined,
     backend: 'wasm',
+    pooling: undefined,
+    testShare: 0.2,
     seed: 0,
+    seeds: [0],
   };
   for (let i = 0; i < args.length; i++) {
     const v = args[i + 1];
@@ -102,8 +121,17 @@ function parse(args: string[]): Options {
         o.backend = v as BackendName;
         i++;
         break;
+      case '--test-share':
+        o.testShare = Number(v);
+        i++;
+        break;
+      case '--pooling':
+        o.pooling = v as SequencePooling;
+        i++;
+        break;
       case '--seed':
-        o.seed = Number(v);
+      case '--seeds':
+        o.seeds = v!.split(',').map(Number);
         i++;
         break;
       default:
@@ -135,10 +163,14 @@ const pct = (x: number): string => (x * 100).toFixed(1);
 
 interface SetResult {
   name: string;
+  seed: number;
   rows: { features: string; probe: string; task: string; accuracy: number }[];
+  /** Embedding std and effective rank of the test features, per feature set. */
+  health: Record<string, { std: number; rank: number; dim: number }>;
   accEarly: number[];
   accLate: number[];
   secondsPerStep: number;
+  trainSeconds: number;
   steps: number;
   trainSize: number;
   testSize: number;
@@ -163,28 +195,35 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
     tasks.push({ task: 'digit', train: trainRaw.labels!.values, test: testRaw.labels!.values });
     tasks.push({ task: 'speaker', train: trainRaw.extraLabels!.speaker!.values, test: testRaw.extraLabels!.speaker!.values });
   } else {
-    const folder = name === 'ecg5000' ? 'ECG5000' : name === 'cricketx' ? 'CricketX' : name;
-    const dir = join(shared, 'ucr2018', folder);
-    if (!existsSync(dir)) return (log(`${name}: skipped (${dir} missing)`), undefined);
+    const root = join(shared, 'ucr2018');
+    const folder = existsSync(root) ? readdirSync(root).find((f) => f.toLowerCase() === name.toLowerCase()) : undefined;
+    if (folder === undefined) return (log(`${name}: skipped (no ${name} in ${root})`), undefined);
+    const dir = join(root, folder);
     const all = await loadUcr(dir, { split: 'train' });
     if (existsSync(join(dir, `${folder}_TEST.tsv`))) {
       trainRaw = all;
       testRaw = await loadUcr(dir, { split: 'test' });
     } else {
-      const { fit, validation } = stratifiedSplit(all.labels!.values, 0.2, o.seed);
-      trainRaw = subset(all, fit, `${folder}:train80`);
-      testRaw = subset(all, validation, `${folder}:test20`);
+      const { fit, validation } = stratifiedSplit(all.labels!.values, o.testShare, 0); // one split for every seed
+      trainRaw = subset(all, fit, `${folder}:train`);
+      testRaw = subset(all, validation, `${folder}:test`);
     }
     tasks.push({ task: 'class', train: trainRaw.labels!.values, test: testRaw.labels!.values });
   }
   // one length for the run (the train split's median / fixed length), applied to both splits
   const prepared = await cpcSequenceData(trainRaw, { autoLength: true });
   const recipe = cpcRecipe(prepared.length, {});
+  const fsdd = name === 'fsdd';
+  const windowLatents = o.windowLatents ?? (fsdd ? 24 : undefined);
   const r = {
     ...recipe,
-    filters: o.filters,
-    units: o.units,
-    window: Math.min(prepared.length, inputLengthFor(recipe, Math.max(o.windowLatents, recipe.predictionSteps + 1))),
+    filters: o.filters ?? (fsdd ? 64 : recipe.filters),
+    units: o.units ?? (fsdd ? 64 : recipe.units),
+    pooling: o.pooling ?? recipe.pooling,
+    window:
+      windowLatents === undefined
+        ? recipe.window
+        : Math.min(prepared.length, inputLengthFor(recipe, Math.max(windowLatents, recipe.predictionSteps + 1))),
   };
   const trainData = prepared.data;
   const testData = (await cpcSequenceData(testRaw, { length: prepared.length })).data;
@@ -217,7 +256,8 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
           );
       },
     });
-    const secondsPerStep = (performance.now() - t1) / 1000 / records.length;
+    const trainSeconds = (performance.now() - t1) / 1000;
+    const secondsPerStep = trainSeconds / records.length;
     const cpcF = { train: await embedDataset(method, trainData, 64), test: await embedDataset(method, testData, 64) };
     const k = r.predictionSteps;
     const tenth = Math.max(1, Math.round(records.length / 10));
@@ -226,6 +266,13 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
     const accLate = Array.from({ length: k }, (_, j) => meanAcc(records.slice(-tenth), j + 1));
     const rows: SetResult['rows'] = [];
     const sets = { cpc: cpcF, random, raw };
+    const health: SetResult['health'] = {};
+    for (const [fname, f] of Object.entries(sets)) {
+      health[fname] = { std: await embeddingStd(f.test), rank: await effectiveRank(f.test), dim: f.test.dim };
+      log(
+        `  ${fname} test features: embedding std ${health[fname].std.toFixed(4)}, effective rank ${health[fname].rank.toFixed(1)} of ${f.test.dim}`,
+      );
+    }
     for (const t of tasks) {
       for (const [fname, f] of Object.entries(sets)) {
         const lin = await linearProbe(f.train, t.train, f.test, t.test, { seed: o.seed });
@@ -247,10 +294,13 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
     }
     return {
       name,
+      seed: o.seed,
       rows,
+      health,
       accEarly,
       accLate,
       secondsPerStep,
+      trainSeconds,
       steps: records.length,
       trainSize: trainData.size,
       testSize: testData.size,
@@ -270,12 +320,14 @@ export async function main(args: string[]): Promise<void> {
   log(`bench cpc: ${describeBackend(backend)}; ${JSON.stringify(o)}`);
   const results: SetResult[] = [];
   for (const name of o.sets) {
-    const r = await runSet(name, o, log);
-    if (r !== undefined) results.push(r);
+    for (const seed of o.seeds) {
+      const r = await runSet(name, { ...o, seed }, log);
+      if (r !== undefined) results.push(r);
+    }
   }
   for (const r of results) {
     console.log(
-      `\n### ${r.name}: ${r.trainSize} train / ${r.testSize} test, length ${r.length}, ${r.steps} steps of ${o.batch} (${r.secondsPerStep.toFixed(2)} s/step)\n`,
+      `\n### ${r.name}, seed ${r.seed}: ${r.trainSize} train / ${r.testSize} test, length ${r.length}, ${r.steps} steps of ${o.batch} in ${r.trainSeconds.toFixed(0)} s (${r.secondsPerStep.toFixed(2)} s/step)\n`,
     );
     const tasks = [...new Set(r.rows.map((x) => `${x.task} ${x.probe}`))];
     console.log(`| task, probe | CPC | random weights | raw |`);
@@ -284,6 +336,8 @@ export async function main(args: string[]): Promise<void> {
       const get = (f: string): string => pct(r.rows.find((x) => `${x.task} ${x.probe}` === tp && x.features === f)!.accuracy) + '%';
       console.log(`| ${tp} | ${get('cpc')} | ${get('random')} | ${get('raw')} |`);
     }
+    const h = (f: string): string => `std ${r.health[f]!.std.toFixed(3)}, rank ${r.health[f]!.rank.toFixed(1)}/${r.health[f]!.dim}`;
+    console.log(`| test features: embedding std, effective rank | ${h('cpc')} | ${h('random')} | ${h('raw')} |`);
     console.log(`\nCPC accuracy per k (first 10% of steps -> last 10%):\n`);
     console.log(`| k | ${r.accEarly.map((_, j) => j + 1).join(' | ')} |`);
     console.log(`|---|${r.accEarly.map(() => '---').join('|')}|`);

@@ -66,9 +66,11 @@ export function progress({
       const knn = e.knn === undefined ? '' : `, kNN monitor ${(e.knn * 100).toFixed(1)}%`;
       const note = e.knnNote === undefined ? '' : ` (${e.knnNote})`;
       const health =
-        e.embeddingStd === undefined
-          ? ''
-          : `, alignment ${e.alignment!.toFixed(3)}, uniformity ${e.uniformity!.toFixed(3)}, embedding std ${e.embeddingStd.toFixed(4)}`;
+        (e.alignment === undefined ? '' : `, alignment ${e.alignment.toFixed(3)}`) +
+        (e.uniformity === undefined ? '' : `, uniformity ${e.uniformity.toFixed(3)}`) +
+        (e.embeddingStd === undefined ? '' : `, embedding std ${e.embeddingStd.toFixed(4)}`) +
+        (e.effectiveRank === undefined ? '' : `, effective rank ${e.effectiveRank.toFixed(1)}`) +
+        (e.spreadNote === undefined ? '' : ` (warning: ${e.spreadNote})`);
       const line = `epoch ${e.epoch} done: mean loss ${e.loss.toFixed(4)}${knn}${note}${health} (${fmtTime(e.seconds)})`;
       if (bar !== undefined) {
         bar.stop();

@@ -16,9 +16,9 @@
  * - the training input is a random window of `window` steps of each sequence (crops of the batch).
  */
 import * as tf from '../tf.js';
-import { addMany } from '../ops/add-many.js';
 import type { Rng } from '../random.js';
 import { randomWindow } from '../augment/random-window.js';
+import { batchedScores } from '../ops/batched-scores.js';
 import { Optimizer } from '../optim/optimizers.js';
 import { ConfigError, DataError, ShapeError } from '../errors.js';
 import { assertInteger, assertOneOf, describe } from '../validate.js';
@@ -215,61 +215,65 @@ class Cpc implements Method {
     const s = ts.length;
     const useBatch = this.negatives !== 'time';
     const useTime = this.negatives !== 'batch';
-    // Every query's scores in one matrix [S*B, M], row (i, b): the batch block (column b' = the
-    // sequence b' at t_i + k: the positive on the diagonal, the other B - 1 sequences' latents the
-    // negatives) then the time block (column t' = the same sequence's z_{t'}); with both, the time
-    // block's copy of the positive is masked out. The label is the positive's column.
+    // Every query of every offset in one tensor: row r = (k - 1) * S + i holds the B queries
+    // W_k c_{t_i} and their scores [K*S, B, M]: the batch block (column b' = the sequence b' at
+    // t_i + k: the positive on the diagonal, the other B - 1 sequences' latents the negatives),
+    // then the time block (column t' = the same sequence's z_{t'}); with both, the time block's
+    // copy of the positive is masked out. Positions are picked by products with one-hot
+    // selection matrices (no gather: its gradient kernel is missing on wasm).
+    const rows = k * s;
     const m = (useBatch ? n : 0) + (useTime ? tLat : 0);
-    const labelsFor = (j: number): { onehot: Float32Array; mask: Float32Array } => {
-      const onehot = new Float32Array(s * n * m);
-      const mask = new Float32Array(s * n * m);
-      for (let i = 0; i < s; i++) {
-        for (let b = 0; b < n; b++) {
-          const row = (i * n + b) * m;
-          if (useBatch) onehot[row + b] = 1;
-          if (useTime) (useBatch ? mask : onehot)[row + (useBatch ? n : 0) + ts[i]! + j] = 1;
-        }
-      }
-      return { onehot, mask };
-    };
+    const selC = new Float32Array(s * tLat); // [S, T']
+    const selZ = new Float32Array(rows * tLat); // [K*S, T']
+    ts.forEach((t, i) => {
+      selC[i * tLat + t] = 1;
+      for (let j = 1; j <= k; j++) selZ[((j - 1) * s + i) * tLat + t + j] = 1;
+    });
+    // the positive's column: batch (and both) at b, the same for every row: [1, B, M]; time at
+    // B? + t_i + k, the same for every b: [K*S, 1, M]
+    const onehot = new Float32Array(useBatch ? n * m : rows * m);
+    const mask = useBatch && useTime ? new Float32Array(rows * m) : undefined; // [K*S, 1, M]: -1e9 on the time block's positive
+    if (useBatch) for (let b = 0; b < n; b++) onehot[b * m + b] = 1;
+    for (let j = 1; j <= k; j++) {
+      ts.forEach((t, i) => {
+        const col = (useBatch ? n : 0) + t + j;
+        if (!useTime) return;
+        if (mask !== undefined) mask[((j - 1) * s + i) * m + col] = -1e9;
+        else onehot[((j - 1) * s + i) * m + col] = 1;
+      });
+    }
     const vars = trainableVariables(this.latentEncoder, this.context, this.predictor);
-    const correct: tf.Tensor[] = [];
+    let correct: tf.Tensor | undefined;
     const result = minimize(this.optimizer, vars, () => {
       const z = this.latentEncoder.apply(input, { training: true }) as tf.Tensor3D; // [B, T', D]
       const c = this.context.apply(z, { training: true }) as tf.Tensor3D; // [B, T', U]
-      // slices and stacks (no gather: its gradient kernel is missing on wasm)
-      const at = (v: tf.Tensor3D, t: number): tf.Tensor2D => tf.reshape(tf.slice(v, [0, t, 0], [n, 1, -1]), [n, v.shape[2]]); // [B, F]
-      const cT = tf.reshape(tf.stack(ts.map((t) => at(c, t))), [s * n, -1]) as tf.Tensor2D; // [S*B, U], row (i, b)
+      const u = c.shape[2];
+      const timeMajor = (v: tf.Tensor3D, f: number): tf.Tensor2D => tf.reshape(tf.transpose(v, [1, 0, 2]), [tLat, n * f]); // [T', B*F]
+      const cT = tf.reshape(tf.matMul(tf.tensor2d(selC, [s, tLat]), timeMajor(c, u)), [s * n, u]); // [S*B, U], row (i, b)
       const pred = tf.reshape(this.predictor.apply(cT) as tf.Tensor2D, [s, n, k, d]); // [S, B, K, D]
-      const zT = useTime ? tf.transpose(z, [0, 2, 1]) : undefined; // [B, D, T'] (materialised: transposed matmuls are slow on wasm)
-      const losses: tf.Scalar[] = [];
-      for (let j = 1; j <= k; j++) {
-        const q = tf.reshape(tf.slice(pred, [0, 0, j - 1, 0], [s, n, 1, d]), [s, n, d]); // [S, B, D] = W_k c_t
-        const blocks: tf.Tensor2D[] = [];
-        if (useBatch) {
-          const target = tf.stack(ts.map((t) => at(z, t + j))); // [S, B, D] = z_{t+k} of every sequence
-          blocks.push(tf.reshape(tf.matMul(q, tf.transpose(target, [0, 2, 1])), [s * n, n])); // [S*B, B]
-        }
-        if (useTime) {
-          const byRow = tf.matMul(tf.transpose(q, [1, 0, 2]), zT!); // [B, S, T']: the same sequence's latents
-          blocks.push(tf.reshape(tf.transpose(byRow, [1, 0, 2]), [s * n, tLat])); // [S*B, T']
-        }
-        const { onehot, mask } = labelsFor(j);
-        const y = tf.tensor2d(onehot, [s * n, m]);
-        let logits = blocks.length === 1 ? blocks[0]! : tf.concat(blocks, 1); // [S*B, M]
-        if (useBatch && useTime) logits = tf.add(logits, tf.mul(tf.tensor2d(mask, [s * n, m]), -1e9));
-        // InfoNCE with the unnormalised bilinear scores (temperature 1): -log softmax at the positive
-        losses.push(tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), y), 1))) as tf.Scalar);
-        // accuracy: the true future latent scores above every negative
-        const posScore = tf.sum(tf.mul(logits, y), 1); // [S*B]
-        const negMax = tf.max(tf.add(logits, tf.mul(y, -1e9)), 1); // [S*B]
-        correct.push(tf.keep(tf.mean(tf.cast(tf.greater(posScore, negMax), 'float32'))));
+      const q = tf.reshape(tf.transpose(pred, [2, 0, 1, 3]), [rows, n, d]) as tf.Tensor3D; // [K*S, B, D] = W_k c_{t_i}
+      const blocks: tf.Tensor3D[] = [];
+      if (useBatch) {
+        const target = tf.reshape(tf.matMul(tf.tensor2d(selZ, [rows, tLat]), timeMajor(z, d)), [rows, n, d]) as tf.Tensor3D; // z_{t_i+k} of every sequence
+        blocks.push(batchedScores(q, target)); // [K*S, B, B]
       }
-      return tf.div(addMany(losses), k) as tf.Scalar;
+      if (useTime) {
+        const byRow = batchedScores(tf.transpose(q, [1, 0, 2]) as tf.Tensor3D, z); // [B, K*S, T']: the same sequence's latents
+        blocks.push(tf.transpose(byRow, [1, 0, 2]) as tf.Tensor3D); // [K*S, B, T']
+      }
+      let logits = blocks.length === 1 ? blocks[0]! : tf.concat(blocks, 2); // [K*S, B, M]
+      if (mask !== undefined) logits = tf.add(logits, tf.tensor3d(mask, [rows, 1, m]));
+      const y = useBatch ? tf.tensor3d(onehot, [1, n, m]) : tf.tensor3d(onehot, [rows, 1, m]);
+      // accuracy per k: the true future latent scores above every negative
+      const posScore = tf.sum(tf.mul(logits, y), 2); // [K*S, B]
+      const negMax = tf.max(tf.add(logits, tf.mul(y, -1e9)), 2); // [K*S, B]
+      correct = tf.keep(tf.mean(tf.reshape(tf.cast(tf.greater(posScore, negMax), 'float32'), [k, s * n]), 1)); // [K]
+      // InfoNCE with the unnormalised bilinear scores (temperature 1): -log softmax at the positive,
+      // the mean over k of the mean over the S*B queries
+      return tf.div(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), y))), rows * n) as tf.Scalar;
     });
     if (input !== x) input.dispose();
-    const accs = tf.stack(correct);
-    tf.dispose(correct);
+    const accs = correct!;
     const [accValues, { loss, gradNorm }] = await Promise.all([
       accs.data().finally(() => accs.dispose()),
       readMinimize(result, this.optimizer),

@@ -7,6 +7,7 @@
 import * as tf from '../tf.js';
 import { ConfigError } from '../errors.js';
 import { assertInteger, assertOneOf } from '../validate.js';
+import { gruSequence } from './gru-sequence.js';
 
 export type SequencePooling = 'last' | 'mean';
 
@@ -27,9 +28,9 @@ export interface GruContextOptions {
  * `recurrent_kernel [U, 3U]`, `bias [3U]` in z, r, h order), with sigmoid gates:
  *   z = σ(x W_z + h U_z + b_z), r = σ(x W_r + h U_r + b_r), h~ = tanh(x W_h + (r ⊙ h) U_h + b_h),
  *   h' = z ⊙ h + (1 - z) ⊙ h~.
- * Faster than `tf.layers.gru`: the input projections of all T steps are three matrix products
- * (one per gate), and each step is three small products and a few element-wise ops, with no
- * slicing of columns (slow on the CPU-class backends).
+ * Faster than `tf.layers.gru`: the input projections of all T steps are two matrix products, each
+ * step is two small products and a few element-wise ops with no slicing of columns, and the
+ * backward pass is written by hand (`gruSequence`).
  */
 export class SequenceGru extends tf.layers.Layer {
   static readonly className = 'ContrastiveSequenceGru';
@@ -68,33 +69,13 @@ export class SequenceGru extends tf.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D; // [B, T, D]
-      const [b, t, d] = x.shape;
-      const u = this.units;
-      const kernel = this.kernel!.read() as tf.Tensor2D; // [D, 3U]
-      const rk = this.recurrentKernel!.read() as tf.Tensor2D; // [U, 3U]
-      const bias = this.bias!.read() as tf.Tensor1D; // [3U]
-      const xT = tf.reshape(tf.transpose(x, [1, 0, 2]), [t * b, d]); // [T*B, D], time-major (D is small: a cheap transpose)
-      // per-gate weights sliced once per call (small); no step slices, splits or transposes a large tensor
-      const gate = (g: number): [tf.Tensor2D[], tf.Tensor2D] => [
-        tf.unstack(
-          tf.reshape(tf.add(tf.matMul(xT, tf.slice(kernel, [0, g * u], [d, u])), tf.slice(bias, [g * u], [u])), [t, b, u]),
-        ) as tf.Tensor2D[], // T x [B, U]
-        tf.slice(rk, [0, g * u], [u, u]), // [U, U]
-      ];
-      const [[xz, rkZ], [xr, rkR], [xh, rkH]] = [gate(0), gate(1), gate(2)];
-      let h: tf.Tensor2D = tf.zeros([b, u]);
-      const out: tf.Tensor2D[] = [];
-      for (let i = 0; i < t; i++) {
-        const z = tf.sigmoid(tf.add(xz[i]!, tf.matMul(h, rkZ))); // [B, U]
-        const r = tf.sigmoid(tf.add(xr[i]!, tf.matMul(h, rkR))); // [B, U]
-        const hh = tf.tanh(tf.add(xh[i]!, tf.matMul(tf.mul(r, h), rkH))); // [B, U]
-        h = tf.add(hh, tf.mul(z, tf.sub(h, hh))); // z h + (1 - z) h~
-        out.push(h);
-      }
-      return tf.stack(out, 1); // [B, T, U]
-    });
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D; // [B, T, D]
+    return gruSequence(
+      x,
+      this.kernel!.read() as tf.Tensor2D,
+      this.recurrentKernel!.read() as tf.Tensor2D,
+      this.bias!.read() as tf.Tensor1D,
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {

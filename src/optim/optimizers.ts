@@ -147,9 +147,14 @@ export class Optimizer {
         ? tf.tidy(() => tf.where(tf.greater(gradNorm, clipNorm), tf.div(clipNorm, tf.add(gradNorm, 1e-12)), tf.scalar(1)))
         : undefined;
     this.step += 1;
-    const assign = (v: tf.Variable, next: tf.Tensor): void => v.assign(when === undefined ? next : tf.where(when, next, v));
+    const whenF = when === undefined ? undefined : tf.cast(when, 'float32');
     for (const [v, g0] of pairs) {
       tf.tidy(() => {
+        // `when` as a mask of v's shape, made once for v and its slots by a broadcasting comparison:
+        // tf.where broadcasts a scalar bool condition with Tile, which the CPU-class backends run
+        // element by element in JavaScript (a few ms per variable)
+        const cond = whenF === undefined ? undefined : tf.less(tf.zerosLike(v), whenF);
+        const assign = (t: tf.Variable, next: tf.Tensor): void => t.assign(cond === undefined ? next : tf.where(cond, next, t));
         const g = scale === undefined ? g0 : tf.mul(g0, scale);
         const decay = this.weightDecay > 0 && this.decayFilter(v.name, v.shape);
         if (this.name === 'adam') this.adam(v, g, decay, assign);
@@ -157,6 +162,7 @@ export class Optimizer {
       });
     }
     scale?.dispose();
+    whenF?.dispose();
     return { gradNorm };
   }
 

@@ -79,6 +79,10 @@ export interface EpochRecord {
   alignment?: number;
   uniformity?: number;
   embeddingStd?: number;
+  /** From `epochMetrics` (CPC): the effective rank of the representation of a training sample. */
+  effectiveRank?: number;
+  /** From `epochMetrics`: why the representation looks degenerate, when it does. */
+  spreadNote?: string;
   seconds: number;
 }
 
@@ -135,7 +139,9 @@ export interface TrainOptions {
   /** Per-epoch callback. */
   onEpoch?: (record: EpochRecord) => void;
   /** Measures the method at each epoch end (see embeddingHealthMonitor); merged into the epoch record. */
-  epochMetrics?: (method: Method) => Promise<Pick<EpochRecord, 'alignment' | 'uniformity' | 'embeddingStd'>>;
+  epochMetrics?: (
+    method: Method,
+  ) => Promise<Pick<EpochRecord, 'alignment' | 'uniformity' | 'embeddingStd' | 'effectiveRank' | 'spreadNote'>>;
   /** Metrics records buffered before a store write. @default 50 */
   flushEvery?: number;
   /** Also checkpoint every this many steps inside an epoch (long epochs on slow machines). @default off */

@@ -34,6 +34,24 @@ test('SequenceGru: same outputs and gradients as tf.layers.gru with the same wei
   const ga = g(mine);
   const gr = g(ref);
   assertClose(ga.dataSync(), gr.dataSync(), 1e-3, 1e-5, 'gradient wrt input');
+  // the weights' gradients (the backward pass is written by hand), at every sequence length down to 1
+  for (const steps of [t, 1]) {
+    const xs = tf.tidy(() => tf.slice(x, [0, 0, 0], [b, steps, d]));
+    const wg = (m: tf.LayersModel) => {
+      const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.apply(xs) as tf.Tensor)) as tf.Scalar, vars);
+      value.dispose();
+      return vars.map((v) => grads[v.name]!);
+    };
+    const before = tf.memory().numTensors;
+    const gm = wg(mine);
+    assert.equal(tf.memory().numTensors, before + 3, 'only the three gradients remain');
+    const gf = wg(ref);
+    ['kernel', 'recurrent kernel', 'bias'].forEach((name, i) =>
+      assertClose(gm[i]!.dataSync(), gf[i]!.dataSync(), 1e-3, 1e-5, `gradient wrt ${name}, ${steps} steps`),
+    );
+    tf.dispose([xs, ...gm, ...gf]);
+  }
   tf.dispose([x, a, r, ga, gr]);
   mine.dispose();
   ref.dispose();

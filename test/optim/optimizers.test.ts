@@ -130,3 +130,38 @@ test('optimizer: state round trip continues identically, no leaks, typed errors'
   a.dispose();
   b.dispose();
 });
+
+test('optimizer: `when` false keeps every variable and slot through a non-finite gradient; true updates as without it; no leak', () => {
+  for (const name of ['adam', 'sgd'] as const) {
+    const w = tf.variable(tf.tensor2d([1, -2, 3, 0.5], [2, 2]), true, `when_${name}_w`);
+    const w2 = tf.variable(tf.tensor2d([1, -2, 3, 0.5], [2, 2]), true, `when_${name}_w2`);
+    const opt = new Optimizer({ name, learningRate: 0.1 });
+    const ref = new Optimizer({ name, learningRate: 0.1 });
+    const g = tf.tensor2d([0.5, 1, -1, 2], [2, 2]);
+    const bad = tf.tensor2d([NaN, 1, Infinity, 2], [2, 2]);
+    const yes = tf.scalar(true, 'bool');
+    const no = tf.scalar(false, 'bool');
+    opt.apply([w], { [w.name]: g }, { when: yes }).gradNorm.dispose();
+    ref.apply([w2], { [w2.name]: g }).gradNorm.dispose();
+    assertClose(w.dataSync(), w2.dataSync(), 0, 0, `${name}: when true`);
+    const before = tf.memory().numTensors;
+    const kept = Array.from(w.dataSync());
+    const slotsBefore = Object.values(opt.getState().slots).map((t) => {
+      const v = Array.from(t.dataSync());
+      t.dispose();
+      return v;
+    });
+    opt.apply([w], { [w.name]: bad }, { when: no }).gradNorm.dispose();
+    assert.equal(tf.memory().numTensors, before, `${name}: no leak`);
+    assert.deepEqual(Array.from(w.dataSync()), kept, `${name}: weights kept`);
+    const slotsAfter = Object.values(opt.getState().slots).map((t) => {
+      const v = Array.from(t.dataSync());
+      t.dispose();
+      return v;
+    });
+    assert.deepEqual(slotsAfter, slotsBefore, `${name}: slots kept`);
+    opt.dispose();
+    ref.dispose();
+    tf.dispose([w, w2, g, bad, yes, no]);
+  }
+});

@@ -13,6 +13,7 @@ import { loadDataset } from '../data/load-dataset.js';
 import { RunFolder } from './run-folder.js';
 import { RunLock } from './run-lock.js';
 import { embeddingHealthMonitor } from '../../train/embedding-health.js';
+import { embeddingSpreadMonitor } from '../../train/embedding-spread.js';
 import { buildAugmentation } from '../../augment/build-augmentation.js';
 import { writeSkipped } from '../data/sample-ids.js';
 import type { LabelMode } from '../data/list-images.js';
@@ -154,6 +155,13 @@ export interface PretrainResult {
 const log = (quiet: boolean | undefined, line: string): void => {
   if (quiet !== true) process.stderr.write(line + '\n');
 };
+
+/** Epochs between two measurements of the representation's spread: about 10 in a run. */
+function spreadEvery(size: number, o: { batchSize: number; steps?: number; epochs?: number }): number {
+  const { stepsPerEpoch } = planEpoch(size, o.batchSize);
+  const epochs = o.steps !== undefined ? Math.ceil(o.steps / stepsPerEpoch) : (o.epochs ?? 10);
+  return Math.max(1, Math.ceil(epochs / 10));
+}
 
 /** Splits off the kNN-monitor slice (stratified, seeded) from the training data. */
 function splitMonitor(data: Dataset, want: number | undefined, seed: number): { trainData: Dataset; monitorData?: Dataset } {
@@ -397,10 +405,13 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
         ...(opts.warmup !== undefined ? { warmupSteps: opts.warmup } : {}),
         seed: opts.seed,
         ...(monitorData !== undefined ? { monitor: { data: monitorData } } : {}),
-        // unlabelled data: no kNN monitor; alignment, uniformity and the collapse signal instead
-        ...(monitorData === undefined && trainData.labels === undefined && build!.recipe.method !== 'cpc'
-          ? { epochMetrics: embeddingHealthMonitor(trainData, buildAugmentation(build!.recipe), { seed: opts.seed }) }
-          : {}),
+        // unlabelled data: no kNN monitor; alignment, uniformity and the collapse signal instead;
+        // CPC (no augmentations): the collapse signals of its representation, about 10 times a run
+        ...(build!.recipe.method === 'cpc'
+          ? { epochMetrics: embeddingSpreadMonitor(trainData, { seed: opts.seed, every: spreadEvery(trainData.size, opts) }) }
+          : monitorData === undefined && trainData.labels === undefined
+            ? { epochMetrics: embeddingHealthMonitor(trainData, buildAugmentation(build!.recipe), { seed: opts.seed }) }
+            : {}),
         store: run,
         ...(opts.checkpointEvery !== undefined ? { checkpointEvery: opts.checkpointEvery } : {}),
         ...(opts.onNonfinite === 'skip'
