@@ -1,0 +1,222 @@
+/**
+ * Lazy per-channel affine tensors of the native backend. BatchNorm written with `tf.moments` (and
+ * tfjs-layers' BatchNormalization, which calls it) makes full-size tensors that only feed a
+ * per-channel reduction or another per-channel op: `Sub(x, mean)` and its `Square` forward,
+ * Mean's gradient (a broadcast), Square's gradient (a broadcast times x - mean) and the Adds that
+ * accumulate them into x's gradient. Each is an affine function of one full-size tensor per
+ * channel, so the native kernels return it unevaluated, as a term over x viewed as [rows, C]:
+ *
+ *   v[r, c] = dense[r, c] + alpha[c] * base[r, c] + beta[c]     or     (alpha[c] * base[r, c] + beta[c])^2
+ *
+ * A Mean or Sum over the leading axes of a term reads `base` once (native/channel.cc) and never
+ * writes the term; Add, Sub, Multiply by a per-channel tensor, Neg and Square combine terms. Any
+ * other reader gets the values: the tensor's storage entry has a getter on `values` that evaluates
+ * the term in one pass the first time any kernel (native or the cpu backend's) reads it.
+ * `dense` and `base` stay valid while a term refers to them: their buffers are pinned in the
+ * backend's buffer pool, so disposing their own tensors does not hand them to another tensor.
+ */
+import * as tf from '../../tf.js';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { NativeAddon } from './addon.js';
+import { alloc, sizeOf, values } from './kernel-utils.js';
+
+/** v = dense + alpha * base + beta per channel of a tensor viewed as [rows, C], or (alpha * base + beta)^2. */
+export interface ChannelTerm {
+  rows: number;
+  C: number;
+  /** Added as is; null: none (never with `square`). */
+  dense: Float32Array | null;
+  /** Scaled per channel by alpha; null: none. */
+  base: Float32Array | null;
+  alpha: Float32Array;
+  beta: Float32Array;
+  square: boolean;
+}
+
+/** Below this many elements a term is evaluated at once (the bookkeeping costs more than a pass). */
+export const LAZY_MIN = 16384;
+
+/** How the pool keeps the buffers a term refers to (set by the backend's registration). */
+export interface BufferHooks {
+  pin(a: Float32Array): void;
+  unpin(a: Float32Array): void;
+  /** Called with the buffer a term was evaluated into, now the tensor's storage. */
+  adopt(a: Float32Array): void;
+}
+
+let hooks: BufferHooks = { pin: () => {}, unpin: () => {}, adopt: () => {} };
+let addonRef: NativeAddon | undefined;
+
+/** Connects terms to the addon that evaluates them and the pool that holds their buffers. */
+export function setLazyChannelRuntime(addon: NativeAddon, h: BufferHooks): void {
+  addonRef = addon;
+  hooks = h;
+}
+
+type Entry = { values?: unknown; refCount: number };
+
+/** Unevaluated terms, by the backend storage entry of their tensor. */
+const pending = new WeakMap<object, ChannelTerm>();
+
+/** Lazy tensors made and evaluated so far (tests and profiles read them). */
+export const lazyStats = { made: 0, evaluated: 0, dropped: 0 };
+
+function entryOf(backend: MathBackendCPU, t: tf.TensorInfo): Entry | undefined {
+  return backend.data.get(t.dataId) as Entry | undefined;
+}
+
+/** Whether the storage entry holds an unevaluated term (reading `values` would evaluate it). */
+export function isPendingEntry(entry: object | undefined): boolean {
+  return entry !== undefined && pending.has(entry);
+}
+
+function release(entry: object, term: ChannelTerm): void {
+  pending.delete(entry);
+  if (term.dense !== null) hooks.unpin(term.dense);
+  if (term.base !== null) hooks.unpin(term.base);
+}
+
+/** Forgets the term of a storage entry being deleted, without evaluating it. */
+export function dropPendingEntry(entry: object): void {
+  const term = pending.get(entry);
+  if (term === undefined) return;
+  release(entry, term);
+  lazyStats.dropped++;
+}
+
+/** Writes the values of `term` into a new buffer (rows * C floats). */
+export function evaluate(term: ChannelTerm): Float32Array {
+  const out = alloc(term.rows * term.C);
+  if (out.length > 0) addonRef!.channelAffine(out, term.rows, term.C, term.dense, term.base, term.alpha, term.beta, term.square);
+  return out;
+}
+
+function evaluateEntry(entry: Entry): Float32Array {
+  const term = pending.get(entry)!;
+  const out = evaluate(term);
+  release(entry, term);
+  Object.defineProperty(entry, 'values', { value: out, writable: true, enumerable: true, configurable: true });
+  hooks.adopt(out);
+  lazyStats.evaluated++;
+  return out;
+}
+
+/** A float32 tensor of `shape` whose values are `term`, evaluated when first read. */
+export function lazyTensor(backend: MathBackendCPU, shape: number[], term: ChannelTerm): tf.TensorInfo {
+  const info = backend.makeTensorInfo(shape, 'float32', new Float32Array(0));
+  const entry = entryOf(backend, info)!;
+  if (term.dense !== null) hooks.pin(term.dense);
+  if (term.base !== null) hooks.pin(term.base);
+  pending.set(entry, term);
+  Object.defineProperty(entry, 'values', {
+    enumerable: true,
+    configurable: true,
+    get: () => evaluateEntry(entry),
+    set: (v: unknown) => {
+      release(entry, term);
+      Object.defineProperty(entry, 'values', { value: v, writable: true, enumerable: true, configurable: true });
+    },
+  });
+  lazyStats.made++;
+  return info;
+}
+
+/** The unevaluated term of `t`, when it has one that views t as [rows, last dim]. */
+export function pendingTerm(backend: MathBackendCPU, t: tf.TensorInfo): ChannelTerm | undefined {
+  const entry = entryOf(backend, t);
+  const term = entry === undefined ? undefined : pending.get(entry);
+  if (term === undefined || t.shape.length === 0) return undefined;
+  return t.shape[t.shape.length - 1] === term.C && sizeOf(t.shape) === term.rows * term.C ? term : undefined;
+}
+
+/** `t` as a term over [rows, last dim]: its pending term, or its values as the base; undefined if not float32. */
+export function termOf(backend: MathBackendCPU, t: tf.TensorInfo): ChannelTerm | undefined {
+  if (t.dtype !== 'float32' || t.shape.length === 0) return undefined;
+  const p = pendingTerm(backend, t);
+  if (p !== undefined) return p;
+  const v = values(backend, t);
+  if (v === undefined) return undefined;
+  const C = t.shape[t.shape.length - 1]!;
+  if (C === 0) return undefined;
+  return { rows: v.length / C, C, dense: null, base: v, alpha: new Float32Array(C).fill(1), beta: new Float32Array(C), square: false };
+}
+
+/**
+ * The values of `p` as one per channel of a tensor of shape `full` (last axis C), when p
+ * broadcasts only along the leading axes: shape [..., 1, C] (or a scalar, repeated). Else undefined.
+ */
+export function perChannel(backend: MathBackendCPU, p: tf.TensorInfo, full: readonly number[]): Float32Array | undefined {
+  const C = full[full.length - 1]!;
+  if (p.dtype !== 'float32' || p.shape.length > full.length || isPendingEntry(entryOf(backend, p))) return undefined;
+  const n = sizeOf(p.shape);
+  const last = p.shape.length === 0 ? 1 : p.shape[p.shape.length - 1]!;
+  if (n !== last || (n !== C && n !== 1)) return undefined;
+  const v = values(backend, p);
+  if (v === undefined) return undefined;
+  return n === C ? v : new Float32Array(C).fill(v[0]!);
+}
+
+/** Per-channel sums over the rows of `term` times `scale`, without evaluating it. */
+export function termSums(term: ChannelTerm, scale = 1): Float32Array {
+  const sums = new Float32Array(term.C);
+  addonRef!.channelAffineSum(sums, term.rows, term.C, term.dense, term.base, term.alpha, term.beta, term.square, scale);
+  return sums;
+}
+
+const scaled = (a: Float32Array, s: Float32Array | number): Float32Array =>
+  a.map((v, c) => v * (typeof s === 'number' ? s : s[c]!));
+const added = (a: Float32Array, b: Float32Array, sign = 1): Float32Array => a.map((v, c) => v + sign * b[c]!);
+
+/** term + sign * p (per channel); undefined for a squared term. */
+export function shiftTerm(t: ChannelTerm, p: Float32Array, sign: number): ChannelTerm | undefined {
+  if (t.square) return undefined;
+  return { ...t, beta: added(t.beta, p, sign) };
+}
+
+/** term * p (per channel); undefined when the term has a dense part or is squared. */
+export function scaleTerm(t: ChannelTerm, p: Float32Array | number): ChannelTerm | undefined {
+  if (t.square || t.dense !== null) return undefined;
+  return { ...t, alpha: scaled(t.alpha, p), beta: scaled(t.beta, p) };
+}
+
+/** (term)^2; undefined when the term has a dense part or is squared already. */
+export function squareTerm(t: ChannelTerm): ChannelTerm | undefined {
+  if (t.square || t.dense !== null) return undefined;
+  return { ...t, square: true };
+}
+
+/** Whether the term is one value per channel (no full-size part). */
+export const isBroadcast = (t: ChannelTerm): boolean => t.dense === null && t.base === null && !t.square;
+
+/**
+ * a + sign * b, when the result is still one term: neither squared, at most one dense part and
+ * one base between them (equal bases merge; a base with alpha 1 becomes the dense part).
+ */
+export function addTerms(a: ChannelTerm, b: ChannelTerm, sign: number): ChannelTerm | undefined {
+  if (a.square || b.square || a.rows !== b.rows || a.C !== b.C) return undefined;
+  if (b.dense !== null && sign !== 1) return undefined;
+  const C = a.C;
+  const dense = [a.dense, b.dense].filter((d): d is Float32Array => d !== null);
+  const bases: { v: Float32Array; alpha: Float32Array }[] = [];
+  for (const [t, s] of [[a, 1], [b, sign]] as const) {
+    if (t.base === null) continue;
+    const same = bases.find((x) => x.v === t.base);
+    if (same !== undefined) same.alpha = added(same.alpha, t.alpha, s);
+    else bases.push({ v: t.base, alpha: s === 1 ? t.alpha : scaled(t.alpha, -1) });
+  }
+  while (bases.length > 1 && dense.length === 0) {
+    const i = bases.findIndex((x) => x.alpha.every((v) => v === 1));
+    if (i < 0) break;
+    dense.push(bases.splice(i, 1)[0]!.v);
+  }
+  if (dense.length > 1 || bases.length > 1) return undefined;
+  return {
+    rows: a.rows,
+    C,
+    dense: dense[0] ?? null,
+    base: bases[0]?.v ?? null,
+    alpha: bases[0]?.alpha ?? new Float32Array(C),
+    beta: added(a.beta, b.beta, sign),
+    square: false,
+  };
+}
