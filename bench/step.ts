@@ -1,11 +1,13 @@
 /**
- * `npm run bench -- step [--arch small|small-bn|resnet] [--backend native,wasm,wasm@1,cpu] [--steps N]
+ * `npm run bench -- step [--arch small|small-bn|resnet|resnet-layers|resnet-moments] [--backend native,wasm,wasm@1,cpu] [--steps N]
  * [--rounds R] [--no-peer] [--profile] [--cpu] [--peer-threads N] [--kernels]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
  * (same model, batch, NT-Xent τ = 0.5, Adam lr 1e-3, views pre-made): small = 256 pairs of
  * 28x28x1 through convNet(); resnet = 128 pairs of 32x32x3 through resnet({ stemWidth: 32,
  * widths: [32, 64, 128], blocksPerStage: [1, 1, 1] }); head 128-128-64. small-bn = small with
  * conv-BN-ReLU units (convNet({ batchNorm: true }), the CLI's default encoder; the peer has no such
- * model, so no peer runs for it). A backend spec ending in `:tfjs-bn` (e.g. `native:tfjs-bn`) runs
+ * model, so no peer runs for it). resnet-layers and resnet-moments = the same ResNet written as a
+ * TensorFlow.js user writes it (bench/_user-resnet.ts: tfjs-layers with tf.layers.batchNormalization,
+ * and raw ops with BatchNorm through tf.moments), against the same peer. A backend spec ending in `:tfjs-bn` (e.g. `native:tfjs-bn`) runs
  * BatchNorm as tfjs-layers does (moments + batchNorm) instead of the one-op layer, for a before/after.
  * Each backend and the PyTorch peer run in their own child process, alternating, `rounds` times;
  * prints images/s per run, the median per engine, the ratio of medians to the peer, and peak RSS.

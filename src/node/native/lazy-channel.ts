@@ -28,6 +28,8 @@ export interface ChannelTerm {
   dense: Float32Array | null;
   /** Scaled per channel by alpha; null: none. */
   base: Float32Array | null;
+  /** The storage id of the tensor `base` holds the values of, when known (for its cached channel sums). */
+  baseId?: object;
   alpha: Float32Array;
   beta: Float32Array;
   square: boolean;
@@ -138,7 +140,15 @@ export function termOf(backend: MathBackendCPU, t: tf.TensorInfo): ChannelTerm |
   if (v === undefined) return undefined;
   const C = t.shape[t.shape.length - 1]!;
   if (C === 0) return undefined;
-  return { rows: v.length / C, C, dense: null, base: v, alpha: new Float32Array(C).fill(1), beta: new Float32Array(C), square: false };
+  return { rows: v.length / C, C, dense: null, base: v, baseId: t.dataId, alpha: new Float32Array(C).fill(1), beta: new Float32Array(C), square: false };
+}
+
+/** Per-channel sums of dense tensors over their leading axes, by storage id (set by Sum and Mean; ids are never reused). */
+const channelSums = new WeakMap<object, { rows: number; sums: Float64Array }>();
+
+/** Records the per-channel sums of the tensor stored under `dataId`, viewed as [rows, sums.length]. */
+export function rememberChannelSums(dataId: object, rows: number, sums: Float64Array): void {
+  channelSums.set(dataId, { rows, sums });
 }
 
 /**
@@ -159,6 +169,12 @@ export function perChannel(backend: MathBackendCPU, p: tf.TensorInfo, full: read
 /** Per-channel sums over the rows of `term` times `scale`, without evaluating it. */
 export function termSums(term: ChannelTerm, scale = 1): Float32Array {
   const sums = new Float32Array(term.C);
+  const known = term.baseId === undefined ? undefined : channelSums.get(term.baseId);
+  if (!term.square && term.dense === null && (term.base === null || (known !== undefined && known.rows === term.rows && known.sums.length === term.C))) {
+    // alpha * sum(base) + rows * beta, from the base's sums recorded by the Mean that computed its mean: no pass
+    for (let c = 0; c < term.C; c++) sums[c] = ((term.base === null ? 0 : term.alpha[c]! * known!.sums[c]!) + term.rows * term.beta[c]!) * scale;
+    return sums;
+  }
   addonRef!.channelAffineSum(sums, term.rows, term.C, term.dense, term.base, term.alpha, term.beta, term.square, scale);
   return sums;
 }
@@ -197,12 +213,12 @@ export function addTerms(a: ChannelTerm, b: ChannelTerm, sign: number): ChannelT
   if (b.dense !== null && sign !== 1) return undefined;
   const C = a.C;
   const dense = [a.dense, b.dense].filter((d): d is Float32Array => d !== null);
-  const bases: { v: Float32Array; alpha: Float32Array }[] = [];
+  const bases: { v: Float32Array; id?: object; alpha: Float32Array }[] = [];
   for (const [t, s] of [[a, 1], [b, sign]] as const) {
     if (t.base === null) continue;
     const same = bases.find((x) => x.v === t.base);
     if (same !== undefined) same.alpha = added(same.alpha, t.alpha, s);
-    else bases.push({ v: t.base, alpha: s === 1 ? t.alpha : scaled(t.alpha, -1) });
+    else bases.push({ v: t.base, ...(t.baseId === undefined ? {} : { id: t.baseId }), alpha: s === 1 ? t.alpha : scaled(t.alpha, -1) });
   }
   while (bases.length > 1 && dense.length === 0) {
     const i = bases.findIndex((x) => x.alpha.every((v) => v === 1));
@@ -215,6 +231,7 @@ export function addTerms(a: ChannelTerm, b: ChannelTerm, sign: number): ChannelT
     C,
     dense: dense[0] ?? null,
     base: bases[0]?.v ?? null,
+    ...(bases[0]?.id === undefined ? {} : { baseId: bases[0].id }),
     alpha: bases[0]?.alpha ?? new Float32Array(C),
     beta: added(a.beta, b.beta, sign),
     square: false,

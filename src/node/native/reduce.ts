@@ -5,7 +5,7 @@
 import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
 import { alloc, nativeKernel, output, sizeOf, values } from './kernel-utils.js';
-import { pendingTerm, termSums } from './lazy-channel.js';
+import { LAZY_MIN, pendingTerm, rememberChannelSums, termSums } from './lazy-channel.js';
 
 const REDUCE: Record<string, { code: number; axisAttr: string }> = {
   Sum: { code: 0, axisAttr: 'axis' },
@@ -37,6 +37,10 @@ export function reduceKernels(addon: NativeAddon): tf.KernelConfig[] {
     const outShape = a.keepDims ? shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : shape.filter((_, i) => i < first || i > last);
     const out = alloc(outer * inner);
     if (out.length > 0) addon.reduce(r.code, xv, out, outer, reduced, inner);
+    if (r.code <= 1 && outer === 1 && last === shape.length - 2 && xv.length >= LAZY_MIN) {
+      // over every axis but the last: kept for Sub's gradient of tf.moments (lazy-channel.ts termSums)
+      rememberChannelSums(x!.dataId, reduced, Float64Array.from(out, (v) => (r.code === 1 ? v * reduced : v)));
+    }
     return output(backend, outShape, out);
   }));
 }

@@ -73,6 +73,10 @@ test('per-channel Add, Sub, Multiply, Neg and Square chains, their sums and grad
         const t = tf.add(x, q);
         return tf.add(tf.mul(tf.sum(t, [0, 1, 2]), 0.01), tf.sum(t, [1, 2], true));
       }],
+      ['sum over the leading axes from the sums Mean recorded', (x, p) => {
+        const m = tf.mean(x, [0, 1, 2]);
+        return tf.add(tf.mul(tf.sum(tf.mul(tf.add(x, p), p), [0, 1, 2]), 1e-3), m);
+      }],
       ['dense + lazy, lazy - dense, lazy + lazy of two bases', (x, p, q, d) => tf.add(tf.sub(tf.add(d, tf.mul(x, q)), d), tf.add(tf.sub(x, p), tf.mul(d, q)))],
       ['three bases: falls back to evaluating', (x, p, q, d) => tf.add(tf.add(tf.mul(x, q), tf.mul(d, q)), tf.mul(tf.exp(tf.mul(x, 0.1)), p))],
       ['reshaped to another last axis, then per-channel again', (x, p) => {
