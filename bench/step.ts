@@ -8,7 +8,8 @@
  * model, so no peer runs for it). resnet-layers and resnet-moments = the same ResNet written as a
  * TensorFlow.js user writes it (bench/_user-resnet.ts: tfjs-layers with tf.layers.batchNormalization,
  * and raw ops with BatchNorm through tf.moments), against the same peer. A backend spec ending in `:tfjs-bn` (e.g. `native:tfjs-bn`) runs
- * BatchNorm as tfjs-layers does (moments + batchNorm) instead of the one-op layer, for a before/after.
+ * BatchNorm as tfjs-layers does (moments + batchNorm) instead of the one-op layer, for a before/after;
+ * `native:eager` runs native without its lazy per-channel tensors (CONTRASTIVE_NATIVE_LAZY=0).
  * Each backend and the PyTorch peer run in their own child process, alternating, `rounds` times;
  * prints images/s per run, the median per engine, the ratio of medians to the peer, and peak RSS.
  * Default backends: every one of native, wasm that loads. `wasm@1` is wasm limited to 1 thread.
@@ -157,7 +158,7 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
   const med = times[Math.floor(times.length / 2)]!;
   views.dispose();
   return {
-    engine: `contrastive ${info.name}${tfjsBn ? ' (tfjs-layers BatchNorm)' : ''}`,
+    engine: `contrastive ${info.name}${tfjsBn ? ' (tfjs-layers BatchNorm)' : ''}${process.env.CONTRASTIVE_NATIVE_LAZY === '0' ? ' (eager)' : ''}`,
     threads: info.threads,
     images: 2 * pairs,
     medianStepS: med,
@@ -170,9 +171,15 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
 /** Runs `measure` in a child process (a clean heap and its own peak RSS). */
 function runChild(o: Options, spec: string): StepResult | string {
   // `wasm@1`: the wasm backend with CONTRASTIVE_WASM_THREADS=1 (compare thread counts in one run)
+  // `native:eager`: the native backend without lazy per-channel tensors (CONTRASTIVE_NATIVE_LAZY=0)
   const tfjsBn = spec.endsWith(':tfjs-bn');
-  const [backend, threads] = spec.replace(/:tfjs-bn$/, '').split('@') as [string, string | undefined];
-  const env = threads === undefined ? process.env : { ...process.env, CONTRASTIVE_WASM_THREADS: threads };
+  const eager = spec.endsWith(':eager');
+  const [backend, threads] = spec.replace(/:tfjs-bn$|:eager$/, '').split('@') as [string, string | undefined];
+  const env = {
+    ...process.env,
+    ...(threads === undefined ? {} : { CONTRASTIVE_WASM_THREADS: threads }),
+    ...(eager ? { CONTRASTIVE_NATIVE_LAZY: '0' } : {}),
+  };
   const args = [
     '--import',
     'tsx',

@@ -35,8 +35,11 @@ export interface ChannelTerm {
   square: boolean;
 }
 
-/** Below this many elements a term is evaluated at once (the bookkeeping costs more than a pass). */
-export const LAZY_MIN = 16384;
+/**
+ * Below this many elements a term is evaluated at once (the bookkeeping costs more than a pass).
+ * `CONTRASTIVE_NATIVE_LAZY=0` turns lazy terms off (every kernel writes its result, as before).
+ */
+export const LAZY_MIN = process.env.CONTRASTIVE_NATIVE_LAZY === '0' ? Infinity : 16384;
 
 /** How the pool keeps the buffers a term refers to (set by the backend's registration). */
 export interface BufferHooks {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../../src/tf.js';
@@ -137,4 +138,24 @@ test('channelAffine and channelAffineSum check their buffers', { skip }, () => {
   const sums = f(2);
   addon.channelAffineSum(sums, 2, 2, null, Float32Array.of(1, 1, 2, 2), Float32Array.of(2, 3), Float32Array.of(0, 1), true, 0.5);
   assert.deepEqual([...sums], [(4 + 16) / 2, (16 + 49) / 2]);
+});
+
+test('CONTRASTIVE_NATIVE_LAZY=0 turns lazy tensors off', { skip }, () => {
+  const script = `
+    import * as tf from './src/tf.js';
+    import { registerNativeBackend } from './src/node/native/native-backend.js';
+    import { lazyStats } from './src/node/native/lazy-channel.js';
+    registerNativeBackend(1);
+    await tf.setBackend('native');
+    tf.tidy(() => tf.moments(tf.ones([8, 16, 16, 32]), [0, 1, 2]).variance.dataSync());
+    console.log(lazyStats.made);`;
+  const run = (lazy: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, CONTRASTIVE_NATIVE_LAZY: lazy },
+    });
+  const off = run('0'), on = run('1');
+  assert.equal(off.status, 0, off.stderr);
+  assert.equal(off.stdout.trim().split('\n').pop(), '0');
+  assert.equal(on.stdout.trim().split('\n').pop(), '2'); // Sub and Square
 });
