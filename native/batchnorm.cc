@@ -37,12 +37,13 @@ static Napi::Value batchNorm(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// batchNormGrad(x, dy, mean, variance, scale|null, dx, dmean, dvariance, dscale, doffset, rows, C, eps)
+// batchNormGrad(x, dy, mean, variance, scale|null, dx|null, dmean, dvariance, dscale, doffset, rows, C, eps)
 // The gradients of y = (x - mean) * inv * scale + offset, inv = 1/sqrt(variance + eps), with
 // mean and variance taken as inputs (as tfjs-core's FusedBatchNorm gradient does), in one pass:
 //   dx = dy * scale * inv                      doffset = sum(dy)
 //   dscale = inv * sum(dy * (x - mean))        dmean = -inv * scale * sum(dy)
 //   dvariance = -0.5 * inv^3 * scale * sum(dy * (x - mean))
+// dx null: dx is not written (the native backend's lazy terms stand for it, src/node/native/batchnorm.ts).
 static Napi::Value batchNormGrad(const Napi::CallbackInfo& info) {
   const int64_t rows = integer(info, 10, "rows"), C = integer(info, 11, "C");
   const float eps = (float)number(info, 12, "eps");
@@ -50,7 +51,7 @@ static Napi::Value batchNormGrad(const Napi::CallbackInfo& info) {
   F32 x = f32(info, 0, n, "batchNormGrad x"), dy = f32(info, 1, n, "batchNormGrad dy");
   F32 mean = f32(info, 2, (size_t)C, "batchNormGrad mean"), var = f32(info, 3, (size_t)C, "batchNormGrad variance");
   F32 scale = f32opt(info, 4, (size_t)C, "batchNormGrad scale");
-  F32 dx = f32(info, 5, n, "batchNormGrad dx");
+  F32 dx = f32opt(info, 5, n, "batchNormGrad dx");
   F32 dmean = f32(info, 6, (size_t)C, "dmean"), dvar = f32(info, 7, (size_t)C, "dvariance");
   F32 dscale = f32(info, 8, (size_t)C, "dscale"), doffset = f32(info, 9, (size_t)C, "doffset");
   std::vector<float> inv((size_t)C), g((size_t)C);  // g = scale * inv
@@ -62,12 +63,14 @@ static Napi::Value batchNormGrad(const Napi::CallbackInfo& info) {
   channelSums(rows, C, s1.data(), s2.data(), [&](int64_t r, float* f1, float* f2) {
     const float* xr = x.data + r * C;
     const float* dr = dy.data + r * C;
-    float* out = dx.data + r * C;
     for (int64_t c = 0; c < C; c++) {
       const float d = dr[c];
       f1[c] += d;
       f2[c] += d * (xr[c] - mean.data[c]);
-      out[c] = d * g[(size_t)c];
+    }
+    if (dx.data != nullptr) {
+      float* out = dx.data + r * C;
+      for (int64_t c = 0; c < C; c++) out[c] = dr[c] * g[(size_t)c];
     }
   });
   for (int64_t c = 0; c < C; c++) {

@@ -12,7 +12,7 @@ import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
 import { alloc, NATIVE, nativeKernel, output, shapeError, sizeOf, values } from './kernel-utils.js';
 import { broadcastStrides, collapse } from './elementwise.js';
-import { isBroadcast, LAZY_MIN, lazyTensor, pendingTerm, scaleTerm, termOf } from './lazy-channel.js';
+import { broadcastTerm, isBroadcast, LAZY_MIN, lazyTensor, pendingTerm, scaleTerm, termOf } from './lazy-channel.js';
 
 /** Binary op codes in native/elementwise.cc. */
 const MULTIPLY = 2, RELU_GRAD = 7, SQUARE_GRAD = 8;
@@ -57,7 +57,7 @@ export function gradientKernels(addon: NativeAddon): tf.KernelConfig[] {
     const C = shape[shape.length - 1]!;
     if (n >= LAZY_MIN && C > 0 && expanded.every((d, i) => d === (i === shape.length - 1 ? C : 1))) {
       // reduced over every axis but the last: a lazy per-channel broadcast (lazy-channel.ts)
-      return lazyTensor(backend, [...shape], { rows: n / C, C, dense: null, base: null, alpha: new Float32Array(C), beta: dyv.map((v) => v / reduceSize), square: false });
+      return lazyTensor(backend, [...shape], broadcastTerm(n / C, dyv.map((v) => v / reduceSize)));
     }
     const out = alloc(n);
     if (n > 0) {

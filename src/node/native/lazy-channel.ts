@@ -6,7 +6,7 @@
  * accumulate them into x's gradient. Each is an affine function of one full-size tensor per
  * channel, so the native kernels return it unevaluated, as a term over x viewed as [rows, C]:
  *
- *   v[r, c] = dense[r, c] + alpha[c] * base[r, c] + beta[c]     or     (alpha[c] * base[r, c] + beta[c])^2
+ *   v[r, c] = gamma[c] * dense[r, c] + alpha[c] * base[r, c] + beta[c]   or   (alpha[c] * base[r, c] + beta[c])^2
  *
  * A Mean or Sum over the leading axes of a term reads `base` once (native/channel.cc) and never
  * writes the term; Add, Sub, Multiply by a per-channel tensor, Neg and Square combine terms. Any
@@ -20,12 +20,13 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
 import { alloc, sizeOf, values } from './kernel-utils.js';
 
-/** v = dense + alpha * base + beta per channel of a tensor viewed as [rows, C], or (alpha * base + beta)^2. */
+/** v = gamma * dense + alpha * base + beta per channel of a tensor viewed as [rows, C], or (alpha * base + beta)^2. */
 export interface ChannelTerm {
   rows: number;
   C: number;
-  /** Added as is; null: none (never with `square`). */
+  /** Scaled per channel by gamma; null: none (never with `square`). */
   dense: Float32Array | null;
+  gamma: Float32Array;
   /** Scaled per channel by alpha; null: none. */
   base: Float32Array | null;
   /** The storage id of the tensor `base` holds the values of, when known (for its cached channel sums). */
@@ -92,7 +93,7 @@ export function dropPendingEntry(entry: object): void {
 /** Writes the values of `term` into a new buffer (rows * C floats). */
 export function evaluate(term: ChannelTerm): Float32Array {
   const out = alloc(term.rows * term.C);
-  if (out.length > 0) addonRef!.channelAffine(out, term.rows, term.C, term.dense, term.base, term.alpha, term.beta, term.square);
+  if (out.length > 0) addonRef!.channelAffine(out, term.rows, term.C, term.dense, term.gamma, term.base, term.alpha, term.beta, term.square);
   return out;
 }
 
@@ -143,7 +144,7 @@ export function termOf(backend: MathBackendCPU, t: tf.TensorInfo): ChannelTerm |
   if (v === undefined) return undefined;
   const C = t.shape[t.shape.length - 1]!;
   if (C === 0) return undefined;
-  return { rows: v.length / C, C, dense: null, base: v, baseId: t.dataId, alpha: new Float32Array(C).fill(1), beta: new Float32Array(C), square: false };
+  return { ...broadcastTerm(v.length / C, new Float32Array(C)), base: v, baseId: t.dataId, alpha: new Float32Array(C).fill(1) };
 }
 
 /** Per-channel sums of dense tensors over their leading axes, by storage id (set by Sum and Mean; ids are never reused). */
@@ -178,7 +179,7 @@ export function termSums(term: ChannelTerm, scale = 1): Float32Array {
     for (let c = 0; c < term.C; c++) sums[c] = ((term.base === null ? 0 : term.alpha[c]! * known!.sums[c]!) + term.rows * term.beta[c]!) * scale;
     return sums;
   }
-  addonRef!.channelAffineSum(sums, term.rows, term.C, term.dense, term.base, term.alpha, term.beta, term.square, scale);
+  addonRef!.channelAffineSum(sums, term.rows, term.C, term.dense, term.gamma, term.base, term.alpha, term.beta, term.square, scale);
   return sums;
 }
 
@@ -192,10 +193,10 @@ export function shiftTerm(t: ChannelTerm, p: Float32Array, sign: number): Channe
   return { ...t, beta: added(t.beta, p, sign) };
 }
 
-/** term * p (per channel); undefined when the term has a dense part or is squared. */
+/** term * p (per channel); undefined for a squared term. */
 export function scaleTerm(t: ChannelTerm, p: Float32Array | number): ChannelTerm | undefined {
-  if (t.square || t.dense !== null) return undefined;
-  return { ...t, alpha: scaled(t.alpha, p), beta: scaled(t.beta, p) };
+  if (t.square) return undefined;
+  return { ...t, gamma: scaled(t.gamma, p), alpha: scaled(t.alpha, p), beta: scaled(t.beta, p) };
 }
 
 /** (term)^2; undefined when the term has a dense part or is squared already. */
@@ -207,36 +208,39 @@ export function squareTerm(t: ChannelTerm): ChannelTerm | undefined {
 /** Whether the term is one value per channel (no full-size part). */
 export const isBroadcast = (t: ChannelTerm): boolean => t.dense === null && t.base === null && !t.square;
 
+/** The term `beta` (one value per channel) over [rows, beta.length]. */
+export function broadcastTerm(rows: number, beta: Float32Array): ChannelTerm {
+  const C = beta.length;
+  return { rows, C, dense: null, gamma: new Float32Array(C), base: null, alpha: new Float32Array(C), beta, square: false };
+}
+
 /**
- * a + sign * b, when the result is still one term: neither squared, at most one dense part and
- * one base between them (equal bases merge; a base with alpha 1 becomes the dense part).
+ * a + sign * b, when the result is still one term: neither squared, and at most two full-size
+ * tensors between them (the same tensor in both merges its scales).
  */
 export function addTerms(a: ChannelTerm, b: ChannelTerm, sign: number): ChannelTerm | undefined {
   if (a.square || b.square || a.rows !== b.rows || a.C !== b.C) return undefined;
-  if (b.dense !== null && sign !== 1) return undefined;
-  const C = a.C;
-  const dense = [a.dense, b.dense].filter((d): d is Float32Array => d !== null);
-  const bases: { v: Float32Array; id?: object; alpha: Float32Array }[] = [];
+  const parts: { v: Float32Array; id?: object; scale: Float32Array }[] = [];
+  const put = (v: Float32Array, scale: Float32Array, id: object | undefined): void => {
+    const same = parts.find((x) => x.v === v);
+    if (same === undefined) parts.push({ v, scale, ...(id === undefined ? {} : { id }) });
+    else {
+      same.scale = added(same.scale, scale);
+      if (id !== undefined) same.id = id;
+    }
+  };
   for (const [t, s] of [[a, 1], [b, sign]] as const) {
-    if (t.base === null) continue;
-    const same = bases.find((x) => x.v === t.base);
-    if (same !== undefined) same.alpha = added(same.alpha, t.alpha, s);
-    else bases.push({ v: t.base, ...(t.baseId === undefined ? {} : { id: t.baseId }), alpha: s === 1 ? t.alpha : scaled(t.alpha, -1) });
+    if (t.dense !== null) put(t.dense, s === 1 ? t.gamma : scaled(t.gamma, -1), undefined);
+    if (t.base !== null) put(t.base, s === 1 ? t.alpha : scaled(t.alpha, -1), t.baseId);
   }
-  while (bases.length > 1 && dense.length === 0) {
-    const i = bases.findIndex((x) => x.alpha.every((v) => v === 1));
-    if (i < 0) break;
-    dense.push(bases.splice(i, 1)[0]!.v);
-  }
-  if (dense.length > 1 || bases.length > 1) return undefined;
+  if (parts.length > 2) return undefined;
+  // the base: a tensor whose channel sums may be recorded (it has an id), else the first
+  const i = parts.findIndex((x) => x.id !== undefined);
+  const base = parts.splice(i < 0 ? 0 : i, 1)[0], dense = parts[0];
   return {
-    rows: a.rows,
-    C,
-    dense: dense[0] ?? null,
-    base: bases[0]?.v ?? null,
-    ...(bases[0]?.id === undefined ? {} : { baseId: bases[0].id }),
-    alpha: bases[0]?.alpha ?? new Float32Array(C),
-    beta: added(a.beta, b.beta, sign),
-    square: false,
+    ...broadcastTerm(a.rows, added(a.beta, b.beta, sign)),
+    ...(dense === undefined ? {} : { dense: dense.v, gamma: dense.scale }),
+    ...(base === undefined ? {} : { base: base.v, alpha: base.scale }),
+    ...(base?.id === undefined ? {} : { baseId: base.id }),
   };
 }

@@ -79,6 +79,9 @@ test('per-channel Add, Sub, Multiply, Neg and Square chains, their sums and grad
         return tf.add(tf.mul(tf.sum(tf.mul(tf.add(x, p), p), [0, 1, 2]), 1e-3), m);
       }],
       ['dense + lazy, lazy - dense, lazy + lazy of two bases', (x, p, q, d) => tf.add(tf.sub(tf.add(d, tf.mul(x, q)), d), tf.add(tf.sub(x, p), tf.mul(d, q)))],
+      ['(dense + lazy) * per-channel: the dense part scaled', (x, p, q, d) => tf.mul(tf.add(d, tf.mul(x, q)), p)],
+      ['batchNorm with given statistics: its dx a lazy term over dy', (x, p, q, d) =>
+        tf.batchNorm(tf.mul(d, x) as tf.Tensor4D, tf.reshape(p, [-1]) as tf.Tensor1D, tf.add(tf.abs(q), 0.5) as tf.Tensor1D, tf.mul(q, 2) as tf.Tensor1D, q as tf.Tensor1D, 1e-3)],
       ['three bases: falls back to evaluating', (x, p, q, d) => tf.add(tf.add(tf.mul(x, q), tf.mul(d, q)), tf.mul(tf.exp(tf.mul(x, 0.1)), p))],
       ['reshaped to another last axis, then per-channel again', (x, p) => {
         const t = tf.reshape(tf.sub(x, p), [shape[0]!, -1, 16]);
@@ -126,17 +129,18 @@ test('a lazy tensor whose base was disposed still reads its own values (the pool
 test('channelAffine and channelAffineSum check their buffers', { skip }, () => {
   const addon = loadAddon()!;
   const f = (n: number) => new Float32Array(n);
-  assert.throws(() => addon.channelAffine(f(11), 3, 4, null, f(12), f(4), f(4), false), /channelAffine out has 11 elements, needs 12/);
-  assert.throws(() => addon.channelAffine(f(12), 3, 4, null, f(12), f(3), f(4), false), /alpha has 3 elements, needs 4/);
-  assert.throws(() => addon.channelAffine(f(12), 3, 4, f(12), f(12), f(4), f(4), true), /squared term has no dense part/);
-  assert.throws(() => addon.channelAffineSum(f(4), 3, 4, f(11), null, f(4), f(4), false, 1), /dense has 11 elements, needs 12/);
-  assert.throws(() => addon.channelAffineSum(f(4), 3, 0, null, null, f(4), f(4), false, 1), /C must be >= 1/);
-  // values: v = dense + alpha * base + beta, and (alpha * base + beta)^2 summed per channel
+  assert.throws(() => addon.channelAffine(f(11), 3, 4, null, f(4), f(12), f(4), f(4), false), /channelAffine out has 11 elements, needs 12/);
+  assert.throws(() => addon.channelAffine(f(12), 3, 4, null, f(4), f(12), f(3), f(4), false), /alpha has 3 elements, needs 4/);
+  assert.throws(() => addon.channelAffine(f(12), 3, 4, null, f(2), f(12), f(4), f(4), false), /gamma has 2 elements, needs 4/);
+  assert.throws(() => addon.channelAffine(f(12), 3, 4, f(12), f(4), f(12), f(4), f(4), true), /squared term has no dense part/);
+  assert.throws(() => addon.channelAffineSum(f(4), 3, 4, f(11), f(4), null, f(4), f(4), false, 1), /dense has 11 elements, needs 12/);
+  assert.throws(() => addon.channelAffineSum(f(4), 3, 0, null, f(4), null, f(4), f(4), false, 1), /C must be >= 1/);
+  // values: v = gamma * dense + alpha * base + beta, and (alpha * base + beta)^2 summed per channel
   const out = f(4);
-  addon.channelAffine(out, 2, 2, Float32Array.of(1, 2, 3, 4), Float32Array.of(1, 1, 2, 2), Float32Array.of(2, 3), Float32Array.of(0, 1), false);
-  assert.deepEqual([...out], [3, 6, 7, 11]);
+  addon.channelAffine(out, 2, 2, Float32Array.of(1, 2, 3, 4), Float32Array.of(1, -1), Float32Array.of(1, 1, 2, 2), Float32Array.of(2, 3), Float32Array.of(0, 1), false);
+  assert.deepEqual([...out], [3, 2, 7, 3]);
   const sums = f(2);
-  addon.channelAffineSum(sums, 2, 2, null, Float32Array.of(1, 1, 2, 2), Float32Array.of(2, 3), Float32Array.of(0, 1), true, 0.5);
+  addon.channelAffineSum(sums, 2, 2, null, f(2), Float32Array.of(1, 1, 2, 2), Float32Array.of(2, 3), Float32Array.of(0, 1), true, 0.5);
   assert.deepEqual([...sums], [(4 + 16) / 2, (16 + 49) / 2]);
 });
 
