@@ -15,6 +15,7 @@
     "sources": [
       "native/addon.cc",
       "native/batchnorm.cc",
+      "native/channel.cc",
       "native/conv.cc",
       "native/elementwise.cc",
       "native/gemm.cc",

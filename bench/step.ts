@@ -1,12 +1,15 @@
 /**
- * `npm run bench -- step [--arch small|small-bn|resnet] [--backend native,wasm,wasm@1,cpu] [--steps N]
+ * `npm run bench -- step [--arch small|small-bn|resnet|resnet-layers|resnet-moments] [--backend native,wasm,wasm@1,cpu] [--steps N]
  * [--rounds R] [--no-peer] [--profile] [--cpu] [--peer-threads N] [--kernels]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
  * (same model, batch, NT-Xent τ = 0.5, Adam lr 1e-3, views pre-made): small = 256 pairs of
  * 28x28x1 through convNet(); resnet = 128 pairs of 32x32x3 through resnet({ stemWidth: 32,
  * widths: [32, 64, 128], blocksPerStage: [1, 1, 1] }); head 128-128-64. small-bn = small with
  * conv-BN-ReLU units (convNet({ batchNorm: true }), the CLI's default encoder; the peer has no such
- * model, so no peer runs for it). A backend spec ending in `:tfjs-bn` (e.g. `native:tfjs-bn`) runs
- * BatchNorm as tfjs-layers does (moments + batchNorm) instead of the one-op layer, for a before/after.
+ * model, so no peer runs for it). resnet-layers and resnet-moments = the same ResNet written as a
+ * TensorFlow.js user writes it (bench/_user-resnet.ts: tfjs-layers with tf.layers.batchNormalization,
+ * and raw ops with BatchNorm through tf.moments), against the same peer. A backend spec ending in `:tfjs-bn` (e.g. `native:tfjs-bn`) runs
+ * BatchNorm as tfjs-layers does (moments + batchNorm) instead of the one-op layer, for a before/after;
+ * `native:eager` runs native without its lazy per-channel tensors (CONTRASTIVE_NATIVE_LAZY=0).
  * Each backend and the PyTorch peer run in their own child process, alternating, `rounds` times;
  * prints images/s per run, the median per engine, the ratio of medians to the peer, and peak RSS.
  * Default backends: every one of native, wasm that loads. `wasm@1` is wasm limited to 1 thread.
@@ -155,7 +158,7 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
   const med = times[Math.floor(times.length / 2)]!;
   views.dispose();
   return {
-    engine: `contrastive ${info.name}${tfjsBn ? ' (tfjs-layers BatchNorm)' : ''}`,
+    engine: `contrastive ${info.name}${tfjsBn ? ' (tfjs-layers BatchNorm)' : ''}${process.env.CONTRASTIVE_NATIVE_LAZY === '0' ? ' (eager)' : ''}`,
     threads: info.threads,
     images: 2 * pairs,
     medianStepS: med,
@@ -168,9 +171,15 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
 /** Runs `measure` in a child process (a clean heap and its own peak RSS). */
 function runChild(o: Options, spec: string): StepResult | string {
   // `wasm@1`: the wasm backend with CONTRASTIVE_WASM_THREADS=1 (compare thread counts in one run)
+  // `native:eager`: the native backend without lazy per-channel tensors (CONTRASTIVE_NATIVE_LAZY=0)
   const tfjsBn = spec.endsWith(':tfjs-bn');
-  const [backend, threads] = spec.replace(/:tfjs-bn$/, '').split('@') as [string, string | undefined];
-  const env = threads === undefined ? process.env : { ...process.env, CONTRASTIVE_WASM_THREADS: threads };
+  const eager = spec.endsWith(':eager');
+  const [backend, threads] = spec.replace(/:tfjs-bn$|:eager$/, '').split('@') as [string, string | undefined];
+  const env = {
+    ...process.env,
+    ...(threads === undefined ? {} : { CONTRASTIVE_WASM_THREADS: threads }),
+    ...(eager ? { CONTRASTIVE_NATIVE_LAZY: '0' } : {}),
+  };
   const args = [
     '--import',
     'tsx',

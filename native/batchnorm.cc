@@ -4,6 +4,7 @@
 // (length C) or scalar (length 1) parameters.
 #include "common.h"
 #include "omp_compat.h"
+#include "channel_sums.h"
 #include <algorithm>
 #include <cmath>
 
@@ -36,47 +37,13 @@ static Napi::Value batchNorm(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// Per-channel sums over rows [r0, r1) of x viewed as [rows, C], accumulated in float over blocks of
-// 64 rows and flushed to double: s1 += sum(f1(r, c)), s2 += sum(f2(r, c)).
-template <typename F>
-static void channelSums(int64_t rows, int64_t C, double* s1, double* s2, F&& term) {
-  const int threads = omp_get_max_threads();
-  std::vector<double> p1((size_t)(threads * C), 0.0), p2((size_t)(threads * C), 0.0);
-#pragma omp parallel num_threads(threads) if (rows * C >= kParallelMin)
-  {
-    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-    double* a1 = p1.data() + (size_t)t * (size_t)C;
-    double* a2 = p2.data() + (size_t)t * (size_t)C;
-    std::vector<float> f1((size_t)C), f2((size_t)C);
-    const int64_t r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
-    for (int64_t b0 = r0; b0 < r1; b0 += 64) {
-      std::fill(f1.begin(), f1.end(), 0.f);
-      std::fill(f2.begin(), f2.end(), 0.f);
-      const int64_t b1 = std::min(r1, b0 + 64);
-      for (int64_t r = b0; r < b1; r++) term(r, f1.data(), f2.data());
-      for (int64_t c = 0; c < C; c++) {
-        a1[c] += f1[(size_t)c];
-        a2[c] += f2[(size_t)c];
-      }
-    }
-  }
-  for (int64_t c = 0; c < C; c++) {
-    double t1 = 0, t2 = 0;
-    for (int t = 0; t < threads; t++) {
-      t1 += p1[(size_t)(t * C + c)];
-      t2 += p2[(size_t)(t * C + c)];
-    }
-    s1[c] = t1;
-    s2[c] = t2;
-  }
-}
-
-// batchNormGrad(x, dy, mean, variance, scale|null, dx, dmean, dvariance, dscale, doffset, rows, C, eps)
+// batchNormGrad(x, dy, mean, variance, scale|null, dx|null, dmean, dvariance, dscale, doffset, rows, C, eps)
 // The gradients of y = (x - mean) * inv * scale + offset, inv = 1/sqrt(variance + eps), with
 // mean and variance taken as inputs (as tfjs-core's FusedBatchNorm gradient does), in one pass:
 //   dx = dy * scale * inv                      doffset = sum(dy)
 //   dscale = inv * sum(dy * (x - mean))        dmean = -inv * scale * sum(dy)
 //   dvariance = -0.5 * inv^3 * scale * sum(dy * (x - mean))
+// dx null: dx is not written (the native backend's lazy terms stand for it, src/node/native/batchnorm.ts).
 static Napi::Value batchNormGrad(const Napi::CallbackInfo& info) {
   const int64_t rows = integer(info, 10, "rows"), C = integer(info, 11, "C");
   const float eps = (float)number(info, 12, "eps");
@@ -84,7 +51,7 @@ static Napi::Value batchNormGrad(const Napi::CallbackInfo& info) {
   F32 x = f32(info, 0, n, "batchNormGrad x"), dy = f32(info, 1, n, "batchNormGrad dy");
   F32 mean = f32(info, 2, (size_t)C, "batchNormGrad mean"), var = f32(info, 3, (size_t)C, "batchNormGrad variance");
   F32 scale = f32opt(info, 4, (size_t)C, "batchNormGrad scale");
-  F32 dx = f32(info, 5, n, "batchNormGrad dx");
+  F32 dx = f32opt(info, 5, n, "batchNormGrad dx");
   F32 dmean = f32(info, 6, (size_t)C, "dmean"), dvar = f32(info, 7, (size_t)C, "dvariance");
   F32 dscale = f32(info, 8, (size_t)C, "dscale"), doffset = f32(info, 9, (size_t)C, "doffset");
   std::vector<float> inv((size_t)C), g((size_t)C);  // g = scale * inv
@@ -96,12 +63,14 @@ static Napi::Value batchNormGrad(const Napi::CallbackInfo& info) {
   channelSums(rows, C, s1.data(), s2.data(), [&](int64_t r, float* f1, float* f2) {
     const float* xr = x.data + r * C;
     const float* dr = dy.data + r * C;
-    float* out = dx.data + r * C;
     for (int64_t c = 0; c < C; c++) {
       const float d = dr[c];
       f1[c] += d;
       f2[c] += d * (xr[c] - mean.data[c]);
-      out[c] = d * g[(size_t)c];
+    }
+    if (dx.data != nullptr) {
+      float* out = dx.data + r * C;
+      for (int64_t c = 0; c < C; c++) out[c] = dr[c] * g[(size_t)c];
     }
   });
   for (int64_t c = 0; c < C; c++) {

@@ -34,9 +34,9 @@ export interface NativeAddon {
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number): void;
   batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null, scale: Float32Array | null,
     y: Float32Array, rows: number, channels: number, epsilon: number): void;
-  /** dx and the per-channel gradients of FusedBatchNorm (mean and variance as inputs). */
+  /** dx (unless null) and the per-channel gradients of FusedBatchNorm (mean and variance as inputs). */
   batchNormGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array | null,
-    dx: Float32Array, dmean: Float32Array, dvariance: Float32Array, dscale: Float32Array, doffset: Float32Array,
+    dx: Float32Array | null, dmean: Float32Array, dvariance: Float32Array, dscale: Float32Array, doffset: Float32Array,
     rows: number, channels: number, epsilon: number): void;
   /** Training-mode batch norm of x as [rows, channels]: y, and the batch mean and biased variance per channel. */
   batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array,
@@ -45,6 +45,12 @@ export interface NativeAddon {
   batchNormTrainGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array,
     dmean: Float32Array, dvariance: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array,
     rows: number, channels: number, epsilon: number): void;
+  /** out = gamma * dense + alpha * base + beta per channel of [rows, C], or (alpha * base + beta)^2 when square (dense, base: null for none). */
+  channelAffine(out: Float32Array, rows: number, C: number, dense: Float32Array | null, gamma: Float32Array, base: Float32Array | null,
+    alpha: Float32Array, beta: Float32Array, square: boolean): void;
+  /** sums[c] = scale * the sum over rows of channelAffine's value, without writing it. */
+  channelAffineSum(sums: Float32Array, rows: number, C: number, dense: Float32Array | null, gamma: Float32Array, base: Float32Array | null,
+    alpha: Float32Array, beta: Float32Array, square: boolean, scale: number): void;
   /** GFLOP/s of an in-register FMA loop on `threads` threads; width 256 (AVX2) or 512 (AVX-512). */
   fmaPeak(threads: number, iterations: number, width?: number): number;
   /** Whether this CPU has the instruction set: avx2, fma or avx512f (false on other architectures). */

@@ -8,6 +8,7 @@
 import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
 import { alloc, nativeKernel, output, shapeError, sizeOf, values } from './kernel-utils.js';
+import { broadcastTerm, LAZY_MIN, lazyTensor } from './lazy-channel.js';
 import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from '../../models/batch-norm.js';
 
 export function batchNormKernels(addon: NativeAddon): tf.KernelConfig[] {
@@ -38,11 +39,19 @@ export function batchNormKernels(addon: NativeAddon): tf.KernelConfig[] {
     if (xv === undefined || dyv === undefined || mv === undefined || vv === undefined || sv === undefined) {
       throw new Error('native NativeBatchNormGrad: inputs must be float32');
     }
-    const n = sizeOf(x!.shape);
-    const dx = alloc(n);
+    const n = sizeOf(x!.shape), eps = varianceEpsilon ?? 0.001;
+    // dx = dy * scale * rsqrt(variance + eps): from LAZY_MIN elements a lazy term over dy (lazy-channel.ts), not written here
+    const lazy = n >= LAZY_MIN && channels > 0;
+    const dx = lazy ? null : alloc(n);
     const per = [0, 1, 2, 3].map(() => new Float32Array(channels));
-    addon.batchNormGrad(xv, dyv, mv, vv, sv, dx, per[0]!, per[1]!, per[2]!, per[3]!, n / channels, channels, varianceEpsilon ?? 0.001);
-    return [output(backend, [...x!.shape], dx), ...per.map((p, i) => output(backend, [...[mean, variance, scale ?? mean, mean][i]!.shape], p))];
+    addon.batchNormGrad(xv, dyv, mv, vv, sv, dx, per[0]!, per[1]!, per[2]!, per[3]!, n / channels, channels, eps);
+    let dxInfo;
+    if (dx !== null) dxInfo = output(backend, [...x!.shape], dx);
+    else {
+      const g = Float32Array.from(vv, (v, c) => Math.fround(1 / Math.sqrt(Math.fround(v + eps))) * (sv === null ? 1 : sv[c]!));
+      dxInfo = lazyTensor(backend, [...x!.shape], { ...broadcastTerm(n / channels, new Float32Array(channels)), dense: dyv, gamma: g });
+    }
+    return [dxInfo, ...per.map((p, i) => output(backend, [...[mean, variance, scale ?? mean, mean][i]!.shape], p))];
   }, false), nativeKernel(BATCH_NORM_TRAIN_KERNEL, ({ inputs, attrs }, backend) => {
     const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
     const { epsilon } = attrs as unknown as { epsilon: number };

@@ -4,13 +4,17 @@
  * sizes every time. A buffer goes back to the pool when the backend disposes its tensor, unless
  * it may still be visible elsewhere ("escaped"): returned by readSync/dataSync, written under a
  * second tensor, or viewed by a subarray (the cpu backend's Slice). Escaped buffers are left to
- * the garbage collector, so reuse never changes a value anyone can still read.
+ * the garbage collector, so reuse never changes a value anyone can still read. A pinned buffer (the
+ * base of a lazy tensor, lazy-channel.ts) disposed with its tensor waits for its last unpin.
  */
 export class BufferPool {
   private readonly free = new Map<number, Float32Array[]>();
   private readonly owned = new WeakSet<ArrayBuffer>();
   private readonly assigned = new WeakSet<Float32Array>();
   private readonly escaped = new WeakSet<ArrayBuffer>();
+  private readonly pins = new Map<ArrayBuffer, number>();
+  /** Disposed while pinned: back to the pool at the last unpin. */
+  private readonly waiting = new Map<ArrayBuffer, Float32Array>();
   /** Bytes waiting in the pool. */
   pooledBytes = 0;
 
@@ -48,6 +52,33 @@ export class BufferPool {
     if (!(values instanceof Float32Array)) return;
     const buf = values.buffer as ArrayBuffer;
     if (!this.owned.has(buf) || this.escaped.has(buf) || !this.assigned.has(values)) return;
+    if (this.pins.has(buf)) this.waiting.set(buf, values);
+    else this.recycle(values);
+  }
+
+  /** Keeps `values` from reuse until as many `unpin` calls (lazy tensors read it later). */
+  pin(values: Float32Array): void {
+    const buf = values.buffer as ArrayBuffer;
+    if (this.owned.has(buf)) this.pins.set(buf, (this.pins.get(buf) ?? 0) + 1);
+  }
+
+  unpin(values: Float32Array): void {
+    const buf = values.buffer as ArrayBuffer;
+    const n = this.pins.get(buf);
+    if (n === undefined) return;
+    if (n > 1) {
+      this.pins.set(buf, n - 1);
+      return;
+    }
+    this.pins.delete(buf);
+    const w = this.waiting.get(buf);
+    if (w !== undefined) {
+      this.waiting.delete(buf);
+      this.recycle(w);
+    }
+  }
+
+  private recycle(values: Float32Array): void {
     if (this.pooledBytes + values.byteLength > this.capBytes) return;
     this.assigned.delete(values);
     let list = this.free.get(values.length);

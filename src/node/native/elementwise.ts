@@ -1,7 +1,13 @@
-/** Element-wise kernels: broadcasting binary ops and comparisons, unary ops, AddN and Tile on float32 tensors. */
+/**
+ * Element-wise kernels: broadcasting binary ops and comparisons, unary ops, AddN and Tile on float32
+ * tensors. Add, Sub, Multiply with a per-channel operand, and Square and Neg of a lazy tensor,
+ * return lazy per-channel terms (lazy-channel.ts) instead of writing the result.
+ */
 import * as tf from '../../tf.js';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
 import { alloc, nativeKernel, output, sizeOf, values } from './kernel-utils.js';
+import { addTerms, LAZY_MIN, lazyTensor, pendingTerm, perChannel, scaleTerm, shiftTerm, squareTerm, termOf } from './lazy-channel.js';
 
 /** Binary op codes of native/elementwise.cc. */
 const BINARY: Record<string, number> = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6 };
@@ -50,9 +56,49 @@ export function collapse(outShape: readonly number[], sa: number[], sb: number[]
   return { shape, sa: a, sb: b };
 }
 
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Add, Sub or Multiply as a lazy per-channel term (lazy-channel.ts), when the result stays one:
+ * a full-size tensor with a per-channel one ([..., 1, C]; a scalar only when the full one is lazy
+ * already), or two full-size tensors added or subtracted, one of them lazy. Else undefined.
+ */
+function lazyBinary(op: string, a: tf.TensorInfo, b: tf.TensorInfo, backend: MathBackendCPU): tf.TensorInfo | undefined {
+  if (op !== 'Add' && op !== 'Sub' && op !== 'Multiply') return undefined;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  if (outShape.length === 0 || sizeOf(outShape) < LAZY_MIN) return undefined;
+  const aFull = sameShape(a.shape, outShape), bFull = sameShape(b.shape, outShape);
+  if (aFull && bFull) {
+    if (op === 'Multiply' || (pendingTerm(backend, a) === undefined && pendingTerm(backend, b) === undefined)) return undefined;
+    const ta = termOf(backend, a), tb = termOf(backend, b);
+    const t = ta === undefined || tb === undefined ? undefined : addTerms(ta, tb, op === 'Sub' ? -1 : 1);
+    return t === undefined ? undefined : lazyTensor(backend, outShape, t);
+  }
+  if (!aFull && !bFull) return undefined;
+  const [full, small] = aFull ? [a, b] : [b, a];
+  const p = perChannel(backend, small, outShape);
+  if (p === undefined) return undefined;
+  const isScalar = sizeOf(small.shape) === 1 && outShape[outShape.length - 1] !== 1;
+  if (isScalar && pendingTerm(backend, full) === undefined) return undefined; // dense * scalar: the plain kernel
+  const t = termOf(backend, full);
+  if (t === undefined) return undefined;
+  let r;
+  if (op === 'Multiply') r = scaleTerm(t, p);
+  else if (op === 'Add') r = shiftTerm(t, p, 1);
+  else if (aFull) r = shiftTerm(t, p, -1);
+  else {
+    const neg = scaleTerm(t, -1);
+    r = neg === undefined ? undefined : shiftTerm(neg, p, 1);
+  }
+  return r === undefined ? undefined : lazyTensor(backend, outShape, r);
+}
+
 export function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
   const binary = Object.entries(BINARY).map(([name, code]) => nativeKernel(name, ({ inputs }, backend) => {
     const { a, b } = inputs as Record<string, tf.TensorInfo>;
+    const lazy = lazyBinary(name, a!, b!, backend);
+    if (lazy !== undefined) return lazy;
     const av = values(backend, a!), bv = values(backend, b!);
     if (av === undefined || bv === undefined) return undefined;
     const outShape = tf.backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
@@ -81,6 +127,9 @@ export function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
 
   const unary = Object.entries(UNARY).map(([name, u]) => nativeKernel(name, ({ inputs, attrs }, backend) => {
     const { x } = inputs as Record<string, tf.TensorInfo>;
+    const pend = name === 'Square' || name === 'Neg' ? pendingTerm(backend, x!) : undefined;
+    const lazy = pend === undefined ? undefined : name === 'Square' ? squareTerm(pend) : scaleTerm(pend, -1);
+    if (lazy !== undefined) return lazyTensor(backend, [...x!.shape], lazy);
     const xv = values(backend, x!);
     if (xv === undefined) return undefined;
     const alpha = u.alpha === undefined ? 0 : ((attrs as Record<string, number | undefined>)[u.alpha] ?? u.alphaDefault!);

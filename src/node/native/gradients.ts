@@ -2,14 +2,17 @@
  * Gradients the native backend computes in fewer passes. tfjs-core's ReLU gradient is
  * `dy * step(x)`: two passes over the activation and one temporary tensor; Square's is two
  * passes, Mean's two plus a tensor of ones, FusedBatchNorm's about ten. On the native backend the replacements run one fused pass
- * (`NativeReluGrad`, `NativeSquareGrad`, `NativeMeanGrad`, `NativeBatchNormGrad`); on every other backend, or for inputs the native
- * kernels do not take, they call the original gradient, so registering them changes nothing
- * elsewhere.
+ * (`NativeReluGrad`, `NativeSquareGrad`, `NativeMeanGrad`, `NativeBatchNormGrad`); Mean's over every
+ * axis but the last is a lazy broadcast, and Square's of a lazy term times it another lazy term
+ * (lazy-channel.ts: tf.moments' gradient without full-size passes). On every other backend, or
+ * for inputs the native kernels do not take, they call the original gradient, so registering them
+ * changes nothing elsewhere.
  */
 import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
 import { alloc, NATIVE, nativeKernel, output, shapeError, sizeOf, values } from './kernel-utils.js';
 import { broadcastStrides, collapse } from './elementwise.js';
+import { broadcastTerm, isBroadcast, LAZY_MIN, lazyTensor, pendingTerm, scaleTerm, termOf } from './lazy-channel.js';
 
 /** Binary op codes in native/elementwise.cc. */
 const MULTIPLY = 2, RELU_GRAD = 7, SQUARE_GRAD = 8;
@@ -29,6 +32,14 @@ export function gradientKernels(addon: NativeAddon): tf.KernelConfig[] {
   }, nativeKernel('NativeSquareGrad', ({ inputs }, backend) => {
     const { dy, x } = inputs as Record<string, tf.TensorInfo>;
     if (dy!.shape.join() !== x!.shape.join()) shapeError('NativeSquareGrad', 'dy', `have the shape of x [${x!.shape.join(', ')}]`, dy!.shape);
+    // 2 * x * dy where one side is a lazy broadcast (Mean's gradient): a lazy term over the other
+    for (const [p, q] of [[dy!, x!], [x!, dy!]]) {
+      const bp = pendingTerm(backend, p);
+      if (bp === undefined || !isBroadcast(bp)) continue;
+      const tq = termOf(backend, q);
+      const r = tq === undefined ? undefined : scaleTerm(tq, bp.beta.map((v) => 2 * v));
+      if (r !== undefined) return lazyTensor(backend, [...x!.shape], r);
+    }
     const dyv = values(backend, dy!), xv = values(backend, x!);
     if (dyv === undefined || xv === undefined) throw new Error('native NativeSquareGrad: dy and x must be float32');
     const n = sizeOf(x!.shape);
@@ -43,6 +54,11 @@ export function gradientKernels(addon: NativeAddon): tf.KernelConfig[] {
     const dyv = values(backend, dy!);
     if (dyv === undefined) throw new Error('native NativeMeanGrad: dy must be float32');
     const n = sizeOf(shape);
+    const C = shape[shape.length - 1]!;
+    if (n >= LAZY_MIN && C > 0 && expanded.every((d, i) => d === (i === shape.length - 1 ? C : 1))) {
+      // reduced over every axis but the last: a lazy per-channel broadcast (lazy-channel.ts)
+      return lazyTensor(backend, [...shape], broadcastTerm(n / C, dyv.map((v) => v / reduceSize)));
+    }
     const out = alloc(n);
     if (n > 0) {
       const c = collapse(shape, broadcastStrides(expanded, shape), shape.map(() => 0));

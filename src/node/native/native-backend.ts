@@ -18,6 +18,7 @@ import { stridedCopyKernels } from './strided-copy.js';
 import { reduceKernels } from './reduce.js';
 import { batchNormKernels } from './batchnorm.js';
 import { gradientKernels, registerNativeGradients } from './gradients.js';
+import { dropPendingEntry, isPendingEntry, setLazyChannelRuntime } from './lazy-channel.js';
 
 /** Output buffers of native kernels, reused after their tensors are disposed (see buffer-pool.ts). */
 export const pool = new BufferPool(Number(process.env.CONTRASTIVE_NATIVE_POOL_MB ?? 1024) * 2 ** 20);
@@ -43,9 +44,14 @@ class NativeBackend extends MathBackendCPU {
   }
 
   override disposeData(dataId: tf.DataId, force = false): boolean {
-    const values = this.data.get(dataId)?.values;
+    const entry = this.data.get(dataId);
+    const lazy = isPendingEntry(entry); // an unevaluated lazy tensor: reading values would evaluate it
+    const values = lazy ? undefined : entry?.values;
     const done = super.disposeData(dataId, force);
-    if (values !== undefined && !this.data.has(dataId)) pool.onDispose(values);
+    if (!this.data.has(dataId)) {
+      if (lazy) dropPendingEntry(entry!);
+      else if (values !== undefined) pool.onDispose(values);
+    }
     return done;
   }
 }
@@ -74,6 +80,7 @@ export function registerNativeBackend(threads?: number): NativeAddon {
   const envThreads = Number(process.env.CONTRASTIVE_NATIVE_THREADS);
   addon.setThreads(threads ?? (Number.isInteger(envThreads) && envThreads > 0 ? envThreads : availableParallelism()));
   if (process.env.CONTRASTIVE_NATIVE_POOL !== '0') setPooledAllocator((n) => pool.take(n));
+  setLazyChannelRuntime(addon, { pin: (a) => pool.pin(a), unpin: (a) => pool.unpin(a), adopt: (a) => pool.onWrite(a) });
   tf.registerBackend(NATIVE, () => new NativeBackend(), 0);
   for (const k of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...k, backendName: NATIVE });
