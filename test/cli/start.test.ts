@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStart } from '../../src/cli/start.js';
+import { runStart, START_TEMPERATURE } from '../../src/cli/start.js';
 
 test('runStart: report.html is written after eval and has the label-efficiency chart', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'contrastive-start-')), 'start');
@@ -53,6 +53,7 @@ test('runStart: report.html is written after eval and has the label-efficiency c
     const recipe = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).recipe;
     assert.equal(recipe.arch, 'small-cnn');
     assert.equal(recipe.featureBatchNorm, true, 'images get the centred representation h by default');
+    assert.equal(recipe.temperature, START_TEMPERATURE, "npm start's short-budget τ (bench start-recipe)");
   } finally {
     rmSync(join(out, '..'), { recursive: true, force: true });
   }
