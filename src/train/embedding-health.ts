@@ -6,7 +6,7 @@
  * sample and its views are drawn from the same seed every epoch, so epochs compare.
  */
 import type { Dataset } from '../data/dataset.js';
-import { subset } from '../data/subset.js';
+import { seededSample } from '../data/seeded-sample.js';
 import type { Augmentation } from '../augment/augmentation.js';
 import type { Method } from '../methods/method.js';
 import { alignmentUniformity } from '../eval/alignment-uniformity.js';
@@ -41,13 +41,7 @@ export function embeddingHealthMonitor(
 ): (method: Method) => Promise<EmbeddingHealth> {
   const { rows = 512, seed = 0, batchSize = 256 } = options;
   assertInteger(rows, 'embeddingHealthMonitor', 'rows', 2);
-  const n = Math.min(rows, data.size);
-  const picked = new Rng(seed)
-    .shuffle(Int32Array.from({ length: data.size }, (_, i) => i))
-    .subarray(0, n)
-    .slice()
-    .sort();
-  const sample = subset(data, picked);
+  const sample = seededSample(data, rows, seed);
   return async (method) => {
     const rng = new Rng(seed + 1);
     const x = await embedDataset(method, sample, batchSize, { augmentation, rng });

@@ -7,12 +7,11 @@
  * state in which cosine kNN sees every sample as the same.
  */
 import type { Dataset } from '../data/dataset.js';
-import { subset } from '../data/subset.js';
+import { seededSample } from '../data/seeded-sample.js';
 import type { Method } from '../methods/method.js';
 import { embedDataset } from '../eval/dataset-features.js';
 import { embeddingStd } from '../eval/embedding-std.js';
 import { effectiveRank } from '../eval/effective-rank.js';
-import { Rng } from '../random.js';
 import { assertInteger } from '../validate.js';
 
 export interface EmbeddingSpread {
@@ -59,13 +58,7 @@ export function embeddingSpreadMonitor(
   assertInteger(rows, fn, 'rows', 2);
   assertInteger(batchSize, fn, 'batchSize');
   assertInteger(every, fn, 'every');
-  const n = Math.min(rows, data.size);
-  const picked = new Rng(seed)
-    .shuffle(Int32Array.from({ length: data.size }, (_, i) => i))
-    .subarray(0, n)
-    .slice()
-    .sort();
-  const sample = subset(data, picked);
+  const sample = seededSample(data, rows, seed);
   let calls = 0;
   return async (method) => {
     calls += 1;
