@@ -9,30 +9,19 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startStaticServer, type StaticServer } from '../../src/cli/serve.js';
-import { chromiumMissing, launchChromium, type Launched } from './chromium.js';
+import { chromiumMissing, launchChromium } from './chromium.js';
+import { openBuiltPage, type BuiltPage } from './built-page.js';
 
 const skip = chromiumMissing;
-let out: string;
-let server: StaticServer | undefined;
-let browser: Launched | undefined;
+let site: BuiltPage | undefined;
 
 before(async () => {
-  if (skip !== false) return;
-  out = mkdtempSync(join(tmpdir(), 'contrastive-web-'));
-  const r = spawnSync(process.execPath, ['scripts/build-web.mjs', out], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `build-web failed:\n${r.stdout}\n${r.stderr}`);
-  server = await startStaticServer({ dir: out, port: 0 });
-  browser = await launchChromium();
+  if (skip === false) site = await openBuiltPage();
 });
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (out !== undefined) rmSync(out, { recursive: true, force: true });
+  await site?.close();
 });
 
 interface Demo {
@@ -62,8 +51,8 @@ const waitDone = async (page: import('playwright-core').Page, timeout: number): 
 };
 
 test('demo page: trains SimCLR in the browser, the loss goes down, the scatter updates', { skip }, async (t) => {
-  for (const f of ['index.html', 'main.js', 'digits.csv.gz', 'tfjs-backend-wasm-simd.wasm']) assert.ok(existsSync(join(out, f)), f);
-  const page = await browser!.context.newPage();
+  for (const f of ['index.html', 'main.js', 'digits.csv.gz', 'tfjs-backend-wasm-simd.wasm']) assert.ok(existsSync(join(site!.dir, f)), f);
+  const page = await site!.browser.context.newPage();
   const errors: string[] = [];
   const outside: string[] = [];
   page.on('console', (m) => {
@@ -71,10 +60,10 @@ test('demo page: trains SimCLR in the browser, the loss goes down, the scatter u
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('request', (r) => {
-    if (!r.url().startsWith(server!.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) outside.push(r.url());
+    if (!r.url().startsWith(site!.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) outside.push(r.url());
   });
   const steps = 24;
-  await page.goto(`${server!.url}?steps=${steps}&batch=64&evalEvery=8&auto=1`);
+  await page.goto(`${site!.url}?steps=${steps}&batch=64&evalEvery=8&auto=1`);
   await page.waitForFunction(
     () => {
       const d = (window as unknown as { __demo?: Demo }).__demo;
@@ -149,14 +138,14 @@ test('demo page: trains SimCLR in the browser, the loss goes down, the scatter u
 });
 
 test('demo page on WebGL (SwiftShader, forced): the same training runs on the webgl backend', { skip }, async () => {
-  const page = await browser!.context.newPage();
+  const page = await site!.browser.context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   // without softwareWebgl=1 the page would skip a software WebGL for wasm (see the test above)
-  await page.goto(`${server!.url}?steps=2&batch=16&evalEvery=2&evalSize=100&auto=1&backend=webgl&softwareWebgl=1`);
+  await page.goto(`${site!.url}?steps=2&batch=16&evalEvery=2&evalSize=100&auto=1&backend=webgl&softwareWebgl=1`);
   await page.waitForFunction(
     () => {
       const d = (window as unknown as { __demo?: Demo }).__demo;
@@ -194,7 +183,7 @@ test(
         if (m.type() === 'error') errors.push(m.text());
       });
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      await page.goto(`${server!.url}?steps=0&evalSize=200&auto=1`);
+      await page.goto(`${site!.url}?steps=0&evalSize=200&auto=1`);
       const auto = await waitDone(page, 50_000);
       assert.equal(auto.error, undefined, auto.error);
       t.diagnostic(`auto: backend ${auto.backend}; skipped: ${(auto.skipped ?? []).map((k) => `${k.name} (${k.reason})`).join(', ')}`);
@@ -206,7 +195,7 @@ test(
       assert.match(reason, /software-rendered/);
       assert.equal(auto.backend, 'wasm');
       // forced, with the software adapter allowed: the shipped @tensorflow/tfjs-backend-webgpu registers and computes
-      await page.goto(`${server!.url}?steps=0&evalSize=200&auto=1&backend=webgpu&softwareWebgpu=1`);
+      await page.goto(`${site!.url}?steps=0&evalSize=200&auto=1&backend=webgpu&softwareWebgpu=1`);
       const gpu = await waitDone(page, 60_000);
       assert.equal(gpu.error, undefined, gpu.error);
       assert.deepEqual(errors, []);
@@ -219,7 +208,7 @@ test(
       assert.ok(a > 0.3 && Math.abs(a - b) <= 0.025, `wasm ${a}, webgpu ${b}`);
       // training steps on WebGPU: a step reads nothing back synchronously (issue 21), so the
       // software adapter's broken synchronous read-back no longer matters
-      await page.goto(`${server!.url}?steps=2&batch=16&evalEvery=2&evalSize=100&auto=1&backend=webgpu&softwareWebgpu=1`);
+      await page.goto(`${site!.url}?steps=2&batch=16&evalEvery=2&evalSize=100&auto=1&backend=webgpu&softwareWebgpu=1`);
       const trained = await waitDone(page, 90_000);
       assert.equal(trained.error, undefined, trained.error);
       assert.equal(trained.backend, 'webgpu');

@@ -8,16 +8,15 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { startStaticServer, type StaticServer } from '../../src/cli/serve.js';
 import { parseNpy } from '../../src/data/npy.js';
 import { sharedData } from '../data/fixtures.js';
-import { chromiumMissing, launchChromium, type Launched } from './chromium.js';
+import { chromiumMissing } from './chromium.js';
+import { openBuiltPage, type BuiltPage } from './built-page.js';
 
 const N = 200;
 const cifar = sharedData() === undefined ? undefined : join(sharedData()!, 'cifar10-subset', 'train_first4000.bin');
@@ -27,16 +26,12 @@ const skip =
     : cifar === undefined
       ? 'shared data folder absent (set CONTRASTIVE_DATA or place ../shared/data): the CIFAR-10 subset is needed'
       : false;
-let out: string;
 let images: string;
-let server: StaticServer | undefined;
-let browser: Launched | undefined;
+let site: BuiltPage | undefined;
 
 before(async () => {
   if (skip !== false) return;
-  out = mkdtempSync(join(tmpdir(), 'contrastive-web-'));
-  const r = spawnSync(process.execPath, ['scripts/build-web.mjs', out], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `build-web failed:\n${r.stdout}\n${r.stderr}`);
+  site = await openBuiltPage();
   // CIFAR binary: per record 1 label byte, then 1024 R, 1024 G, 1024 B
   images = mkdtempSync(join(tmpdir(), 'contrastive-images-'));
   const bytes = readFileSync(cifar!);
@@ -49,13 +44,10 @@ before(async () => {
       .toFile(join(images, `img${String(i).padStart(3, '0')}.png`));
   }
   writeFileSync(join(images, 'broken.png'), Buffer.from('not a png at all'));
-  server = await startStaticServer({ dir: out, port: 0 });
-  browser = await launchChromium();
 });
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  for (const d of [out, images]) if (d !== undefined) rmSync(d, { recursive: true, force: true });
+  await site?.close();
+  if (images !== undefined) rmSync(images, { recursive: true, force: true });
 });
 
 interface Demo {
@@ -94,13 +86,13 @@ test(
   'own images: 200 CIFAR-10 PNGs on the file input train SimCLR and MoCo; neighbours; encoder and .npy downloads',
   { skip },
   async (t) => {
-    const page = await browser!.context.newPage();
+    const page = await site!.browser.context.newPage();
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    await page.goto(`${server!.url}?batch=32&size=32&evalEvery=4`);
+    await page.goto(`${site!.url}?batch=32&size=32&evalEvery=4`);
     await page.waitForFunction(() => (window as unknown as { __demo?: Demo }).__demo?.backend !== undefined, undefined, {
       timeout: 30_000,
     });

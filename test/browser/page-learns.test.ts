@@ -7,32 +7,19 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startStaticServer, type StaticServer } from '../../src/cli/serve.js';
-import { chromiumMissing, launchChromium, type Launched } from './chromium.js';
+import { chromiumMissing } from './chromium.js';
+import { openBuiltPage, type BuiltPage } from './built-page.js';
 
 const skip = chromiumMissing;
 const STEPS = 100;
 const BATCH = 128;
-let out: string;
-let server: StaticServer | undefined;
-let browser: Launched | undefined;
+let site: BuiltPage | undefined;
 
 before(async () => {
-  if (skip !== false) return;
-  out = mkdtempSync(join(tmpdir(), 'contrastive-web-'));
-  const r = spawnSync(process.execPath, ['scripts/build-web.mjs', out], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `build-web failed:\n${r.stdout}\n${r.stderr}`);
-  server = await startStaticServer({ dir: out, port: 0 });
-  browser = await launchChromium();
+  if (skip === false) site = await openBuiltPage();
 });
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (out !== undefined) rmSync(out, { recursive: true, force: true });
+  await site?.close();
 });
 
 interface Demo {
@@ -48,10 +35,10 @@ test(
   `page default recipe on the digits: kNN accuracy after ${STEPS} steps of ${BATCH} is above the untrained network's`,
   { skip },
   async (t) => {
-    const page = await browser!.context.newPage();
+    const page = await site!.browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    await page.goto(`${server!.url}?steps=${STEPS}&batch=${BATCH}&evalEvery=${STEPS}&auto=1`);
+    await page.goto(`${site!.url}?steps=${STEPS}&batch=${BATCH}&evalEvery=${STEPS}&auto=1`);
     await page.waitForFunction(
       () => {
         const d = (window as unknown as { __demo?: Demo }).__demo;
