@@ -27,6 +27,7 @@ export function register(program: Command): void {
     .option('--test-limit <n>', 'use at most N test samples (stratified)', int())
     .option('--pairs <n>', 'test samples whose two views measure alignment/uniformity', int(), 1000)
     .option('--seed <s>', 'seed of label subsets, probes and views', int(0), 0)
+    .option('--label-subsets <n>', 'labelled subsets averaged at each fraction below 100% (default 5)', int())
     .option('--clusters <k>', 'unlabelled data: k-means clusters', int(2))
     .option('--json', 'print one JSON object on stdout', false)
     .action(async (opts: EvalOptions) => {

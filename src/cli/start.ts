@@ -28,6 +28,9 @@ import { formatReport, runEval } from '../node/run/eval-run.js';
  */
 export const START_TEMPERATURE = 0.2;
 
+/** The augmentation preset of `npm start`: the grey-image preset with brightness and contrast jitter. */
+export const START_AUGMENTATION = 'small-grey-jitter';
+
 export interface StartOptions {
   /** Training budget in seconds; the step count is sized to it. @default 120 (CONTRASTIVE_START_BUDGET) */
   budgetSeconds?: number;
@@ -37,6 +40,10 @@ export interface StartOptions {
   batchSize?: number;
   /** SimCLR's τ. @default START_TEMPERATURE (0.2) */
   temperature?: number;
+  /** Adam's learning rate. @default defaultLr('adam', batch): 1e-3 */
+  lr?: number;
+  /** Augmentation preset (AUGMENTATION_PRESETS). @default 'small-grey-jitter' */
+  augmentation?: string;
   /** Seed of the weights, data order and augmentation (the probes' labelled subsets keep theirs). @default 0 */
   seed?: number;
   /** Cap on the training images. @default min(60000, max(10000, steps x batch)) */
@@ -59,6 +66,8 @@ export interface StartOptions {
 
 export interface StartResult {
   eval: EvaluationReport;
+  /** Seconds the pre-training took. */
+  trainSeconds: number;
   /** The report written after the evaluation, or null when it could not be written (the reason was logged). */
   report: WriteRunReportResult | null;
   out: string;
@@ -89,7 +98,7 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
       inputShape: [28, 28, 1],
       kind: 'image',
       width: 64,
-      augmentation: 'small-grey-jitter',
+      augmentation: o.augmentation ?? START_AUGMENTATION,
       flip: true,
       temperature: o.temperature ?? START_TEMPERATURE,
       projectionDim: 128,
@@ -117,6 +126,8 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
     steps,
     batchSize: batch,
     optimizer: 'adam',
+    ...(o.lr !== undefined ? { lr: o.lr } : {}),
+    augmentation: o.augmentation ?? START_AUGMENTATION,
     weightDecay: 1e-6,
     clipNorm: 0,
     seed: o.seed ?? 0,
@@ -159,7 +170,7 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
   log(
     `total ${secs()} s on backend ${info.name} (${info.threads} threads). The run is in ${out}/ (config.json, metrics.jsonl, eval.json, encoder/, report.html).`,
   );
-  return { eval: evalReport, report, out };
+  return { eval: evalReport, trainSeconds: result.seconds, report, out };
 }
 
 // `node dist/cli/start.js` (npm start) runs it; importing this module (tests) does not

@@ -3,6 +3,7 @@
  * `evaluateRepresentation`, which computes all of it from features:
  *
  * { "linear": {"1%": acc, "10%": acc, "100%": acc}, "knn": {...}, "knn200": {"100%": acc},
+ *   "spread": { "linear": {"1%": std, "10%": std}, "knn": {...} }, "labelSubsets": 5,
  *   "knnProtocol": { "k": 20, "temperature": 0.07, ..., "paper": { "k": 200, ... } },
  *   "kmeans": {"nmi": x, "ari": y}, "alignment": a, "uniformity": u,
  *   "baselines": { "pixels": { "linear": {...}, "knn": {...}, "knn200": {...} }, "random": {...} } }
@@ -18,6 +19,7 @@ import { toTensor, type Features } from './features.js';
 import { kmeans } from './kmeans.js';
 import {
   compareLabelEfficiency,
+  DEFAULT_LABEL_SUBSETS,
   type AccuracyByFraction,
   type LabelEfficiencyCommonOptions,
   type LabelEfficiencyResult,
@@ -38,6 +40,10 @@ export interface EvaluationReport {
   knn: AccuracyByFraction;
   /** NPID's k = 200 kNN where enough rows are labelled (`knnProtocol.paper`); absent otherwise. */
   knn200?: AccuracyByFraction;
+  /** Standard deviation of `linear` and `knn` over the labelled subsets below 100% (`labelSubsets` of them); absent with one subset. */
+  spread?: { linear: AccuracyByFraction; knn: AccuracyByFraction };
+  /** Labelled subsets averaged at each fraction below 100%. */
+  labelSubsets: number;
   /** The protocols behind `knn` and `knn200`. */
   knnProtocol: KnnProtocol & { paper: KnnProtocol & { minLabelledRows: number } };
   kmeans: ClusteringScores;
@@ -57,6 +63,8 @@ export interface EvaluationReportParts {
   baselines?: Record<string, LabelEfficiencyResult>;
   /** The main kNN protocol, when `knn` options replaced KNN_PROTOCOL. @default KNN_PROTOCOL */
   knnProtocol?: KnnProtocol;
+  /** Labelled subsets averaged at each fraction below 100%. @default DEFAULT_LABEL_SUBSETS (5) */
+  labelSubsets?: number;
 }
 
 function checkAccuracies(acc: unknown, arg: string): void {
@@ -84,20 +92,20 @@ export function buildEvaluationReport(parts: EvaluationReportParts): EvaluationR
   if (typeof n !== 'number' || typeof a !== 'number')
     throw new ConfigError(fn, 'kmeans', `must be { nmi, ari } numbers, got ${describe(parts.kmeans)}`);
   const au = parts.alignmentUniformity ?? null;
+  const copy = (r: LabelEfficiencyResult): LabelEfficiencyResult => ({
+    linear: { ...r.linear },
+    knn: { ...r.knn },
+    ...(r.knn200 !== undefined ? { knn200: { ...r.knn200 } } : {}),
+    ...(r.spread !== undefined ? { spread: { linear: { ...r.spread.linear }, knn: { ...r.spread.knn } } } : {}),
+  });
   return {
-    linear: { ...parts.trained.linear },
-    knn: { ...parts.trained.knn },
-    ...(parts.trained.knn200 !== undefined ? { knn200: { ...parts.trained.knn200 } } : {}),
+    ...copy(parts.trained),
+    labelSubsets: parts.labelSubsets ?? DEFAULT_LABEL_SUBSETS,
     knnProtocol: { ...(parts.knnProtocol ?? KNN_PROTOCOL), paper: { ...KNN_PAPER_PROTOCOL } },
     kmeans: { nmi: n, ari: a },
     alignment: au === null ? null : au.alignment,
     uniformity: au === null ? null : au.uniformity,
-    baselines: Object.fromEntries(
-      Object.entries(parts.baselines ?? {}).map(([k, v]) => [
-        k,
-        { linear: { ...v.linear }, knn: { ...v.knn }, ...(v.knn200 !== undefined ? { knn200: { ...v.knn200 } } : {}) },
-      ]),
-    ),
+    baselines: Object.fromEntries(Object.entries(parts.baselines ?? {}).map(([k, v]) => [k, copy(v)])),
   };
 }
 
@@ -160,5 +168,6 @@ export async function evaluateRepresentation(options: EvaluateRepresentationOpti
     alignmentUniformity: au,
     baselines: baselineResults,
     knnProtocol: { ...KNN_PROTOCOL, ...options.knn, source: options.knn === undefined ? KNN_PROTOCOL.source : 'options.knn' },
+    labelSubsets: options.subsets ?? DEFAULT_LABEL_SUBSETS,
   });
 }

@@ -2,8 +2,14 @@
  * Label efficiency: how well a representation classifies when only a fraction of the train labels
  * is kept (the point of self-supervised pre-training). For each fraction, a class-stratified subset
  * of the labelled train rows (same share of every class, at least one row per class; seeded, and
- * nested: the 1% subset lies inside the 10% one) trains a linear probe and a kNN classifier, both
- * scored on the whole test split.
+ * nested: the 1% subset lies inside the 10% one of the same seed) trains a linear probe and a kNN
+ * classifier, both scored on the whole test split.
+ *
+ * Below 100% the figure is the mean over several subsets (`subsets`, default 5, with seeds seed,
+ * seed + 1, ...), as semi-supervised papers report their 40-label results over 5 draws (FixMatch,
+ * arXiv:2001.07685): which 40 of 4,000 images carry a label moves kNN accuracy by up to 10 points
+ * on Fashion-MNIST (BENCHMARKS.md, Evaluation), more than most effects being compared. The
+ * standard deviation over the draws is in `spread`.
  */
 import { ConfigError } from '../errors.js';
 import { assertFinite, assertInteger, describe } from '../validate.js';
@@ -32,6 +38,8 @@ export interface LabelEfficiencyResult {
   knn: AccuracyByFraction;
   /** NPID's k = 200, σ = 0.1 at the fractions with at least KNN_PAPER_PROTOCOL.minLabelledRows labelled rows (absent when none has, or `paperKnn` is false). */
   knn200?: AccuracyByFraction;
+  /** Standard deviation of `linear` and `knn` over the labelled subsets, at the fractions below 100% (absent when `subsets` is 1). */
+  spread?: { linear: AccuracyByFraction; knn: AccuracyByFraction };
 }
 
 /** Which probe is running, for progress lines. */
@@ -45,6 +53,10 @@ export interface LabelEfficiencyProgress {
   trainRows: number;
   /** Accuracy, when the probe has finished (undefined when it starts). */
   accuracy?: number;
+  /** Which labelled subset (0-based) of `draws`, below 100% when more than one is drawn. */
+  draw?: number;
+  /** Labelled subsets drawn at this fraction (absent when one). */
+  draws?: number;
 }
 
 export interface LabelEfficiencyCommonOptions {
@@ -52,6 +64,11 @@ export interface LabelEfficiencyCommonOptions {
   fractions?: number[];
   /** Seed of the labelled subsets and of the probe's cross-validation folds. @default 0 */
   seed?: number;
+  /**
+   * Labelled subsets drawn at each fraction below 100% (seeds seed, seed + 1, ...); the figure is
+   * their mean. @default 5 (the 5 draws of semi-supervised papers' 40-label results, FixMatch)
+   */
+  subsets?: number;
   /** Number of classes C. @default the largest label in train or test + 1 */
   numClasses?: number;
   /** kNN options (k, temperature) of the main kNN figure. @default KNN_PROTOCOL: k = 20, σ = 0.07 (DINO) */
@@ -86,46 +103,85 @@ function checkFractions(fractions: unknown, fn: string): number[] {
   return fractions as number[];
 }
 
+/** Mean and standard deviation (population) of a few accuracies. */
+function meanAndStd(values: number[]): [number, number] {
+  const mean = values.reduce((a, v) => a + v, 0) / values.length;
+  return [mean, Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length)];
+}
+
+/** Labelled subsets per fraction below 100%. */
+export const DEFAULT_LABEL_SUBSETS = 5;
+
+function checkSubsets(subsets: unknown, fn: string): number {
+  if (subsets === undefined) return DEFAULT_LABEL_SUBSETS;
+  assertInteger(subsets, fn, 'subsets');
+  return subsets;
+}
+
 async function run(
   featureSet: string,
   train: LabelledFeatures,
   test: LabelledFeatures,
-  opts: LabelEfficiencyCommonOptions & { numClasses: number; fractions: number[]; seed: number },
+  opts: LabelEfficiencyCommonOptions & { numClasses: number; fractions: number[]; seed: number; subsets: number },
 ): Promise<LabelEfficiencyResult> {
   const result: LabelEfficiencyResult = { linear: {}, knn: {} };
   const [, d] = assertFeatures(train.features, 'labelEfficiency', 'train.features');
   const values = opts.fractions.some((f) => f < 1) ? await featureValues(train.features) : undefined;
   for (const fraction of opts.fractions) {
     const key = fractionLabel(fraction);
-    let features: Features = train.features;
-    let labels = train.labels;
-    if (fraction < 1) {
-      const rows = stratifiedSubset(train.labels, fraction, opts.seed);
-      features = selectRows(values!, d, rows);
-      labels = selectLabels(train.labels, rows);
-    }
-    const report = (probe: 'linear' | 'knn', accuracy?: number) =>
-      opts.onProgress?.({ featureSet, probe, fraction: key, trainRows: labels.length, ...(accuracy === undefined ? {} : { accuracy }) });
-    report('linear');
-    const probe = await linearProbe(features, labels, test.features, test.labels, {
-      ...opts.linear,
-      numClasses: opts.numClasses,
-      seed: opts.seed,
-    });
-    result.linear[key] = probe.accuracy;
-    report('linear', probe.accuracy);
-    report('knn');
-    result.knn[key] = await knnAccuracy(features, labels, test.features, test.labels, {
-      ...knnOptions(KNN_PROTOCOL),
-      ...opts.knn,
-      numClasses: opts.numClasses,
-    });
-    report('knn', result.knn[key]);
-    if (opts.paperKnn !== false && labels.length >= KNN_PAPER_PROTOCOL.minLabelledRows) {
-      (result.knn200 ??= {})[key] = await knnAccuracy(features, labels, test.features, test.labels, {
-        ...knnOptions(KNN_PAPER_PROTOCOL),
+    const draws = fraction < 1 ? opts.subsets : 1;
+    const accuracies = { linear: [] as number[], knn: [] as number[], knn200: [] as number[] };
+    for (let draw = 0; draw < draws; draw++) {
+      let features: Features = train.features;
+      let labels = train.labels;
+      if (fraction < 1) {
+        const rows = stratifiedSubset(train.labels, fraction, opts.seed + draw);
+        features = selectRows(values!, d, rows);
+        labels = selectLabels(train.labels, rows);
+      }
+      const report = (probe: 'linear' | 'knn', accuracy?: number) =>
+        opts.onProgress?.({
+          featureSet,
+          probe,
+          fraction: key,
+          trainRows: labels.length,
+          ...(draws > 1 ? { draw, draws } : {}),
+          ...(accuracy === undefined ? {} : { accuracy }),
+        });
+      report('linear');
+      const probe = await linearProbe(features, labels, test.features, test.labels, {
+        ...opts.linear,
+        numClasses: opts.numClasses,
+        seed: opts.seed + draw,
+      });
+      accuracies.linear.push(probe.accuracy);
+      report('linear', probe.accuracy);
+      report('knn');
+      const knn = await knnAccuracy(features, labels, test.features, test.labels, {
+        ...knnOptions(KNN_PROTOCOL),
+        ...opts.knn,
         numClasses: opts.numClasses,
       });
+      accuracies.knn.push(knn);
+      report('knn', knn);
+      if (opts.paperKnn !== false && labels.length >= KNN_PAPER_PROTOCOL.minLabelledRows) {
+        accuracies.knn200.push(
+          await knnAccuracy(features, labels, test.features, test.labels, {
+            ...knnOptions(KNN_PAPER_PROTOCOL),
+            numClasses: opts.numClasses,
+          }),
+        );
+      }
+    }
+    const [linear, linearStd] = meanAndStd(accuracies.linear);
+    const [knn, knnStd] = meanAndStd(accuracies.knn);
+    result.linear[key] = linear;
+    result.knn[key] = knn;
+    if (accuracies.knn200.length > 0) (result.knn200 ??= {})[key] = meanAndStd(accuracies.knn200)[0];
+    if (draws > 1) {
+      result.spread ??= { linear: {}, knn: {} };
+      result.spread.linear[key] = linearStd;
+      result.spread.knn[key] = knnStd;
     }
   }
   return result;
@@ -159,7 +215,14 @@ export async function labelEfficiency(options: LabelEfficiencyOptions): Promise<
   const { train, test, fractions = [0.01, 0.1, 1], seed = 0 } = options;
   const classes = checkSplits(fn, train, test, ['train.features', 'train.labels', 'test.features', 'test.labels'], options.numClasses);
   assertFinite(seed, fn, 'seed');
-  return run('', train, test, { ...options, numClasses: options.numClasses ?? classes, fractions: checkFractions(fractions, fn), seed });
+  const subsets = checkSubsets(options.subsets, fn);
+  return run('', train, test, {
+    ...options,
+    numClasses: options.numClasses ?? classes,
+    fractions: checkFractions(fractions, fn),
+    seed,
+    subsets,
+  });
 }
 
 /** Several feature sets of the same samples (e.g. `pixels`, `random`, `trained`). */
@@ -201,7 +264,13 @@ export async function compareLabelEfficiency(options: CompareLabelEfficiencyOpti
     );
   }
   assertFinite(seed, fn, 'seed');
-  const opts = { ...options, numClasses: options.numClasses ?? classes, fractions: checkFractions(fractions, fn), seed };
+  const opts = {
+    ...options,
+    numClasses: options.numClasses ?? classes,
+    fractions: checkFractions(fractions, fn),
+    seed,
+    subsets: checkSubsets(options.subsets, fn),
+  };
   const out: Record<string, LabelEfficiencyResult> = {};
   for (const [name, set] of Object.entries(featureSets)) {
     out[name] = await run(name, { features: set.train, labels: labels.train }, { features: set.test, labels: labels.test }, opts);

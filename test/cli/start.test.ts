@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStart, START_TEMPERATURE } from '../../src/cli/start.js';
+import { runStart, START_AUGMENTATION, START_TEMPERATURE } from '../../src/cli/start.js';
 
 test('runStart: report.html is written after eval and has the label-efficiency chart', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'contrastive-start-')), 'start');
@@ -54,6 +54,8 @@ test('runStart: report.html is written after eval and has the label-efficiency c
     assert.equal(recipe.arch, 'small-cnn');
     assert.equal(recipe.featureBatchNorm, true, 'images get the centred representation h by default');
     assert.equal(recipe.temperature, START_TEMPERATURE, "npm start's short-budget τ (bench start-recipe)");
+    assert.equal(recipe.augmentation, START_AUGMENTATION);
+    assert.ok(r.trainSeconds > 0 && r.trainSeconds < 600, `trainSeconds ${r.trainSeconds}`);
   } finally {
     rmSync(join(out, '..'), { recursive: true, force: true });
   }

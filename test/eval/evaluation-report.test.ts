@@ -10,18 +10,37 @@ import { gaussianClusters } from './synthetic.js';
 before(() => useBackend());
 
 test('buildEvaluationReport: the CLI JSON shape, in order, checked', () => {
-  const trained = { linear: { '1%': 0.7, '100%': 0.9 }, knn: { '1%': 0.6, '100%': 0.85 }, knn200: { '100%': 0.84 } };
+  const trained = {
+    linear: { '1%': 0.7, '100%': 0.9 },
+    knn: { '1%': 0.6, '100%': 0.85 },
+    knn200: { '100%': 0.84 },
+    spread: { linear: { '1%': 0.02 }, knn: { '1%': 0.03 } },
+  };
   const r = buildEvaluationReport({
     trained,
     kmeans: { nmi: 0.5, ari: 0.4 },
     alignmentUniformity: { alignment: 0.3, uniformity: -3 },
     baselines: { pixels: trained },
+    labelSubsets: 3,
   });
-  assert.deepEqual(Object.keys(r), ['linear', 'knn', 'knn200', 'knnProtocol', 'kmeans', 'alignment', 'uniformity', 'baselines']);
+  assert.deepEqual(Object.keys(r), [
+    'linear',
+    'knn',
+    'knn200',
+    'spread',
+    'labelSubsets',
+    'knnProtocol',
+    'kmeans',
+    'alignment',
+    'uniformity',
+    'baselines',
+  ]);
   assert.deepEqual(JSON.parse(JSON.stringify(r)), {
     linear: { '1%': 0.7, '100%': 0.9 },
     knn: { '1%': 0.6, '100%': 0.85 },
     knn200: { '100%': 0.84 },
+    spread: { linear: { '1%': 0.02 }, knn: { '1%': 0.03 } },
+    labelSubsets: 3,
     knnProtocol: {
       k: 20,
       temperature: 0.07,
@@ -31,12 +50,21 @@ test('buildEvaluationReport: the CLI JSON shape, in order, checked', () => {
     kmeans: { nmi: 0.5, ari: 0.4 },
     alignment: 0.3,
     uniformity: -3,
-    baselines: { pixels: { linear: { '1%': 0.7, '100%': 0.9 }, knn: { '1%': 0.6, '100%': 0.85 }, knn200: { '100%': 0.84 } } },
+    baselines: {
+      pixels: {
+        linear: { '1%': 0.7, '100%': 0.9 },
+        knn: { '1%': 0.6, '100%': 0.85 },
+        knn200: { '100%': 0.84 },
+        spread: { linear: { '1%': 0.02 }, knn: { '1%': 0.03 } },
+      },
+    },
   });
   const bare = buildEvaluationReport({ trained: { linear: trained.linear, knn: trained.knn }, kmeans: { nmi: 0, ari: 0 } });
   assert.equal(bare.alignment, null);
   assert.equal('knn200' in bare, false, 'no knn200 key when no fraction had enough labelled rows');
   assert.deepEqual(bare.baselines, {});
+  assert.equal(bare.labelSubsets, 5, 'the default number of labelled subsets');
+  assert.equal('spread' in bare, false);
   assert.throws(
     () => buildEvaluationReport({ trained: { linear: { '1%': 70 }, knn: {} }, kmeans: { nmi: 0, ari: 0 } }),
     (e: unknown) => e instanceof ConfigError && /`trained.linear.1%` must be an accuracy in \[0, 1\], got 70/.test(e.message),

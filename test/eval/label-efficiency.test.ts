@@ -22,6 +22,7 @@ test('accuracies per fraction for both probes; separated clusters score high eve
     train: { features: { data: train.data, dim: 8 }, labels: train.labels },
     test: { features: { data: test_.data, dim: 8 }, labels: test_.labels },
     ...fast,
+    subsets: 2,
     onProgress: (p) => seen.push(p),
   });
   assert.deepEqual(Object.keys(r.linear), ['1%', '10%', '100%']);
@@ -29,9 +30,40 @@ test('accuracies per fraction for both probes; separated clusters score high eve
   for (const v of [...Object.values(r.linear), ...Object.values(r.knn)]) assert.ok(v >= 0.9 && v <= 1, `accuracy ${v}`);
   // 1% of 100 per class rounds to 1 row per class: 4 rows; 10%: 40 rows.
   assert.deepEqual(
-    seen.filter((p) => p.accuracy === undefined).map((p) => `${p.probe} ${p.fraction} ${p.trainRows}`),
-    ['linear 1% 4', 'knn 1% 4', 'linear 10% 40', 'knn 10% 40', 'linear 100% 400', 'knn 100% 400'],
+    seen.filter((p) => p.accuracy === undefined).map((p) => `${p.probe} ${p.fraction} ${p.trainRows} ${p.draw ?? '-'}`),
+    [
+      'linear 1% 4 0',
+      'knn 1% 4 0',
+      'linear 1% 4 1',
+      'knn 1% 4 1',
+      'linear 10% 40 0',
+      'knn 10% 40 0',
+      'linear 10% 40 1',
+      'knn 10% 40 1',
+    ].concat(['linear 100% 400 -', 'knn 100% 400 -']),
   );
+  assert.deepEqual(Object.keys(r.spread!.linear), ['1%', '10%'], 'a spread below 100% only');
+});
+
+test('subsets: each fraction below 100% is the mean over draws with seeds seed, seed + 1, ...; spread is their std', async () => {
+  const noise = { data: randn(400 * 8, 15), dim: 8 };
+  const base = {
+    train: { features: noise, labels: randomLabels(400, 4, 16) },
+    test: { features: { data: randn(120 * 8, 17), dim: 8 }, labels: randomLabels(120, 4, 18) },
+    fractions: [0.1, 1],
+    ...fast,
+  };
+  const single = await Promise.all([3, 4, 5].map((seed) => labelEfficiency({ ...base, seed, subsets: 1 })));
+  const knn = single.map((r) => r.knn['10%']!);
+  assert.ok(new Set(knn).size > 1, `different draws give different accuracies: ${knn.join(', ')}`);
+  const three = await labelEfficiency({ ...base, seed: 3, subsets: 3 });
+  const mean = knn.reduce((a, v) => a + v, 0) / 3;
+  assert.ok(Math.abs(three.knn['10%']! - mean) < 1e-12, `${three.knn['10%']} vs ${mean}`);
+  const std = Math.sqrt(knn.reduce((a, v) => a + (v - mean) ** 2, 0) / 3);
+  assert.ok(Math.abs(three.spread!.knn['10%']! - std) < 1e-12);
+  assert.equal(three.knn['100%'], single[0]!.knn['100%'], '100% has one draw: all labels');
+  assert.equal(single[0]!.spread, undefined, 'no spread with one draw');
+  await assert.rejects(labelEfficiency({ ...base, subsets: 0 }), /labelEfficiency.*subsets.*integer >= 1, got 0/);
 });
 
 test('deterministic under the seed; random features stay near chance', async () => {

@@ -45,6 +45,8 @@ export interface EvalOptions {
   baselines?: boolean;
   /** Unlabelled data: k-means clusters. @default 10 */
   clusters?: number;
+  /** Labelled subsets averaged at each fraction below 100%. @default DEFAULT_LABEL_SUBSETS (5) */
+  labelSubsets?: number;
 }
 
 /** Evaluates a run on labelled data (a DataError for unlabelled data: see runEvaluation). */
@@ -123,6 +125,7 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
       baselines,
       positivePairs: { x: viewX, y: viewY },
       seed: o.seed ?? 0,
+      ...(o.labelSubsets !== undefined ? { subsets: o.labelSubsets } : {}),
       onProgress: (p) => {
         if (p.accuracy !== undefined)
           log(
@@ -182,8 +185,19 @@ export function formatReport(r: EvaluationReport | UnlabelledReport): string {
     trained: { linear: r.linear, knn: r.knn },
   });
   const f = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
+  const below = Object.keys(r.spread?.linear ?? {});
+  const spread =
+    r.spread === undefined || below.length === 0
+      ? []
+      : [
+          `below 100%: mean of ${r.labelSubsets} labelled subsets; their standard deviation for the trained encoder: ` +
+            below
+              .map((k) => `linear ${k} ${(100 * r.spread!.linear[k]!).toFixed(1)}, kNN ${k} ${(100 * r.spread!.knn[k]!).toFixed(1)}`)
+              .join('; '),
+        ];
   return [
     table,
+    ...spread,
     '',
     `k-means on trained test features: NMI ${r.kmeans.nmi.toFixed(3)}, ARI ${r.kmeans.ari.toFixed(3)}`,
     `alignment ${f(r.alignment)} (lower is better), uniformity ${f(r.uniformity)} (lower is better)`,
