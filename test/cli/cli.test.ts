@@ -69,6 +69,8 @@ test('pretrain 1 epoch on digits writes a run folder; eval --json prints one obj
   }
   assert.ok(Number.isFinite(r.kmeans.nmi) && Number.isFinite(r.kmeans.ari));
   assert.ok(Number.isFinite(r.alignment) && Number.isFinite(r.uniformity));
+  assert.equal(r.labelSubsets, 5, 'below 100% the mean of 5 labelled subsets');
+  assert.deepEqual(Object.keys(r.spread.knn), ['1%', '10%']);
   // digits has 10 classes: a trained encoder with 100% labels is far above chance
   assert.ok(r.linear['100%'] > 0.5, `linear 100% = ${r.linear['100%']}`);
 });
