@@ -57,7 +57,7 @@ test('gru layer on native: same outputs and gradients as tf.layers.gru (1e-5), t
       if (args.dropout !== undefined) {
         // dropout is random: only check that the fused layer leaves such a layer to tfjs-layers
         const m = calls();
-        tf.tidy(() => fused.apply(x, { training: true }));
+        tf.tidy(() => fused.apply(x, { training: true }) as tf.Tensor);
         assert.equal(calls(), m, `${what}: not fused`);
       }
       x.dispose();
