@@ -8,7 +8,8 @@
  * (`buildLayersModel`: its GRU layer runs the GRU sequence kernel where the backend has it); the PyTorch peer
  * (bench/peers/gru_step_torch.py, `nn.GRU`) runs in a child process between them, `rounds` times,
  * alternating. Prints each median step time and its ratio to the peer's (issue 19's bar: within
- * 2x of PyTorch).
+ * 2x of PyTorch), and the process's CPU time per timed step (user + system, all threads), which
+ * other jobs on the machine change less than the wall time.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -30,8 +31,8 @@ interface Shapes {
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
-/** Median seconds of `steps` timed training steps of `model` (after 2 warm-up steps). */
-function timeSteps(model: tf.LayersModel, s: Shapes, steps: number): number {
+/** Median seconds of `steps` timed training steps of `model` (after 2 warm-up steps), and the process's CPU seconds per step. */
+function timeSteps(model: tf.LayersModel, s: Shapes, steps: number): [number, number] {
   const x = tf.randomNormal([s.batch, s.time, s.input], 0, 1, 'float32', 3);
   const optimizer = tf.train.adam(1e-3);
   const step = (): void => {
@@ -42,14 +43,16 @@ function timeSteps(model: tf.LayersModel, s: Shapes, steps: number): number {
   step();
   step();
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < steps; i++) {
     const t = performance.now();
     step();
     times.push((performance.now() - t) / 1000);
   }
+  const cpu = process.cpuUsage(cpu0);
   x.dispose();
   optimizer.dispose();
-  return median(times);
+  return [median(times), (cpu.user + cpu.system) / 1e6 / steps];
 }
 
 function layersGru(s: Shapes): tf.LayersModel {
@@ -101,7 +104,11 @@ export async function main(args: string[]): Promise<void> {
     `gru step: batch ${s.batch} x ${s.time} steps x ${s.input} -> ${s.units} units, ${steps} timed steps, ${rounds} rounds; peer: ${why ?? `torch, ${peerThreads} threads`}`,
   );
   const results: Record<string, number[]> = {};
-  const add = (k: string, v: number): void => void (results[k] ??= []).push(v);
+  const cpuTimes: Record<string, number[]> = {};
+  const add = (k: string, [v, cpu]: [number, number]): void => {
+    (results[k] ??= []).push(v);
+    (cpuTimes[k] ??= []).push(cpu);
+  };
   for (let r = 0; r < rounds; r++) {
     for (const b of backends) {
       const info = await initBackend(b as never);
@@ -120,18 +127,21 @@ export async function main(args: string[]): Promise<void> {
         encoding: 'utf8',
       });
       if (p.status !== 0) throw new Error(`gru peer failed (${p.status}): ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-      const j = JSON.parse(p.stdout.trim().split('\n').pop()!) as { engine: string; median_step_s: number };
-      add(j.engine, j.median_step_s);
+      const j = JSON.parse(p.stdout.trim().split('\n').pop()!) as { engine: string; median_step_s: number; cpu_step_s: number };
+      add(j.engine, [j.median_step_s, j.cpu_step_s]);
     }
   }
   const peerKey = Object.keys(results).find((k) => k.startsWith('torch'));
   const peerMs = peerKey === undefined ? undefined : median(results[peerKey]!) * 1000;
-  console.log('| engine | median ms per step (rounds) | x PyTorch time |');
-  console.log('|---|---|---|');
+  const peerCpu = peerKey === undefined ? undefined : median(cpuTimes[peerKey]!) * 1000;
+  console.log('| engine | median ms per step (rounds) | x PyTorch time | CPU ms per step | x PyTorch CPU |');
+  console.log('|---|---|---|---|---|');
   for (const [k, v] of Object.entries(results)) {
     const ms = median(v) * 1000;
+    const cpu = median(cpuTimes[k]!) * 1000;
+    const ratio = (a: number, b: number | undefined): string => (b === undefined ? 'n/a' : (a / b).toFixed(2));
     console.log(
-      `| ${k} | ${ms.toFixed(1)} (${v.map((t) => (t * 1000).toFixed(1)).join(', ')}) | ${peerMs === undefined ? 'n/a' : (ms / peerMs).toFixed(2)} |`,
+      `| ${k} | ${ms.toFixed(1)} (${v.map((t) => (t * 1000).toFixed(1)).join(', ')}) | ${ratio(ms, peerMs)} | ${cpu.toFixed(1)} | ${ratio(cpu, peerCpu)} |`,
     );
   }
 }
