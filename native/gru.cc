@@ -9,9 +9,7 @@
 //
 // Every matrix product is cblas_sgemm (OpenBLAS), the GEMM of the native MatMul (gemm.cc): the
 // input projections of all steps are one product, each step two small ones, and the weight
-// gradients three products over all steps. Batch rows are independent through the recurrence, so
-// with several threads each takes a slice of the batch for all T steps (one parallel region per
-// call, not one per step), its products on one BLAS thread.
+// gradients three products over all steps (those on the BLAS's threads, the per-step ones on one).
 #include "common.h"
 #include <cblas.h>
 #include <algorithm>
@@ -81,30 +79,17 @@ struct Dims {
   int64_t B, T, D, U;
 };
 
-// How many threads split the batch: one unless the recurrence is big enough to pay for a parallel
-// region (the same threshold as the other kernels), never more than one per batch row.
-int batchThreads(const Dims& d) {
-  const double work = (double)d.B * (double)d.T * (double)d.U * 3.0 * (double)d.U;
-  if (work < (double)kParallelMin * 8.0) return 1;
-  return (int)std::max<int64_t>(1, std::min<int64_t>(omp_get_max_threads(), d.B));
-}
-
-// Runs body(b0, b1) over slices of the batch, on one BLAS thread each (restored after).
+// Runs body(0, B), the recurrence over the whole batch, with the BLAS on one thread (restored after): the
+// per-step products are small (a [B, U] x [U, 2U] product of CPC's GRU is ~3M multiply-adds),
+// and a threaded product waits on its second thread at every call, up to a scheduler slice on a
+// machine shared with other processes. Splitting the batch across threads for the whole
+// recurrence (one parallel region per call) measured no faster on this 2-core machine under
+// load, and 2-3 times slower at times (BENCHMARKS.md, GRU step against PyTorch).
 template <typename Body>
-void overBatch(const Dims& d, Body body) {
+void oneBlasThread(const Dims& d, Body body) {
   const int threads = omp_get_max_threads();
-  const int nt = batchThreads(d);
   if (threads > 1) openblas_set_num_threads(1);
-  if (nt <= 1) {
-    body((int64_t)0, d.B);
-  } else {
-#pragma omp parallel num_threads(nt)
-    {
-      const int i = omp_get_thread_num(), n = omp_get_num_threads();
-      const int64_t b0 = d.B * i / n, b1 = d.B * (i + 1) / n;
-      if (b1 > b0) body(b0, b1);
-    }
-  }
+  body((int64_t)0, d.B);
   if (threads > 1) openblas_set_num_threads(threads);
 }
 
@@ -127,7 +112,7 @@ static Napi::Value gruForward(const Napi::CallbackInfo& info) {
   // input projections of every step: gates = x W + b, rows (b, t)
   for (int64_t r = 0; r < B * T; r++) std::copy(bias.data, bias.data + G, gates.data + r * G);
   sgemm(false, false, B * T, G, D, x.data, D, kernel.data, G, true, gates.data, G);
-  overBatch(d, [&](int64_t b0, int64_t b1) {
+  oneBlasThread(d, [&](int64_t b0, int64_t b1) {
     const int64_t nb = b1 - b0;
     std::vector<float> rh((size_t)(nb * U));
     for (int64_t t = 0; t < T; t++) {
@@ -204,7 +189,7 @@ static Napi::Value gruBackward(const Napi::CallbackInfo& info) {
       }
     }
   }
-  overBatch(d, [&](int64_t b0, int64_t b1) {
+  oneBlasThread(d, [&](int64_t b0, int64_t b1) {
     const int64_t nb = b1 - b0;
     std::vector<float> dh((size_t)(nb * U)), drh((size_t)(nb * U)), carry((size_t)(nb * U), 0.f);
     for (int64_t t = T - 1; t >= 0; t--) {

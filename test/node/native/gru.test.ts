@@ -14,7 +14,7 @@ import { randn } from '../../support/tensors.js';
 
 const kernels = [GRU_SEQUENCE_KERNEL, GRU_SEQUENCE_GRAD_KERNEL];
 
-/** [B, T, D, U]: T = 1, B = 1, U not a multiple of 8, and the last one big enough for the kernels' batch-parallel path. */
+/** [B, T, D, U]: T = 1, B = 1, U not a multiple of 8 (1, 9, 45), and a larger batch. */
 const SHAPES: [number, number, number, number][] = [
   [3, 7, 5, 4],
   [1, 1, 3, 2],
