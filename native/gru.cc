@@ -9,7 +9,7 @@
 //
 // Every matrix product is cblas_sgemm (OpenBLAS), the GEMM of the native MatMul (gemm.cc): the
 // input projections of all steps are one product, each step two small ones, and the weight
-// gradients three products over all steps (those on the BLAS's threads, the per-step ones on one).
+// gradients three products over all steps, all on one thread (see OneBlasThread).
 #include "common.h"
 #include <cblas.h>
 #include <algorithm>
@@ -79,19 +79,28 @@ struct Dims {
   int64_t B, T, D, U;
 };
 
-// Runs body(0, B), the recurrence over the whole batch, with the BLAS on one thread (restored after): the
-// per-step products are small (a [B, U] x [U, 2U] product of CPC's GRU is ~3M multiply-adds),
-// and a threaded product waits on its second thread at every call, up to a scheduler slice on a
-// machine shared with other processes. Splitting the batch across threads for the whole
-// recurrence (one parallel region per call) measured no faster on this 2-core machine under
-// load, and 2-3 times slower at times (BENCHMARKS.md, GRU step against PyTorch).
-template <typename Body>
-void oneBlasThread(const Dims& d, Body body) {
-  const int threads = omp_get_max_threads();
-  if (threads > 1) openblas_set_num_threads(1);
-  body((int64_t)0, d.B);
-  if (threads > 1) openblas_set_num_threads(threads);
-}
+// Keeps the BLAS on one thread while it lives (restored after): every product of the kernel runs
+// on the calling thread. The per-step products are small (a [B, U] x [U, 2U] product of CPC's GRU
+// is ~3M multiply-adds) and a threaded product waits on its second thread at every call, up to a
+// scheduler slice on a machine shared with other processes; the products over all steps (~60M
+// multiply-adds each for CPC's GRU) measured the same way: CPC's GRU step took 60 ms with them on
+// two threads and 23 ms with every product on one, at load 4-5 on this 2-core machine
+// (BENCHMARKS.md, GRU step against PyTorch). Splitting the batch across threads for the whole
+// recurrence (one parallel region per call) measured no faster either (BENCHMARKS-LOG.md).
+class OneBlasThread {
+ public:
+  OneBlasThread() : threads_(omp_get_max_threads()) {
+    if (threads_ > 1) openblas_set_num_threads(1);
+  }
+  ~OneBlasThread() {
+    if (threads_ > 1) openblas_set_num_threads(threads_);
+  }
+  OneBlasThread(const OneBlasThread&) = delete;
+  OneBlasThread& operator=(const OneBlasThread&) = delete;
+
+ private:
+  int threads_;
+};
 
 }  // namespace
 
@@ -109,15 +118,16 @@ static Napi::Value gruForward(const Napi::CallbackInfo& info) {
   F32 bias = f32(info, 3, (size_t)G, "gruForward bias");
   F32 h = f32(info, 4, prod({B, T, U}), "gruForward h");
   F32 gates = f32(info, 5, prod({B, T, G}), "gruForward gates");
+  OneBlasThread oneThread;
   // input projections of every step: gates = x W + b, rows (b, t)
   for (int64_t r = 0; r < B * T; r++) std::copy(bias.data, bias.data + G, gates.data + r * G);
   sgemm(false, false, B * T, G, D, x.data, D, kernel.data, G, true, gates.data, G);
-  oneBlasThread(d, [&](int64_t b0, int64_t b1) {
-    const int64_t nb = b1 - b0;
+  {
+    const int64_t nb = B;
     std::vector<float> rh((size_t)(nb * U));
     for (int64_t t = 0; t < T; t++) {
-      float* g = gates.data + (b0 * T + t) * G;  // row b0 of step t; rows T * G apart
-      float* ht = h.data + (b0 * T + t) * U;
+      float* g = gates.data + t * G;  // row (0, t); the rows of step t are T * G apart
+      float* ht = h.data + t * U;
       const float* hp = t > 0 ? ht - U : nullptr;  // h_{t-1}, rows T * U apart
       if (hp != nullptr) sgemm(false, false, nb, 2 * U, U, hp, T * U, rk.data, G, true, g, T * G);  // + h [U_z U_r]
       for (int64_t b = 0; b < nb; b++) {
@@ -141,7 +151,7 @@ static Napi::Value gruForward(const Napi::CallbackInfo& info) {
         }
       }
     }
-  });
+  }
   return info.Env().Undefined();
 }
 
@@ -169,6 +179,7 @@ static Napi::Value gruBackward(const Napi::CallbackInfo& info) {
   F32 dkernel = f32(info, 7, prod({D, G}), "gruBackward dKernel");
   F32 drk = f32(info, 8, prod({U, G}), "gruBackward dRecurrentKernel");
   F32 dbias = f32(info, 9, (size_t)G, "gruBackward dBias");
+  OneBlasThread oneThread;
   std::vector<float> da(prod({B, T, G}));    // pre-activation gradients, rows (b, t)
   std::vector<float> hprev(prod({B, T, U}));  // h_{t-1} (0 at t = 0), then r h_{t-1} in rhprev
   std::vector<float> rhprev(prod({B, T, U}));
@@ -189,11 +200,11 @@ static Napi::Value gruBackward(const Napi::CallbackInfo& info) {
       }
     }
   }
-  oneBlasThread(d, [&](int64_t b0, int64_t b1) {
-    const int64_t nb = b1 - b0;
+  {
+    const int64_t nb = B;
     std::vector<float> dh((size_t)(nb * U)), drh((size_t)(nb * U)), carry((size_t)(nb * U), 0.f);
     for (int64_t t = T - 1; t >= 0; t--) {
-      const int64_t row0 = b0 * T + t;  // row of (b0, t); rows of one step are T apart
+      const int64_t row0 = t;  // row (0, t); the rows of step t are T apart
       for (int64_t b = 0; b < nb; b++) {
         const int64_t row = row0 + b * T;
         const float* g = gates.data + row * G;
@@ -230,7 +241,7 @@ static Napi::Value gruBackward(const Napi::CallbackInfo& info) {
       }
       sgemm(false, true, nb, U, 2 * U, a0, T * G, rk.data, G, true, carry.data(), U);  // + [da_z da_r] [U_z U_r]^T
     }
-  });
+  }
   const int64_t rows = B * T;
   sgemm(true, false, D, G, rows, x.data, D, da.data(), G, false, dkernel.data, G);
   sgemm(true, false, U, 2 * U, rows, hprev.data(), U, da.data(), G, false, drk.data, G);
