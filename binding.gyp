@@ -19,6 +19,7 @@
       "native/conv.cc",
       "native/elementwise.cc",
       "native/gemm.cc",
+      "native/gru.cc",
       "native/peak.cc",
       "native/pool.cc",
       "native/reduce.cc",

@@ -3,11 +3,13 @@
  * [--time T] [--input D] [--units U] [--peer-threads N]`: one training step of a GRU over a batch
  * of sequences (every step's output, loss = mean of their squares, gradients, Adam), by default
  * the shapes of CPC's context network on ECG200 (100 series x 96 steps -> 24 latents of 64 ->
- * 128 units). Two tfjs models per backend: `SequenceGru` (the project's `gruContext`, CPC's g_ar)
- * and a plain `tf.layers.gru` (what a user's model has); the PyTorch peer
+ * 128 units). Three tfjs models per backend: `SequenceGru` (the project's `gruContext`, CPC's g_ar),
+ * a plain `tf.layers.gru` (what a user's model has), and that model as `pretrain --arch` builds it
+ * (`buildLayersModel`: its GRU layer runs the GRU sequence kernel where the backend has it); the PyTorch peer
  * (bench/peers/gru_step_torch.py, `nn.GRU`) runs in a child process between them, `rounds` times,
  * alternating. Prints each median step time and its ratio to the peer's (issue 19's bar: within
- * 2x of PyTorch).
+ * 2x of PyTorch), and the process's CPU time per timed step (user + system, all threads), which
+ * other jobs on the machine change less than the wall time.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '../src/tf.js';
 import { initBackend } from '../src/backend.js';
 import { gruContext } from '../src/models/gru-context.js';
+import { buildLayersModel } from '../src/models/layers-model-arch.js';
 import { peerUnavailable } from './_peer.js';
 
 const PEER = join(dirname(fileURLToPath(import.meta.url)), 'peers', 'gru_step_torch.py');
@@ -28,8 +31,8 @@ interface Shapes {
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
-/** Median seconds of `steps` timed training steps of `model` (after 2 warm-up steps). */
-function timeSteps(model: tf.LayersModel, s: Shapes, steps: number): number {
+/** Median seconds of `steps` timed training steps of `model` (after 2 warm-up steps), and the process's CPU seconds per step. */
+function timeSteps(model: tf.LayersModel, s: Shapes, steps: number): [number, number] {
   const x = tf.randomNormal([s.batch, s.time, s.input], 0, 1, 'float32', 3);
   const optimizer = tf.train.adam(1e-3);
   const step = (): void => {
@@ -40,14 +43,16 @@ function timeSteps(model: tf.LayersModel, s: Shapes, steps: number): number {
   step();
   step();
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < steps; i++) {
     const t = performance.now();
     step();
     times.push((performance.now() - t) / 1000);
   }
+  const cpu = process.cpuUsage(cpu0);
   x.dispose();
   optimizer.dispose();
-  return median(times);
+  return [median(times), (cpu.user + cpu.system) / 1e6 / steps];
 }
 
 function layersGru(s: Shapes): tf.LayersModel {
@@ -62,6 +67,21 @@ function layersGru(s: Shapes): tf.LayersModel {
       }),
     ],
   });
+}
+
+/** The plain tf.layers.gru model as `pretrain --arch model.json` builds it (GRU layers routed to the kernel). */
+function archGru(s: Shapes): tf.LayersModel {
+  const plain = layersGru(s);
+  const arch = {
+    source: 'bench',
+    className: plain.getClassName(),
+    config: JSON.parse(JSON.stringify(plain.getConfig())) as tf.serialization.ConfigDict,
+    inputShape: [s.time, s.input],
+    inputCount: 1,
+    outputShapes: [[null, s.time, s.units]],
+  };
+  plain.dispose();
+  return buildLayersModel(arch, { seed: 1 });
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -84,7 +104,11 @@ export async function main(args: string[]): Promise<void> {
     `gru step: batch ${s.batch} x ${s.time} steps x ${s.input} -> ${s.units} units, ${steps} timed steps, ${rounds} rounds; peer: ${why ?? `torch, ${peerThreads} threads`}`,
   );
   const results: Record<string, number[]> = {};
-  const add = (k: string, v: number): void => void (results[k] ??= []).push(v);
+  const cpuTimes: Record<string, number[]> = {};
+  const add = (k: string, [v, cpu]: [number, number]): void => {
+    (results[k] ??= []).push(v);
+    (cpuTimes[k] ??= []).push(cpu);
+  };
   for (let r = 0; r < rounds; r++) {
     for (const b of backends) {
       const info = await initBackend(b as never);
@@ -94,24 +118,30 @@ export async function main(args: string[]): Promise<void> {
       const plain = layersGru(s);
       add(`${info.name} tf.layers.gru`, timeSteps(plain, s, steps));
       plain.dispose();
+      const routed = archGru(s);
+      add(`${info.name} tf.layers.gru via --arch`, timeSteps(routed, s, steps));
+      routed.dispose();
     }
     if (why === undefined) {
       const p = spawnSync('/usr/bin/python3', [PEER, ...[s.batch, s.time, s.input, s.units, steps].map(String), peerThreads], {
         encoding: 'utf8',
       });
       if (p.status !== 0) throw new Error(`gru peer failed (${p.status}): ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-      const j = JSON.parse(p.stdout.trim().split('\n').pop()!) as { engine: string; median_step_s: number };
-      add(j.engine, j.median_step_s);
+      const j = JSON.parse(p.stdout.trim().split('\n').pop()!) as { engine: string; median_step_s: number; cpu_step_s: number };
+      add(j.engine, [j.median_step_s, j.cpu_step_s]);
     }
   }
   const peerKey = Object.keys(results).find((k) => k.startsWith('torch'));
   const peerMs = peerKey === undefined ? undefined : median(results[peerKey]!) * 1000;
-  console.log('| engine | median ms per step (rounds) | x PyTorch time |');
-  console.log('|---|---|---|');
+  const peerCpu = peerKey === undefined ? undefined : median(cpuTimes[peerKey]!) * 1000;
+  console.log('| engine | median ms per step (rounds) | x PyTorch time | CPU ms per step | x PyTorch CPU |');
+  console.log('|---|---|---|---|---|');
   for (const [k, v] of Object.entries(results)) {
     const ms = median(v) * 1000;
+    const cpu = median(cpuTimes[k]!) * 1000;
+    const ratio = (a: number, b: number | undefined): string => (b === undefined ? 'n/a' : (a / b).toFixed(2));
     console.log(
-      `| ${k} | ${ms.toFixed(1)} (${v.map((t) => (t * 1000).toFixed(1)).join(', ')}) | ${peerMs === undefined ? 'n/a' : (ms / peerMs).toFixed(2)} |`,
+      `| ${k} | ${ms.toFixed(1)} (${v.map((t) => (t * 1000).toFixed(1)).join(', ')}) | ${ratio(ms, peerMs)} | ${cpu.toFixed(1)} | ${ratio(cpu, peerCpu)} |`,
     );
   }
 }

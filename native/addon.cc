@@ -36,6 +36,7 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   initElementwise(env, exports);
   initReduce(env, exports);
   initBatchNorm(env, exports);
+  initGru(env, exports);
   initChannel(env, exports);
   initPeak(env, exports);
   CN_EXPORT(env, exports, "version", version);

@@ -142,6 +142,7 @@ void initPool(Napi::Env env, Napi::Object exports);
 void initElementwise(Napi::Env env, Napi::Object exports);
 void initReduce(Napi::Env env, Napi::Object exports);
 void initBatchNorm(Napi::Env env, Napi::Object exports);
+void initGru(Napi::Env env, Napi::Object exports);
 void initChannel(Napi::Env env, Napi::Object exports);
 void initPeak(Napi::Env env, Napi::Object exports);
 

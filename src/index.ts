@@ -199,6 +199,10 @@ export {
 export type { Conv1dEncoderOptions, Conv1dGeometry } from './models/conv1d-encoder.js';
 export { gruContext, SequenceGru, SequencePool, sequencePool } from './models/gru-context.js';
 export type { GruContextOptions, SequencePooling } from './models/gru-context.js';
+export { gruSequence, hasGruSequenceKernel, GRU_SEQUENCE_KERNEL, GRU_SEQUENCE_GRAD_KERNEL } from './models/gru-sequence.js';
+export type { GruRecurrentActivation, GruSequenceOptions, GruSequenceAttrs } from './models/gru-sequence.js';
+export { gru } from './models/gru-layer.js';
+export type { GruArgs } from './models/gru-layer.js';
 
 // ── Training ──────────────────────────────────────────────────────────────────
 export { train, planEpoch } from './train/trainer.js';

@@ -28,7 +28,8 @@ export interface GruContextOptions {
  * `recurrent_kernel [U, 3U]`, `bias [3U]` in z, r, h order), with sigmoid gates:
  *   z = σ(x W_z + h U_z + b_z), r = σ(x W_r + h U_r + b_r), h~ = tanh(x W_h + (r ⊙ h) U_h + b_h),
  *   h' = z ⊙ h + (1 - z) ⊙ h~.
- * Faster than `tf.layers.gru`: the input projections of all T steps are two matrix products, each
+ * Faster than `tf.layers.gru`: on the native backend the whole sequence is one kernel each way
+ * (native/gru.cc); elsewhere the input projections of all T steps are two matrix products, each
  * step is two small products and a few element-wise ops with no slicing of columns, and the
  * backward pass is written by hand (`gruSequence`).
  */

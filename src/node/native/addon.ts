@@ -45,6 +45,13 @@ export interface NativeAddon {
   batchNormTrainGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array,
     dmean: Float32Array, dvariance: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array,
     rows: number, channels: number, epsilon: number): void;
+  /** GRU over a sequence (native/gru.cc): x [B, T, D] -> every state h [B, T, U] and the gates z, r, h~ [B, T, 3U]. */
+  gruForward(x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array, h: Float32Array, gates: Float32Array,
+    b: number, t: number, d: number, u: number, hardSigmoid: boolean): void;
+  /** Back-propagation through time of gruForward: dx, dKernel, dRecurrentKernel, dBias from dL/dh (dy). */
+  gruBackward(dy: Float32Array, x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, h: Float32Array, gates: Float32Array,
+    dx: Float32Array, dKernel: Float32Array, dRecurrentKernel: Float32Array, dBias: Float32Array,
+    b: number, t: number, d: number, u: number, hardSigmoid: boolean): void;
   /** out = gamma * dense + alpha * base + beta per channel of [rows, C], or (alpha * base + beta)^2 when square (dense, base: null for none). */
   channelAffine(out: Float32Array, rows: number, C: number, dense: Float32Array | null, gamma: Float32Array, base: Float32Array | null,
     alpha: Float32Array, beta: Float32Array, square: boolean): void;

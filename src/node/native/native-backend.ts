@@ -1,7 +1,7 @@
 /**
  * The `native` TensorFlow.js backend: the CPU backend's class and storage, every cpu kernel
  * registered again under `native`, and the kernels that dominate training replaced by the
- * addon's (oneDNN convolutions, OpenBLAS GEMM, pooling, batch norm, element-wise, reductions).
+ * addon's (oneDNN convolutions, OpenBLAS GEMM, pooling, batch norm, GRU sequences, element-wise, reductions).
  * Native and JavaScript kernels share one typed-array storage: nothing is copied between them.
  */
 import * as tf from '../../tf.js';
@@ -17,6 +17,7 @@ import { elementwiseKernels } from './elementwise.js';
 import { stridedCopyKernels } from './strided-copy.js';
 import { reduceKernels } from './reduce.js';
 import { batchNormKernels } from './batchnorm.js';
+import { gruKernels } from './gru.js';
 import { gradientKernels, registerNativeGradients } from './gradients.js';
 import { dropPendingEntry, isPendingEntry, setLazyChannelRuntime } from './lazy-channel.js';
 
@@ -64,7 +65,7 @@ let registered = false;
 /** All native kernel configs for `addon`. */
 export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
   return [...convKernels(addon), ...matMulKernels(addon), ...poolKernels(addon), ...elementwiseKernels(addon),
-    ...reduceKernels(addon), ...batchNormKernels(addon), ...gradientKernels(addon), ...stridedCopyKernels(addon)];
+    ...reduceKernels(addon), ...batchNormKernels(addon), ...gruKernels(addon), ...gradientKernels(addon), ...stridedCopyKernels(addon)];
 }
 
 /**
