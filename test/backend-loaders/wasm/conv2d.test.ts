@@ -23,6 +23,11 @@ cases.push({ x: [1, 7, 6, 2], k: 3, cin: 2, cout: 2, stride: 2, pad: 2 });
 cases.push({ x: [2, 9, 7, 8], k: 3, cin: 8, cout: 16, stride: 1, pad: 'same' });
 cases.push({ x: [3, 6, 5, 6], k: 5, cin: 6, cout: 8, stride: 1, pad: 'same' });
 cases.push({ x: [2, 5, 8, 8], k: 2, cin: 8, cout: 16, stride: 1, pad: 'same' });
+// one input channel, stride 1: the input gradient as one matmul + col2im
+cases.push({ x: [2, 9, 7, 1], k: 3, cin: 1, cout: 5, stride: 1, pad: 'same' });
+cases.push({ x: [1, 8, 6, 1], k: 3, cin: 1, cout: 4, stride: 1, pad: 'valid' });
+cases.push({ x: [2, 7, 7, 1], k: 2, cin: 1, cout: 3, stride: 1, pad: 'same' });
+cases.push({ x: [1, 9, 8, 1], k: 5, cin: 1, cout: 32, stride: 1, pad: 2 });
 
 for (const c of cases) {
   test(`conv2d k=${c.k} stride=${c.stride} pad=${c.pad} x=[${c.x}] matches cpu (value, dx, dW)`, async () => {
