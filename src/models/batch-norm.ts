@@ -5,8 +5,8 @@
  * pass. Here:
  * - `batchNormTraining(x, gamma, beta)`: y = (x - mean) * rsqrt(variance + epsilon) * gamma + beta,
  *   mean and biased variance over every axis but the last. A backend that registers the kernel
- *   `ContrastiveBatchNormTrain` (the `native` backend does) runs it in one pass pair, and its
- *   gradient in `ContrastiveBatchNormTrainGrad`; elsewhere (cpu, wasm, webgl) the same math runs
+ *   `ContrastiveBatchNormTrain` (`native` and `wasm` do) runs it in one pass pair, and its
+ *   gradient in `ContrastiveBatchNormTrainGrad`; elsewhere (cpu, webgl, webgpu) the same math runs
  *   as tf ops, the forward as tfjs-layers computes it, the gradient in closed form:
  *   dx = gamma * inv / N * (N * dy - sum(dy) - xhat * sum(dy * xhat)), dgamma = sum(dy * xhat),
  *   dbeta = sum(dy), with xhat = (x - mean) * inv, inv = rsqrt(variance + epsilon).
@@ -127,7 +127,7 @@ function batchNormTrainingOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1
  * and biased variance over every other axis, y = (x - mean) * rsqrt(variance + epsilon) * gamma
  * + beta. One native kernel each way where the backend has it, tf ops elsewhere.
  * `gamma`/`beta` ([C]) null: no scale / no shift. The mean and variance carry the gradient of
- * what uses them on the native kernel; on the tf-ops path they are constants.
+ * what uses them on the native and wasm kernels; on the tf-ops path they are constants.
  * @param epsilon added to the variance. @default 1e-3 (tfjs-layers / Keras)
  */
 export function batchNormTraining(

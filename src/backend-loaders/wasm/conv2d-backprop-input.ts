@@ -8,6 +8,8 @@
  *   each of the s x s phases is a stride-1 convolution of dy with the flipped sub-filter of those
  *   taps, written interleaved into dx. The same FLOPs as the forward pass, where convolving a
  *   zero-dilated dy would spend s² times as many on zeros.
+ * - stride 1 onto one input channel (the first layer on grey images): a matmul and col2im
+ *   (`singleChannel`), since a convolution with one output channel is slow in XNNPACK.
  */
 import * as tf from '../../tf.js';
 import {
@@ -94,6 +96,7 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
 
+  if (sh === 1 && sw === 1 && cin === 1) return singleChannel(backend, dy, filter, info);
   if (sh === 1 && sw === 1) {
     const f = subFilter(backend, filter, 0, kh, 1, 0, kw, 1);
     const out = conv(backend, dy, f, kh - 1 - pt, h - oh + pt, kw - 1 - pl, w - ow + pl);
@@ -134,5 +137,52 @@ export function conv2DBackpropInput({ inputs, attrs, backend }: KernelArgs): Ten
       disposeInfo(backend, part);
     }
   }
+  return dx;
+}
+
+/**
+ * Stride 1 onto a single input channel (a first layer on grey images): the flipped-filter
+ * convolution would have one output channel, which XNNPACK runs slowly. Instead
+ * dcols[P, kh*kw] = dy[P, cout] x W^T (one matmul) and each tap's column is added into dx where it
+ * lands (col2im).
+ */
+function singleChannel(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: tf.backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize: n, inHeight: h, inWidth: w, outChannels: cout, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const taps = kh * kw;
+  const wt = makeF32(backend, [1, cout, taps]); // W[i, j, 0, o] -> Wt[o, i*kw + j]
+  {
+    const W = f32(backend, filter);
+    const T = f32(backend, wt);
+    for (let t = 0; t < taps; t++) for (let o = 0; o < cout; o++) T[o * taps + t] = W[t * cout + o]!;
+  }
+  const dcols = callStock(
+    'BatchMatMul',
+    backend,
+    { a: { ...dy, shape: [1, n * oh * ow, cout] }, b: wt },
+    { transposeA: false, transposeB: false },
+  );
+  disposeInfo(backend, wt);
+  const dx = makeF32(backend, [n, h, w, 1]);
+  const D = f32(backend, dcols);
+  const X = f32(backend, dx);
+  X.fill(0);
+  for (let b = 0, p = 0; b < n; b++) {
+    for (let y = 0; y < oh; y++) {
+      for (let x = 0; x < ow; x++, p++) {
+        for (let i = 0; i < kh; i++) {
+          const iy = y + i - pt;
+          if (iy < 0 || iy >= h) continue;
+          const row = (b * h + iy) * w;
+          for (let j = 0; j < kw; j++) {
+            const ix = x + j - pl;
+            if (ix >= 0 && ix < w) X[row + ix] += D[p * taps + i * kw + j]!;
+          }
+        }
+      }
+    }
+  }
+  disposeInfo(backend, dcols);
   return dx;
 }

@@ -1,9 +1,12 @@
 /**
- * MaxPoolGrad for wasm in JavaScript over the heap: each dy goes to the first maximum of its
- * window (row-major window order, strict >), as the cpu backend does; ties after ReLU are common.
+ * MaxPoolGrad for wasm over the heap: each dy goes to the first maximum of its window (row-major
+ * window order, strict >), as the cpu backend does; ties after ReLU are common. The 2x2, stride-2,
+ * unpadded pool of every CNN here with channels % 4 == 0 runs in the SIMD module
+ * (simd-kernels.ts, one output row per call); other pools in JavaScript.
  */
 import * as tf from '../../tf.js';
 import { f32, makeF32, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+import { simdKernels } from './simd-kernels.js';
 
 export function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
@@ -21,6 +24,24 @@ export function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo 
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
   const dx = makeF32(backend, input.shape);
+  // every window inside the input (no padding on any side)
+  const inside = pt === 0 && pl === 0 && 2 * oh <= h && 2 * ow <= w;
+  const simd = kh === 2 && kw === 2 && sh === 2 && sw === 2 && inside && c % 4 === 0 ? simdKernels(backend) : undefined;
+  if (simd !== undefined) {
+    // a last odd row or column belongs to no window: zero
+    if (h !== 2 * oh || w !== 2 * ow) f32(backend, dx).fill(0);
+    const xp = backend.getMemoryOffset(input.dataId);
+    const dyp = backend.getMemoryOffset(dy.dataId);
+    const dxp = backend.getMemoryOffset(dx.dataId);
+    const rowBytes = 4 * w * c;
+    for (let b = 0; b < n; b++) {
+      for (let y = 0; y < oh; y++) {
+        const top = (b * h + 2 * y) * rowBytes;
+        simd.maxPoolGradRow(xp + top, dyp + 4 * (b * oh + y) * ow * c, dxp + top, ow, c, rowBytes);
+      }
+    }
+    return dx;
+  }
   const X = f32(backend, input);
   const DY = f32(backend, dy);
   const DX = f32(backend, dx);

@@ -1,6 +1,7 @@
 /**
  * Registers the project's training kernels for the `wasm` backend, replacing the shipped ones
- * where they are missing (Conv2DBackpropFilter) or slow (the others). Idempotent.
+ * where they are missing (Conv2DBackpropFilter, the project's one-op BatchNorm) or slow (the others).
+ * Idempotent.
  */
 import * as tf from '../../tf.js';
 import { captureStock, type BackendWasm } from './kernel-utils.js';
@@ -11,8 +12,10 @@ import { tile } from './tile.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { sum, mean } from './sum.js';
 import { identity, cast } from './identity.js';
+import { batchNormTrain, batchNormTrainGrad } from './batch-norm-train.js';
+import { BATCH_NORM_TRAIN_KERNEL, BATCH_NORM_TRAIN_GRAD_KERNEL } from '../../models/batch-norm.js';
 
-type Kernel = (args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: BackendWasm }) => tf.TensorInfo;
+type Kernel = (args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: BackendWasm }) => tf.TensorInfo | tf.TensorInfo[];
 
 /** The kernels the project registers for wasm, by kernel name. */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, Kernel>> = {
@@ -26,6 +29,8 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, Kernel>> = {
   [tf.Mean]: mean,
   [tf.Identity]: identity,
   [tf.Cast]: cast,
+  [BATCH_NORM_TRAIN_KERNEL]: batchNormTrain,
+  [BATCH_NORM_TRAIN_GRAD_KERNEL]: batchNormTrainGrad,
 };
 
 let registered = false;

@@ -61,6 +61,25 @@ test('maxPool gradient matches cpu: 2x2/2, 3x3/2 same (overlapping), odd sizes, 
   await compareWithCpu({ shapes: [[2, 5, 5, 4]], f: (x) => tf.maxPool(x as tf.Tensor4D, 2, 1, 'same') }, 'maxPool 2x2 stride 1');
 });
 
+test('maxPool 2x2/2 gradient on the SIMD path (channels % 4 == 0) matches cpu: even and odd sizes, same padding', async () => {
+  await compareWithCpu({ shapes: [[2, 8, 6, 4]], f: (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid') }, 'SIMD maxPool 2x2');
+  await compareWithCpu({ shapes: [[1, 7, 9, 8]], f: (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid') }, 'SIMD maxPool odd sizes');
+  await compareWithCpu({ shapes: [[3, 6, 4, 12]], f: (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'same') }, 'SIMD maxPool same, even');
+  await compareWithCpu({ shapes: [[1, 5, 5, 4]], f: (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'same') }, 'maxPool same, odd (padded)');
+});
+
+test('maxPool 2x2/2 gradient on the SIMD path: ties anywhere in the window go to its first maximum, as on cpu', async () => {
+  // each window's 4 values drawn from {0, 1, 2}: every pattern of ties at the maximum occurs
+  const n = 2 * 6 * 6 * 8;
+  const values = Float32Array.from({ length: n }, (_, i) => ((i * 7919) >> 3) % 3);
+  await compareWithCpu({ shapes: [[2, 6, 6, 8]], values: [values], f: (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid') }, 'SIMD ties');
+  const relu = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 + (i % 7) : -1));
+  await compareWithCpu(
+    { shapes: [[2, 6, 6, 8]], values: [relu], f: (x) => tf.maxPool(tf.relu(x) as tf.Tensor4D, 2, 2, 'valid') },
+    'SIMD relu + maxPool',
+  );
+});
+
 test('maxPool gradient after ReLU: ties at 0 go to the first position of the window, as on cpu', async () => {
   const n = 2 * 6 * 6 * 3;
   const values = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 + (i % 7) : -1)); // mostly negative -> 0 after relu

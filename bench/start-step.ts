@@ -1,0 +1,88 @@
+/**
+ * `npm run bench -- start-step [--steps N] [--rounds R] [--profile]`: the training step `npm start`
+ * runs (src/cli/start.ts: SimCLR, small CNN with BatchNorm after every convolution, on the
+ * features and in the head, small-grey-jitter augmentation, τ START_TEMPERATURE, batch 256 pairs,
+ * Adam with weight decay 1e-6), timed on the active backend (CONTRASTIVE_BACKEND picks it) with
+ * the function `npm start` sizes its run with (`measureStepSeconds`: one warm-up step, then the
+ * mean of N). Prints samples/s (pairs per second, as the progress bar) and images/s (two views a
+ * pair) per round, and the median. `--profile` prints the kernels' share of one step.
+ */
+import * as tf from '../src/tf.js';
+import { initBackend, describeBackend } from '../src/backend.js';
+import { measureStepSeconds } from '../src/node/run/step-budget.js';
+import { loadDataset } from '../src/node/data/load-dataset.js';
+import { buildMethod, type Recipe } from '../src/recipes/recipe.js';
+import { START_TEMPERATURE } from '../src/cli/start.js';
+import { Rng } from '../src/random.js';
+
+const BATCH = 256;
+
+/** The recipe of src/cli/start.ts's step measurement (kept in step with it by hand). */
+const recipe: Recipe = {
+  method: 'simclr',
+  arch: 'small-cnn',
+  inputShape: [28, 28, 1],
+  kind: 'image',
+  width: 64,
+  augmentation: 'small-grey-jitter',
+  flip: true,
+  temperature: START_TEMPERATURE,
+  projectionDim: 128,
+  headBatchNorm: true,
+  encoderBatchNorm: true,
+  featureBatchNorm: true,
+  seed: 0,
+};
+
+async function profileStep(): Promise<void> {
+  const method = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });
+  const sample = await loadDataset('fashion-mnist', { split: 'train', limit: BATCH });
+  const b = await sample.getBatch(Int32Array.from({ length: BATCH }, (_, i) => i));
+  const x = tf.tensor(b.x, b.shape);
+  const rng = new Rng(0);
+  await method.trainStep({ x, indices: b.indices }, rng);
+  const p = await tf.profile(async () => {
+    await method.trainStep({ x, indices: b.indices }, rng);
+  });
+  x.dispose();
+  method.dispose();
+  const byName = new Map<string, { ms: number; calls: number }>();
+  for (const k of p.kernels) {
+    const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += k.kernelTimeMs as number;
+    e.calls++;
+    byName.set(k.name, e);
+  }
+  const total = [...byName.values()].reduce((s, v) => s + v.ms, 0);
+  console.log(`profile (one step, kernel time ${total.toFixed(0)} ms; nested scopes count twice):`);
+  for (const [n, { ms, calls }] of [...byName.entries()].sort((a, c) => c[1].ms - a[1].ms).slice(0, 15))
+    console.log(
+      `  ${n.padEnd(32)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}% ${String(calls).padStart(5)} calls`,
+    );
+}
+
+export async function main(args: string[]): Promise<void> {
+  let steps = 3;
+  let rounds = 1;
+  let profile = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--steps') steps = Math.max(1, Number.parseInt(args[++i] ?? '', 10));
+    else if (a === '--rounds') rounds = Math.max(1, Number.parseInt(args[++i] ?? '', 10));
+    else if (a === '--profile') profile = true;
+    else throw new Error(`start-step: unknown option '${a}'`);
+  }
+  const info = await initBackend();
+  console.log(`start-step: npm start's training step (batch ${BATCH} pairs), ${steps} timed steps per round, ${describeBackend(info)}`);
+  const rates: number[] = [];
+  for (let r = 1; r <= rounds; r++) {
+    const s = await measureStepSeconds(recipe, 'fashion-mnist', BATCH, { steps });
+    rates.push(BATCH / s);
+    console.log(
+      `  round ${r}: step ${(s * 1000).toFixed(0)} ms, ${(BATCH / s).toFixed(1)} samples/s, ${((2 * BATCH) / s).toFixed(1)} images/s`,
+    );
+  }
+  const med = [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;
+  console.log(`median: ${med.toFixed(1)} samples/s (${(2 * med).toFixed(1)} images/s) on ${info.name} (${info.threads} threads)`);
+  if (profile) await profileStep();
+}
