@@ -11,28 +11,14 @@ import * as tf from '../src/tf.js';
 import { initBackend, describeBackend } from '../src/backend.js';
 import { measureStepSeconds } from '../src/node/run/step-budget.js';
 import { loadDataset } from '../src/node/data/load-dataset.js';
-import { buildMethod, type Recipe } from '../src/recipes/recipe.js';
-import { START_TEMPERATURE } from '../src/cli/start.js';
+import { buildMethod } from '../src/recipes/recipe.js';
+import { startRecipe } from '../src/cli/start.js';
 import { Rng } from '../src/random.js';
 
 const BATCH = 256;
 
-/** The recipe of src/cli/start.ts's step measurement (kept in step with it by hand). */
-const recipe: Recipe = {
-  method: 'simclr',
-  arch: 'small-cnn',
-  inputShape: [28, 28, 1],
-  kind: 'image',
-  width: 64,
-  augmentation: 'small-grey-jitter',
-  flip: true,
-  temperature: START_TEMPERATURE,
-  projectionDim: 128,
-  headBatchNorm: true,
-  encoderBatchNorm: true,
-  featureBatchNorm: true,
-  seed: 0,
-};
+/** `npm start`'s recipe (src/cli/start.ts). */
+const recipe = startRecipe();
 
 async function profileStep(): Promise<void> {
   const method = buildMethod({ recipe, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } });

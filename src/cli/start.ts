@@ -31,6 +31,29 @@ export const START_TEMPERATURE = 0.2;
 /** The augmentation preset of `npm start`: the grey-image preset with brightness and contrast jitter. */
 export const START_AUGMENTATION = 'small-grey-jitter';
 
+/**
+ * The recipe of `npm start`'s model (SimCLR, small CNN with BatchNorm after every convolution, on
+ * the pooled features and in the head), as pretrain builds it: what the step measurement before
+ * training and `npm run bench -- start-step` time.
+ */
+export function startRecipe(o: Pick<StartOptions, 'temperature' | 'augmentation'> = {}): Recipe {
+  return {
+    method: 'simclr',
+    arch: 'small-cnn',
+    inputShape: [28, 28, 1],
+    kind: 'image',
+    width: 64,
+    augmentation: o.augmentation ?? START_AUGMENTATION,
+    flip: true,
+    temperature: o.temperature ?? START_TEMPERATURE,
+    projectionDim: 128,
+    headBatchNorm: true,
+    encoderBatchNorm: true,
+    featureBatchNorm: true,
+    seed: 0,
+  };
+}
+
 export interface StartOptions {
   /** Training budget in seconds; the step count is sized to it. @default 120 (CONTRASTIVE_START_BUDGET) */
   budgetSeconds?: number;
@@ -92,21 +115,7 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
         `to this machine, then evaluation on ${evalTrain} train / ${evalTest} test images and the report (target: under 5 minutes in all)`,
     );
     // Measure one training step on this backend (a throwaway model: the one pretrain builds below, BatchNorm included).
-    const recipe: Recipe = {
-      method: 'simclr',
-      arch: 'small-cnn',
-      inputShape: [28, 28, 1],
-      kind: 'image',
-      width: 64,
-      augmentation: o.augmentation ?? START_AUGMENTATION,
-      flip: true,
-      temperature: o.temperature ?? START_TEMPERATURE,
-      projectionDim: 128,
-      headBatchNorm: true,
-      encoderBatchNorm: true,
-      featureBatchNorm: true,
-      seed: 0,
-    };
+    const recipe = startRecipe(o);
     const sized = await sizeStepsToBudget(recipe, 'fashion-mnist', batch, budget, { minSteps: 20, maxSteps: 3000 });
     steps = sized.steps;
     const stepSeconds = sized.stepSeconds;
