@@ -13,7 +13,8 @@
  * Conv1D-BN-ReLU encoder (bench/_user-conv1d.ts, 256 pairs of [512, 1] signals), each against its
  * twin in bench/peers/user_models_step_torch.py. A backend spec ending in `:tfjs-bn` (e.g. `native:tfjs-bn`) runs
  * BatchNorm as tfjs-layers does (moments + batchNorm) instead of the one-op layer, for a before/after;
- * `native:eager` runs native without its lazy per-channel tensors (CONTRASTIVE_NATIVE_LAZY=0).
+ * `native:eager` runs native without its lazy per-channel tensors (CONTRASTIVE_NATIVE_LAZY=0),
+ * `native:nodefer` without its deferred outputs (CONTRASTIVE_NATIVE_DEFER=0, src/node/native/deferred.ts).
  * Each backend and the PyTorch peer run in their own child process, alternating, `rounds` times;
  * prints images/s per run, the median per engine, the ratio of medians to the peer, and peak RSS.
  * Default backends: every one of native, wasm that loads. `wasm@1` is wasm limited to 1 thread.
@@ -172,7 +173,7 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
   const med = times[Math.floor(times.length / 2)]!;
   views.dispose();
   return {
-    engine: `contrastive ${info.name}${tfjsBn ? ' (tfjs-layers BatchNorm)' : ''}${process.env.CONTRASTIVE_NATIVE_LAZY === '0' ? ' (eager)' : ''}`,
+    engine: `contrastive ${info.name}${tfjsBn ? ' (tfjs-layers BatchNorm)' : ''}${process.env.CONTRASTIVE_NATIVE_LAZY === '0' ? ' (eager)' : ''}${process.env.CONTRASTIVE_NATIVE_DEFER === '0' ? ' (no deferred outputs)' : ''}`,
     threads: info.threads,
     images: 2 * pairs,
     medianStepS: med,
@@ -186,13 +187,16 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
 function runChild(o: Options, spec: string): StepResult | string {
   // `wasm@1`: the wasm backend with CONTRASTIVE_WASM_THREADS=1 (compare thread counts in one run)
   // `native:eager`: the native backend without lazy per-channel tensors (CONTRASTIVE_NATIVE_LAZY=0)
+  // `native:nodefer`: the native backend without deferred outputs (CONTRASTIVE_NATIVE_DEFER=0)
   const tfjsBn = spec.endsWith(':tfjs-bn');
   const eager = spec.endsWith(':eager');
-  const [backend, threads] = spec.replace(/:tfjs-bn$|:eager$/, '').split('@') as [string, string | undefined];
+  const nodefer = spec.endsWith(':nodefer');
+  const [backend, threads] = spec.replace(/:tfjs-bn$|:eager$|:nodefer$/, '').split('@') as [string, string | undefined];
   const env = {
     ...process.env,
     ...(threads === undefined ? {} : { CONTRASTIVE_WASM_THREADS: threads }),
     ...(eager ? { CONTRASTIVE_NATIVE_LAZY: '0' } : {}),
+    ...(nodefer ? { CONTRASTIVE_NATIVE_DEFER: '0' } : {}),
   };
   const args = [
     '--import',

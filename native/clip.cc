@@ -12,11 +12,13 @@ constexpr int64_t kClipChunk = 16384;
 
 }  // namespace
 
-// clip(x, y, n, lo, hi): y = min(max(x, lo), hi); NaN stays NaN (as tfjs's cpu kernel)
+// clip(x, y, n, lo, hi, reluFirst): y = min(max(x, lo), hi), of relu(x) when reluFirst (relu: -0
+// and negatives to +0, NaN stays NaN, as the Relu kernels); NaN stays NaN (as tfjs's cpu kernel)
 static Napi::Value clip(const Napi::CallbackInfo& info) {
   const size_t n = (size_t)integer(info, 2, "n");
   F32 x = f32(info, 0, n, "clip x"), y = f32(info, 1, n, "clip y");
   const float lo = (float)number(info, 3, "lo"), hi = (float)number(info, 4, "hi");
+  const bool reluFirst = info.Length() > 5 && info[5].ToBoolean().Value();
   const float* xp = x.data;
   float* yp = y.data;
   const int64_t tasks = ((int64_t)n + kClipChunk - 1) / kClipChunk;
@@ -24,7 +26,8 @@ static Napi::Value clip(const Napi::CallbackInfo& info) {
   for (int64_t t = 0; t < tasks; t++) {
     const size_t i1 = std::min(n, (size_t)(t + 1) * kClipChunk);
     for (size_t i = (size_t)t * kClipChunk; i < i1; i++) {
-      const float v = xp[i];
+      float v = xp[i];
+      if (reluFirst) v = v > 0.f ? v : (v != v ? v : 0.f);
       yp[i] = v > hi ? hi : (v < lo ? lo : v);
     }
   }

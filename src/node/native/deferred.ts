@@ -25,9 +25,17 @@ export function setDeferredRuntime(h: BufferHooks): void {
  */
 export const DEFER_MIN = process.env.CONTRASTIVE_NATIVE_DEFER === '0' ? Infinity : 16384;
 
+/** What a deferred output is, for kernels that can use its inputs instead of its values. */
+export interface DeferredTag {
+  /** relu(x), element-wise. */
+  op: 'relu';
+  x: Float32Array;
+}
+
 interface Deferred {
   inputs: Float32Array[];
   compute: () => Float32Array;
+  tag?: DeferredTag | undefined;
 }
 
 /** Deferred outputs not computed yet, by the backend storage entry of their tensor. */
@@ -54,14 +62,21 @@ export function dropDeferredEntry(entry: object): void {
   deferredStats.dropped++;
 }
 
+/** The tag of `t` when it is a deferred output not computed yet (reading its values would compute it). */
+export function deferredTag(backend: MathBackendCPU, t: tf.TensorInfo): DeferredTag | undefined {
+  const entry = backend.data.get(t.dataId) as object | undefined;
+  return entry === undefined ? undefined : waiting.get(entry)?.tag;
+}
+
 /**
  * A float32 tensor of `shape` whose values `compute` returns (a new buffer of its size) when first
- * read. `inputs`: the buffers `compute` reads, kept from reuse until then.
+ * read. `inputs`: the buffers `compute` reads, kept from reuse until then; `tag`: what it is.
  */
-export function deferredTensor(backend: MathBackendCPU, shape: number[], inputs: Float32Array[], compute: () => Float32Array): tf.TensorInfo {
+export function deferredTensor(backend: MathBackendCPU, shape: number[], inputs: Float32Array[], compute: () => Float32Array,
+  tag?: DeferredTag): tf.TensorInfo {
   const info = backend.makeTensorInfo(shape, 'float32', new Float32Array(0));
   const entry = backend.data.get(info.dataId) as object;
-  const d: Deferred = { inputs, compute };
+  const d: Deferred = { inputs, compute, tag };
   for (const a of inputs) hooks.pin(a);
   waiting.set(entry, d);
   const settle = (v: unknown): void => {
