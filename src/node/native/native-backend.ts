@@ -13,6 +13,7 @@ import { NATIVE, setPooledAllocator } from './kernel-utils.js';
 import { convKernels } from './conv.js';
 import { depthwiseKernels } from './depthwise.js';
 import { clipKernels, registerClipGradients } from './clip.js';
+import { castKernels } from './cast.js';
 import { matMulKernels } from './matmul.js';
 import { poolKernels } from './pool.js';
 import { elementwiseKernels } from './elementwise.js';
@@ -69,7 +70,7 @@ let registered = false;
 /** All native kernel configs for `addon`. */
 export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
   return [...convKernels(addon), ...depthwiseKernels(addon), ...matMulKernels(addon), ...poolKernels(addon), ...elementwiseKernels(addon),
-    ...reduceKernels(addon), ...batchNormKernels(addon), ...gradientKernels(addon), ...stridedCopyKernels(addon), ...clipKernels(addon)];
+    ...reduceKernels(addon), ...batchNormKernels(addon), ...gradientKernels(addon), ...stridedCopyKernels(addon), ...clipKernels(addon), ...castKernels()];
 }
 
 /**
