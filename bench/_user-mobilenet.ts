@@ -32,7 +32,14 @@ export function layersMobilenet(tf: Tf, inputShape: [number, number, number]): T
   };
   const conv = (x: TF.SymbolicTensor, filters: number, k: number, stride: number): TF.SymbolicTensor =>
     tf.layers
-      .conv2d({ filters, kernelSize: k, strides: stride, padding: 'same', useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: seed++ }) })
+      .conv2d({
+        filters,
+        kernelSize: k,
+        strides: stride,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: tf.initializers.heNormal({ seed: seed++ }),
+      })
       .apply(x) as TF.SymbolicTensor;
   const depthwise = (x: TF.SymbolicTensor, stride: number): TF.SymbolicTensor =>
     tf.layers
