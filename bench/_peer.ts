@@ -1,6 +1,7 @@
 /**
  * The PyTorch peer of the step benchmark: `/usr/bin/python3 ../shared/peers/simclr_step_torch.py
- * <arch> <steps> <threads>` as a child process (under /usr/bin/time for its peak RSS when present).
+ * <arch> <steps> <threads>` as a child process (under /usr/bin/time for its peak RSS when present);
+ * the archs `mobilenet` and `conv1d` run bench/peers/user_models_step_torch.py instead.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The peer script: `CONTRASTIVE_PEERS` (a folder) or ../shared/peers next to the repository. */
 export const PEER_SCRIPT = join(process.env.CONTRASTIVE_PEERS ?? join(root, '..', 'shared', 'peers'), 'simclr_step_torch.py');
+/** The peer of the tfjs-layers models a user brings (bench/_user-mobilenet.ts, bench/_user-conv1d.ts). */
+export const USER_PEER_SCRIPT = join(root, 'bench', 'peers', 'user_models_step_torch.py');
 const PYTHON = '/usr/bin/python3';
+
+/** The architectures the peers know. */
+export type PeerArch = 'small' | 'resnet' | 'mobilenet' | 'conv1d';
+const scriptFor = (arch: PeerArch): string => (arch === 'mobilenet' || arch === 'conv1d' ? USER_PEER_SCRIPT : PEER_SCRIPT);
 const TIME = '/usr/bin/time';
 
 export interface StepResult {
@@ -28,8 +35,8 @@ export interface StepResult {
 }
 
 /** Why the peer cannot run here, or undefined when it can. */
-export function peerUnavailable(): string | undefined {
-  if (!existsSync(PEER_SCRIPT)) return `${PEER_SCRIPT} not found`;
+export function peerUnavailable(arch: PeerArch = 'small'): string | undefined {
+  if (!existsSync(scriptFor(arch))) return `${scriptFor(arch)} not found`;
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (r.status !== 0) return `${PYTHON} has no torch (apt-get install -y python3-torch libopenblas0-openmp)`;
@@ -37,8 +44,8 @@ export function peerUnavailable(): string | undefined {
 }
 
 /** Runs the peer once: `steps` timed steps after its 2 warm-up steps. */
-export function runPeer(arch: 'small' | 'resnet', steps: number, threads = 2): StepResult {
-  const args = [PEER_SCRIPT, arch, String(steps), String(threads)];
+export function runPeer(arch: PeerArch, steps: number, threads = 2): StepResult {
+  const args = [scriptFor(arch), arch, String(steps), String(threads)];
   const timed = existsSync(TIME);
   const r = timed
     ? spawnSync(TIME, ['-f', 'peak_rss_kb=%M cpu_s=%U+%S', PYTHON, ...args], { encoding: 'utf8' })
@@ -63,7 +70,7 @@ export function runPeer(arch: 'small' | 'resnet', steps: number, threads = 2): S
  * The peer's CPU time per step: two runs, `steps` and 1 timed steps (each after 2 warm-ups);
  * the difference of their process CPU times over `steps - 1` leaves out start-up and warm-up.
  */
-export function peerCpuPerStep(arch: 'small' | 'resnet', steps: number, threads: number): number | undefined {
+export function peerCpuPerStep(arch: PeerArch, steps: number, threads: number): number | undefined {
   if (steps < 2) return undefined;
   const long = runPeer(arch, steps, threads).processCpuS;
   const short = runPeer(arch, 1, threads).processCpuS;

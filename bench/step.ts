@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- step [--arch small|small-bn|resnet|resnet-layers|resnet-moments] [--backend native,wasm,wasm@1,cpu] [--steps N]
+ * `npm run bench -- step [--arch small|small-bn|resnet|resnet-layers|resnet-moments|mobilenet-layers|conv1d-layers] [--backend native,wasm,wasm@1,cpu] [--steps N]
  * [--rounds R] [--no-peer] [--profile] [--cpu] [--peer-threads N] [--kernels]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
  * (same model, batch, NT-Xent τ = 0.5, Adam lr 1e-3, views pre-made): small = 256 pairs of
  * 28x28x1 through convNet(); resnet = 128 pairs of 32x32x3 through resnet({ stemWidth: 32,
@@ -7,9 +7,14 @@
  * conv-BN-ReLU units (convNet({ batchNorm: true }), the CLI's default encoder; the peer has no such
  * model, so no peer runs for it). resnet-layers and resnet-moments = the same ResNet written as a
  * TensorFlow.js user writes it (bench/_user-resnet.ts: tfjs-layers with tf.layers.batchNormalization,
- * and raw ops with BatchNorm through tf.moments), against the same peer. A backend spec ending in `:tfjs-bn` (e.g. `native:tfjs-bn`) runs
+ * and raw ops with BatchNorm through tf.moments), against the same peer. mobilenet-layers = a
+ * MobileNet-style tfjs-layers encoder (bench/_user-mobilenet.ts: depthwise-separable blocks with
+ * BatchNorm and ReLU6, 128 pairs of 32x32x3, head 256-128-64) and conv1d-layers = a tfjs-layers
+ * Conv1D-BN-ReLU encoder (bench/_user-conv1d.ts, 256 pairs of [512, 1] signals), each against its
+ * twin in bench/peers/user_models_step_torch.py. A backend spec ending in `:tfjs-bn` (e.g. `native:tfjs-bn`) runs
  * BatchNorm as tfjs-layers does (moments + batchNorm) instead of the one-op layer, for a before/after;
- * `native:eager` runs native without its lazy per-channel tensors (CONTRASTIVE_NATIVE_LAZY=0).
+ * `native:eager` runs native without its lazy per-channel tensors (CONTRASTIVE_NATIVE_LAZY=0),
+ * `native:nodefer` without its deferred outputs (CONTRASTIVE_NATIVE_DEFER=0, src/node/native/deferred.ts).
  * Each backend and the PyTorch peer run in their own child process, alternating, `rounds` times;
  * prints images/s per run, the median per engine, the ratio of medians to the peer, and peak RSS.
  * Default backends: every one of native, wasm that loads. `wasm@1` is wasm limited to 1 thread.
@@ -21,10 +26,14 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { peerCpuPerStep, peerUnavailable, runPeer, type StepResult } from './_peer.js';
+import { peerCpuPerStep, peerUnavailable, runPeer, type PeerArch, type StepResult } from './_peer.js';
 import type * as TF from '../src/tf.js';
 
-type Arch = 'small' | 'small-bn' | 'resnet' | 'resnet-layers' | 'resnet-moments';
+type Arch = 'small' | 'small-bn' | 'resnet' | 'resnet-layers' | 'resnet-moments' | 'mobilenet-layers' | 'conv1d-layers';
+const ARCHS: readonly Arch[] = ['small', 'small-bn', 'resnet', 'resnet-layers', 'resnet-moments', 'mobilenet-layers', 'conv1d-layers'];
+/** The peer's model for each arch (small-bn has none). */
+const peerArch = (a: Arch): PeerArch =>
+  a === 'small' ? 'small' : a === 'mobilenet-layers' ? 'mobilenet' : a === 'conv1d-layers' ? 'conv1d' : 'resnet';
 const here = dirname(fileURLToPath(import.meta.url));
 
 interface Options {
@@ -67,8 +76,7 @@ function parse(args: string[]): Options {
     };
     if (a === '--arch') {
       const v = next();
-      if (!['small', 'small-bn', 'resnet', 'resnet-layers', 'resnet-moments'].includes(v))
-        throw new Error(`step: --arch must be small, small-bn, resnet, resnet-layers or resnet-moments, got '${v}'`);
+      if (!(ARCHS as readonly string[]).includes(v)) throw new Error(`step: --arch must be one of ${ARCHS.join(', ')}, got '${v}'`);
       o.arch = v as Arch;
     } else if (a === '--backend')
       o.backends = next()
@@ -100,17 +108,24 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
   const { ntXentLoss } = await import('../src/losses/nt-xent.js');
   const info = await initBackend(backend as never);
   const small = arch === 'small' || arch === 'small-bn';
-  const pairs = small ? 256 : 128;
-  const shape: [number, number, number] = small ? [28, 28, 1] : [32, 32, 3];
+  const pairs = small || arch === 'conv1d-layers' ? 256 : 128;
+  const shape: number[] = small ? [28, 28, 1] : arch === 'conv1d-layers' ? [512, 1] : [32, 32, 3];
+  const image = shape as [number, number, number];
   const { layersResnet, momentsResnet } = await import('./_user-resnet.js');
+  const { layersMobilenet, MOBILENET_OUT } = await import('./_user-mobilenet.js');
+  const { layersConv1d } = await import('./_user-conv1d.js');
   const encoder: { apply(x: TF.Tensor, kwargs: { training: boolean }): unknown } = small
-    ? convNet({ inputShape: shape, batchNorm: arch === 'small-bn' })
+    ? convNet({ inputShape: image, batchNorm: arch === 'small-bn' })
     : arch === 'resnet-layers'
-      ? layersResnet(tf, shape)
+      ? layersResnet(tf, image)
       : arch === 'resnet-moments'
-        ? momentsResnet(tf, shape)
-        : resnet({ inputShape: shape, stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] });
-  const head = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64 });
+        ? momentsResnet(tf, image)
+        : arch === 'mobilenet-layers'
+          ? layersMobilenet(tf, image)
+          : arch === 'conv1d-layers'
+            ? layersConv1d(tf, shape as [number, number])
+            : resnet({ inputShape: image, stemWidth: 32, widths: [32, 64, 128], blocksPerStage: [1, 1, 1] });
+  const head = projectionHead({ inputDim: arch === 'mobilenet-layers' ? MOBILENET_OUT : 128, hiddenDim: 128, outputDim: 64 });
   const views = tf.randomUniform([2 * pairs, ...shape], 0, 1, 'float32', 0); // both views, pre-made
   const optimizer = tf.train.adam(1e-3);
   const step = (): number => {
@@ -158,7 +173,7 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
   const med = times[Math.floor(times.length / 2)]!;
   views.dispose();
   return {
-    engine: `contrastive ${info.name}${tfjsBn ? ' (tfjs-layers BatchNorm)' : ''}${process.env.CONTRASTIVE_NATIVE_LAZY === '0' ? ' (eager)' : ''}`,
+    engine: `contrastive ${info.name}${tfjsBn ? ' (tfjs-layers BatchNorm)' : ''}${process.env.CONTRASTIVE_NATIVE_LAZY === '0' ? ' (eager)' : ''}${process.env.CONTRASTIVE_NATIVE_DEFER === '0' ? ' (no deferred outputs)' : ''}`,
     threads: info.threads,
     images: 2 * pairs,
     medianStepS: med,
@@ -172,13 +187,16 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
 function runChild(o: Options, spec: string): StepResult | string {
   // `wasm@1`: the wasm backend with CONTRASTIVE_WASM_THREADS=1 (compare thread counts in one run)
   // `native:eager`: the native backend without lazy per-channel tensors (CONTRASTIVE_NATIVE_LAZY=0)
+  // `native:nodefer`: the native backend without deferred outputs (CONTRASTIVE_NATIVE_DEFER=0)
   const tfjsBn = spec.endsWith(':tfjs-bn');
   const eager = spec.endsWith(':eager');
-  const [backend, threads] = spec.replace(/:tfjs-bn$|:eager$/, '').split('@') as [string, string | undefined];
+  const nodefer = spec.endsWith(':nodefer');
+  const [backend, threads] = spec.replace(/:tfjs-bn$|:eager$|:nodefer$/, '').split('@') as [string, string | undefined];
   const env = {
     ...process.env,
     ...(threads === undefined ? {} : { CONTRASTIVE_WASM_THREADS: threads }),
     ...(eager ? { CONTRASTIVE_NATIVE_LAZY: '0' } : {}),
+    ...(nodefer ? { CONTRASTIVE_NATIVE_DEFER: '0' } : {}),
   };
   const args = [
     '--import',
@@ -342,7 +360,7 @@ export async function main(args: string[]): Promise<void> {
     ? 'disabled (--no-peer)'
     : o.arch === 'small-bn'
       ? 'none for small-bn (the peer has no BatchNorm small CNN)'
-      : peerUnavailable();
+      : peerUnavailable(peerArch(o.arch));
   console.log(
     `step benchmark: arch ${o.arch}, ${o.steps} timed steps per run, ${o.rounds} rounds, backends ${backends.join(', ')}; peer: ${peerWhy ?? `torch, ${o.peerThreads} threads`}`,
   );
@@ -361,7 +379,7 @@ export async function main(args: string[]): Promise<void> {
       if (o.profile) o.profile = false; // one profile is enough
     }
     if (peerWhy === undefined) {
-      const arch = o.arch === 'small' ? 'small' : 'resnet'; // the resnet variants run the peer's resnet; small-bn has no peer (peerWhy)
+      const arch = peerArch(o.arch); // the resnet variants run the peer's resnet; small-bn has no peer (peerWhy)
       const r = runPeer(arch, o.steps, o.peerThreads);
       if (o.cpu) r.cpuPerStepS = peerCpuPerStep(arch, o.steps, o.peerThreads);
       console.log(`  round ${round} ${fmt(r)}`);

@@ -39,6 +39,8 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   initGru(env, exports);
   initChannel(env, exports);
   initPeak(env, exports);
+  initDepthwise(env, exports);
+  initClip(env, exports);
   CN_EXPORT(env, exports, "version", version);
   CN_EXPORT(env, exports, "throwTest", throwTest);
 #ifdef __SANITIZE_ADDRESS__

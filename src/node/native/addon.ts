@@ -19,6 +19,16 @@ export interface NativeAddon {
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, params: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, params: number[]): void;
   convCacheSize(): number;
+  /** Depthwise convolution; params as conv2d's with the channel multiplier M in place of O (filters [KH, KW, C, M]). */
+  depthwiseConv2d(x: Float32Array, w: Float32Array, y: Float32Array, params: number[], bias: Float32Array | null, activation: number, alpha: number): void;
+  depthwiseConv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, params: number[]): void;
+  depthwiseConv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, params: number[]): void;
+  /** y = min(max(x, lo), hi) over n floats, of relu(x) when reluFirst. */
+  clip(x: Float32Array, y: Float32Array, n: number, lo: number, hi: number, reluFirst?: boolean): void;
+  /** dx = dy where lo <= x <= hi, else 0 (relu6: where lo < x <= hi, and NaN at NaN). */
+  clipGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, n: number, lo: number, hi: number, relu6: boolean): void;
+  /** oneDNN's implementation names of the three depthwise primitives for `params` (diagnostics). */
+  depthwiseImpl(params: number[]): { forward: string; backwardData: string; backwardWeights: string };
   /** params: [N, H, W, C, KH, KW, OH, OW, sh, sw, padTop, padLeft]. */
   maxPool(x: Float32Array, y: Float32Array, params: number[]): void;
   avgPool(x: Float32Array, y: Float32Array, params: number[]): void;

@@ -1,8 +1,12 @@
-/** Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter on oneDNN (NHWC, HWIO). */
+/**
+ * Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter on oneDNN (NHWC, HWIO).
+ * Conv2DBackpropInput's output is deferred (deferred.ts): computed when first read, never if unread.
+ */
 import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
 import { activationCode } from './activation.js';
 import { alloc, nativeKernel, output, shapeError, sizeOf, values } from './kernel-utils.js';
+import { deferredTensor, DEFER_MIN } from './deferred.js';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 
@@ -78,9 +82,14 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
       const p = convParams(c);
       if (p === undefined) return undefined;
       if (c.outShape.some((d, i) => d !== dy!.shape[i])) shapeError('Conv2DBackpropInput', 'dy', `have shape [${c.outShape.join(', ')}]`, dy!.shape);
-      const dx = alloc(sizeOf(c.inShape));
-      addon.conv2dBackpropInput(dyv, wv, dx, p);
-      return output(backend, [...c.inShape], dx);
+      const compute = (): Float32Array => {
+        const dx = alloc(sizeOf(c.inShape));
+        addon.conv2dBackpropInput(dyv, wv, dx, p);
+        return dx;
+      };
+      // deferred (deferred.ts): tf.fused.conv2d's gradient computes the input's even when nothing reads it
+      if (sizeOf(c.inShape) >= DEFER_MIN) return deferredTensor(backend, [...c.inShape], [dyv, wv], compute);
+      return output(backend, [...c.inShape], compute());
     }),
     nativeKernel('Conv2DBackpropFilter', ({ inputs, attrs }, backend) => {
       const { x, dy } = inputs as Record<string, tf.TensorInfo>;

@@ -1,12 +1,14 @@
 /**
  * Element-wise kernels: broadcasting binary ops and comparisons, unary ops, AddN and Tile on float32
  * tensors. Add, Sub, Multiply with a per-channel operand, and Square and Neg of a lazy tensor,
- * return lazy per-channel terms (lazy-channel.ts) instead of writing the result.
+ * return lazy per-channel terms (lazy-channel.ts) instead of writing the result; Relu's output is
+ * deferred (deferred.ts).
  */
 import * as tf from '../../tf.js';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
 import { alloc, nativeKernel, output, sizeOf, values } from './kernel-utils.js';
+import { deferredTensor, DEFER_MIN } from './deferred.js';
 import { addTerms, LAZY_MIN, lazyTensor, pendingTerm, perChannel, scaleTerm, shiftTerm, squareTerm, termOf } from './lazy-channel.js';
 
 /** Binary op codes of native/elementwise.cc. */
@@ -134,6 +136,15 @@ export function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
     if (xv === undefined) return undefined;
     const alpha = u.alpha === undefined ? 0 : ((attrs as Record<string, number | undefined>)[u.alpha] ?? u.alphaDefault!);
     const n = sizeOf(x!.shape);
+    if (name === 'Relu' && n >= DEFER_MIN) {
+      // deferred (deferred.ts), tagged: ClipByValue of it reads x instead (tfjs-layers' ReLU with maxValue)
+      const compute = (): Float32Array => {
+        const out = alloc(n);
+        addon.unary(u.code, xv, out, n, 0);
+        return out;
+      };
+      return deferredTensor(backend, [...x!.shape], [xv], compute, { op: 'relu', x: xv });
+    }
     const y = alloc(n);
     addon.unary(u.code, xv, y, n, alpha);
     return output(backend, [...x!.shape], y);

@@ -1,7 +1,8 @@
 /**
  * The `native` TensorFlow.js backend: the CPU backend's class and storage, every cpu kernel
  * registered again under `native`, and the kernels that dominate training replaced by the
- * addon's (oneDNN convolutions, OpenBLAS GEMM, pooling, batch norm, GRU sequences, element-wise, reductions).
+ * addon's (oneDNN convolutions and depthwise convolutions, OpenBLAS GEMM, pooling, batch norm, GRU sequences, element-wise,
+ * reductions).
  * Native and JavaScript kernels share one typed-array storage: nothing is copied between them.
  */
 import * as tf from '../../tf.js';
@@ -11,6 +12,9 @@ import { loadAddon, nativeStatus, type NativeAddon } from './addon.js';
 import { BufferPool } from './buffer-pool.js';
 import { NATIVE, setPooledAllocator } from './kernel-utils.js';
 import { convKernels } from './conv.js';
+import { depthwiseKernels } from './depthwise.js';
+import { clipKernels, registerClipGradients } from './clip.js';
+import { castKernels } from './cast.js';
 import { matMulKernels } from './matmul.js';
 import { poolKernels } from './pool.js';
 import { elementwiseKernels } from './elementwise.js';
@@ -20,6 +24,7 @@ import { batchNormKernels } from './batchnorm.js';
 import { gruKernels } from './gru.js';
 import { gradientKernels, registerNativeGradients } from './gradients.js';
 import { dropPendingEntry, isPendingEntry, setLazyChannelRuntime } from './lazy-channel.js';
+import { dropDeferredEntry, isDeferredEntry, setDeferredRuntime } from './deferred.js';
 
 /** Output buffers of native kernels, reused after their tensors are disposed (see buffer-pool.ts). */
 export const pool = new BufferPool(Number(process.env.CONTRASTIVE_NATIVE_POOL_MB ?? 1024) * 2 ** 20);
@@ -47,10 +52,12 @@ class NativeBackend extends MathBackendCPU {
   override disposeData(dataId: tf.DataId, force = false): boolean {
     const entry = this.data.get(dataId);
     const lazy = isPendingEntry(entry); // an unevaluated lazy tensor: reading values would evaluate it
-    const values = lazy ? undefined : entry?.values;
+    const deferred = isDeferredEntry(entry); // likewise a deferred output (deferred.ts)
+    const values = lazy || deferred ? undefined : entry?.values;
     const done = super.disposeData(dataId, force);
     if (!this.data.has(dataId)) {
       if (lazy) dropPendingEntry(entry!);
+      else if (deferred) dropDeferredEntry(entry!);
       else if (values !== undefined) pool.onDispose(values);
     }
     return done;
@@ -64,8 +71,9 @@ let registered = false;
 
 /** All native kernel configs for `addon`. */
 export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
-  return [...convKernels(addon), ...matMulKernels(addon), ...poolKernels(addon), ...elementwiseKernels(addon),
-    ...reduceKernels(addon), ...batchNormKernels(addon), ...gruKernels(addon), ...gradientKernels(addon), ...stridedCopyKernels(addon)];
+  return [...convKernels(addon), ...depthwiseKernels(addon), ...matMulKernels(addon), ...poolKernels(addon), ...elementwiseKernels(addon),
+    ...reduceKernels(addon), ...batchNormKernels(addon), ...gruKernels(addon), ...gradientKernels(addon), ...stridedCopyKernels(addon),
+    ...clipKernels(addon), ...castKernels()];
 }
 
 /**
@@ -81,7 +89,9 @@ export function registerNativeBackend(threads?: number): NativeAddon {
   const envThreads = Number(process.env.CONTRASTIVE_NATIVE_THREADS);
   addon.setThreads(threads ?? (Number.isInteger(envThreads) && envThreads > 0 ? envThreads : availableParallelism()));
   if (process.env.CONTRASTIVE_NATIVE_POOL !== '0') setPooledAllocator((n) => pool.take(n));
-  setLazyChannelRuntime(addon, { pin: (a) => pool.pin(a), unpin: (a) => pool.unpin(a), adopt: (a) => pool.onWrite(a) });
+  const bufferHooks = { pin: (a: Float32Array) => pool.pin(a), unpin: (a: Float32Array) => pool.unpin(a), adopt: (a: Float32Array) => pool.onWrite(a) };
+  setLazyChannelRuntime(addon, bufferHooks);
+  setDeferredRuntime(bufferHooks);
   tf.registerBackend(NATIVE, () => new NativeBackend(), 0);
   for (const k of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...k, backendName: NATIVE });
@@ -92,6 +102,7 @@ export function registerNativeBackend(threads?: number): NativeAddon {
     NATIVE_KERNELS.push(k.kernelName);
   }
   registerNativeGradients();
+  registerClipGradients();
   registered = true;
   return addon;
 }
