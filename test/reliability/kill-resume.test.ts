@@ -25,13 +25,17 @@ const root = join(import.meta.dirname, '..', '..');
 const main = join(root, 'src', 'cli', 'main.ts');
 const work = mkdtempSync(join(tmpdir(), 'contrastive-kill-'));
 
-// digits, 400 samples, 20 held out for the monitor: 380 / 16 -> 23 steps per epoch, 2 epochs
+// all 1,797 digits, 20 held out for the monitor: 1,777 / 16 -> 111 steps per epoch, 2 epochs. The
+// trainer appends metrics.jsonl every 50 steps and at each checkpoint, so during epoch 2 the file
+// first grows at step 161, 61 steps before the run ends: room to kill it there even where a step
+// takes 1 ms (with 23 steps per epoch the file grew only at the epoch-2 checkpoint itself, and a
+// fast backend wrote that checkpoint before the kill landed)
 const ARGS = [
   'pretrain',
   '--data',
   'digits',
   '--limit',
-  '400',
+  '1797',
   '--monitor',
   '20',
   '--batch-size',
@@ -42,7 +46,7 @@ const ARGS = [
   '11',
   '--no-report',
 ];
-const STEPS_PER_EPOCH = 23;
+const STEPS_PER_EPOCH = 111;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const env = (backend: string): NodeJS.ProcessEnv => ({ ...process.env, CONTRASTIVE_BACKEND: backend });
