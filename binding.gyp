@@ -18,7 +18,6 @@
       "native/channel.cc",
       "native/clip.cc",
       "native/conv.cc",
-      "native/depthwise.cc",
       "native/elementwise.cc",
       "native/gemm.cc",
       "native/gru.cc",

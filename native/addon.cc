@@ -39,7 +39,6 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   initGru(env, exports);
   initChannel(env, exports);
   initPeak(env, exports);
-  initDepthwise(env, exports);
   initClip(env, exports);
   CN_EXPORT(env, exports, "version", version);
   CN_EXPORT(env, exports, "throwTest", throwTest);

@@ -145,7 +145,6 @@ void initBatchNorm(Napi::Env env, Napi::Object exports);
 void initGru(Napi::Env env, Napi::Object exports);
 void initChannel(Napi::Env env, Napi::Object exports);
 void initPeak(Napi::Env env, Napi::Object exports);
-void initDepthwise(Napi::Env env, Napi::Object exports);
 void initClip(Napi::Env env, Napi::Object exports);
 
 /** Registers fn under `name` through the exception guard. */

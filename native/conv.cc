@@ -1,7 +1,9 @@
 // 2-D convolution through oneDNN: forward (optionally with fused bias and activation),
-// backward-data and backward-weights. Tensors stay in tfjs's layouts (activations NHWC,
-// filters HWIO); oneDNN picks its own weight layout (format_tag::any) and the reorders
-// to and from it are cached primitives, as are the convolutions, keyed by shape.
+// backward-data and backward-weights, for ordinary and depthwise convolutions (a depthwise one is
+// a grouped convolution with one group per input channel). Tensors stay in tfjs's layouts
+// (activations NHWC, filters HWIO, depthwise filters [KH, KW, C, M] with output channel c * M + m,
+// which is oneDNN's group-major order); oneDNN picks its own weight layout (format_tag::any) and
+// the reorders to and from it are cached primitives, as are the convolutions, keyed by shape.
 #include "common.h"
 #include "activation.h"
 #include "dnnl_engine.h"
@@ -18,36 +20,56 @@ using dt = memory::data_type;
 
 namespace {
 
-/** Geometry of one convolution, as tfjs's computeConv2DInfo reports it. */
+/**
+ * Geometry of one convolution, as tfjs's computeConv2DInfo reports it. Depthwise: M is the channel
+ * multiplier and O = C * M; an ordinary convolution has M = 0.
+ */
 struct Geometry {
-  int64_t N, H, W, C, KH, KW, O, OH, OW, sh, sw, dh, dw, pt, pl, pb, pr;
+  int64_t N, H, W, C, KH, KW, O, OH, OW, sh, sw, dh, dw, pt, pl, pb, pr, M;
+  bool depthwise() const { return M > 0; }
   std::string key() const {
     std::string s;
-    for (int64_t v : {N, H, W, C, KH, KW, O, OH, OW, sh, sw, dh, dw, pt, pl, pb, pr}) s += std::to_string(v) + ",";
+    for (int64_t v : {N, H, W, C, KH, KW, O, OH, OW, sh, sw, dh, dw, pt, pl, pb, pr, M}) s += std::to_string(v) + ",";
     return s;
   }
   memory::desc src() const { return {{N, C, H, W}, dt::f32, tag::nhwc}; }
   memory::desc dst() const { return {{N, O, OH, OW}, dt::f32, tag::nhwc}; }
-  memory::desc userWeights() const { return {{O, C, KH, KW}, dt::f32, tag::hwio}; }
-  memory::desc anyWeights() const { return {{O, C, KH, KW}, dt::f32, tag::any}; }
+  /** tfjs's HWIO, or for depthwise its [KH, KW, C, M] as oneDNN's grouped weights [G = C, O = M, I = 1, KH, KW]. */
+  memory::desc userWeights() const {
+    if (depthwise()) return {{C, M, 1, KH, KW}, dt::f32, {M, 1, 1, KW * C * M, C * M}};
+    return {{O, C, KH, KW}, dt::f32, tag::hwio};
+  }
+  memory::desc anyWeights() const {
+    if (depthwise()) return {{C, M, 1, KH, KW}, dt::f32, tag::any};
+    return {{O, C, KH, KW}, dt::f32, tag::any};
+  }
   memory::dims strides() const { return {sh, sw}; }
   memory::dims dilates() const { return {dh - 1, dw - 1}; }  // oneDNN counts extra gaps
   memory::dims padL() const { return {pt, pl}; }
   memory::dims padR() const { return {pb, pr}; }
   size_t xSize() const { return (size_t)(N * H * W * C); }
   size_t ySize() const { return (size_t)(N * OH * OW * O); }
-  size_t wSize() const { return (size_t)(KH * KW * C * O); }
+  size_t wSize() const { return (size_t)(KH * KW * C * (depthwise() ? M : O)); }
 };
 
-Geometry readGeometry(const Napi::CallbackInfo& info, size_t i) {
-  auto p = ints(info, i, 17, "conv params");
-  Geometry g{p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15], p[16]};
-  for (size_t k = 0; k < 13; k++) require(p[k] >= 1, "conv: sizes, strides and dilations must be >= 1");
-  for (size_t k = 13; k < 17; k++) require(p[k] >= 0, "conv: paddings must be >= 0");
+/**
+ * The 17 geometry parameters at argument i. Ordinary: [N, H, W, C, KH, KW, O, OH, OW, strides,
+ * dilations, paddings]; depthwise: the same with the channel multiplier M in O's place.
+ */
+Geometry readGeometry(const Napi::CallbackInfo& info, size_t i, bool depthwise) {
+  const char* what = depthwise ? "depthwise" : "conv";
+  auto p = ints(info, i, 17, depthwise ? "depthwise params" : "conv params");
+  Geometry g{p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15], p[16], 0};
+  for (size_t k = 0; k < 13; k++) require(p[k] >= 1, std::string(what) + ": sizes, strides and dilations must be >= 1");
+  for (size_t k = 13; k < 17; k++) require(p[k] >= 0, std::string(what) + ": paddings must be >= 0");
+  if (depthwise) {
+    g.M = p[6];
+    g.O = g.C * g.M;
+  }
   const int64_t keh = (g.KH - 1) * g.dh + 1, kew = (g.KW - 1) * g.dw + 1;
-  require(g.H + g.pt + g.pb >= keh && g.W + g.pl + g.pr >= kew, "conv: filter larger than the padded input");
+  require(g.H + g.pt + g.pb >= keh && g.W + g.pl + g.pr >= kew, std::string(what) + ": filter larger than the padded input");
   require((g.H + g.pt + g.pb - keh) / g.sh + 1 == g.OH && (g.W + g.pl + g.pr - kew) / g.sw + 1 == g.OW,
-          "conv: output size inconsistent with input, filter, strides and paddings");
+          std::string(what) + ": output size inconsistent with input, filter, strides and paddings");
   return g;
 }
 
@@ -99,20 +121,24 @@ struct WeightBridge {
   }
 };
 
+// each with oneDNN's implementation name (`impl`: "jit:..." or "ref:...", for diagnostics)
 struct Forward {
   convolution_forward prim;
   memory src, dst, bias;
   WeightBridge w;
+  std::string impl;
 };
 struct BackwardData {
   convolution_backward_data prim;
   memory diffSrc, diffDst;
   WeightBridge w;
+  std::string impl;
 };
 struct BackwardWeights {
   convolution_backward_weights prim;
   memory src, diffDst;
   WeightBridge w;
+  std::string impl;
 };
 
 std::unordered_map<std::string, std::unique_ptr<Forward>> forwardCache;
@@ -130,6 +156,7 @@ Forward& forwardFor(const Geometry& g, bool bias, int act, float alpha) {
   f->dst = memory(g.dst(), cpuEngine(), DNNL_MEMORY_NONE);
   if (bias) f->bias = memory(pd.bias_desc(), cpuEngine(), DNNL_MEMORY_NONE);
   f->w.init(g.userWeights(), pd.weights_desc(), true);
+  f->impl = pd.impl_info_str();
   return *forwardCache.emplace(key, std::move(f)).first->second;
 }
 
@@ -146,6 +173,7 @@ BackwardData& backwardDataFor(const Geometry& g) {
   b->diffSrc = memory(g.src(), cpuEngine(), DNNL_MEMORY_NONE);
   b->diffDst = memory(g.dst(), cpuEngine(), DNNL_MEMORY_NONE);
   b->w.init(g.userWeights(), pd.weights_desc(), true);
+  b->impl = pd.impl_info_str();
   return *backwardDataCache.emplace(key, std::move(b)).first->second;
 }
 
@@ -162,16 +190,30 @@ BackwardWeights& backwardWeightsFor(const Geometry& g) {
   b->src = memory(g.src(), cpuEngine(), DNNL_MEMORY_NONE);
   b->diffDst = memory(g.dst(), cpuEngine(), DNNL_MEMORY_NONE);
   b->w.init(g.userWeights(), pd.diff_weights_desc(), false);
+  b->impl = pd.impl_info_str();
   return *backwardWeightsCache.emplace(key, std::move(b)).first->second;
 }
 
+/** Names of the exported functions, for error messages. */
+template <bool DW>
+const char* fnName(int which) {
+  static const char* conv[] = {"conv2d", "conv2dBackpropInput", "conv2dBackpropFilter"};
+  static const char* dw[] = {"depthwiseConv2d", "depthwiseConv2dBackpropInput", "depthwiseConv2dBackpropFilter"};
+  return DW ? dw[which] : conv[which];
+}
+
+std::string arg(const char* fn, const char* name) { return std::string(fn) + " " + name; }
+
 }  // namespace
 
-// conv2d(x, w, y, params, bias|null, act, alpha): y = act(conv(x, w) + bias)
-static Napi::Value conv2d(const Napi::CallbackInfo& info) {
-  Geometry g = readGeometry(info, 3);
-  F32 x = f32(info, 0, g.xSize(), "conv2d x"), w = f32(info, 1, g.wSize(), "conv2d w"), y = f32(info, 2, g.ySize(), "conv2d y");
-  F32 bias = f32opt(info, 4, (size_t)g.O, "conv2d bias");
+// conv2d / depthwiseConv2d(x, w, y, params, bias|null, act, alpha): y = act(conv(x, w) + bias)
+template <bool DW>
+static Napi::Value forwardFn(const Napi::CallbackInfo& info) {
+  const char* fn = fnName<DW>(0);
+  Geometry g = readGeometry(info, 3, DW);
+  F32 x = f32(info, 0, g.xSize(), arg(fn, "x").c_str()), w = f32(info, 1, g.wSize(), arg(fn, "w").c_str());
+  F32 y = f32(info, 2, g.ySize(), arg(fn, "y").c_str());
+  F32 bias = f32opt(info, 4, (size_t)g.O, arg(fn, "bias").c_str());
   const int act = (int)integer(info, 5, "act");
   const float alpha = (float)number(info, 6, "alpha");
   Forward& f = forwardFor(g, bias.data != nullptr, act, alpha);
@@ -190,11 +232,13 @@ static Napi::Value conv2d(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// conv2dBackpropInput(dy, w, dx, params): dx = conv^T(dy, w)
-static Napi::Value conv2dBackpropInput(const Napi::CallbackInfo& info) {
-  Geometry g = readGeometry(info, 3);
-  F32 dy = f32(info, 0, g.ySize(), "conv2dBackpropInput dy"), w = f32(info, 1, g.wSize(), "conv2dBackpropInput w");
-  F32 dx = f32(info, 2, g.xSize(), "conv2dBackpropInput dx");
+// conv2dBackpropInput / depthwiseConv2dBackpropInput(dy, w, dx, params): dx = conv^T(dy, w)
+template <bool DW>
+static Napi::Value backwardDataFn(const Napi::CallbackInfo& info) {
+  const char* fn = fnName<DW>(1);
+  Geometry g = readGeometry(info, 3, DW);
+  F32 dy = f32(info, 0, g.ySize(), arg(fn, "dy").c_str()), w = f32(info, 1, g.wSize(), arg(fn, "w").c_str());
+  F32 dx = f32(info, 2, g.xSize(), arg(fn, "dx").c_str());
   BackwardData& b = backwardDataFor(g);
   stream& s = cpuStream();
   b.w.user.set_data_handle(w.data);
@@ -206,11 +250,13 @@ static Napi::Value conv2dBackpropInput(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// conv2dBackpropFilter(x, dy, dw, params): dw = sum over batch and positions of x (x) dy
-static Napi::Value conv2dBackpropFilter(const Napi::CallbackInfo& info) {
-  Geometry g = readGeometry(info, 3);
-  F32 x = f32(info, 0, g.xSize(), "conv2dBackpropFilter x"), dy = f32(info, 1, g.ySize(), "conv2dBackpropFilter dy");
-  F32 dw = f32(info, 2, g.wSize(), "conv2dBackpropFilter dw");
+// conv2dBackpropFilter / depthwiseConv2dBackpropFilter(x, dy, dw, params): dw = sum over batch and positions of x (x) dy
+template <bool DW>
+static Napi::Value backwardWeightsFn(const Napi::CallbackInfo& info) {
+  const char* fn = fnName<DW>(2);
+  Geometry g = readGeometry(info, 3, DW);
+  F32 x = f32(info, 0, g.xSize(), arg(fn, "x").c_str()), dy = f32(info, 1, g.ySize(), arg(fn, "dy").c_str());
+  F32 dw = f32(info, 2, g.wSize(), arg(fn, "dw").c_str());
   BackwardWeights& b = backwardWeightsFor(g);
   stream& s = cpuStream();
   b.w.user.set_data_handle(dw.data);
@@ -222,15 +268,30 @@ static Napi::Value conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// depthwiseImpl(params): oneDNN's implementation names for the forward, backward-data and
+// backward-weights primitives of this depthwise geometry (diagnostics: "jit:..." or "ref:...").
+static Napi::Value depthwiseImpl(const Napi::CallbackInfo& info) {
+  Geometry g = readGeometry(info, 0, true);
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("forward", forwardFor(g, false, kActLinear, 0.f).impl);
+  o.Set("backwardData", backwardDataFor(g).impl);
+  o.Set("backwardWeights", backwardWeightsFor(g).impl);
+  return o;
+}
+
 // convCacheSize(): number of cached primitives (for tests and diagnostics)
 static Napi::Value convCacheSize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), (double)(forwardCache.size() + backwardDataCache.size() + backwardWeightsCache.size()));
 }
 
 void initConv(Napi::Env env, Napi::Object exports) {
-  CN_EXPORT(env, exports, "conv2d", conv2d);
-  CN_EXPORT(env, exports, "conv2dBackpropInput", conv2dBackpropInput);
-  CN_EXPORT(env, exports, "conv2dBackpropFilter", conv2dBackpropFilter);
+  CN_EXPORT(env, exports, "conv2d", forwardFn<false>);
+  CN_EXPORT(env, exports, "conv2dBackpropInput", backwardDataFn<false>);
+  CN_EXPORT(env, exports, "conv2dBackpropFilter", backwardWeightsFn<false>);
+  CN_EXPORT(env, exports, "depthwiseConv2d", forwardFn<true>);
+  CN_EXPORT(env, exports, "depthwiseConv2dBackpropInput", backwardDataFn<true>);
+  CN_EXPORT(env, exports, "depthwiseConv2dBackpropFilter", backwardWeightsFn<true>);
+  CN_EXPORT(env, exports, "depthwiseImpl", depthwiseImpl);
   CN_EXPORT(env, exports, "convCacheSize", convCacheSize);
 }
 
