@@ -26,10 +26,11 @@ export function convParams(c: ConvInfo): number[] | undefined {
     c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, p.top, p.left, p.bottom, p.right];
 }
 
-interface ConvAttrs {
+/** The attributes of tfjs's convolution kernels (Conv2D and DepthwiseConv2dNative families) that these kernels read. */
+export interface ConvAttrs {
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
+  dataFormat?: 'NHWC' | 'NCHW';
   dilations: [number, number] | number;
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   activation?: string;
@@ -38,12 +39,13 @@ interface ConvAttrs {
   filterShape?: [number, number, number, number];
 }
 
-function info(xShape: number[], filterShape: number[], a: ConvAttrs): ConvInfo {
+/** tfjs's geometry of a convolution (`depthwise`: filters [KH, KW, C, M]). */
+export function convInfo(xShape: number[], filterShape: number[], a: ConvAttrs, depthwise = false): ConvInfo {
   return tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number],
-    a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, tf.backend_util.convertConv2DDataFormat(a.dataFormat));
+    a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise, tf.backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'));
 }
 
-function checkRank4(kernel: string, arg: string, t: tf.TensorInfo): void {
+export function checkRank4(kernel: string, arg: string, t: tf.TensorInfo): void {
   if (t.shape.length !== 4) shapeError(kernel, arg, 'have rank 4', t.shape);
 }
 
@@ -58,7 +60,7 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     const xv = values(backend, x!), wv = values(backend, filter!);
     const bv = bias == null ? null : values(backend, bias);
     if (act === undefined || xv === undefined || wv === undefined || bv === undefined) return undefined;
-    const c = info(x!.shape, filter!.shape, a);
+    const c = convInfo(x!.shape, filter!.shape, a);
     const p = convParams(c);
     if (p === undefined) return undefined;
     if (bv !== null && bv.length !== c.outChannels) return undefined;  // other broadcasts: cpu kernel
@@ -78,7 +80,7 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
       checkRank4('Conv2DBackpropInput', 'filter', filter!);
       const dyv = values(backend, dy!), wv = values(backend, filter!);
       if (dyv === undefined || wv === undefined) return undefined;
-      const c = info(a.inputShape!, filter!.shape, { ...a, dilations: 1 });
+      const c = convInfo(a.inputShape!, filter!.shape, { ...a, dilations: 1 });
       const p = convParams(c);
       if (p === undefined) return undefined;
       if (c.outShape.some((d, i) => d !== dy!.shape[i])) shapeError('Conv2DBackpropInput', 'dy', `have shape [${c.outShape.join(', ')}]`, dy!.shape);
@@ -99,7 +101,7 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
       checkRank4('Conv2DBackpropFilter', 'dy', dy!);
       const xv = values(backend, x!), dyv = values(backend, dy!);
       if (xv === undefined || dyv === undefined) return undefined;
-      const c = info(x!.shape, a.filterShape!, { ...a, dilations: 1 });
+      const c = convInfo(x!.shape, a.filterShape!, { ...a, dilations: 1 });
       const p = convParams(c);
       if (p === undefined) return undefined;
       if (c.outShape.some((d, i) => d !== dy!.shape[i])) shapeError('Conv2DBackpropFilter', 'dy', `have shape [${c.outShape.join(', ')}]`, dy!.shape);

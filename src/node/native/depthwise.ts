@@ -1,34 +1,17 @@
 /**
  * DepthwiseConv2dNative, FusedDepthwiseConv2D and the two gradients
  * (DepthwiseConv2dNativeBackpropInput, DepthwiseConv2dNativeBackpropFilter) on oneDNN, as a grouped
- * convolution with one group per input channel (native/depthwise.cc; NHWC, filters [KH, KW, C, M]).
+ * convolution with one group per input channel (native/conv.cc; NHWC, filters [KH, KW, C, M]).
  * The cpu backend's versions are scalar JavaScript loops: a MobileNet-style step spends most of its
  * time in them.
  */
 import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
 import { activationCode } from './activation.js';
-import { convParams } from './conv.js';
+import { checkRank4, convInfo, convParams, type ConvAttrs } from './conv.js';
 import { alloc, nativeKernel, output, shapeError, sizeOf, values } from './kernel-utils.js';
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
-
-interface DepthwiseAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dilations: [number, number] | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  activation?: string;
-  leakyreluAlpha?: number;
-  inputShape?: [number, number, number, number];
-  filterShape?: [number, number, number, number];
-}
-
-function info(xShape: number[], filterShape: number[], a: DepthwiseAttrs): ConvInfo {
-  return tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number],
-    a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, true, tf.backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'));
-}
 
 /** The addon's parameters ([..., C, KH, KW, M, ...]: the channel multiplier in conv's output-channel slot), or undefined. */
 export function depthwiseParams(c: ConvInfo): number[] | undefined {
@@ -38,14 +21,10 @@ export function depthwiseParams(c: ConvInfo): number[] | undefined {
   return p;
 }
 
-function checkRank4(kernel: string, arg: string, t: tf.TensorInfo): void {
-  if (t.shape.length !== 4) shapeError(kernel, arg, 'have rank 4', t.shape);
-}
-
 export function depthwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
   const forward = (name: string, fused: boolean) => nativeKernel(name, ({ inputs, attrs }, backend) => {
     const { x, filter, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
-    const a = attrs as unknown as DepthwiseAttrs;
+    const a = attrs as unknown as ConvAttrs;
     if (a.dataFormat === 'NCHW' || preluActivationWeights != null) return undefined;
     checkRank4(name, 'x', x!);
     checkRank4(name, 'filter', filter!);
@@ -54,7 +33,7 @@ export function depthwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
     const xv = values(backend, x!), wv = values(backend, filter!);
     const bv = bias == null ? null : values(backend, bias);
     if (act === undefined || xv === undefined || wv === undefined || bv === undefined) return undefined;
-    const c = info(x!.shape, filter!.shape, a);
+    const c = convInfo(x!.shape, filter!.shape, a, true);
     const p = depthwiseParams(c);
     if (p === undefined) return undefined;
     if (bv !== null && bv.length !== c.outChannels) return undefined; // other broadcasts: cpu kernel
@@ -68,12 +47,12 @@ export function depthwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
     forward('FusedDepthwiseConv2D', true),
     nativeKernel('DepthwiseConv2dNativeBackpropInput', ({ inputs, attrs }, backend) => {
       const { dy, filter } = inputs as Record<string, tf.TensorInfo>;
-      const a = attrs as unknown as DepthwiseAttrs;
+      const a = attrs as unknown as ConvAttrs;
       checkRank4('DepthwiseConv2dNativeBackpropInput', 'dy', dy!);
       checkRank4('DepthwiseConv2dNativeBackpropInput', 'filter', filter!);
       const dyv = values(backend, dy!), wv = values(backend, filter!);
       if (dyv === undefined || wv === undefined) return undefined;
-      const c = info(a.inputShape!, filter!.shape, a);
+      const c = convInfo(a.inputShape!, filter!.shape, a, true);
       const p = depthwiseParams(c);
       if (p === undefined) return undefined;
       if (c.outShape.some((d, i) => d !== dy!.shape[i])) shapeError('DepthwiseConv2dNativeBackpropInput', 'dy', `have shape [${c.outShape.join(', ')}]`, dy!.shape);
@@ -83,12 +62,12 @@ export function depthwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
     }),
     nativeKernel('DepthwiseConv2dNativeBackpropFilter', ({ inputs, attrs }, backend) => {
       const { x, dy } = inputs as Record<string, tf.TensorInfo>;
-      const a = attrs as unknown as DepthwiseAttrs;
+      const a = attrs as unknown as ConvAttrs;
       checkRank4('DepthwiseConv2dNativeBackpropFilter', 'x', x!);
       checkRank4('DepthwiseConv2dNativeBackpropFilter', 'dy', dy!);
       const xv = values(backend, x!), dyv = values(backend, dy!);
       if (xv === undefined || dyv === undefined) return undefined;
-      const c = info(x!.shape, a.filterShape!, a);
+      const c = convInfo(x!.shape, a.filterShape!, a, true);
       const p = depthwiseParams(c);
       if (p === undefined) return undefined;
       if (c.outShape.some((d, i) => d !== dy!.shape[i])) shapeError('DepthwiseConv2dNativeBackpropFilter', 'dy', `have shape [${c.outShape.join(', ')}]`, dy!.shape);
