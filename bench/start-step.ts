@@ -14,6 +14,7 @@ import { loadDataset } from '../src/node/data/load-dataset.js';
 import { buildMethod } from '../src/recipes/recipe.js';
 import { startRecipe } from '../src/cli/start.js';
 import { Rng } from '../src/random.js';
+import { kernelProfileLines } from './_kernel-profile.js';
 
 const BATCH = 256;
 
@@ -32,19 +33,7 @@ async function profileStep(): Promise<void> {
   });
   x.dispose();
   method.dispose();
-  const byName = new Map<string, { ms: number; calls: number }>();
-  for (const k of p.kernels) {
-    const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
-    e.ms += k.kernelTimeMs as number;
-    e.calls++;
-    byName.set(k.name, e);
-  }
-  const total = [...byName.values()].reduce((s, v) => s + v.ms, 0);
-  console.log(`profile (one step, kernel time ${total.toFixed(0)} ms; nested scopes count twice):`);
-  for (const [n, { ms, calls }] of [...byName.entries()].sort((a, c) => c[1].ms - a[1].ms).slice(0, 15))
-    console.log(
-      `  ${n.padEnd(32)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}% ${String(calls).padStart(5)} calls`,
-    );
+  for (const line of kernelProfileLines(p, 'profile (one step; nested scopes count twice)')) console.log(line);
 }
 
 export async function main(args: string[]): Promise<void> {

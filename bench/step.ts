@@ -27,6 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { peerCpuPerStep, peerUnavailable, runPeer, type PeerArch, type StepResult } from './_peer.js';
+import { kernelProfileLines } from './_kernel-profile.js';
 import type * as TF from '../src/tf.js';
 
 type Arch = 'small' | 'small-bn' | 'resnet' | 'resnet-layers' | 'resnet-moments' | 'mobilenet-layers' | 'conv1d-layers';
@@ -154,20 +155,7 @@ async function measure(arch: Arch, backend: string, steps: number, profile: bool
     const p = await tf.profile(() => {
       step();
     });
-    const byName = new Map<string, { ms: number; calls: number }>();
-    for (const k of p.kernels) {
-      const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
-      e.ms += k.kernelTimeMs as number;
-      e.calls++;
-      byName.set(k.name, e);
-    }
-    const total = [...byName.values()].reduce((s, v) => s + v.ms, 0);
-    const rows = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
-    console.error(`profile (${backend}, one step, kernel time ${total.toFixed(0)} ms):`);
-    for (const [n, { ms, calls }] of rows)
-      console.error(
-        `  ${n.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}% ${String(calls).padStart(5)} calls`,
-      );
+    for (const line of kernelProfileLines(p, `profile (${backend}, one step)`)) console.error(line);
   }
   times.sort((a, b) => a - b);
   const med = times[Math.floor(times.length / 2)]!;
