@@ -3,9 +3,10 @@
  * [--time T] [--input D] [--units U] [--peer-threads N]`: one training step of a GRU over a batch
  * of sequences (every step's output, loss = mean of their squares, gradients, Adam), by default
  * the shapes of CPC's context network on ECG200 (100 series x 96 steps -> 24 latents of 64 ->
- * 128 units). Three tfjs models per backend: `SequenceGru` (the project's `gruContext`, CPC's g_ar),
- * a plain `tf.layers.gru` (what a user's model has), and that model as `pretrain --arch` builds it
- * (`buildLayersModel`: its GRU layer runs the GRU sequence kernel where the backend has it); the PyTorch peer
+ * 128 units). Two tfjs models per backend: `SequenceGru` (the project's `gruContext`, CPC's g_ar)
+ * and a plain `tf.layers.gru` built in the bench's own code, as a user's model is (`initBackend`
+ * routes tfjs-layers' GRU to the GRU sequence kernel where the backend has one, the same layer
+ * `pretrain --arch model.json` builds); the PyTorch peer
  * (bench/peers/gru_step_torch.py, `nn.GRU`) runs in a child process between them, `rounds` times,
  * alternating. Prints each median step time and its ratio to the peer's (issue 19's bar: within
  * 2x of PyTorch), and the process's CPU time per timed step (user + system, all threads), which
@@ -17,7 +18,6 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '../src/tf.js';
 import { initBackend } from '../src/backend.js';
 import { gruContext } from '../src/models/gru-context.js';
-import { buildLayersModel } from '../src/models/layers-model-arch.js';
 import { peerUnavailable } from './_peer.js';
 
 const PEER = join(dirname(fileURLToPath(import.meta.url)), 'peers', 'gru_step_torch.py');
@@ -69,21 +69,6 @@ function layersGru(s: Shapes): tf.LayersModel {
   });
 }
 
-/** The plain tf.layers.gru model as `pretrain --arch model.json` builds it (GRU layers routed to the kernel). */
-function archGru(s: Shapes): tf.LayersModel {
-  const plain = layersGru(s);
-  const arch = {
-    source: 'bench',
-    className: plain.getClassName(),
-    config: JSON.parse(JSON.stringify(plain.getConfig())) as tf.serialization.ConfigDict,
-    inputShape: [s.time, s.input],
-    inputCount: 1,
-    outputShapes: [[null, s.time, s.units]],
-  };
-  plain.dispose();
-  return buildLayersModel(arch, { seed: 1 });
-}
-
 export async function main(args: string[]): Promise<void> {
   const arg = (name: string, fallback: string): string => {
     const i = args.indexOf(`--${name}`);
@@ -118,9 +103,6 @@ export async function main(args: string[]): Promise<void> {
       const plain = layersGru(s);
       add(`${info.name} tf.layers.gru`, timeSteps(plain, s, steps));
       plain.dispose();
-      const routed = archGru(s);
-      add(`${info.name} tf.layers.gru via --arch`, timeSteps(routed, s, steps));
-      routed.dispose();
     }
     if (why === undefined) {
       const p = spawnSync('/usr/bin/python3', [PEER, ...[s.batch, s.time, s.input, s.units, steps].map(String), peerThreads], {

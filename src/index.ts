@@ -201,7 +201,7 @@ export { gruContext, SequenceGru, SequencePool, sequencePool } from './models/gr
 export type { GruContextOptions, SequencePooling } from './models/gru-context.js';
 export { gruSequence, hasGruSequenceKernel, GRU_SEQUENCE_KERNEL, GRU_SEQUENCE_GRAD_KERNEL } from './models/gru-sequence.js';
 export type { GruRecurrentActivation, GruSequenceOptions, GruSequenceAttrs } from './models/gru-sequence.js';
-export { gru } from './models/gru-layer.js';
+export { gru, routeGruLayers, gruLayersRouted } from './models/gru-layer.js';
 export type { GruArgs } from './models/gru-layer.js';
 
 // ── Training ──────────────────────────────────────────────────────────────────

@@ -7,7 +7,7 @@
  */
 import * as tf from '../tf.js';
 import { ConfigError } from '../errors.js';
-import { FUSED_GRU_CLASS_NAME } from './gru-layer.js';
+import { routeGruLayers } from './gru-layer.js';
 
 /** One weight of the model as saved, in `model.weights` order. */
 export interface LayersModelWeight {
@@ -76,22 +76,6 @@ function seedInitializers(config: unknown, next: () => number): void {
   }
 }
 
-/**
- * Makes every `GRU` layer of `config` (nested models included) build as `gru` of
- * src/models/gru-layer.ts: tfjs-layers' GRU whose call runs the one-kernel GRU on backends that
- * have it, same outputs; it still saves as `GRU`.
- */
-function routeFusedLayers(config: unknown): void {
-  if (Array.isArray(config)) {
-    for (const v of config) routeFusedLayers(v);
-    return;
-  }
-  if (config === null || typeof config !== 'object') return;
-  const o = config as Record<string, unknown>;
-  if (o.className === 'GRU' && typeof o.config === 'object') o.className = FUSED_GRU_CLASS_NAME;
-  for (const v of Object.values(o)) routeFusedLayers(v);
-}
-
 export interface BuildLayersModelOptions {
   /** Seeds the initializers the topology leaves unseeded (ignored where the arch has weights). */
   seed: number;
@@ -101,13 +85,13 @@ export interface BuildLayersModelOptions {
 
 /**
  * A new model of `arch`: its saved weights when it has them, else its initializers (seeded). Its
- * GRU layers run the one-kernel GRU where the backend has it (`routeFusedLayers`). The caller owns it.
+ * GRU layers run the one-kernel GRU where the backend has it (`routeGruLayers`). The caller owns it.
  */
 export function buildLayersModel(arch: LayersModelArch, { seed, name }: BuildLayersModelOptions): tf.LayersModel {
   const config = structuredClone(arch.config) as Record<string, unknown>;
   let n = 0;
   seedInitializers(config, () => seed * 1009 + n++);
-  routeFusedLayers(config);
+  routeGruLayers();
   if (name !== undefined) config.name = name;
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[arch.className];
   if (entry === undefined)
