@@ -20,7 +20,7 @@
  *   --batch 32  --lr 2e-3  --filters, --units, --window-latents (training windows of that many
  *   latents; evaluation sees the whole clip): FSDD 64 / 64 / 24, the UCR sets the CLI's recipe
  *   (64 / 128 / the whole series) unless given  --raw-size 512  --backend wasm (the runs in
- *   BENCHMARKS.md)  --pooling mean|last (default the recipe's, mean)  --seeds 0 (comma-separated: one
+ *   BENCHMARKS.md)  --pooling mean,max (each of the comma-separated poolings evaluated on the same trained network; the first is the model's; default the recipe's, mean)  --seeds 0 (comma-separated: one
  *   run per seed)  --test-share 0.2 (a UCR set without a TEST file: the stratified share held out)
  */
 import { initBackend, describeBackend, type BackendName } from '../src/backend.js';
@@ -32,7 +32,8 @@ import { sharedDataDir } from '../src/node/data/paths.js';
 import { stratifiedSplit } from '../src/eval/stratify.js';
 import { cpcRecipe, cpcSequenceData, buildCpc } from '../src/recipes/cpc-recipe.js';
 import { inputLengthFor } from '../src/models/conv1d-encoder.js';
-import type { SequencePooling } from '../src/models/gru-context.js';
+import { sequencePool, type SequencePooling } from '../src/models/gru-context.js';
+import * as tf from '../src/tf.js';
 import { Optimizer } from '../src/optim/optimizers.js';
 import { train, type StepRecord } from '../src/train/trainer.js';
 import { linearProbe } from '../src/eval/linear-probe.js';
@@ -58,8 +59,8 @@ interface Options {
   /** Training window in latents (input steps = receptive field + (n - 1) x stride), capped at the length; undefined: 24 for FSDD, the CLI recipe's for the UCR sets. */
   windowLatents: number | undefined;
   backend: BackendName | undefined;
-  /** undefined: the recipe's ('mean'). */
-  pooling: SequencePooling | undefined;
+  /** Poolings of the representation, each evaluated on the same trained network (the first also in training's monitor); undefined: the recipe's ('mean'). */
+  pooling: SequencePooling[] | undefined;
   /** Share of a UCR set without a TEST file held out for testing (stratified). */
   testShare: number;
   seed: number;
@@ -126,7 +127,7 @@ function parse(args: string[]): Options {
         i++;
         break;
       case '--pooling':
-        o.pooling = v as SequencePooling;
+        o.pooling = v!.split(',') as SequencePooling[];
         i++;
         break;
       case '--seed':
@@ -219,7 +220,7 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
     ...recipe,
     filters: o.filters ?? (fsdd ? 64 : recipe.filters),
     units: o.units ?? (fsdd ? 64 : recipe.units),
-    pooling: o.pooling ?? recipe.pooling,
+    pooling: o.pooling?.[0] ?? recipe.pooling,
     window:
       windowLatents === undefined
         ? recipe.window
@@ -228,13 +229,29 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
   const trainData = prepared.data;
   const testData = (await cpcSequenceData(testRaw, { length: prepared.length })).data;
   log(
-    `${name}: ${trainData.size} train, ${testData.size} test, length ${prepared.length}; g_enc strides [${r.strides}] kernels [${r.kernelSizes}], D ${r.filters}, GRU ${r.units}, K ${r.predictionSteps}, window ${r.window}, ${r.negatives} negatives, ${r.timeSteps} t per step, ${r.pooling} pooling`,
+    `${name}: ${trainData.size} train, ${testData.size} test, length ${prepared.length}; g_enc strides [${r.strides}] kernels [${r.kernelSizes}], D ${r.filters}, GRU ${r.units}, K ${r.predictionSteps}, window ${r.window}, ${r.negatives} negatives, ${r.timeSteps} t per step, ${[r.pooling, ...(o.pooling?.slice(1) ?? [])].join(', ')} pooling`,
   );
 
   const method = buildCpc(r, 1, o.seed, new Optimizer({ learningRate: o.lr }));
   try {
     const t0 = performance.now();
-    const random = { train: await embedDataset(method, trainData, 64), test: await embedDataset(method, testData, 64) };
+    // the network pooled each way of --pooling: the method itself for the first, else its contexts pooled anew
+    const extra = (o.pooling ?? []).slice(1).map((mode) => {
+      const pool = method.encoder.layers[method.encoder.layers.length - 1]!;
+      return {
+        mode,
+        model: tf.model({ inputs: method.encoder.inputs, outputs: sequencePool({ mode }).apply(pool.input) as tf.SymbolicTensor }),
+      };
+    });
+    const embedAll = async (): Promise<Record<string, { train: FeatureArray; test: FeatureArray }>> => {
+      const out: Record<string, { train: FeatureArray; test: FeatureArray }> = {
+        '': { train: await embedDataset(method, trainData, 64), test: await embedDataset(method, testData, 64) },
+      };
+      for (const e of extra)
+        out[`:${e.mode}`] = { train: await embedDataset(e.model, trainData, 64), test: await embedDataset(e.model, testData, 64) };
+      return out;
+    };
+    const randomAll = await embedAll();
     const raw =
       name === 'fsdd'
         ? { train: await rawResampled(trainRaw, o.rawSize), test: await rawResampled(testRaw, o.rawSize) }
@@ -258,14 +275,19 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
     });
     const trainSeconds = (performance.now() - t1) / 1000;
     const secondsPerStep = trainSeconds / records.length;
-    const cpcF = { train: await embedDataset(method, trainData, 64), test: await embedDataset(method, testData, 64) };
+    const cpcAll = await embedAll();
+    // the extra models are not disposed: their layers but the pooling (no weights) are the method's,
+    // which method.dispose() frees, and tfjs-layers' dispose of a model sharing nested models throws
     const k = r.predictionSteps;
     const tenth = Math.max(1, Math.round(records.length / 10));
     const meanAcc = (recs: StepRecord[], j: number): number => recs.reduce((a, x) => a + (x[`acc${j}`] ?? 0), 0) / recs.length;
     const accEarly = Array.from({ length: k }, (_, j) => meanAcc(records.slice(0, tenth), j + 1));
     const accLate = Array.from({ length: k }, (_, j) => meanAcc(records.slice(-tenth), j + 1));
     const rows: SetResult['rows'] = [];
-    const sets = { cpc: cpcF, random, raw };
+    const sets: Record<string, { train: FeatureArray; test: FeatureArray }> = {};
+    for (const suffix of Object.keys(cpcAll)) sets[`cpc${suffix}`] = cpcAll[suffix]!;
+    for (const suffix of Object.keys(randomAll)) sets[`random${suffix}`] = randomAll[suffix]!;
+    sets.raw = raw;
     const health: SetResult['health'] = {};
     for (const [fname, f] of Object.entries(sets)) {
       health[fname] = { std: await embeddingStd(f.test), rank: await effectiveRank(f.test), dim: f.test.dim };
@@ -330,14 +352,15 @@ export async function main(args: string[]): Promise<void> {
       `\n### ${r.name}, seed ${r.seed}: ${r.trainSize} train / ${r.testSize} test, length ${r.length}, ${r.steps} steps of ${o.batch} in ${r.trainSeconds.toFixed(0)} s (${r.secondsPerStep.toFixed(2)} s/step)\n`,
     );
     const tasks = [...new Set(r.rows.map((x) => `${x.task} ${x.probe}`))];
-    console.log(`| task, probe | CPC | random weights | raw |`);
-    console.log(`|---|---|---|---|`);
+    const features = Object.keys(r.health); // cpc, cpc:<pooling>..., random, random:<pooling>..., raw
+    console.log(`| task, probe | ${features.join(' | ')} |`);
+    console.log(`|---|${features.map(() => '---').join('|')}|`);
     for (const tp of tasks) {
       const get = (f: string): string => pct(r.rows.find((x) => `${x.task} ${x.probe}` === tp && x.features === f)!.accuracy) + '%';
-      console.log(`| ${tp} | ${get('cpc')} | ${get('random')} | ${get('raw')} |`);
+      console.log(`| ${tp} | ${features.map(get).join(' | ')} |`);
     }
     const h = (f: string): string => `std ${r.health[f]!.std.toFixed(3)}, rank ${r.health[f]!.rank.toFixed(1)}/${r.health[f]!.dim}`;
-    console.log(`| test features: embedding std, effective rank | ${h('cpc')} | ${h('random')} | ${h('raw')} |`);
+    console.log(`| test features: embedding std, effective rank | ${features.map(h).join(' | ')} |`);
     console.log(`\nCPC accuracy per k (first 10% of steps -> last 10%):\n`);
     console.log(`| k | ${r.accEarly.map((_, j) => j + 1).join(' | ')} |`);
     console.log(`|---|${r.accEarly.map(() => '---').join('|')}|`);

@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.js';
 import { assertInteger, assertOneOf } from '../validate.js';
 import { gruSequence } from './gru-sequence.js';
 
-export type SequencePooling = 'last' | 'mean';
+export type SequencePooling = 'last' | 'mean' | 'max';
 
 export interface GruContextOptions {
   /** Latent size D of the input `[B, T', D]`. */
@@ -98,7 +98,8 @@ export function gruContext(options: GruContextOptions): tf.LayersModel {
 }
 
 /**
- * `[B, T, U]` -> `[B, U]`: the last time step (`'last'`) or the mean over time (`'mean'`).
+ * `[B, T, U]` -> `[B, U]`: the last time step (`'last'`), the mean over time (`'mean'`) or the
+ * maximum over time of each unit (`'max'`, TS2Vec's instance representation).
  * Registered with tfjs serialisation, so models containing it save and load.
  */
 export class SequencePool extends tf.layers.Layer {
@@ -108,7 +109,7 @@ export class SequencePool extends tf.layers.Layer {
   constructor(args: { mode?: SequencePooling; name?: string } = {}) {
     super(args.name !== undefined ? { name: args.name } : {});
     const mode = args.mode ?? 'mean';
-    assertOneOf(mode, ['last', 'mean'] as const, 'SequencePool', 'mode');
+    assertOneOf(mode, ['last', 'mean', 'max'] as const, 'SequencePool', 'mode');
     this.mode = mode;
   }
 
@@ -121,6 +122,7 @@ export class SequencePool extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D; // [B, T, U]
       if (this.mode === 'mean') return tf.mean(x, 1); // [B, U]
+      if (this.mode === 'max') return tf.max(x, 1); // [B, U]
       const [b, t, u] = x.shape;
       return tf.reshape(tf.slice(x, [0, t - 1, 0], [b, 1, u]), [b, u]); // [B, U]
     });
