@@ -13,7 +13,9 @@ before(() => useBackend());
 
 const GEOMETRY = { strides: [2, 2], kernelSizes: [4, 4] };
 
-function make(o: { seed?: number; negatives?: CpcNegatives; pooling?: 'last' | 'mean'; window?: number; k?: number; lr?: number } = {}) {
+function make(
+  o: { seed?: number; negatives?: CpcNegatives; pooling?: 'last' | 'mean' | 'max'; window?: number; k?: number; lr?: number } = {},
+) {
   const seed = o.seed ?? 1;
   return cpc({
     encoder: conv1dEncoder({ ...GEOMETRY, filters: 8, seed }),
@@ -86,16 +88,22 @@ test('cpc: the loss at initialisation is about log(1 + negatives) and every nega
   m.dispose();
 });
 
-test('cpc: embed returns [N, U] for both poolings (last = the GRU state at the last step), leak-free', () => {
+test('cpc: embed returns [N, U] for every pooling (last = the GRU state at the last step), leak-free', () => {
   const { x } = sinusoids(5, 40, 3);
-  for (const pooling of ['last', 'mean'] as const) {
+  for (const pooling of ['last', 'mean', 'max'] as const) {
     const m = make({ pooling });
     const before = tf.memory().numTensors;
     const h = m.embed(x);
     assert.equal(tf.memory().numTensors, before + 1);
     assert.deepEqual(h.shape, [5, 12]);
     const c = tf.tidy(() => m.context.predict(m.latentEncoder.predict(x) as tf.Tensor) as tf.Tensor3D); // [5, T', 12]
-    const expect = tf.tidy(() => (pooling === 'mean' ? tf.mean(c, 1) : tf.squeeze(tf.slice(c, [0, c.shape[1] - 1, 0], [-1, 1, -1]), [1])));
+    const expect = tf.tidy(() =>
+      pooling === 'mean'
+        ? tf.mean(c, 1)
+        : pooling === 'max'
+          ? tf.max(c, 1)
+          : tf.squeeze(tf.slice(c, [0, c.shape[1] - 1, 0], [-1, 1, -1]), [1]),
+    );
     assertClose(h.dataSync(), expect.dataSync(), 1e-5, 1e-6, `${pooling} pooling`);
     tf.dispose([h, c, expect]);
     m.dispose();

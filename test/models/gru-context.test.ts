@@ -71,10 +71,17 @@ test('SequenceGru: c_t depends on z_1..z_t only (causal), leak-free', () => {
   m.dispose();
 });
 
-test('SequencePool: last step and mean over time; a model with it saves and loads', async () => {
+test('SequencePool: last step, mean and maximum over time; a model with it saves and loads', async () => {
   const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
   const last = sequencePool({ mode: 'last' }).apply(x) as tf.Tensor;
   const mean = sequencePool({ mode: 'mean' }).apply(x) as tf.Tensor;
+  const y = tf.tensor3d([1, -2, 7, 4, 5, -6, 0, 8, -9, 10, 11, 12], [2, 3, 2]);
+  const max = sequencePool({ mode: 'max' }).apply(y) as tf.Tensor;
+  assert.deepEqual(max.arraySync(), [
+    [7, 4],
+    [11, 12],
+  ]);
+  tf.dispose([y, max]);
   assert.deepEqual(last.arraySync(), [
     [5, 6],
     [11, 12],
@@ -84,11 +91,11 @@ test('SequencePool: last step and mean over time; a model with it saves and load
     [9, 10],
   ]);
   tf.dispose([last, mean]);
-  assert.throws(() => sequencePool({ mode: 'max' as 'last' }), ConfigError);
+  assert.throws(() => sequencePool({ mode: 'median' as 'last' }), ConfigError);
 
   const input = tf.input({ shape: [null, 2] });
   const c = gruContext({ inputDim: 2, units: 4, seed: 5 }).apply(input) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: sequencePool({ mode: 'last' }).apply(c) as tf.SymbolicTensor });
+  const model = tf.model({ inputs: input, outputs: sequencePool({ mode: 'max' }).apply(c) as tf.SymbolicTensor });
   const loaded = await reloadFromMemory(model);
   const ya = model.predict(x) as tf.Tensor;
   const yb = loaded.predict(x) as tf.Tensor;
