@@ -378,7 +378,8 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
         `${build!.recipe.method}: arch ${build!.recipe.layersModel?.source ?? build!.recipe.arch} (${method.encoder.countParams()} encoder parameters)`,
         ...(build!.recipe.head !== undefined ? [`${build!.recipe.head} head`] : []),
         `augmentation ${build!.recipe.augmentation}`,
-        `τ ${build!.recipe.temperature}`,
+        // CPC's scores are unnormalised (the paper's exp(z^T W_k c)): no τ
+        ...(build!.recipe.temperature !== undefined ? [`τ ${build!.recipe.temperature}`] : []),
         `${build!.optimizer.name} lr ${build!.optimizer.learningRate}`,
         `batch ${batchSize}`,
         `${totalSteps} steps (${stepsPerEpoch} per epoch)`,
