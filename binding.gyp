@@ -21,6 +21,7 @@
       "native/elementwise.cc",
       "native/gemm.cc",
       "native/gru.cc",
+      "native/lstm.cc",
       "native/peak.cc",
       "native/pool.cc",
       "native/reduce.cc",

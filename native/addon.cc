@@ -37,6 +37,7 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   initReduce(env, exports);
   initBatchNorm(env, exports);
   initGru(env, exports);
+  initLstm(env, exports);
   initChannel(env, exports);
   initPeak(env, exports);
   initClip(env, exports);

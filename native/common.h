@@ -143,6 +143,7 @@ void initElementwise(Napi::Env env, Napi::Object exports);
 void initReduce(Napi::Env env, Napi::Object exports);
 void initBatchNorm(Napi::Env env, Napi::Object exports);
 void initGru(Napi::Env env, Napi::Object exports);
+void initLstm(Napi::Env env, Napi::Object exports);
 void initChannel(Napi::Env env, Napi::Object exports);
 void initPeak(Napi::Env env, Napi::Object exports);
 void initClip(Napi::Env env, Napi::Object exports);

@@ -7,6 +7,7 @@
 import * as tf from './tf.js';
 import { BackendError, ConfigError } from './errors.js';
 import { routeGruLayers } from './models/gru-layer.js';
+import { routeLstmLayers } from './models/lstm-layer.js';
 
 export type BackendName = 'tensorflow' | 'native' | 'wasm' | 'webgpu' | 'webgl' | 'cpu';
 
@@ -86,13 +87,15 @@ async function checkFirstOp(name: BackendName): Promise<void> {
 
 /**
  * Activates a backend. Without `name` (and without `CONTRASTIVE_BACKEND`) tries each available
- * backend from fastest to slowest and keeps the first that loads. Routes tfjs-layers' GRU layers to
- * the backend's GRU kernel where it has one (`routeGruLayers`, src/models/gru-layer.ts).
+ * backend from fastest to slowest and keeps the first that loads. Routes tfjs-layers' GRU and LSTM
+ * layers to the backend's sequence kernels where it has them (src/models/recurrent-routing.ts).
  * @throws ConfigError for an unknown name; BackendError when the named backend cannot load.
  */
 export async function initBackend(name?: BackendName): Promise<BackendInfo> {
   const wanted = name ?? envBackend();
-  routeGruLayers(); // tfjs-layers' GRU layers reach the GRU kernel of a backend that has one
+  // tfjs-layers' GRU and LSTM layers reach the sequence kernels of a backend that has them
+  routeGruLayers();
+  routeLstmLayers();
   if (wanted !== undefined && !(BACKEND_NAMES as readonly string[]).includes(wanted)) {
     const from = name === undefined ? 'CONTRASTIVE_BACKEND' : 'name';
     throw new ConfigError('initBackend', from, `must be one of ${BACKEND_NAMES.join(', ')}, got '${wanted}'`);

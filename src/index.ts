@@ -203,6 +203,10 @@ export { gruSequence, hasGruSequenceKernel, GRU_SEQUENCE_KERNEL, GRU_SEQUENCE_GR
 export type { GruRecurrentActivation, GruSequenceOptions, GruSequenceAttrs } from './models/gru-sequence.js';
 export { gru, routeGruLayers, gruLayersRouted } from './models/gru-layer.js';
 export type { GruArgs } from './models/gru-layer.js';
+export { lstm, routeLstmLayers, lstmLayersRouted } from './models/lstm-layer.js';
+export type { LstmArgs } from './models/lstm-layer.js';
+export { lstmSequence, hasLstmSequenceKernel, LSTM_SEQUENCE_KERNEL, LSTM_SEQUENCE_GRAD_KERNEL } from './models/lstm-sequence.js';
+export type { LstmRecurrentActivation, LstmSequenceAttrs } from './models/lstm-sequence.js';
 
 // ── Training ──────────────────────────────────────────────────────────────────
 export { train, planEpoch } from './train/trainer.js';

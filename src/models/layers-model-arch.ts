@@ -8,6 +8,7 @@
 import * as tf from '../tf.js';
 import { ConfigError } from '../errors.js';
 import { routeGruLayers } from './gru-layer.js';
+import { routeLstmLayers } from './lstm-layer.js';
 
 /** One weight of the model as saved, in `model.weights` order. */
 export interface LayersModelWeight {
@@ -85,13 +86,14 @@ export interface BuildLayersModelOptions {
 
 /**
  * A new model of `arch`: its saved weights when it has them, else its initializers (seeded). Its
- * GRU layers run the one-kernel GRU where the backend has it (`routeGruLayers`). The caller owns it.
+ * GRU and LSTM layers run the sequence kernels where the backend has them (`routeGruLayers`, `routeLstmLayers`). The caller owns it.
  */
 export function buildLayersModel(arch: LayersModelArch, { seed, name }: BuildLayersModelOptions): tf.LayersModel {
   const config = structuredClone(arch.config) as Record<string, unknown>;
   let n = 0;
   seedInitializers(config, () => seed * 1009 + n++);
   routeGruLayers();
+  routeLstmLayers();
   if (name !== undefined) config.name = name;
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[arch.className];
   if (entry === undefined)

@@ -62,6 +62,13 @@ export interface NativeAddon {
   gruBackward(dy: Float32Array, x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, h: Float32Array, gates: Float32Array,
     dx: Float32Array, dKernel: Float32Array, dRecurrentKernel: Float32Array, dBias: Float32Array,
     b: number, t: number, d: number, u: number, hardSigmoid: boolean): void;
+  /** LSTM over a sequence (native/lstm.cc): x [B, T, D] -> every h [B, T, U], c [B, T, U] and the gates i, f, g, o [B, T, 4U]. */
+  lstmForward(x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array, h: Float32Array, c: Float32Array,
+    gates: Float32Array, b: number, t: number, d: number, u: number, hardSigmoid: boolean): void;
+  /** Back-propagation through time of lstmForward: dx, dKernel, dRecurrentKernel, dBias from dL/dh (dy). */
+  lstmBackward(dy: Float32Array, x: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, h: Float32Array, c: Float32Array,
+    gates: Float32Array, dx: Float32Array, dKernel: Float32Array, dRecurrentKernel: Float32Array, dBias: Float32Array,
+    b: number, t: number, d: number, u: number, hardSigmoid: boolean): void;
   /** out = gamma * dense + alpha * base + beta per channel of [rows, C], or (alpha * base + beta)^2 when square (dense, base: null for none). */
   channelAffine(out: Float32Array, rows: number, C: number, dense: Float32Array | null, gamma: Float32Array, base: Float32Array | null,
     alpha: Float32Array, beta: Float32Array, square: boolean): void;

@@ -22,6 +22,7 @@ import { stridedCopyKernels } from './strided-copy.js';
 import { reduceKernels } from './reduce.js';
 import { batchNormKernels } from './batchnorm.js';
 import { gruKernels } from './gru.js';
+import { lstmKernels } from './lstm.js';
 import { gradientKernels, registerNativeGradients } from './gradients.js';
 import { dropPendingEntry, isPendingEntry, setLazyChannelRuntime } from './lazy-channel.js';
 import { dropDeferredEntry, isDeferredEntry, setDeferredRuntime } from './deferred.js';
@@ -72,7 +73,7 @@ let registered = false;
 /** All native kernel configs for `addon`. */
 export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
   return [...convKernels(addon), ...depthwiseKernels(addon), ...matMulKernels(addon), ...poolKernels(addon), ...elementwiseKernels(addon),
-    ...reduceKernels(addon), ...batchNormKernels(addon), ...gruKernels(addon), ...gradientKernels(addon), ...stridedCopyKernels(addon),
+    ...reduceKernels(addon), ...batchNormKernels(addon), ...gruKernels(addon), ...lstmKernels(addon), ...gradientKernels(addon), ...stridedCopyKernels(addon),
     ...clipKernels(addon), ...castKernels()];
 }
 

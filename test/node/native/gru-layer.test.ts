@@ -7,26 +7,9 @@ import { routeGruLayers, type GruArgs } from '../../../src/models/gru-layer.js';
 import { GRU_SEQUENCE_GRAD_KERNEL, GRU_SEQUENCE_KERNEL } from '../../../src/models/gru-sequence.js';
 import { buildLayersModel, type LayersModelArch } from '../../../src/models/layers-model-arch.js';
 import { assertClose, randn } from '../../support/tensors.js';
+import { checkRoutedLayer, outputsAndGrads } from '../../support/routed-layers.js';
 
 const calls = (): number => nativeCalls[GRU_SEQUENCE_KERNEL] ?? 0;
-
-/** A one-layer model of `layer` over [T, D] sequences. */
-function modelOf(layer: tf.layers.Layer, t: number, d: number): tf.LayersModel {
-  const input = tf.input({ shape: [t, d] });
-  return tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
-}
-
-/** Outputs, and gradients of sum(y * w) with respect to x and every weight. */
-function outputsAndGrads(model: tf.LayersModel, x: tf.Tensor): Float32Array[] {
-  return tf.tidy(() => {
-    const y = model.apply(x, { training: true }) as tf.Tensor;
-    const w = tf.tensor(randn(y.size, 77), y.shape);
-    const vars = model.trainableWeights.map((v) => v.read() as tf.Variable);
-    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(model.apply(x, { training: true }) as tf.Tensor, w)) as tf.Scalar, vars);
-    const dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(model.apply(xx, { training: true }) as tf.Tensor, w)))(x);
-    return [y, dx, ...vars.map((v) => grads[v.name]!)].map((t) => Float32Array.from(t.dataSync()));
-  });
-}
 
 const CASES: { what: string; args: Omit<GruArgs, 'units'>; units: number; shape: [number, number, number]; kernel: boolean }[] = [
   { what: 'defaults (hardSigmoid, last step)', args: {}, units: 9, shape: [4, 6, 5], kernel: true },
@@ -37,26 +20,10 @@ const CASES: { what: string; args: Omit<GruArgs, 'units'>; units: number; shape:
   { what: 'relu activation (not fused)', args: { activation: 'relu' }, units: 5, shape: [2, 3, 4], kernel: false },
 ];
 
-/** A one-layer model of `make()` on `backend` (weights from `weights` if given): its outputs and gradients, and its weights. */
-async function on(backend: string, make: () => tf.layers.Layer, t: number, d: number, weights: tf.Tensor[] | undefined, x: Float32Array, b: number) {
-  await tf.setBackend(backend);
-  const model = modelOf(make(), t, d);
-  if (weights !== undefined) model.setWeights(weights);
-  const xt = tf.tensor3d(x, [b, t, d]);
-  const before = tf.memory().numTensors;
-  const out = outputsAndGrads(model, xt);
-  assert.equal(tf.memory().numTensors, before, 'leak-free');
-  const saved = model.getWeights().map((v) => ({ values: v.dataSync().slice(), shape: v.shape })); // plain arrays: no tensor crosses backends
-  xt.dispose();
-  model.dispose();
-  return { out, saved };
-}
-
 test('tf.layers.gru built directly, on native: the kernel where the config allows, same outputs and gradients as on cpu (tfjs-layers own call)', { skip }, async () => {
   routeGruLayers();
   try {
     for (const { what, args, units, shape, kernel } of CASES) {
-      const [b, t, d] = shape;
       const make = () =>
         tf.layers.gru({
           units,
@@ -65,25 +32,7 @@ test('tf.layers.gru built directly, on native: the kernel where the config allow
           biasInitializer: tf.initializers.randomNormal({ seed: 3 }),
           ...args,
         });
-      if (args.dropout !== undefined) {
-        // dropout is random (and tfjs-layers keeps its masks): only check that such a layer is left to tfjs-layers
-        await tf.setBackend('native');
-        const m = modelOf(make(), t, d);
-        const n = calls();
-        tf.tidy(() => m.apply(tf.ones([b, t, d]), { training: true }) as tf.Tensor);
-        assert.equal(calls(), n, `${what}: not fused`);
-        m.dispose();
-        continue;
-      }
-      const x = randn(b * t * d, 5);
-      const cpu = await on('cpu', make, t, d, undefined, x, b);
-      const n = calls();
-      const g = nativeCalls[GRU_SEQUENCE_GRAD_KERNEL] ?? 0;
-      const weights = cpu.saved.map((v) => tf.tensor(v.values, v.shape));
-      const native = await on('native', make, t, d, weights, x, b);
-      tf.dispose(weights);
-      assert.equal(calls() > n && (nativeCalls[GRU_SEQUENCE_GRAD_KERNEL] ?? 0) > g, kernel, `${what}: kernels ran`);
-      native.out.forEach((v, i) => assertClose(v, cpu.out[i]!, 1e-4, 1e-5, `${what}: ${i === 0 ? 'output' : `gradient ${i - 1}`}`));
+      await checkRoutedLayer({ what, make, shape, kernel, random: args.dropout !== undefined }, [GRU_SEQUENCE_KERNEL, GRU_SEQUENCE_GRAD_KERNEL]);
     }
   } finally {
     await tf.setBackend('cpu');
