@@ -1,12 +1,13 @@
 /**
  * `npm run bench -- gru-step [--backend native,wasm] [--steps N] [--rounds R] [--batch B]
- * [--time T] [--input D] [--units U] [--peer-threads N]`: one training step of a GRU over a batch
+ * [--time T] [--input D] [--units U] [--peer-threads N] [--cell gru|lstm]`: one training step of a GRU over a batch
  * of sequences (every step's output, loss = mean of their squares, gradients, Adam), by default
  * the shapes of CPC's context network on ECG200 (100 series x 96 steps -> 24 latents of 64 ->
  * 128 units). Two tfjs models per backend: `SequenceGru` (the project's `gruContext`, CPC's g_ar)
  * and a plain `tf.layers.gru` built in the bench's own code, as a user's model is (`initBackend`
  * routes tfjs-layers' GRU to the GRU sequence kernel where the backend has one, the same layer
- * `pretrain --arch model.json` builds); the PyTorch peer
+ * `pretrain --arch model.json` builds). `--cell lstm`: a plain `tf.layers.lstm` instead (routed
+ * the same way to the LSTM sequence kernel), against PyTorch's `nn.LSTM`. The PyTorch peer
  * (bench/peers/gru_step_torch.py, `nn.GRU`) runs in a child process between them, `rounds` times,
  * alternating. Prints each median step time and its ratio to the peer's (issue 19's bar: within
  * 2x of PyTorch), and the process's CPU time per timed step (user + system, all threads), which
@@ -55,10 +56,10 @@ function timeSteps(model: tf.LayersModel, s: Shapes, steps: number): [number, nu
   return [median(times), (cpu.user + cpu.system) / 1e6 / steps];
 }
 
-function layersGru(s: Shapes): tf.LayersModel {
+function layersRnn(s: Shapes, cell: 'gru' | 'lstm'): tf.LayersModel {
   return tf.sequential({
     layers: [
-      tf.layers.gru({
+      tf.layers[cell]({
         units: s.units,
         returnSequences: true,
         inputShape: [s.time, s.input],
@@ -84,6 +85,8 @@ export async function main(args: string[]): Promise<void> {
   const rounds = Number(arg('rounds', '3'));
   const peerThreads = arg('peer-threads', '2');
   const backends = arg('backend', 'native').split(',');
+  const cell = arg('cell', 'gru');
+  if (cell !== 'gru' && cell !== 'lstm') throw new Error(`gru-step: --cell takes gru or lstm, got '${cell}'`);
   const why = peerUnavailable();
   console.log(
     `gru step: batch ${s.batch} x ${s.time} steps x ${s.input} -> ${s.units} units, ${steps} timed steps, ${rounds} rounds; peer: ${why ?? `torch, ${peerThreads} threads`}`,
@@ -97,15 +100,17 @@ export async function main(args: string[]): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     for (const b of backends) {
       const info = await initBackend(b as never);
-      const sequence = gruContext({ inputDim: s.input, units: s.units, seed: 1 });
-      add(`${info.name} SequenceGru`, timeSteps(sequence, s, steps));
-      sequence.dispose();
-      const plain = layersGru(s);
-      add(`${info.name} tf.layers.gru`, timeSteps(plain, s, steps));
+      if (cell === 'gru') {
+        const sequence = gruContext({ inputDim: s.input, units: s.units, seed: 1 });
+        add(`${info.name} SequenceGru`, timeSteps(sequence, s, steps));
+        sequence.dispose();
+      }
+      const plain = layersRnn(s, cell);
+      add(`${info.name} tf.layers.${cell}`, timeSteps(plain, s, steps));
       plain.dispose();
     }
     if (why === undefined) {
-      const p = spawnSync('/usr/bin/python3', [PEER, ...[s.batch, s.time, s.input, s.units, steps].map(String), peerThreads], {
+      const p = spawnSync('/usr/bin/python3', [PEER, ...[s.batch, s.time, s.input, s.units, steps].map(String), peerThreads, cell], {
         encoding: 'utf8',
       });
       if (p.status !== 0) throw new Error(`gru peer failed (${p.status}): ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`);
