@@ -1,7 +1,7 @@
 /**
  * A GRU over a whole sequence as one differentiable op with a hand-written backward pass
- * (back-propagation through time), for `SequenceGru` and `gru` (the drop-in for
- * `tf.layers.gru`). The cell is Keras' reset-before variant (that of `tf.layers.gru`), weights
+ * (back-propagation through time), for `SequenceGru` and tfjs-layers' GRU layers (routed to it by
+ * src/models/gru-layer.ts). The cell is Keras' reset-before variant (that of `tf.layers.gru`), weights
  * `kernel [D, 3U]`, `recurrent_kernel [U, 3U]`, `bias [3U]` in z, r, h order:
  *   z = f(x W_z + h U_z + b_z), r = f(x W_r + h U_r + b_r), h~ = tanh(x W_h + (r ⊙ h) U_h + b_h),
  *   h' = z ⊙ h + (1 - z) ⊙ h~, h_0 = 0,
