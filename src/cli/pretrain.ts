@@ -154,7 +154,13 @@ export function register(program: Command): void {
         'cpc: negatives from other sequences (batch), other steps of the same sequence (time), or both',
       ).choices(['batch', 'time', 'both']),
     )
-    .addOption(new Option('--pooling <mode>', 'cpc: representation = context at the last step, mean or maximum over time').choices(['last', 'mean', 'max']))
+    .addOption(
+      new Option('--pooling <mode>', 'cpc: representation = context at the last step, mean or maximum over time').choices([
+        'last',
+        'mean',
+        'max',
+      ]),
+    )
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .option('--no-report', 'do not write report.html at the end')
     .option(
