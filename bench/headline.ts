@@ -113,6 +113,7 @@ export async function main(args: string[]): Promise<void> {
   );
   console.log(`|---|---|---|${FRACTIONS.map(() => '---').join('|')}|${FRACTIONS.map(() => '---').join('|')}|`);
   const checks: string[] = [];
+  const printed = new Set<string>(); // baselines already in the table (the same data and encoder give the same rows)
   let pass = true;
   for (const [m, r] of Object.entries(results) as [Method, { eval: EvalJson; run: RunResult }][]) {
     const spec = METHODS[m];
@@ -123,6 +124,9 @@ export async function main(args: string[]): Promise<void> {
       ['raw input', e.baselines.pixels],
       ['random encoder', e.baselines.random],
     ] as const) {
+      const key = `${spec.folder} ${name} ${JSON.stringify(s)}`;
+      if (printed.has(key)) continue;
+      printed.add(key);
       const row = (probe: Probe): string => FRACTIONS.map((f) => cell(s, undefined, probe, f, false)).join(' | ');
       console.log(`| ${spec.folder} | ${name} | | ${row('linear')} | ${row('knn')} |`);
     }
