@@ -9,7 +9,7 @@
 import * as tf from '../../tf.js';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.js';
-import { deferredTag } from './deferred.js';
+import { DEFER_MIN, deferredTag, deferredTensor } from './deferred.js';
 import { alloc, NATIVE, nativeKernel, output, shapeError, sizeOf, values } from './kernel-utils.js';
 
 /** When `x` is a deferred Relu output not computed yet (deferred.ts) and clipping it to [lo, hi] reads its input instead: that input. */
@@ -46,9 +46,16 @@ export function clipKernels(addon: NativeAddon): tf.KernelConfig[] {
       const n = sizeOf(x!.shape);
       if (z !== undefined && dyv !== undefined) {
         // x = relu(z), unwritten: lo <= relu(z) <= hi is z <= hi when lo <= 0, else lo <= z <= hi (false at NaN either way)
-        const dx = alloc(n);
-        addon.clipGrad(dyv, z, dx, n, min <= 0 ? -Infinity : min, max, false);
-        return output(backend, [...x!.shape], dx);
+        const lo = min <= 0 ? -Infinity : min;
+        const compute = (): Float32Array => {
+          const dx = alloc(n);
+          addon.clipGrad(dyv, z, dx, n, lo, max, false);
+          return dx;
+        };
+        // lo <= 0 (ReLU6): deferred, tagged, so that the Relu's gradient next reads dy and z in one
+        // pass (NativeReluGrad, gradients.ts) and this output is never written
+        if (min <= 0 && n >= DEFER_MIN) return deferredTensor(backend, [...x!.shape], [dyv, z], compute, { op: 'clipGradOfRelu', dy: dyv, x: z, hi: max });
+        return output(backend, [...x!.shape], compute());
       }
       const xv = values(backend, x!);
       if (dyv === undefined || xv === undefined) throw new Error('native NativeClipGrad: dy and x must be float32');

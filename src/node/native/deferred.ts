@@ -26,11 +26,11 @@ export function setDeferredRuntime(h: BufferHooks): void {
 export const DEFER_MIN = process.env.CONTRASTIVE_NATIVE_DEFER === '0' ? Infinity : 16384;
 
 /** What a deferred output is, for kernels that can use its inputs instead of its values. */
-export interface DeferredTag {
+export type DeferredTag =
   /** relu(x), element-wise. */
-  op: 'relu';
-  x: Float32Array;
-}
+  | { op: 'relu'; x: Float32Array }
+  /** The gradient of clip(relu(x), lo, hi) with lo <= 0 through the clip only: dy where x <= hi (NativeClipGrad of a deferred Relu). */
+  | { op: 'clipGradOfRelu'; dy: Float32Array; x: Float32Array; hi: number };
 
 interface Deferred {
   inputs: Float32Array[];

@@ -12,6 +12,7 @@ import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
 import { alloc, NATIVE, nativeKernel, output, shapeError, sizeOf, values } from './kernel-utils.js';
 import { broadcastStrides, collapse } from './elementwise.js';
+import { deferredTag } from './deferred.js';
 import { broadcastTerm, isBroadcast, LAZY_MIN, lazyTensor, pendingTerm, scaleTerm, termOf } from './lazy-channel.js';
 
 /** Binary op codes in native/elementwise.cc. */
@@ -22,9 +23,17 @@ export function gradientKernels(addon: NativeAddon): tf.KernelConfig[] {
     ...nativeKernel('NativeReluGrad', ({ inputs }, backend) => {
       const { dy, x } = inputs as Record<string, tf.TensorInfo>;
       if (dy!.shape.join() !== x!.shape.join()) shapeError('NativeReluGrad', 'dy', `have the shape of x [${x!.shape.join(', ')}]`, dy!.shape);
+      const n = sizeOf(x!.shape);
+      const tag = deferredTag(backend, dy!);
+      if (tag?.op === 'clipGradOfRelu' && values(backend, x!) === tag.x) {
+        // the gradient of clip(relu(x), lo <= 0, hi) in one pass: dy where 0 < x <= hi, NaN at NaN
+        // (the two kernels' result: the clip's 0 there, times the Relu's NaN); the clip's own output is never written
+        const out = alloc(n);
+        addon.clipGrad(tag.dy, tag.x, out, n, 0, tag.hi, true);
+        return output(backend, [...x!.shape], out);
+      }
       const dyv = values(backend, dy!), xv = values(backend, x!);
       if (dyv === undefined || xv === undefined) throw new Error('native NativeReluGrad: dy and x must be float32');
-      const n = sizeOf(x!.shape);
       const out = alloc(n);
       if (n > 0) addon.binary(RELU_GRAD, dyv, xv, out, [n], [1], [1]);
       return output(backend, [...x!.shape], out);

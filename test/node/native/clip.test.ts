@@ -53,12 +53,15 @@ test('native clip and relu6 gradients at the bounds and at NaN are the cpu backe
 test('ClipByValue of a Relu (tfjs-layers ReLU with maxValue) reads the Relu input: values and gradients match cpu, the Relu output is never computed', { skip }, () => {
   const shape = [8, 16, 16, 17]; // above DEFER_MIN: Relu's output is deferred
   for (const [lo, hi] of [[0, 6], [-1, 6], [2, 6], [-3, -1]]) {
-    const stats = { computed: deferredStats.computed };
+    const stats = { computed: deferredStats.computed, made: deferredStats.made };
     compareWithCpu(`clip(relu(x), ${lo}, ${hi})`, [{ shape, seed: 4, scale: 5 }], (x) => tf.clipByValue(tf.relu(x), lo!, hi!),
       { kernels: ['ClipByValue', 'NativeClipGrad', 'NativeReluGrad'] });
     const computed = deferredStats.computed - stats.computed;
     // hi < 0: not fused, the Relu output is read (once for the output, once for the gradient's pass)
-    if (hi! >= 0) assert.equal(computed, 0, `clip(relu(x), ${lo}, ${hi}): the Relu output was computed ${computed} times`);
+    if (hi! >= 0) assert.equal(computed, 0, `clip(relu(x), ${lo}, ${hi}): a deferred output (the Relu's or the clip gradient's) was computed ${computed} times`);
+    // lo <= 0 <= hi (ReLU6): the clip's gradient is deferred too, and the Relu's gradient reads its inputs
+    // (compareWithCpu runs the function once forward and once for the gradients: a Relu each, one clip gradient)
+    if (lo! <= 0 && hi! >= 0) assert.equal(deferredStats.made - stats.made, 3, `clip(relu(x), ${lo}, ${hi}): deferred outputs made`);
   }
   const layer = tf.layers.reLU({ maxValue: 6 });
   compareWithCpu('layers ReLU(6), deferred', [{ shape, seed: 5, scale: 5 }], (x) => layer.apply(x) as tf.Tensor,
