@@ -140,7 +140,7 @@ export function defaultArch(data: Pick<Dataset, 'kind' | 'sampleShape'>): Arch {
   throw new ConfigError(
     'pretrain',
     '--data',
-    `holds sequences (sample shape [${data.sampleShape.join(', ')}]); SimCLR here takes images or vectors (use --method cpc for sequences)`,
+    `holds sequences (sample shape [${data.sampleShape.join(', ')}]): train them with --method cpc, or give your own encoder (--arch my/model.json, e.g. a tf.layers.lstm) to simclr, invaspread, moco or npid`,
   );
 }
 
@@ -165,11 +165,11 @@ export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'> & { me
         '--arch',
         'cpc builds its own encoder (a strided conv1d whose per-step features feed a GRU context), not one vector per sample: a model.json applies to simclr, invaspread, moco, npid and cmc',
       );
-    if (r.kind === 'sequence')
+    if (r.kind === 'sequence' && r.method === 'cmc')
       throw new ConfigError(
         'pretrain',
         '--arch',
-        `the data holds sequences (sample shape [${r.inputShape.join(', ')}]), which train with --method cpc and its own encoder; a model.json encodes images or vectors`,
+        `cmc's views are channels of images; the data holds sequences (sample shape [${r.inputShape.join(', ')}]): use simclr, invaspread, moco or npid with your model.json, or cpc`,
       );
     return;
   }
@@ -178,7 +178,7 @@ export function checkArch(r: Pick<Recipe, 'arch' | 'inputShape' | 'kind'> & { me
       throw new ConfigError(
         'pretrain',
         '--arch',
-        `conv1d-gru (CPC) takes sequences ([T, C] samples) and sequences take conv1d-gru, got ${r.arch} for ${r.kind} samples of shape [${r.inputShape.join(', ')}]`,
+        `conv1d-gru (CPC) takes sequences ([T, C] samples) and sequences take conv1d-gru (--method cpc) or a model.json of yours (--arch my/model.json with simclr, invaspread, moco or npid), got ${r.arch} for ${r.kind} samples of shape [${r.inputShape.join(', ')}]`,
       );
     }
     return;
