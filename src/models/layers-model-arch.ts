@@ -47,7 +47,13 @@ export function checkLayersModelArch(arch: LayersModelArch, sampleShape: readonl
     throw new ConfigError(fn, arg, `${arch.source} has ${arch.outputShapes.length} outputs; an encoder writes one representation [N, D]`);
   const want = arch.inputShape;
   if (want.length !== sampleShape.length || want.some((d, i) => d !== null && d !== sampleShape[i])) {
-    throw new ConfigError(fn, arg, `${arch.source} reads samples of shape ${fmt(want)}, the data's samples are ${fmt(sampleShape)}`);
+    // sequences [T, C] that differ only in T: the CLI crops/pads them to any length
+    const t = want[0];
+    const hint =
+      want.length === 2 && sampleShape.length === 2 && want[1] === sampleShape[1] && t !== null && t !== undefined
+        ? ` (sequences: crop/pad them to ${t} steps with --length ${t})`
+        : '';
+    throw new ConfigError(fn, arg, `${arch.source} reads samples of shape ${fmt(want)}, the data's samples are ${fmt(sampleShape)}${hint}`);
   }
   const out = arch.outputShapes[0]!;
   if (out.length !== 2 || out[1] === null) {

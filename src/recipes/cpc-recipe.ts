@@ -13,6 +13,7 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { fixLength } from '../data/fix-length.js';
+import { oneLength, type OneLengthOptions } from '../data/one-length.js';
 import { ConfigError, DataError } from '../errors.js';
 import {
   conv1dEncoder,
@@ -43,11 +44,7 @@ export interface CpcRecipe extends Conv1dGeometry {
 }
 
 /** CPC choices a user may make (CLI flags); the rest follows from the data's length. */
-export interface CpcChoices {
-  /** Crop/pad every sequence to this many steps. @default the length of fixed-length data; else an error unless `autoLength` */
-  length?: number;
-  /** With variable lengths and no `length`: use the median length. @default false */
-  autoLength?: boolean;
+export interface CpcChoices extends OneLengthOptions {
   window?: number;
   predictionSteps?: number;
   negatives?: CpcNegatives;
@@ -55,17 +52,6 @@ export interface CpcChoices {
   pooling?: SequencePooling;
   filters?: number;
   units?: number;
-}
-
-/** Length of every sample (reads each sample of a lazy dataset once). */
-async function lengths(data: Dataset): Promise<Int32Array> {
-  const fixed = data.sampleShape[0]!;
-  if (fixed >= 0) return new Int32Array(data.size).fill(fixed);
-  const out = new Int32Array(data.size);
-  const withLength = data as Dataset & { length?: (i: number) => number };
-  for (let i = 0; i < data.size; i++)
-    out[i] = typeof withLength.length === 'function' ? withLength.length(i) : (await data.get(i)).shape[0]!;
-  return out;
 }
 
 /**
@@ -85,33 +71,8 @@ export async function cpcSequenceData(
       `cpc takes sequences ([T, C] samples: wav:<dir>, ucr:<dir>), got ${data.kind} samples of shape [${data.sampleShape.join(', ')}]`,
     );
   }
-  const ls = await lengths(data);
-  let length = o.length;
-  let note: string | undefined;
-  if (length === undefined) {
-    if (data.sampleShape[0]! >= 0) length = data.sampleShape[0]!;
-    else if (o.autoLength === true) {
-      const sorted = Int32Array.from(ls).sort();
-      length = sorted[sorted.length >> 1]!;
-      note = `sequences vary in length (${sorted[0]}..${sorted[sorted.length - 1]} steps): cropping/padding every one to the median, ${length} (set --length)`;
-    } else {
-      let shortest = 0;
-      ls.forEach((l, i) => {
-        if (l < ls[shortest]!) shortest = i;
-      });
-      throw new ConfigError(
-        fn,
-        '--length',
-        `is needed: the sequences vary in length (sample ${shortest} has ${ls[shortest]} steps, others up to ${Math.max(...ls)}); give the length every sequence is cropped or padded to`,
-      );
-    }
-  }
-  let shortest = 0;
-  ls.forEach((l, i) => {
-    if (l < ls[shortest]!) shortest = i;
-  });
-  const recipe = cpcRecipe(length, o, fn, `sample ${shortest} has ${ls[shortest]} steps and every sequence is used at ${length}`);
-  const fixed = data.sampleShape[0] === length ? data : fixLength(data, { length });
+  const { data: fixed, length, shortest, note } = await oneLength(data, o, fn);
+  const recipe = cpcRecipe(length, o, fn, `sample ${shortest.index} has ${shortest.length} steps and every sequence is used at ${length}`);
   return { data: fixed, length, recipe, ...(note !== undefined ? { note } : {}) };
 }
 

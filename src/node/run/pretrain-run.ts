@@ -42,6 +42,7 @@ import { checkLayersModelArch } from '../../models/layers-model-arch.js';
 import { loadLayersModelArch, readLayersModelFile, writeLayersModelTopology, type LayersModelFile } from './layers-model-file.js';
 import { RUN_FILES } from './run-folder.js';
 import { sizeStepsToBudget } from './step-budget.js';
+import { oneLength } from '../../data/one-length.js';
 import { cpcSequenceData } from '../../recipes/cpc-recipe.js';
 import { cmcRecipe } from '../../recipes/cmc-recipe.js';
 import type { NpidBankInit, NpidObjective } from '../../methods/npid.js';
@@ -256,8 +257,17 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
           ...(opts.pooling !== undefined ? { pooling: opts.pooling } : {}),
         })
       : undefined;
-  if (seq?.note !== undefined) log(o.quiet, seq.note);
-  const data = seq?.data ?? loaded;
+  // the other methods on sequences (a user's encoder, --arch): one length as well
+  const fitted =
+    opts.method !== 'cpc' && loaded.kind === 'sequence' && loaded.sampleShape.length === 2
+      ? await oneLength(loaded, {
+          autoLength: true,
+          ...(o.resume ? { length: build!.recipe.inputShape[0]! } : opts.length !== undefined ? { length: opts.length } : {}),
+        })
+      : undefined;
+  const note = seq?.note ?? fitted?.note;
+  if (note !== undefined) log(o.quiet, note);
+  const data = seq?.data ?? fitted?.data ?? loaded;
   const { trainData, monitorData } = splitMonitor(data, opts.monitor, opts.seed);
 
   // every check of options against the data runs before the backend starts: a bad value is one line
