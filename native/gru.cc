@@ -166,16 +166,9 @@ static Napi::Value gruBackward(const Napi::CallbackInfo& info) {
     }
   }
   const int64_t rows = B * T;
-  sgemm(true, false, D, G, rows, x.data, D, da.data(), G, false, dkernel.data, G);
   sgemm(true, false, U, 2 * U, rows, hprev.data(), U, da.data(), G, false, drk.data, G);
   sgemm(true, false, U, U, rows, rhprev.data(), U, da.data() + 2 * U, G, false, drk.data + 2 * U, G);
-  sgemm(false, true, rows, D, G, da.data(), G, kernel.data, G, false, dx.data, D);
-  std::vector<double> sums((size_t)G, 0.0);
-  for (int64_t r = 0; r < rows; r++) {
-    const float* a = da.data() + r * G;
-    for (int64_t j = 0; j < G; j++) sums[(size_t)j] += a[j];
-  }
-  for (int64_t j = 0; j < G; j++) dbias.data[j] = (float)sums[(size_t)j];
+  inputGradients(x.data, da.data(), kernel.data, dkernel.data, dx.data, dbias.data, rows, D, G);
   return info.Env().Undefined();
 }
 

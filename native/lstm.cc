@@ -129,15 +129,8 @@ static Napi::Value lstmBackward(const Napi::CallbackInfo& info) {
     if (T > 1) std::copy(h.data + b * T * U, h.data + (b * T + T - 1) * U, dst + U);
   }
   const int64_t rows = B * T;
-  sgemm(true, false, D, G, rows, x.data, D, da.data(), G, false, dkernel.data, G);
   sgemm(true, false, U, G, rows, hprev.data(), U, da.data(), G, false, drk.data, G);
-  sgemm(false, true, rows, D, G, da.data(), G, kernel.data, G, false, dx.data, D);
-  std::vector<double> sums((size_t)G, 0.0);
-  for (int64_t r = 0; r < rows; r++) {
-    const float* a = da.data() + r * G;
-    for (int64_t j = 0; j < G; j++) sums[(size_t)j] += a[j];
-  }
-  for (int64_t j = 0; j < G; j++) dbias.data[j] = (float)sums[(size_t)j];
+  inputGradients(x.data, da.data(), kernel.data, dkernel.data, dx.data, dbias.data, rows, D, G);
   return info.Env().Undefined();
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 #include "omp_compat.h"
 
 namespace cn {
@@ -87,6 +88,21 @@ class OneBlasThread {
  private:
   int threads_;
 };
+
+// What every recurrent kernel's backward pass ends with, from the pre-activation gradients da
+// [rows, G] of all steps (rows = B T): dKernel = x^T da [D, G], dx = da W^T [rows, D], and
+// dBias = the column sums of da (accumulated in double).
+inline void inputGradients(const float* x, const float* da, const float* kernel, float* dkernel, float* dx, float* dbias,
+                           int64_t rows, int64_t D, int64_t G) {
+  sgemm(true, false, D, G, rows, x, D, da, G, false, dkernel, G);
+  sgemm(false, true, rows, D, G, da, G, kernel, G, false, dx, D);
+  std::vector<double> sums((size_t)G, 0.0);
+  for (int64_t r = 0; r < rows; r++) {
+    const float* a = da + r * G;
+    for (int64_t j = 0; j < G; j++) sums[(size_t)j] += a[j];
+  }
+  for (int64_t j = 0; j < G; j++) dbias[j] = (float)sums[(size_t)j];
+}
 
 }  // namespace recurrent
 }  // namespace cn

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
 import { nativeCalls } from '../../src/node/native/kernel-utils.js';
 import { assertClose, randn } from './tensors.js';
+import { buildLayersModel, type LayersModelArch } from '../../src/models/layers-model-arch.js';
 
 /** A one-layer model of `layer` over [T, D] sequences. */
 export function modelOf(layer: tf.layers.Layer, t: number, d: number): tf.LayersModel {
@@ -84,4 +85,47 @@ export async function checkRoutedLayer(c: RoutedCase, [forward, gradient]: [stri
   assert.equal(count(forward) > n, c.kernel, `${c.what}: forward kernel ran`);
   assert.equal(count(gradient) > g, c.kernel, `${c.what}: gradient kernel ran`);
   native.out.forEach((v, i) => assertClose(v, cpu.out[i]!, 1e-4, 1e-5, `${c.what}: ${i === 0 ? 'output' : `gradient ${i - 1}`}`));
+}
+
+/**
+ * A model of `layer` [8, 3] -> Dense(4), given to `buildLayersModel` as `pretrain --arch` does: on
+ * native the built model runs both `kernels`, with the outputs and gradients of the source model
+ * on cpu (tfjs-layers' own call), and it saves its recurrent layer under `className`.
+ */
+export async function checkBuiltLayersModel(
+  layer: tf.layers.Layer,
+  className: string,
+  [forward, gradient]: [string, string],
+): Promise<void> {
+  await tf.setBackend('native');
+  const source = tf.sequential({ layers: [layer, tf.layers.dense({ units: 4 })] });
+  const arch: LayersModelArch = {
+    source: `test/${className}.json`,
+    className: source.getClassName(),
+    config: JSON.parse(JSON.stringify(source.getConfig())) as tf.serialization.ConfigDict,
+    inputShape: [8, 3],
+    inputCount: 1,
+    outputShapes: [[null, 4]],
+    weights: source.weights.map((w) => ({
+      shape: w.shape as number[],
+      dtype: 'float32' as const,
+      values: w.read().dataSync().slice() as Float32Array,
+    })),
+  };
+  const built = buildLayersModel(arch, { seed: 0 });
+  const x = tf.tensor3d(randn(5 * 8 * 3, 9), [5, 8, 3]);
+  await tf.setBackend('cpu');
+  const want = outputsAndGrads(source, x); // tfjs-layers' own call: no kernel on cpu
+  await tf.setBackend('native');
+  const count = (k: string): number => nativeCalls[k] ?? 0;
+  const n = count(forward);
+  const g = count(gradient);
+  const got = outputsAndGrads(built, x);
+  assert.ok(count(forward) > n && count(gradient) > g, 'the built model runs both kernels');
+  got.forEach((v, i) => assertClose(v, want[i]!, 1e-4, 1e-5, i === 0 ? 'output' : `gradient ${i - 1}`));
+  const layers = (built.getConfig() as { layers: { className: string }[] }).layers;
+  assert.equal(layers[0]!.className, className, `saves as a plain ${className}`);
+  x.dispose();
+  source.dispose();
+  built.dispose();
 }

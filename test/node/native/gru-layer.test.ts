@@ -1,15 +1,9 @@
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import * as tf from '../../../src/tf.js';
 import { skip } from './harness.js';
-import { nativeCalls } from '../../../src/node/native/kernel-utils.js';
 import { routeGruLayers, type GruArgs } from '../../../src/models/gru-layer.js';
 import { GRU_SEQUENCE_GRAD_KERNEL, GRU_SEQUENCE_KERNEL } from '../../../src/models/gru-sequence.js';
-import { buildLayersModel, type LayersModelArch } from '../../../src/models/layers-model-arch.js';
-import { assertClose, randn } from '../../support/tensors.js';
-import { checkRoutedLayer, outputsAndGrads } from '../../support/routed-layers.js';
-
-const calls = (): number => nativeCalls[GRU_SEQUENCE_KERNEL] ?? 0;
+import { checkBuiltLayersModel, checkRoutedLayer } from '../../support/routed-layers.js';
 
 const CASES: { what: string; args: Omit<GruArgs, 'units'>; units: number; shape: [number, number, number]; kernel: boolean }[] = [
   { what: 'defaults (hardSigmoid, last step)', args: {}, units: 9, shape: [4, 6, 5], kernel: true },
@@ -40,37 +34,8 @@ test('tf.layers.gru built directly, on native: the kernel where the config allow
 });
 
 test('buildLayersModel (pretrain --arch) builds a GRU layer that runs the kernel, same outputs, still saved as GRU', { skip }, async () => {
-  await tf.setBackend('native');
   try {
-    const source = tf.sequential({
-      layers: [
-        tf.layers.gru({ units: 6, inputShape: [8, 3], recurrentInitializer: 'glorotUniform', biasInitializer: 'randomNormal' }),
-        tf.layers.dense({ units: 4 }),
-      ],
-    });
-    const arch: LayersModelArch = {
-      source: 'test/gru.json',
-      className: source.getClassName(),
-      config: JSON.parse(JSON.stringify(source.getConfig())),
-      inputShape: [8, 3],
-      inputCount: 1,
-      outputShapes: [[null, 4]],
-      weights: source.weights.map((w) => ({ shape: w.shape as number[], dtype: 'float32' as const, values: w.read().dataSync().slice() as Float32Array })),
-    };
-    const built = buildLayersModel(arch, { seed: 0 });
-    const x = tf.tensor3d(randn(5 * 8 * 3, 9), [5, 8, 3]);
-    await tf.setBackend('cpu');
-    const want = outputsAndGrads(source, x); // tfjs-layers' own call: no kernel on cpu
-    await tf.setBackend('native');
-    const n = calls(), g = nativeCalls[GRU_SEQUENCE_GRAD_KERNEL] ?? 0;
-    const got = outputsAndGrads(built, x);
-    assert.ok(calls() > n && (nativeCalls[GRU_SEQUENCE_GRAD_KERNEL] ?? 0) > g, 'the built model runs both kernels');
-    got.forEach((v, i) => assertClose(v, want[i]!, 1e-4, 1e-5, i === 0 ? 'output' : `gradient ${i - 1}`));
-    const layers = (built.getConfig() as { layers: { className: string }[] }).layers;
-    assert.equal(layers[0]!.className, 'GRU', 'saves as a plain GRU');
-    x.dispose();
-    source.dispose();
-    built.dispose();
+    await checkBuiltLayersModel(tf.layers.gru({ units: 6, inputShape: [8, 3], recurrentInitializer: 'glorotUniform', biasInitializer: 'randomNormal' }), 'GRU', [GRU_SEQUENCE_KERNEL, GRU_SEQUENCE_GRAD_KERNEL]);
   } finally {
     await tf.setBackend('cpu');
   }
