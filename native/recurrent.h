@@ -1,5 +1,6 @@
 // Shared pieces of the recurrent kernels (gru.cc, lstm.cc): the row-major sgemm wrapper, the
-// vectorisable exp / tanh / gate activations, and OneBlasThread.
+// vectorisable exp / tanh / gate activations, OneBlasThread, and the input gradients every
+// backward pass ends with.
 #pragma once
 #include <cblas.h>
 #include <algorithm>
