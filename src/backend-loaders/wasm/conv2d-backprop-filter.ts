@@ -6,7 +6,9 @@
  * dW: XNNPACK streams the whole inner dimension P per tile of the output, so one matmul over all
  * of P (400k for the small CNN's second convolution) reads its operands from memory dozens of
  * times, where a chunk's stay in cache (12-17 GFLOP/s against 20-30 measured on this machine).
- * `MAX_COLS_FLOATS` bounds a chunk's `cols` too (32-bit wasm has a 4 GB heap).
+ * `MAX_COLS_FLOATS` bounds a chunk's `cols` too (32-bit wasm has a 4 GB heap). 3x3 stride-1 'same'
+ * convolutions with channel counts that are multiples of 4 take Winograd F(2x2, 3x3) instead
+ * (winograd-filter-gradient.ts).
  */
 import * as tf from '../../tf.js';
 import {
@@ -21,6 +23,7 @@ import {
   type KernelArgs,
   type TensorInfo,
 } from './kernel-utils.js';
+import { winogradApplies, winogradFilterGradient } from './winograd-filter-gradient.js';
 
 /** Largest im2col chunk, in floats (16 Mi floats = 64 MB). */
 export const MAX_COLS_FLOATS = 16 * 1024 * 1024;
@@ -53,6 +56,10 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, max
   const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
+  if (winogradApplies(info)) {
+    const dw = winogradFilterGradient(backend, x, dy, info);
+    if (dw !== undefined) return dw;
+  }
   if (sh === 1 && sw === 1 && oh === h && ow === w && kh * kw > 1 && cin * kh * kw * cout >= SMALL_GRADIENT) {
     return stride1Same(backend, x, dy, info, maxColsFloats);
   }

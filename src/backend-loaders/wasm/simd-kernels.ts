@@ -17,6 +17,30 @@
  *   rowBytes is an input row's length in bytes.
  */
 import type { BackendWasm } from './kernel-utils.js';
+import {
+  and,
+  andnot,
+  assemble,
+  bitselect,
+  bump,
+  fadd,
+  fgt,
+  fmul,
+  forUp,
+  fsub,
+  get,
+  heapMemory,
+  i32,
+  isShared,
+  load,
+  MUL,
+  plus,
+  set,
+  store,
+  I32,
+  V128,
+  type Fn,
+} from './wasm-assembler.js';
 
 /** The exported functions of the module. */
 export interface SimdKernels {
@@ -27,86 +51,13 @@ export interface SimdKernels {
   maxPoolGradRow(x: number, dy: number, dx: number, ow: number, c: number, rowBytes: number): void;
 }
 
-// ---- a minimal assembler ----------------------------------------------------------------------
-type Code = (number | Code)[];
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-};
-const flat = (c: Code): number[] => c.flatMap((x) => (typeof x === 'number' ? [x] : flat(x)));
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-
-const get = (i: number): Code => [0x20, ...uleb(i)];
-const set = (i: number): Code => [0x21, ...uleb(i)];
-const i32 = (n: number): Code => [0x41, ...sleb(n)];
-const ADD = 0x6a;
-const MUL = 0x6c;
-const GE_U = 0x4f;
-const simd = (op: number): Code => [0xfd, ...uleb(op)];
-const load = (addr: Code): Code => [addr, simd(0x00), 0, 0]; // v128.load align=1 offset=0
-const store = (addr: Code, value: Code): Code => [addr, value, simd(0x0b), 0, 0];
-const fadd = (a: Code, b: Code): Code => [a, b, simd(0xe4)];
-const fsub = (a: Code, b: Code): Code => [a, b, simd(0xe5)];
-const fmul = (a: Code, b: Code): Code => [a, b, simd(0xe6)];
-const fgt = (a: Code, b: Code): Code => [a, b, simd(0x44)];
-const and = (a: Code, b: Code): Code => [a, b, simd(0x4e)];
-const andnot = (a: Code, b: Code): Code => [a, b, simd(0x4f)]; // a & ~b
-const bitselect = (a: Code, b: Code, m: Code): Code => [a, b, m, simd(0x52)]; // m ? a : b
-const plus = (a: Code, b: Code): Code => [a, b, ADD];
-/** local[i] += step */
-const bump = (i: number, step: Code): Code => [get(i), step, ADD, set(i)];
-/** for (local[i] = 0; local[i] < local[n]; local[i] += step) body */
-const forUp = (i: number, n: number, step: number, body: Code): Code => [
-  i32(0),
-  set(i),
-  0x02,
-  0x40, // block
-  0x03,
-  0x40, // loop
-  get(i),
-  get(n),
-  GE_U,
-  0x0d,
-  1, // br_if 1 (out)
-  body,
-  bump(i, i32(step)),
-  0x0c,
-  0, // br 0 (again)
-  0x0b,
-  0x0b,
-];
-
-interface Fn {
-  name: string;
-  params: number;
-  /** Extra locals: [count, type] groups (0x7f i32, 0x7b v128). */
-  locals: [number, number][];
-  body: Code;
-}
-
 // colSums(x0, rows1, c2, s3); locals r4 k5 c4_6 sp7 | v8
 const colSums: Fn = {
   name: 'colSums',
   params: 4,
   locals: [
-    [4, 0x7f],
-    [1, 0x7b],
+    [4, I32],
+    [1, V128],
   ],
   body: [
     get(2),
@@ -133,8 +84,8 @@ const colGradSums: Fn = {
   name: 'colGradSums',
   params: 6,
   locals: [
-    [5, 0x7f],
-    [1, 0x7b],
+    [5, I32],
+    [1, V128],
   ],
   body: [
     get(3),
@@ -164,7 +115,7 @@ const colGradSums: Fn = {
 const affine: Fn = {
   name: 'affine',
   params: 7,
-  locals: [[5, 0x7f]],
+  locals: [[5, I32]],
   body: [
     forUp(7, 2, 1, [
       get(4),
@@ -189,7 +140,7 @@ const affine: Fn = {
 const affineGrad: Fn = {
   name: 'affineGrad',
   params: 9,
-  locals: [[6, 0x7f]],
+  locals: [[6, I32]],
   body: [
     forUp(9, 3, 1, [
       get(5),
@@ -219,8 +170,8 @@ const maxPoolGradRow: Fn = {
   name: 'maxPoolGradRow',
   params: 6,
   locals: [
-    [3, 0x7f],
-    [9, 0x7b],
+    [3, I32],
+    [9, V128],
   ],
   body: [
     get(4),
@@ -268,38 +219,11 @@ const FUNCTIONS = [colSums, colGradSums, affine, affineGrad, maxPoolGradRow];
 
 /** The module's bytes, importing `env.memory` (shared or not, as the backend's heap is). */
 export function simdModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const arities = [...new Set(FUNCTIONS.map((f) => f.params))];
-  const types = arities.map((n) => [0x60, ...uleb(n), ...Array<number>(n).fill(0x7f), 0]);
-  const name = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  // shared memories must declare a maximum: 65536 pages (4 GiB) accepts any heap
-  const limits = shared ? [0x03, 0, ...uleb(65536)] : [0x00, 0];
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec(types)),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
-    ...section(3, vec(FUNCTIONS.map((f) => uleb(arities.indexOf(f.params))))),
-    ...section(7, vec(FUNCTIONS.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
-    ...section(
-      10,
-      vec(
-        FUNCTIONS.map((f) => {
-          const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...flat(f.body), 0x0b];
-          return [...uleb(body.length), ...body];
-        }),
-      ),
-    ),
-  ];
-  return new Uint8Array(bytes);
+  return assemble(FUNCTIONS, shared);
 }
 
 const modules = new Map<boolean, WebAssembly.Module | null>();
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
-
-/** The backend's heap as a WebAssembly.Memory (threaded build: `wasmMemory`; single-threaded: the module's export). */
-function heapMemory(backend: BackendWasm): WebAssembly.Memory | undefined {
-  const w = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  return w.wasmMemory ?? w.asm?.memory;
-}
 
 /**
  * The SIMD kernels bound to `backend`'s heap, or undefined where they cannot run (no SIMD in this
@@ -310,7 +234,7 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
   if (memory === undefined) return undefined;
   const cached = instances.get(memory);
   if (cached !== undefined) return cached;
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const shared = isShared(memory);
   let mod = modules.get(shared);
   if (mod === undefined) {
     const bytes = simdModuleBytes(shared);
