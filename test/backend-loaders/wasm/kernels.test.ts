@@ -107,3 +107,42 @@ test('identity and same-dtype cast share data without leaking; other casts conve
   x.dispose();
   await compareWithCpu({ shapes: [[3, 4]], f: (a) => tf.mul(tf.cast(a, 'float32'), tf.clone(a)) }, 'cast/clone in a graph');
 });
+
+// batches of matrices large enough to run as one XNNPACK call each (SPLIT_BATCH_MIN), with
+// transposed operands and over two batch dimensions (values and gradients); the batch broadcast
+// from either side (values: tfjs-core's BatchMatMul gradient does not reduce broadcast batches)
+for (const [sa, sb, ta, tb] of [
+  [[3, 40, 64], [3, 64, 56], false, false],
+  [[2, 2, 64, 40], [2, 2, 56, 64], true, true],
+] as [number[], number[], boolean, boolean][]) {
+  test(`matMul of a split batch a=[${sa}] b=[${sb}] transposeA=${ta} transposeB=${tb} matches cpu`, async () => {
+    const { SPLIT_BATCH_MIN } = await import('../../../src/backend-loaders/wasm/batch-mat-mul.js');
+    assert.ok(40 * 64 * 56 >= SPLIT_BATCH_MIN, 'these matrices are split');
+    await compareWithCpu({ shapes: [sa, sb], f: (a, b) => tf.matMul(a, b, ta, tb) }, 'split batch matMul');
+  });
+}
+
+for (const [sa, sb] of [
+  [
+    [40, 64],
+    [2, 3, 64, 56],
+  ],
+  [
+    [2, 3, 40, 64],
+    [1, 64, 56],
+  ],
+]) {
+  test(`matMul of a split batch broadcast a=[${sa}] b=[${sb}] matches cpu (values)`, async () => {
+    const { assertClose, randn } = await import('../../support/tensors.js');
+    const inputs = [sa, sb].map((s, i) => randn(tf.util.sizeFromShape(s!), 40 + i));
+    const product = () => tf.tidy(() => tf.matMul(tf.tensor(inputs[0]!, sa), tf.tensor(inputs[1]!, sb)).dataSync() as Float32Array);
+    await tf.setBackend('cpu');
+    const ref = product();
+    await initBackend('wasm');
+    const before = tf.memory().numTensors;
+    const ids = tf.backend().numDataIds();
+    assertClose(product(), ref, 2e-4, 2e-4, 'broadcast split batch');
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(tf.backend().numDataIds(), ids, 'the per-matrix views and products are released');
+  });
+}
