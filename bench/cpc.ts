@@ -22,6 +22,8 @@
  *   (64 / 128 / the whole series) unless given  --raw-size 512  --backend wasm (the runs in
  *   BENCHMARKS.md)  --pooling mean,max (each of the comma-separated poolings evaluated on the same trained network; the first is the model's; default the recipe's, mean)  --seeds 0 (comma-separated: one
  *   run per seed)  --test-share 0.2 (a UCR set without a TEST file: the stratified share held out)
+ *   --latents (two more feature sets of the same networks: `z`, g_enc's latents averaged over
+ *   time, and `c+z`, that next to the mean context)
  */
 import { initBackend, describeBackend, type BackendName } from '../src/backend.js';
 import type { Dataset } from '../src/data/dataset.js';
@@ -63,6 +65,8 @@ interface Options {
   pooling: SequencePooling[] | undefined;
   /** Share of a UCR set without a TEST file held out for testing (stratified). */
   testShare: number;
+  /** Also evaluate the time-averaged latents z, alone and next to the mean context. */
+  latents: boolean;
   seed: number;
   seeds: number[];
 }
@@ -80,6 +84,7 @@ function parse(args: string[]): Options {
     backend: 'wasm',
     pooling: undefined,
     testShare: 0.2,
+    latents: false,
     seed: 0,
     seeds: [0],
   };
@@ -129,6 +134,9 @@ function parse(args: string[]): Options {
       case '--pooling':
         o.pooling = v!.split(',') as SequencePooling[];
         i++;
+        break;
+      case '--latents':
+        o.latents = true;
         break;
       case '--seed':
       case '--seeds':
@@ -236,13 +244,21 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
   try {
     const t0 = performance.now();
     // the network pooled each way of --pooling: the method itself for the first, else its contexts pooled anew
-    const extra = (o.pooling ?? []).slice(1).map((mode) => {
-      const pool = method.encoder.layers[method.encoder.layers.length - 1]!;
-      return {
-        mode,
-        model: tf.model({ inputs: method.encoder.inputs, outputs: sequencePool({ mode }).apply(pool.input) as tf.SymbolicTensor }),
-      };
-    });
+    const pool = method.encoder.layers[method.encoder.layers.length - 1]!;
+    const extra: { mode: string; model: tf.LayersModel }[] = (o.pooling ?? []).slice(1).map((mode) => ({
+      mode,
+      model: tf.model({ inputs: method.encoder.inputs, outputs: sequencePool({ mode }).apply(pool.input) as tf.SymbolicTensor }),
+    }));
+    if (o.latents) {
+      // g_enc's output inside the pooled encoder (its node 1: node 0 is g_enc's own input)
+      const z = sequencePool({ mode: 'mean' }).apply(method.latentEncoder.getOutputAt(1) as tf.SymbolicTensor) as tf.SymbolicTensor;
+      const c = sequencePool({ mode: 'mean' }).apply(pool.input) as tf.SymbolicTensor;
+      extra.push({ mode: 'z', model: tf.model({ inputs: method.encoder.inputs, outputs: z }) });
+      extra.push({
+        mode: 'c+z',
+        model: tf.model({ inputs: method.encoder.inputs, outputs: tf.layers.concatenate().apply([c, z]) as tf.SymbolicTensor }),
+      });
+    }
     const embedAll = async (): Promise<Record<string, { train: FeatureArray; test: FeatureArray }>> => {
       const out: Record<string, { train: FeatureArray; test: FeatureArray }> = {
         '': { train: await embedDataset(method, trainData, 64), test: await embedDataset(method, testData, 64) },

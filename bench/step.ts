@@ -239,6 +239,7 @@ async function kernels(): Promise<void> {
   const tf = await import('../src/tf.js');
   const { initBackend } = await import('../src/backend.js');
   const { callStock } = await import('../src/backend-loaders/wasm/kernel-utils.js');
+  const { conv2DBackpropFilter } = await import('../src/backend-loaders/wasm/conv2d-backprop-filter.js');
   await initBackend('wasm');
   const backend = tf.backend() as never;
   const best = (f: () => TF.TensorInfo): number => {
@@ -256,7 +257,9 @@ async function kernels(): Promise<void> {
     tf.getKernel(name, 'wasm')!.kernelFunc({ inputs, attrs: attrs as TF.NamedAttrMap, backend }) as TF.TensorInfo;
   const stock = (name: string, inputs: TF.NamedTensorInfoMap, attrs: object) => (): TF.TensorInfo =>
     callStock(name, backend, inputs, attrs as TF.NamedAttrMap);
-  console.log('kernel, shape: project ms / shipped ms (CPU time, 1 thread, best of 3)');
+  console.log(
+    'kernel, shape: project ms / shipped ms (CPU time, 1 thread, best of 3; Conv2DBackpropFilter at stride 1: Winograd / the im2col matmul)',
+  );
   const line = (what: string, mine: () => TF.TensorInfo, shipped?: () => TF.TensorInfo, note = '(shipped: none)') => {
     const a = best(mine);
     const b = shipped === undefined ? undefined : best(shipped);
@@ -308,7 +311,13 @@ async function kernels(): Promise<void> {
     const conv = { strides: st, pad: 'same', dataFormat: 'NHWC', dilations: 1 };
     const tag = `[${n},${h},${h},${ci}] 3x3 -> ${co}, stride ${st}`;
     line(`Conv2D ${tag}`, run('Conv2D', { x, filter: w }, conv), undefined, '(the shipped forward, for scale)');
-    line(`Conv2DBackpropFilter ${tag}`, run('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [3, 3, ci, co] }));
+    const filterArgs = { inputs: { x, dy }, attrs: { ...conv, filterShape: [3, 3, ci, co] } as unknown as TF.NamedAttrMap, backend };
+    line(
+      `Conv2DBackpropFilter ${tag}`,
+      () => conv2DBackpropFilter(filterArgs),
+      st === 1 ? () => conv2DBackpropFilter(filterArgs, undefined, false) : undefined,
+      '(shipped: none)',
+    );
     line(
       `Conv2DBackpropInput ${tag}`,
       run('Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: x.shape }),
@@ -326,6 +335,20 @@ async function kernels(): Promise<void> {
       `BatchMatMul transposeA [${k}x${m}]^T x [${k}x${n}]`,
       run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false }),
       stock('BatchMatMul', { a, b }, { transposeA: true, transposeB: false }),
+    );
+    tf.dispose([a, b]);
+  }
+  for (const [bt, m, k, n] of [
+    [16, 128, 128, 128],
+    [4, 256, 64, 256],
+    [8, 64, 64, 64],
+  ]) {
+    const a = tf.randomNormal([bt!, m!, k!]);
+    const b = tf.randomNormal([bt!, k!, n!]);
+    line(
+      `BatchMatMul of ${bt} matrices [${m}x${k}] x [${k}x${n}]`,
+      run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false }),
+      stock('BatchMatMul', { a, b }, { transposeA: false, transposeB: false }),
     );
     tf.dispose([a, b]);
   }

@@ -36,8 +36,11 @@ export const MAX_COLS_FLOATS = 16 * 1024 * 1024;
 export const CHUNK_POSITIONS = 4096;
 const SMALL_GRADIENT = 1024;
 
-/** `maxColsFloats` bounds the im2col chunk (tests pass a small one to exercise chunking). */
-export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, maxColsFloats = MAX_COLS_FLOATS): TensorInfo {
+/**
+ * `maxColsFloats` bounds the im2col chunk (tests pass a small one to exercise chunking);
+ * `winograd: false` keeps the im2col matmul where Winograd applies (tests and `bench step --kernels`).
+ */
+export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, maxColsFloats = MAX_COLS_FLOATS, winograd = true): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   const fmt = tf.backend_util.convertConv2DDataFormat(dataFormat);
@@ -56,7 +59,7 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, max
   const { outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
-  if (winogradApplies(info)) {
+  if (winograd && winogradApplies(info)) {
     const dw = winogradFilterGradient(backend, x, dy, info);
     if (dw !== undefined) return dw;
   }

@@ -113,6 +113,7 @@ async function compareChunked(
       backend,
     },
     maxColsFloats,
+    false, // the im2col path, also where Winograd would apply
   );
   const t = tf.engine().makeTensorFromTensorInfo(out);
   assertClose(t.dataSync(), ref, 1e-4, 1e-4, 'chunked dW');
