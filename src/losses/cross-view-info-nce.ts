@@ -1,4 +1,5 @@
 import * as tf from '../tf.js';
+import { logSumExp } from '../ops/log-sum-exp.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
 import { assertPositive, assertSameShape } from '../validate.js';
 import { assertFloatTensor, assertOptions } from './check.js';
@@ -28,8 +29,8 @@ export function crossViewInfoNceLoss(a: tf.Tensor2D, b: tf.Tensor2D, options: Cr
     const zb = l2Normalize(b); // [N, D]
     const logits = tf.div(tf.matMul(za, tf.transpose(zb)), temperature); // [N, N]: row = anchor of a, column = row of b
     const positive = tf.div(tf.sum(tf.mul(za, zb), 1), temperature); // [N]: the diagonal
-    const fromA = tf.mean(tf.logSumExp(logits, 1)); // anchors of a against b's batch
-    const fromB = tf.mean(tf.logSumExp(logits, 0)); // anchors of b against a's batch
+    const fromA = tf.mean(logSumExp(logits, 1)); // anchors of a against b's batch
+    const fromB = tf.mean(logSumExp(logits, 0)); // anchors of b against a's batch
     return tf.sub(tf.add(fromA, fromB), tf.mul(tf.mean(positive), 2)) as tf.Scalar;
   });
 }

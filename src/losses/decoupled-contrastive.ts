@@ -1,4 +1,5 @@
 import * as tf from '../tf.js';
+import { logSumExp } from '../ops/log-sum-exp.js';
 import { assertPositive, assertSameShape } from '../validate.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
 import { assertFloatTensor, assertOptions } from './check.js';
@@ -36,7 +37,7 @@ export function decoupledContrastiveLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, optio
     const logits = tf.div(tf.matMul(z, tf.transpose(z)), temperature); // [2N, 2N]
     const partnerMask = tf.tensor2d(partner, [m, m]); // [2N, 2N]
     const excluded = tf.add(tf.eye(m), partnerMask); // [2N, 2N]: the anchor and its positive
-    const negativeLse = tf.logSumExp(tf.add(logits, tf.mul(excluded, -(2 / temperature + 1e3))), 1); // [2N]
+    const negativeLse = logSumExp(tf.add(logits, tf.mul(excluded, -(2 / temperature + 1e3))), 1); // [2N]
     const positives = tf.sum(tf.mul(logits, partnerMask), 1); // [2N]
     return tf.mean(tf.sub(negativeLse, positives)) as tf.Scalar;
   });

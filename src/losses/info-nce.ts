@@ -1,4 +1,5 @@
 import * as tf from '../tf.js';
+import { logSumExp } from '../ops/log-sum-exp.js';
 import { assertPositive, assertRank, assertSameShape, assertShape } from '../validate.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
 import { assertBoolean, assertFloatTensor, assertOptions } from './check.js';
@@ -54,7 +55,7 @@ export function infoNceLoss(
         ? tf.matMul(q, tf.transpose(neg)) // [N, K]
         : tf.squeeze(tf.matMul(neg as tf.Tensor3D, tf.expandDims(q, 2)), [2]); // [N, K, D] x [N, D, 1] -> [N, K]
     const logits = tf.div(tf.concat([positiveLogit, negativeLogits], 1), temperature); // [N, 1 + K]
-    const logNormaliser = tf.logSumExp(logits, 1); // [N]
+    const logNormaliser = logSumExp(logits, 1); // [N]
     const target = tf.squeeze(tf.slice(logits, [0, 0], [-1, 1]), [1]); // [N]
     return tf.mean(tf.sub(logNormaliser, target)) as tf.Scalar;
   });

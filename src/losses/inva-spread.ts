@@ -1,4 +1,5 @@
 import * as tf from '../tf.js';
+import { logSumExp } from '../ops/log-sum-exp.js';
 import { stopGradient } from '../ops/stop-gradient.js';
 import { assertPositive, assertSameShape } from '../validate.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
@@ -55,7 +56,7 @@ export function invaSpreadLoss(features: tf.Tensor2D, augmented: tf.Tensor2D, op
     const negatives = tf.sub(tf.sub(1, eye), partner); // [2N, 2N]: k ∉ {a, p(a)}
     const sim = tf.div(tf.matMul(z, tf.transpose(keys)), temperature); // [2N, 2N]
     const logits = tf.sub(sim, tf.mul(eye, 1e9)); // [2N, 2N]: the anchor itself drops out
-    const logP = tf.sub(logits, tf.logSumExp(logits, 1, true)); // [2N, 2N]: log P_ak
+    const logP = tf.sub(logits, logSumExp(logits, 1, true)); // [2N, 2N]: log P_ak
     const positiveTerm = tf.sum(tf.mul(logP, partner)); // Σ_a log P_a,p(a)
     const logPNegatives = tf.sub(logP, tf.mul(tf.sub(1, negatives), 1e9)); // [2N, 2N]: ~ -1e9 where k ∈ {a, p(a)} (P_a,p(a) may be 1)
     const negativeTerm = tf.sum(tf.mul(log1mExp(logPNegatives), negatives)); // Σ_a Σ_k log(1 - P_ak)

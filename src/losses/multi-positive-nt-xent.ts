@@ -1,4 +1,5 @@
 import * as tf from '../tf.js';
+import { logSumExp } from '../ops/log-sum-exp.js';
 import { ShapeError } from '../errors.js';
 import { assertPositive, assertSameShape } from '../validate.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
@@ -46,7 +47,7 @@ export function multiPositiveNtXentLoss(views: readonly tf.Tensor2D[], options: 
     const z = l2Normalize(tf.concat(views as tf.Tensor2D[], 0)); // [VN, D]
     const logits = tf.div(tf.matMul(z, tf.transpose(z)), temperature); // [VN, VN]
     const selfMask = tf.mul(tf.eye(m), -(2 / temperature + 1e3)); // [VN, VN]: the anchor is not its own candidate
-    const logNormaliser = tf.logSumExp(tf.add(logits, selfMask), 1); // [VN]
+    const logNormaliser = logSumExp(tf.add(logits, selfMask), 1); // [VN]
     const positives = tf.sum(tf.mul(logits, tf.tensor2d(pos, [m, m])), 1); // [VN]: mean positive logit
     return tf.mean(tf.sub(logNormaliser, positives)) as tf.Scalar;
   });

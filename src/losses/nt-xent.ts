@@ -1,4 +1,5 @@
 import * as tf from '../tf.js';
+import { logSumExp } from '../ops/log-sum-exp.js';
 import { assertPositive, assertSameShape } from '../validate.js';
 import { l2Normalize } from '../ops/l2-normalize.js';
 import { assertFloatTensor, assertOptions } from './check.js';
@@ -34,7 +35,7 @@ export function ntXentLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOpti
     // An anchor is not its own negative: push the diagonal so far below every other logit
     // (all lie in [-1/τ, 1/τ]) that its exp is exactly 0 after the max shift.
     const selfMask = tf.mul(tf.eye(2 * n), -(2 / temperature + 1e3)); // [2N, 2N]
-    const logNormaliser = tf.logSumExp(tf.add(logits, selfMask), 1); // [2N]
+    const logNormaliser = logSumExp(tf.add(logits, selfMask), 1); // [2N]
     // The positive of anchor i is i + N (mod 2N); read it from the same logits, so that a lone
     // positive (N = 1) gives exactly 0.
     const partner = tf.tensor1d(

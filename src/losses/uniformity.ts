@@ -1,4 +1,5 @@
 import * as tf from '../tf.js';
+import { logSumExp } from '../ops/log-sum-exp.js';
 import { ShapeError } from '../errors.js';
 import { assertPositive, formatShape } from '../validate.js';
 import { pairwiseSquaredDistances } from '../ops/pairwise-squared-distances.js';
@@ -34,7 +35,7 @@ export function uniformityLoss(x: tf.Tensor2D, options: UniformityOptions = {}):
     // (A constant mask with tf.where, not tf.gather: gather's gradient has no wasm kernel.)
     const mask = tf.tensor2d(upper, [n, n], 'bool'); // [N, N]
     const masked = tf.where(mask, logits, tf.fill([n, n], -Infinity)); // [N, N]
-    return tf.sub(tf.logSumExp(masked), Math.log(pairs)) as tf.Scalar;
+    return tf.sub(logSumExp(masked), Math.log(pairs)) as tf.Scalar;
   });
 }
 
