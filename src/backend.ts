@@ -8,6 +8,7 @@ import * as tf from './tf.js';
 import { BackendError, ConfigError } from './errors.js';
 import { routeGruLayers } from './models/gru-layer.js';
 import { routeLstmLayers } from './models/lstm-layer.js';
+import { routeConv2dLayers } from './models/conv2d-layer.js';
 
 export type BackendName = 'tensorflow' | 'native' | 'wasm' | 'webgpu' | 'webgl' | 'cpu';
 
@@ -88,14 +89,17 @@ async function checkFirstOp(name: BackendName): Promise<void> {
 /**
  * Activates a backend. Without `name` (and without `CONTRASTIVE_BACKEND`) tries each available
  * backend from fastest to slowest and keeps the first that loads. Routes tfjs-layers' GRU and LSTM
- * layers to the backend's sequence kernels where it has them (src/models/recurrent-routing.ts).
+ * layers to the backend's sequence kernels where it has them (src/models/recurrent-routing.ts), and
+ * bias-free linear Conv2D layers to `tf.conv2d` (src/models/conv2d-layer.ts).
  * @throws ConfigError for an unknown name; BackendError when the named backend cannot load.
  */
 export async function initBackend(name?: BackendName): Promise<BackendInfo> {
   const wanted = name ?? envBackend();
-  // tfjs-layers' GRU and LSTM layers reach the sequence kernels of a backend that has them
+  // tfjs-layers' GRU and LSTM layers reach the sequence kernels of a backend that has them;
+  // bias-free linear Conv2D layers skip the first layer's unused input gradient
   routeGruLayers();
   routeLstmLayers();
+  routeConv2dLayers();
   if (wanted !== undefined && !(BACKEND_NAMES as readonly string[]).includes(wanted)) {
     const from = name === undefined ? 'CONTRASTIVE_BACKEND' : 'name';
     throw new ConfigError('initBackend', from, `must be one of ${BACKEND_NAMES.join(', ')}, got '${wanted}'`);
