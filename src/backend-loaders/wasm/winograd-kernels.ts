@@ -194,6 +194,8 @@ export function winogradModuleBytes(s: WinogradShape, shared: boolean): Uint8Arr
   return assemble([inputTiles(s), gradTiles(s)], shared);
 }
 
+/** Shapes kept compiled; past it the caches start over (a training run uses a handful). */
+const MAX_SHAPES = 64;
 const modules = new Map<string, WebAssembly.Module | null>();
 const instances = new WeakMap<WebAssembly.Memory, Map<string, WinogradKernels>>();
 
@@ -208,6 +210,10 @@ export function winogradKernels(backend: { wasm: unknown }, s: WinogradShape): W
   if (cached !== undefined) return cached;
   let mod = modules.get(key);
   if (mod === undefined) {
+    if (modules.size >= MAX_SHAPES) {
+      modules.clear();
+      byShape?.clear();
+    }
     const bytes = winogradModuleBytes(s, shared);
     mod = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
     modules.set(key, mod);
