@@ -3,7 +3,7 @@
  * transposed (10-50x slower): these transpose the operand first (one pass over it) and then call
  * the shipped kernel without transposes (XNNPACK). The shipped BatchMatMul also takes a scalar
  * path (~2.4 GFLOP/s here) for more than one matrix: from `SPLIT_BATCH_MIN` multiply-adds a matrix
- * on, BatchMatMul runs one XNNPACK call per matrix instead (3-14x faster at [4-16, 64-256, 64-128,
+ * on, BatchMatMul runs one XNNPACK call per matrix instead (2.5-14x faster at [4-16, 64-256, 64-128,
  * 64-256]; below it the calls' fixed cost wins).
  */
 import * as tf from '../../tf.js';
