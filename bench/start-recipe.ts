@@ -9,7 +9,9 @@
  * size trains `steps x 256 / batch` steps (the same images seen). Prints each cell's margin over
  * the better baseline, how many of the six cells beat both, and the training seconds.
  *
- * A variant is `key=value` pairs joined by commas: tau, lr, batch, aug (an augmentation preset).
+ * A variant is `key=value` pairs joined by commas: method (simclr by default; others with their own
+ * τ unless tau is given), tau, lr, batch, aug (an augmentation preset), limit (training images), objective (NPID's:
+ * nce or softmax).
  * Without --variants, one variant per τ of --taus.
  */
 import { join } from 'node:path';
@@ -17,7 +19,7 @@ import { runStart, type StartOptions } from '../src/cli/start.js';
 
 const CELLS = ['linear', 'knn'] as const;
 
-type Variant = Pick<StartOptions, 'temperature' | 'lr' | 'batchSize' | 'augmentation'>;
+type Variant = Pick<StartOptions, 'method' | 'objective' | 'temperature' | 'lr' | 'batchSize' | 'augmentation' | 'limit'>;
 
 function parseVariant(text: string): Variant {
   const v: Variant = {};
@@ -28,7 +30,10 @@ function parseVariant(text: string): Variant {
     else if (key === 'lr') v.lr = Number(value);
     else if (key === 'batch') v.batchSize = Number(value);
     else if (key === 'aug') v.augmentation = value;
-    else throw new Error(`start-recipe: --variants: unknown key '${key}' (tau, lr, batch, aug)`);
+    else if (key === 'method') v.method = value;
+    else if (key === 'limit') v.limit = Number(value);
+    else if (key === 'objective') v.objective = value === 'softmax' ? 'softmax' : 'nce';
+    else throw new Error(`start-recipe: --variants: unknown key '${key}' (method, objective, tau, lr, batch, aug, limit)`);
   }
   return v;
 }

@@ -11,10 +11,11 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../errors.js';
 import { initBackend, describeBackend } from '../backend.js';
 import type { EvaluationReport } from '../eval/evaluation-report.js';
 import { writeRunReport, type WriteRunReportOptions, type WriteRunReportResult } from '../node/run-report/write-run-report.js';
-import { type Recipe } from '../recipes/recipe.js';
+import { DEFAULT_TEMPERATURE, type Recipe } from '../recipes/recipe.js';
 import { runPretrain, type PretrainOptions } from '../node/run/pretrain-run.js';
 import { sizeStepsToBudget } from '../node/run/step-budget.js';
 import { progress } from './progress.js';
@@ -36,16 +37,19 @@ export const START_AUGMENTATION = 'small-grey-jitter';
  * the pooled features and in the head), as pretrain builds it: what the step measurement before
  * training and `npm run bench -- start-step` time.
  */
-export function startRecipe(o: Pick<StartOptions, 'temperature' | 'augmentation'> = {}): Recipe {
+export function startRecipe(o: Pick<StartOptions, 'method' | 'temperature' | 'augmentation'> = {}): Recipe {
+  const method = o.method ?? 'simclr';
+  const temperature = o.temperature ?? (method === 'simclr' ? START_TEMPERATURE : DEFAULT_TEMPERATURE[method]);
+  if (temperature === undefined) throw new ConfigError('startRecipe', 'method', `one of ${Object.keys(DEFAULT_TEMPERATURE).join(', ')}, got '${method}'`);
   return {
-    method: 'simclr',
+    method,
     arch: 'small-cnn',
     inputShape: [28, 28, 1],
     kind: 'image',
     width: 64,
     augmentation: o.augmentation ?? START_AUGMENTATION,
     flip: true,
-    temperature: o.temperature ?? START_TEMPERATURE,
+    temperature,
     projectionDim: 128,
     headBatchNorm: true,
     encoderBatchNorm: true,
@@ -55,6 +59,10 @@ export function startRecipe(o: Pick<StartOptions, 'temperature' | 'augmentation'
 }
 
 export interface StartOptions {
+  /** The method (its proxy task and target function; the recipe study's variants). @default 'simclr' */
+  method?: string;
+  /** NPID's objective. @default pretrain's ('nce') */
+  objective?: 'nce' | 'softmax';
   /** Training budget in seconds; the step count is sized to it. @default 120 (CONTRASTIVE_START_BUDGET) */
   budgetSeconds?: number;
   /** Train exactly this many steps instead of sizing them to the budget (tests). */
@@ -126,8 +134,10 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
 
   const out = o.out ?? join('runs', 'start');
   rmSync(out, { recursive: true, force: true });
+  const method = o.method ?? 'simclr';
   const options: PretrainOptions = {
-    method: 'simclr',
+    method,
+    ...(o.objective !== undefined ? { objective: o.objective } : {}),
     data: 'fashion-mnist',
     split: 'train',
     limit: o.limit ?? Math.min(60000, Math.max(10000, steps * batch)),
@@ -140,7 +150,7 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
     weightDecay: 1e-6,
     clipNorm: 0,
     seed: o.seed ?? 0,
-    temperature: o.temperature ?? START_TEMPERATURE,
+    ...(o.temperature !== undefined || method === 'simclr' ? { temperature: o.temperature ?? START_TEMPERATURE } : {}),
     width: 64,
     out,
     resume: false,

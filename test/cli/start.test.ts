@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStart, START_AUGMENTATION, START_TEMPERATURE } from '../../src/cli/start.js';
+import { runStart, startRecipe, START_AUGMENTATION, START_TEMPERATURE } from '../../src/cli/start.js';
+import { DEFAULT_TEMPERATURE } from '../../src/recipes/recipe.js';
+import { ConfigError } from '../../src/errors.js';
 
 test('runStart: report.html is written after eval and has the label-efficiency chart', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'contrastive-start-')), 'start');
@@ -59,4 +61,15 @@ test('runStart: report.html is written after eval and has the label-efficiency c
   } finally {
     rmSync(join(out, '..'), { recursive: true, force: true });
   }
+});
+
+test("startRecipe: SimCLR with npm start's τ by default, another method with its own τ, an unknown one refused", () => {
+  assert.equal(startRecipe().method, 'simclr');
+  assert.equal(startRecipe().temperature, START_TEMPERATURE);
+  assert.equal(startRecipe({ method: 'npid' }).temperature, DEFAULT_TEMPERATURE.npid);
+  assert.equal(startRecipe({ method: 'moco', temperature: 0.3 }).temperature, 0.3);
+  assert.throws(
+    () => startRecipe({ method: 'byol' }),
+    (e: unknown) => e instanceof ConfigError && /startRecipe/.test(e.message) && /method/.test(e.message) && /'byol'/.test(e.message),
+  );
 });
