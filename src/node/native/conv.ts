@@ -1,6 +1,7 @@
 /**
- * Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter on oneDNN (NHWC, HWIO).
- * Conv2DBackpropInput's output is deferred (deferred.ts): computed when first read, never if unread.
+ * Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter on oneDNN (NHWC, HWIO), and the
+ * kernel family both these and the depthwise ones (depthwise.ts) are made from. The input
+ * gradient's output is deferred (deferred.ts): computed when first read, never if unread.
  */
 import * as tf from '../../tf.js';
 import type { NativeAddon } from './addon.js';
@@ -49,7 +50,34 @@ export function checkRank4(kernel: string, arg: string, t: tf.TensorInfo): void 
   if (t.shape.length !== 4) shapeError(kernel, arg, 'have rank 4', t.shape);
 }
 
-export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
+/** One family of convolution kernels: tfjs's kernel names, the addon's entry points and its geometry. */
+export interface ConvFamily {
+  forward: string;
+  fused: string;
+  backpropInput: string;
+  backpropFilter: string;
+  /** Filters [KH, KW, C, M] (depthwise) instead of [KH, KW, C, O]. */
+  depthwise: boolean;
+  /** The addon's parameter list for this geometry, or undefined (the cpu kernel runs). */
+  params(c: ConvInfo): number[] | undefined;
+  run: Pick<NativeAddon, 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter'>;
+}
+
+/**
+ * The forward (plain and fused with bias and activation) and both gradients of one family. The
+ * input gradient's output is deferred (deferred.ts): tfjs computes it for the first layer too,
+ * where nothing reads it. Geometry oneDNN cannot express, NCHW and PReLU return undefined (cpu).
+ */
+export function convFamilyKernels(f: ConvFamily): tf.KernelConfig[] {
+  const geometry = (kernel: string, xShape: number[], filter: tf.TensorInfo | number[], a: ConvAttrs) => {
+    const filterShape = Array.isArray(filter) ? filter : filter.shape;
+    if (f.depthwise && filterShape[2] !== xShape[3]) shapeError(kernel, 'filter', `have ${xShape[3]} input channels (x's last axis)`, filterShape);
+    const c = convInfo(xShape, filterShape, a, f.depthwise);
+    return { c, p: f.params(c) };
+  };
+  const checkDy = (kernel: string, c: ConvInfo, dy: tf.TensorInfo): void => {
+    if (c.outShape.some((d, i) => d !== dy.shape[i])) shapeError(kernel, 'dy', `have shape [${c.outShape.join(', ')}]`, dy.shape);
+  };
   const forward = (name: string, fused: boolean) => nativeKernel(name, ({ inputs, attrs }, backend) => {
     const { x, filter, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
     const a = attrs as unknown as ConvAttrs;
@@ -60,54 +88,63 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     const xv = values(backend, x!), wv = values(backend, filter!);
     const bv = bias == null ? null : values(backend, bias);
     if (act === undefined || xv === undefined || wv === undefined || bv === undefined) return undefined;
-    const c = convInfo(x!.shape, filter!.shape, a);
-    const p = convParams(c);
+    const { c, p } = geometry(name, x!.shape, filter!, a);
     if (p === undefined) return undefined;
-    if (bv !== null && bv.length !== c.outChannels) return undefined;  // other broadcasts: cpu kernel
+    if (bv !== null && bv.length !== c.outChannels) return undefined; // other broadcasts: cpu kernel
     const y = alloc(sizeOf(c.outShape));
-    addon.conv2d(xv, wv, y, p, bv, act, a.leakyreluAlpha ?? 0.2);
+    f.run.conv2d(xv, wv, y, p, bv, act, a.leakyreluAlpha ?? 0.2);
     return output(backend, c.outShape, y);
   });
 
   return [
-    forward('Conv2D', false),
-    forward('FusedConv2D', true),
-    nativeKernel('Conv2DBackpropInput', ({ inputs, attrs }, backend) => {
+    forward(f.forward, false),
+    forward(f.fused, true),
+    nativeKernel(f.backpropInput, ({ inputs, attrs }, backend) => {
       const { dy, filter } = inputs as Record<string, tf.TensorInfo>;
       const a = attrs as unknown as ConvAttrs;
       if (a.dataFormat === 'NCHW') return undefined;
-      checkRank4('Conv2DBackpropInput', 'dy', dy!);
-      checkRank4('Conv2DBackpropInput', 'filter', filter!);
+      checkRank4(f.backpropInput, 'dy', dy!);
+      checkRank4(f.backpropInput, 'filter', filter!);
       const dyv = values(backend, dy!), wv = values(backend, filter!);
       if (dyv === undefined || wv === undefined) return undefined;
-      const c = convInfo(a.inputShape!, filter!.shape, { ...a, dilations: 1 });
-      const p = convParams(c);
+      const { c, p } = geometry(f.backpropInput, a.inputShape!, filter!, a);
       if (p === undefined) return undefined;
-      if (c.outShape.some((d, i) => d !== dy!.shape[i])) shapeError('Conv2DBackpropInput', 'dy', `have shape [${c.outShape.join(', ')}]`, dy!.shape);
+      checkDy(f.backpropInput, c, dy!);
       const compute = (): Float32Array => {
         const dx = alloc(sizeOf(c.inShape));
-        addon.conv2dBackpropInput(dyv, wv, dx, p);
+        f.run.conv2dBackpropInput(dyv, wv, dx, p);
         return dx;
       };
-      // deferred (deferred.ts): tf.fused.conv2d's gradient computes the input's even when nothing reads it
       if (sizeOf(c.inShape) >= DEFER_MIN) return deferredTensor(backend, [...c.inShape], [dyv, wv], compute);
       return output(backend, [...c.inShape], compute());
     }),
-    nativeKernel('Conv2DBackpropFilter', ({ inputs, attrs }, backend) => {
+    nativeKernel(f.backpropFilter, ({ inputs, attrs }, backend) => {
       const { x, dy } = inputs as Record<string, tf.TensorInfo>;
       const a = attrs as unknown as ConvAttrs;
       if (a.dataFormat === 'NCHW') return undefined;
-      checkRank4('Conv2DBackpropFilter', 'x', x!);
-      checkRank4('Conv2DBackpropFilter', 'dy', dy!);
+      checkRank4(f.backpropFilter, 'x', x!);
+      checkRank4(f.backpropFilter, 'dy', dy!);
       const xv = values(backend, x!), dyv = values(backend, dy!);
       if (xv === undefined || dyv === undefined) return undefined;
-      const c = convInfo(x!.shape, a.filterShape!, { ...a, dilations: 1 });
-      const p = convParams(c);
+      const { c, p } = geometry(f.backpropFilter, x!.shape, a.filterShape!, a);
       if (p === undefined) return undefined;
-      if (c.outShape.some((d, i) => d !== dy!.shape[i])) shapeError('Conv2DBackpropFilter', 'dy', `have shape [${c.outShape.join(', ')}]`, dy!.shape);
+      checkDy(f.backpropFilter, c, dy!);
       const dw = alloc(sizeOf(c.filterShape));
-      addon.conv2dBackpropFilter(xv, dyv, dw, p);
+      f.run.conv2dBackpropFilter(xv, dyv, dw, p);
       return output(backend, [...c.filterShape], dw);
     }),
   ];
+}
+
+/** Conv2D, FusedConv2D and the two gradients. */
+export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
+  return convFamilyKernels({
+    forward: 'Conv2D',
+    fused: 'FusedConv2D',
+    backpropInput: 'Conv2DBackpropInput',
+    backpropFilter: 'Conv2DBackpropFilter',
+    depthwise: false,
+    params: convParams,
+    run: addon,
+  });
 }
