@@ -21,6 +21,7 @@ import {
   compareLabelEfficiency,
   DEFAULT_LABEL_SUBSETS,
   type AccuracyByFraction,
+  type FeatureSet,
   type LabelEfficiencyCommonOptions,
   type LabelEfficiencyResult,
 } from './label-efficiency.js';
@@ -42,6 +43,8 @@ export interface EvaluationReport {
   knn200?: AccuracyByFraction;
   /** Standard deviation of `linear` and `knn` over the labelled subsets below 100% (`labelSubsets` of them); absent with one subset. */
   spread?: { linear: AccuracyByFraction; knn: AccuracyByFraction };
+  /** `'embedding'` when `knn` (and `knn200`) read the projection head's output z; absent when they read the representation h. */
+  knnFeatures?: 'embedding';
   /** Labelled subsets averaged at each fraction below 100%. */
   labelSubsets: number;
   /** The protocols behind `knn` and `knn200`. */
@@ -97,6 +100,7 @@ export function buildEvaluationReport(parts: EvaluationReportParts): EvaluationR
     knn: { ...r.knn },
     ...(r.knn200 !== undefined ? { knn200: { ...r.knn200 } } : {}),
     ...(r.spread !== undefined ? { spread: { linear: { ...r.spread.linear }, knn: { ...r.spread.knn } } } : {}),
+    ...(r.knnFeatures !== undefined ? { knnFeatures: r.knnFeatures } : {}),
   });
   return {
     ...copy(parts.trained),
@@ -112,10 +116,10 @@ export function buildEvaluationReport(parts: EvaluationReportParts): EvaluationR
 export interface EvaluateRepresentationOptions extends LabelEfficiencyCommonOptions {
   /** Labels of the train and test rows (shared by every feature set). */
   labels: { train: Int32Array; test: Int32Array };
-  /** The representation being evaluated: train `[N, D]` and test `[M, D]` features. */
-  trained: { train: Features; test: Features };
+  /** The representation being evaluated: train `[N, D]` and test `[M, D]` features, and the embedding kNN reads where there is one (`FeatureSet`). */
+  trained: FeatureSet;
   /** Baseline feature sets of the same rows, e.g. `{ pixels: {...}, random: {...} }`. @default {} */
-  baselines?: Record<string, { train: Features; test: Features }>;
+  baselines?: Record<string, FeatureSet>;
   /** Features of two views of held-out samples (row i of x and y: a positive pair). @default none: alignment and uniformity are null */
   positivePairs?: { x: Features; y: Features };
   /** Alignment/uniformity options. */

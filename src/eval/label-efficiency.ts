@@ -40,6 +40,23 @@ export interface LabelEfficiencyResult {
   knn200?: AccuracyByFraction;
   /** Standard deviation of `linear` and `knn` over the labelled subsets, at the fractions below 100% (absent when `subsets` is 1). */
   spread?: { linear: AccuracyByFraction; knn: AccuracyByFraction };
+  /** What the kNN figures read: `'embedding'` when the feature set gave one (a method's z), else absent (the features themselves). */
+  knnFeatures?: 'embedding';
+}
+
+/**
+ * A feature set: the representation of the train and test rows, which the linear probe reads, and
+ * optionally an embedding of the same rows, which kNN reads instead: the projection head's output
+ * z, the space the method's target function compares by cosine similarity (NPID's kNN protocol,
+ * arXiv:1805.01978, reads its 128-d embedding). A linear probe on h and kNN on z is what each
+ * space is for: the head discards what the augmentations vary, which costs a linear classifier
+ * features and gives nearest neighbours their metric (BENCHMARKS.md, Evaluation).
+ */
+export interface FeatureSet {
+  train: Features;
+  test: Features;
+  /** The embedding of the same rows (`[N, E]`, `[M, E]`): kNN reads it. @default none: kNN reads train/test */
+  embedding?: { train: Features; test: Features };
 }
 
 /** Which probe is running, for progress lines. */
@@ -123,20 +140,28 @@ async function run(
   train: LabelledFeatures,
   test: LabelledFeatures,
   opts: LabelEfficiencyCommonOptions & { numClasses: number; fractions: number[]; seed: number; subsets: number },
+  embedding?: { train: Features; test: Features },
 ): Promise<LabelEfficiencyResult> {
-  const result: LabelEfficiencyResult = { linear: {}, knn: {} };
+  const result: LabelEfficiencyResult = { linear: {}, knn: {}, ...(embedding !== undefined ? { knnFeatures: 'embedding' as const } : {}) };
   const [, d] = assertFeatures(train.features, 'labelEfficiency', 'train.features');
-  const values = opts.fractions.some((f) => f < 1) ? await featureValues(train.features) : undefined;
+  const subsetting = opts.fractions.some((f) => f < 1);
+  const values = subsetting ? await featureValues(train.features) : undefined;
+  const knnTrainAll = embedding?.train ?? train.features;
+  const knnTest = embedding?.test ?? test.features;
+  const [, e] = assertFeatures(knnTrainAll, 'labelEfficiency', 'embedding.train');
+  const knnValues = embedding === undefined ? values : subsetting ? await featureValues(knnTrainAll) : undefined;
   for (const fraction of opts.fractions) {
     const key = fractionLabel(fraction);
     const draws = fraction < 1 ? opts.subsets : 1;
     const accuracies = { linear: [] as number[], knn: [] as number[], knn200: [] as number[] };
     for (let draw = 0; draw < draws; draw++) {
       let features: Features = train.features;
+      let knnFeatures: Features = knnTrainAll;
       let labels = train.labels;
       if (fraction < 1) {
         const rows = stratifiedSubset(train.labels, fraction, opts.seed + draw);
         features = selectRows(values!, d, rows);
+        knnFeatures = embedding === undefined ? features : selectRows(knnValues!, e, rows);
         labels = selectLabels(train.labels, rows);
       }
       const report = (probe: 'linear' | 'knn', accuracy?: number) =>
@@ -157,7 +182,7 @@ async function run(
       accuracies.linear.push(probe.accuracy);
       report('linear', probe.accuracy);
       report('knn');
-      const knn = await knnAccuracy(features, labels, test.features, test.labels, {
+      const knn = await knnAccuracy(knnFeatures, labels, knnTest, test.labels, {
         ...knnOptions(KNN_PROTOCOL),
         ...opts.knn,
         numClasses: opts.numClasses,
@@ -166,7 +191,7 @@ async function run(
       report('knn', knn);
       if (opts.paperKnn !== false && labels.length >= KNN_PAPER_PROTOCOL.minLabelledRows) {
         accuracies.knn200.push(
-          await knnAccuracy(features, labels, test.features, test.labels, {
+          await knnAccuracy(knnFeatures, labels, knnTest, test.labels, {
             ...knnOptions(KNN_PAPER_PROTOCOL),
             numClasses: opts.numClasses,
           }),
@@ -229,8 +254,8 @@ export async function labelEfficiency(options: LabelEfficiencyOptions): Promise<
 export interface CompareLabelEfficiencyOptions extends LabelEfficiencyCommonOptions {
   /** Labels of the train and test rows, shared by every feature set. */
   labels: { train: Int32Array; test: Int32Array };
-  /** Name -> train `[N, D_name]` and test `[M, D_name]` features; rows in the order of `labels`. */
-  featureSets: Record<string, { train: Features; test: Features }>;
+  /** Name -> train `[N, D_name]` and test `[M, D_name]` features (and an embedding kNN reads, `FeatureSet`); rows in the order of `labels`. */
+  featureSets: Record<string, FeatureSet>;
 }
 
 /**
@@ -262,6 +287,15 @@ export async function compareLabelEfficiency(options: CompareLabelEfficiencyOpti
         options.numClasses,
       ),
     );
+    if (set.embedding !== undefined) {
+      checkSplits(
+        fn,
+        { features: set.embedding?.train, labels: labels?.train },
+        { features: set.embedding?.test, labels: labels?.test },
+        [`featureSets.${name}.embedding.train`, 'labels.train', `featureSets.${name}.embedding.test`, 'labels.test'],
+        options.numClasses,
+      );
+    }
   }
   assertFinite(seed, fn, 'seed');
   const opts = {
@@ -273,7 +307,7 @@ export async function compareLabelEfficiency(options: CompareLabelEfficiencyOpti
   };
   const out: Record<string, LabelEfficiencyResult> = {};
   for (const [name, set] of Object.entries(featureSets)) {
-    out[name] = await run(name, { features: set.train, labels: labels.train }, { features: set.test, labels: labels.test }, opts);
+    out[name] = await run(name, { features: set.train, labels: labels.train }, { features: set.test, labels: labels.test }, opts, set.embedding);
   }
   return out;
 }

@@ -46,6 +46,11 @@ export interface Method {
   readonly config: Readonly<Record<string, unknown>>;
   /** The model mapping a batch of samples to the representation h, used for evaluation and saved at the end. */
   readonly encoder: tf.LayersModel;
+  /**
+   * The projection head g (h -> z), where the method has one: z is the embedding its target
+   * function compares by cosine similarity, which the kNN probe reads (eval). Saved beside the encoder.
+   */
+  readonly head?: tf.LayersModel | undefined;
   /** The optimizer; the trainer sets its learning rate every step. */
   readonly optimizer: Optimizer;
   /**

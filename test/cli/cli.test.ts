@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy } from '../../src/node/data/npy-file.js';
@@ -38,6 +38,8 @@ test('pretrain 1 epoch on digits writes a run folder; eval --json prints one obj
     'encoder/model.json',
     'encoder/weights.bin',
     'encoder-random/model.json',
+    'head/model.json',
+    'head-random/model.json',
   ]) {
     assert.ok(existsSync(join(run, f)), `${f} missing`);
   }
@@ -73,6 +75,24 @@ test('pretrain 1 epoch on digits writes a run folder; eval --json prints one obj
   assert.deepEqual(Object.keys(r.spread.knn), ['1%', '10%']);
   // digits has 10 classes: a trained encoder with 100% labels is far above chance
   assert.ok(r.linear['100%'] > 0.5, `linear 100% = ${r.linear['100%']}`);
+  // kNN reads the embedding z of the trained and the random network; pixels have none
+  assert.equal(r.knnFeatures, 'embedding');
+  assert.equal(r.baselines.random.knnFeatures, 'embedding');
+  assert.equal(r.baselines.pixels.knnFeatures, undefined);
+
+  // a run without its head (made before heads were saved): kNN reads h, the linear probe is unchanged
+  renameSync(join(run, 'head'), join(run, 'head-away'));
+  try {
+    const old = cli(['eval', '--run', run, '--data', 'digits', '--limit', '500', '--test-limit', '150', '--pairs', '100', '--json']);
+    assert.equal(old.status, 0, old.stderr);
+    const o = JSON.parse(old.stdout.trim());
+    assert.equal(o.knnFeatures, undefined);
+    assert.equal(o.baselines.random.knnFeatures, undefined);
+    assert.deepEqual(o.linear, r.linear);
+    assert.notDeepEqual(o.knn, r.knn);
+  } finally {
+    renameSync(join(run, 'head-away'), join(run, 'head'));
+  }
 });
 
 test('pretrain --method npid (nce, softmax) and invaspread on digits, then eval --json: the same run folder and keys as simclr', () => {
@@ -84,7 +104,7 @@ test('pretrain --method npid (nce, softmax) and invaspread on digits, then eval 
     const out = join(work, 'runs', name);
     const p = cli(['pretrain', ...extra, ...SMALL, '--steps', '3', '--no-report', '--out', out]);
     assert.equal(p.status, 0, `${name}: ${p.stderr}`);
-    for (const f of ['config.json', 'checkpoint.bin', 'encoder/model.json', 'encoder-random/model.json'])
+    for (const f of ['config.json', 'checkpoint.bin', 'encoder/model.json', 'encoder-random/model.json', 'head/model.json', 'head-random/model.json'])
       assert.ok(existsSync(join(out, f)), `${name}: ${f} missing`);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     assert.equal(config.recipe.head, name === 'npid-softmax' ? 'linear' : 'mlp', `${name}: the MLP head by default; --head overrides`);

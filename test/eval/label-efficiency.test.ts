@@ -118,3 +118,35 @@ test('typed errors', async () => {
   );
   await assert.rejects(compareLabelEfficiency({ labels: { train: train.labels, test: train.labels }, featureSets: {} }), ConfigError);
 });
+
+test('a feature set with an embedding: the linear probe reads the features, kNN the embedding (same labelled rows)', async () => {
+  const noise = { train: { data: randn(400 * 3, 11), dim: 3 }, test: { data: randn(120 * 3, 12), dim: 3 } };
+  const clusters = { train: { data: train.data, dim: 8 }, test: { data: test_.data, dim: 8 } };
+  const r = await compareLabelEfficiency({
+    labels: { train: train.labels, test: test_.labels },
+    featureSets: {
+      // noise as the representation, the clusters as the embedding, and the other way round
+      noiseThenClusters: { ...noise, embedding: clusters },
+      clustersThenNoise: { ...clusters, embedding: noise },
+      clusters,
+    },
+    fractions: [0.1, 1],
+    subsets: 2,
+    ...fast,
+  });
+  const a = r.noiseThenClusters!, b = r.clustersThenNoise!, c = r.clusters!;
+  assert.equal(a.knnFeatures, 'embedding');
+  assert.equal(c.knnFeatures, undefined, 'without an embedding kNN reads the features and says nothing');
+  for (const f of ['10%', '100%']) {
+    assert.equal(a.knn[f], c.knn[f], `${f}: kNN on the embedding is kNN on those features, on the same rows`);
+    assert.equal(b.linear[f], c.linear[f], `${f}: the linear probe ignores the embedding`);
+    assert.ok(a.linear[f]! < 0.5 && b.knn[f]! < 0.5, `${f}: noise stays near chance (linear ${a.linear[f]}, kNN ${b.knn[f]})`);
+  }
+  await assert.rejects(
+    compareLabelEfficiency({
+      labels: { train: train.labels, test: test_.labels },
+      featureSets: { x: { ...clusters, embedding: { train: clusters.train, test: { data: new Float32Array(12), dim: 3 } } } },
+    }),
+    (e: unknown) => e instanceof ShapeError && /featureSets\.x\.embedding\.test/.test(e.message),
+  );
+});

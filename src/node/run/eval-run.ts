@@ -3,15 +3,19 @@
  * (linear probe and kNN at 1%, 10%, 100% of the train labels, scored on the test split) of the
  * trained encoder and of two baselines (raw pixels, the same encoder at its random
  * initialisation), k-means NMI/ARI, and alignment/uniformity on two augmented views of test
- * samples. `--json` prints exactly one JSON object on stdout; progress goes to stderr.
+ * samples. The linear probe reads the representation h; kNN reads the embedding z (the projection
+ * head's output) where the run saved its head (head/, head-random/), else h. `--json` prints exactly one JSON object on stdout; progress goes to stderr.
  * Unlabelled data (an image folder without class subfolders): alignment, uniformity, the
  * collapse signal and k-means cluster sizes and inertia instead (eval-unlabelled.json).
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as tf from '../../tf.js';
 import { initBackend, describeBackend } from '../../backend.js';
 import { subset } from '../../data/subset.js';
 import { evaluateRepresentation, type EvaluationReport } from '../../eval/evaluation-report.js';
 import type { FeatureArray } from '../../eval/features.js';
+import type { FeatureSet } from '../../eval/label-efficiency.js';
 import { formatLabelEfficiencyTable } from '../../eval/format-table.js';
 import { loadSplits } from '../data/load-splits.js';
 import { RunFolder } from './run-folder.js';
@@ -47,6 +51,33 @@ export interface EvalOptions {
   clusters?: number;
   /** Labelled subsets averaged at each fraction below 100%. @default DEFAULT_LABEL_SUBSETS (5) */
   labelSubsets?: number;
+}
+
+/**
+ * The projection head's output z = g(f(x)) of every sample, for a run that saved its head (`head`
+ * and `head-random` folders); null for runs without one (CPC, CMC, runs made before heads were saved).
+ */
+async function loadHeads(run: RunFolder): Promise<{ trained: tf.LayersModel; random: tf.LayersModel } | null> {
+  if (!(await hasModel(run.path('head'))) || !(await hasModel(run.path('randomHead')))) return null;
+  const trained = await loadModel(run.path('head'));
+  try {
+    return { trained, random: await loadModel(run.path('randomHead')) };
+  } catch (err) {
+    trained.dispose();
+    throw err;
+  }
+}
+
+async function hasModel(dir: string): Promise<boolean> {
+  return stat(join(dir, 'model.json')).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** z = head(encoder(x)) for every sample of `data` (inference mode). */
+function embedThrough(encoder: tf.LayersModel, head: tf.LayersModel, data: Dataset): Promise<FeatureArray> {
+  return embedDataset({ embed: (x) => head.predict(encoder.predict(x) as tf.Tensor) as tf.Tensor2D }, data);
 }
 
 /** Evaluates a run on labelled data (a DataError for unlabelled data: see runEvaluation). */
@@ -107,15 +138,21 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
   log(`eval: ${train.size} train, ${test.size} test samples`);
   const encoder = await loadModel(run.path('encoder'));
   const random = await loadModel(run.path('randomEncoder'));
+  const heads = await loadHeads(run);
   try {
     const t0 = performance.now();
-    const trained = { train: await embedDataset(encoder, train), test: await embedDataset(encoder, test) };
-    const baselines: Record<string, { train: FeatureArray; test: FeatureArray }> =
+    const features = async (enc: tf.LayersModel, head: tf.LayersModel | undefined): Promise<FeatureSet> => ({
+      train: await embedDataset(enc, train),
+      test: await embedDataset(enc, test),
+      ...(head !== undefined ? { embedding: { train: await embedThrough(enc, head, train), test: await embedThrough(enc, head, test) } } : {}),
+    });
+    const trained = await features(encoder, heads?.trained);
+    const baselines: Record<string, FeatureSet> =
       o.baselines === false
         ? {}
         : {
             pixels: { train: await rawFeatures(train), test: await rawFeatures(test) },
-            random: { train: await embedDataset(random, train), test: await embedDataset(random, test) },
+            random: await features(random, heads?.random),
           };
     const { x: viewX, y: viewY } = await positivePairFeatures(encoder, test, recipe, o);
     log(`features in ${((performance.now() - t0) / 1000).toFixed(1)} s; probing...`);
@@ -140,6 +177,8 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
   } finally {
     encoder.dispose();
     random.dispose();
+    heads?.trained.dispose();
+    heads?.random.dispose();
   }
 }
 
@@ -195,9 +234,14 @@ export function formatReport(r: EvaluationReport | UnlabelledReport): string {
               .map((k) => `linear ${k} ${(100 * r.spread!.linear[k]!).toFixed(1)}, kNN ${k} ${(100 * r.spread!.knn[k]!).toFixed(1)}`)
               .join('; '),
         ];
+  const space =
+    r.knnFeatures === 'embedding'
+      ? ['linear probe on the representation h; kNN on the embedding z (the projection head\'s output, the space the loss compares), for the random encoder too']
+      : [];
   return [
     table,
     ...spread,
+    ...space,
     '',
     `k-means on trained test features: NMI ${r.kmeans.nmi.toFixed(3)}, ARI ${r.kmeans.ari.toFixed(3)}`,
     `alignment ${f(r.alignment)} (lower is better), uniformity ${f(r.uniformity)} (lower is better)`,

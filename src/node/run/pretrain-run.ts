@@ -405,6 +405,7 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
       await run.writeConfig(config!);
       if (archFile !== undefined) await writeLayersModelTopology(run.path('arch'), archFile);
       await saveModel(method.encoder, run.path('randomEncoder'));
+      if (method.head !== undefined) await saveModel(method.head, run.path('randomHead'));
     }
     let result: TrainResult;
     try {
@@ -446,6 +447,7 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     }
     if (result.status === 'done') {
       await saveModel(method.encoder, run.path('encoder'));
+      if (method.head !== undefined) await saveModel(method.head, run.path('head'));
       const cfg = await run.readConfig();
       const prev = (cfg.result as { seconds?: number } | undefined)?.seconds ?? 0;
       await run.writeConfig({

@@ -7,6 +7,8 @@
  *   checkpoint.bin     the last checkpoint (weights, optimizer, Rng, epoch/step), replaced atomically
  *   encoder/           the final encoder, TF.js format (model.json + weights.bin)
  *   encoder-random/    the same encoder at its random initialisation (the "random encoder" baseline)
+ *   head/              the final projection head (h -> z), for methods that have one: kNN reads z
+ *   head-random/       the head at its random initialisation (the random baseline's z)
  *   arch.json          `--arch <model.json>`: the user model's topology, so resume rebuilds it without the file
  *   skipped.txt        image folders: files left out (not images, unreadable), `<id>\t<reason>`
  *   lock               held by the process writing the run (pid inside); see run-lock.ts
@@ -27,6 +29,8 @@ export const RUN_FILES = {
   checkpoint: 'checkpoint.bin',
   encoder: 'encoder',
   randomEncoder: 'encoder-random',
+  head: 'head',
+  randomHead: 'head-random',
   arch: 'arch.json',
   skipped: 'skipped.txt',
   lock: 'lock',
