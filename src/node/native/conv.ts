@@ -69,10 +69,11 @@ export interface ConvFamily {
  * where nothing reads it. Geometry oneDNN cannot express, NCHW and PReLU return undefined (cpu).
  */
 export function convFamilyKernels(f: ConvFamily): tf.KernelConfig[] {
-  const geometry = (kernel: string, xShape: number[], filter: tf.TensorInfo | number[], a: ConvAttrs) => {
+  // tfjs's Conv2D gradients carry no dilations (its conv2d gradient needs 1); the depthwise ones do
+  const geometry = (kernel: string, xShape: number[], filter: tf.TensorInfo | number[], a: ConvAttrs, gradient: boolean) => {
     const filterShape = Array.isArray(filter) ? filter : filter.shape;
     if (f.depthwise && filterShape[2] !== xShape[3]) shapeError(kernel, 'filter', `have ${xShape[3]} input channels (x's last axis)`, filterShape);
-    const c = convInfo(xShape, filterShape, a, f.depthwise);
+    const c = convInfo(xShape, filterShape, gradient && !f.depthwise ? { ...a, dilations: 1 } : a, f.depthwise);
     return { c, p: f.params(c) };
   };
   const checkDy = (kernel: string, c: ConvInfo, dy: tf.TensorInfo): void => {
@@ -88,7 +89,7 @@ export function convFamilyKernels(f: ConvFamily): tf.KernelConfig[] {
     const xv = values(backend, x!), wv = values(backend, filter!);
     const bv = bias == null ? null : values(backend, bias);
     if (act === undefined || xv === undefined || wv === undefined || bv === undefined) return undefined;
-    const { c, p } = geometry(name, x!.shape, filter!, a);
+    const { c, p } = geometry(name, x!.shape, filter!, a, false);
     if (p === undefined) return undefined;
     if (bv !== null && bv.length !== c.outChannels) return undefined; // other broadcasts: cpu kernel
     const y = alloc(sizeOf(c.outShape));
@@ -107,7 +108,7 @@ export function convFamilyKernels(f: ConvFamily): tf.KernelConfig[] {
       checkRank4(f.backpropInput, 'filter', filter!);
       const dyv = values(backend, dy!), wv = values(backend, filter!);
       if (dyv === undefined || wv === undefined) return undefined;
-      const { c, p } = geometry(f.backpropInput, a.inputShape!, filter!, a);
+      const { c, p } = geometry(f.backpropInput, a.inputShape!, filter!, a, true);
       if (p === undefined) return undefined;
       checkDy(f.backpropInput, c, dy!);
       const compute = (): Float32Array => {
@@ -126,7 +127,7 @@ export function convFamilyKernels(f: ConvFamily): tf.KernelConfig[] {
       checkRank4(f.backpropFilter, 'dy', dy!);
       const xv = values(backend, x!), dyv = values(backend, dy!);
       if (xv === undefined || dyv === undefined) return undefined;
-      const { c, p } = geometry(f.backpropFilter, x!.shape, a.filterShape!, a);
+      const { c, p } = geometry(f.backpropFilter, x!.shape, a.filterShape!, a, true);
       if (p === undefined) return undefined;
       checkDy(f.backpropFilter, c, dy!);
       const dw = alloc(sizeOf(c.filterShape));
