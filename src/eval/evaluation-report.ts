@@ -3,6 +3,7 @@
  * `evaluateRepresentation`, which computes all of it from features:
  *
  * { "linear": {"1%": acc, "10%": acc, "100%": acc}, "knn": {...}, "knn200": {"100%": acc},
+ *   "knnEmbedding": {...} (kNN on the head's output z, where there is one),
  *   "spread": { "linear": {"1%": std, "10%": std}, "knn": {...} }, "labelSubsets": 5,
  *   "knnProtocol": { "k": 20, "temperature": 0.07, ..., "paper": { "k": 200, ... } },
  *   "kmeans": {"nmi": x, "ari": y}, "alignment": a, "uniformity": u,
@@ -43,8 +44,8 @@ export interface EvaluationReport {
   knn200?: AccuracyByFraction;
   /** Standard deviation of `linear` and `knn` over the labelled subsets below 100% (`labelSubsets` of them); absent with one subset. */
   spread?: { linear: AccuracyByFraction; knn: AccuracyByFraction };
-  /** `'embedding'` when `knn` (and `knn200`) read the projection head's output z; absent when they read the representation h. */
-  knnFeatures?: 'embedding';
+  /** kNN (the `knnProtocol`) on the projection head's output z, beside `knn` on h, where the run saved its head. */
+  knnEmbedding?: AccuracyByFraction;
   /** Labelled subsets averaged at each fraction below 100%. */
   labelSubsets: number;
   /** The protocols behind `knn` and `knn200`. */
@@ -100,7 +101,7 @@ export function buildEvaluationReport(parts: EvaluationReportParts): EvaluationR
     knn: { ...r.knn },
     ...(r.knn200 !== undefined ? { knn200: { ...r.knn200 } } : {}),
     ...(r.spread !== undefined ? { spread: { linear: { ...r.spread.linear }, knn: { ...r.spread.knn } } } : {}),
-    ...(r.knnFeatures !== undefined ? { knnFeatures: r.knnFeatures } : {}),
+    ...(r.knnEmbedding !== undefined ? { knnEmbedding: { ...r.knnEmbedding } } : {}),
   });
   return {
     ...copy(parts.trained),

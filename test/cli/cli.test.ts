@@ -75,21 +75,21 @@ test('pretrain 1 epoch on digits writes a run folder; eval --json prints one obj
   assert.deepEqual(Object.keys(r.spread.knn), ['1%', '10%']);
   // digits has 10 classes: a trained encoder with 100% labels is far above chance
   assert.ok(r.linear['100%'] > 0.5, `linear 100% = ${r.linear['100%']}`);
-  // kNN reads the embedding z of the trained and the random network; pixels have none
-  assert.equal(r.knnFeatures, 'embedding');
-  assert.equal(r.baselines.random.knnFeatures, 'embedding');
-  assert.equal(r.baselines.pixels.knnFeatures, undefined);
+  // kNN on the embedding z of the trained and the random network too; pixels have none
+  acc(r.knnEmbedding);
+  acc(r.baselines.random.knnEmbedding);
+  assert.equal(r.baselines.pixels.knnEmbedding, undefined);
 
-  // a run without its head (made before heads were saved): kNN reads h, the linear probe is unchanged
+  // a run without its head (made before heads were saved): no knnEmbedding, the rest unchanged
   renameSync(join(run, 'head'), join(run, 'head-away'));
   try {
     const old = cli(['eval', '--run', run, '--data', 'digits', '--limit', '500', '--test-limit', '150', '--pairs', '100', '--json']);
     assert.equal(old.status, 0, old.stderr);
     const o = JSON.parse(old.stdout.trim());
-    assert.equal(o.knnFeatures, undefined);
-    assert.equal(o.baselines.random.knnFeatures, undefined);
+    assert.equal(o.knnEmbedding, undefined);
+    assert.equal(o.baselines.random.knnEmbedding, undefined);
     assert.deepEqual(o.linear, r.linear);
-    assert.notDeepEqual(o.knn, r.knn);
+    assert.deepEqual(o.knn, r.knn);
   } finally {
     renameSync(join(run, 'head-away'), join(run, 'head'));
   }

@@ -119,7 +119,7 @@ test('typed errors', async () => {
   await assert.rejects(compareLabelEfficiency({ labels: { train: train.labels, test: train.labels }, featureSets: {} }), ConfigError);
 });
 
-test('a feature set with an embedding: the linear probe reads the features, kNN the embedding (same labelled rows)', async () => {
+test('a feature set with an embedding: both probes read the features, knnEmbedding is kNN on the embedding (same labelled rows)', async () => {
   const noise = { train: { data: randn(400 * 3, 11), dim: 3 }, test: { data: randn(120 * 3, 12), dim: 3 } };
   const clusters = { train: { data: train.data, dim: 8 }, test: { data: test_.data, dim: 8 } };
   const r = await compareLabelEfficiency({
@@ -135,12 +135,13 @@ test('a feature set with an embedding: the linear probe reads the features, kNN 
     ...fast,
   });
   const a = r.noiseThenClusters!, b = r.clustersThenNoise!, c = r.clusters!;
-  assert.equal(a.knnFeatures, 'embedding');
-  assert.equal(c.knnFeatures, undefined, 'without an embedding kNN reads the features and says nothing');
+  assert.equal(c.knnEmbedding, undefined, 'without an embedding there is no knnEmbedding');
   for (const f of ['10%', '100%']) {
-    assert.equal(a.knn[f], c.knn[f], `${f}: kNN on the embedding is kNN on those features, on the same rows`);
-    assert.equal(b.linear[f], c.linear[f], `${f}: the linear probe ignores the embedding`);
-    assert.ok(a.linear[f]! < 0.5 && b.knn[f]! < 0.5, `${f}: noise stays near chance (linear ${a.linear[f]}, kNN ${b.knn[f]})`);
+    assert.equal(a.knnEmbedding![f], c.knn[f], `${f}: kNN on the embedding is kNN on those features, on the same rows`);
+    assert.equal(b.knnEmbedding![f], a.knn[f], `${f}: and the other way round`);
+    assert.equal(b.linear[f], c.linear[f], `${f}: the probes on the features ignore the embedding`);
+    assert.equal(b.knn[f], c.knn[f], `${f}: the probes on the features ignore the embedding`);
+    assert.ok(a.linear[f]! < 0.5 && a.knn[f]! < 0.5, `${f}: noise stays near chance (linear ${a.linear[f]}, kNN ${a.knn[f]})`);
   }
   await assert.rejects(
     compareLabelEfficiency({

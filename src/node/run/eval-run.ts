@@ -3,8 +3,8 @@
  * (linear probe and kNN at 1%, 10%, 100% of the train labels, scored on the test split) of the
  * trained encoder and of two baselines (raw pixels, the same encoder at its random
  * initialisation), k-means NMI/ARI, and alignment/uniformity on two augmented views of test
- * samples. The linear probe reads the representation h; kNN reads the embedding z (the projection
- * head's output) where the run saved its head (head/, head-random/), else h. `--json` prints exactly one JSON object on stdout; progress goes to stderr.
+ * samples. Both probes read the representation h; where the run saved its projection head (head/,
+ * head-random/), kNN also runs on the embedding z = g(h) (`knnEmbedding`). `--json` prints exactly one JSON object on stdout; progress goes to stderr.
  * Unlabelled data (an image folder without class subfolders): alignment, uniformity, the
  * collapse signal and k-means cluster sizes and inertia instead (eval-unlabelled.json).
  */
@@ -234,10 +234,15 @@ export function formatReport(r: EvaluationReport | UnlabelledReport): string {
               .map((k) => `linear ${k} ${(100 * r.spread!.linear[k]!).toFixed(1)}, kNN ${k} ${(100 * r.spread!.knn[k]!).toFixed(1)}`)
               .join('; '),
         ];
+  const pct = (a: Record<string, number>): string => Object.values(a).map((v) => (100 * v).toFixed(1)).join(' / ');
+  const randomZ = r.baselines.random?.knnEmbedding;
   const space =
-    r.knnFeatures === 'embedding'
-      ? ['linear probe on the representation h; kNN on the embedding z (the projection head\'s output, the space the loss compares), for the random encoder too']
-      : [];
+    r.knnEmbedding === undefined
+      ? []
+      : [
+          `kNN on the embedding z (the projection head's output, which the loss compares) at ${Object.keys(r.knnEmbedding).join(' / ')}: ` +
+            `trained ${pct(r.knnEmbedding)}${randomZ !== undefined ? `, random ${pct(randomZ)}` : ''}`,
+        ];
   return [
     table,
     ...spread,
