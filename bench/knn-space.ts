@@ -33,13 +33,19 @@ export async function main(args: string[]): Promise<void> {
     const i = args.indexOf(`--${k}`);
     return i >= 0 ? args[i + 1]! : d;
   };
-  const runs = opt('runs', '').split(',').filter((r) => r !== '');
+  const runs = opt('runs', '')
+    .split(',')
+    .filter((r) => r !== '');
   if (runs.length === 0) throw new Error('knn-space: --runs <dir>[,<dir>...] is required');
   await initBackend();
   const rows: string[] = [];
   for (const dir of runs) {
     const run = new RunFolder(dir);
-    const config = (await run.readConfig()) as { recipe: MethodBuild['recipe']; optimizer: MethodBuild['optimizer']; options: { data: string } };
+    const config = (await run.readConfig()) as {
+      recipe: MethodBuild['recipe'];
+      optimizer: MethodBuild['optimizer'];
+      options: { data: string };
+    };
     const { train, test } = await loadSplits(
       config.options.data,
       { limit: Number(opt('limit', '4000')), testLimit: Number(opt('test-limit', '1000')), seed: 0 },
@@ -55,7 +61,13 @@ export async function main(args: string[]): Promise<void> {
       const r = await spaces(initial, train, test);
       const result = await compareLabelEfficiency({
         labels: { train: train.labels!.values, test: test.labels!.values },
-        featureSets: { 'trained h': t.h, 'trained z': t.z, 'random h': r.h, 'random z': r.z, raw: { train: await rawFeatures(train), test: await rawFeatures(test) } },
+        featureSets: {
+          'trained h': t.h,
+          'trained z': t.z,
+          'random h': r.h,
+          'random z': r.z,
+          raw: { train: await rawFeatures(train), test: await rawFeatures(test) },
+        },
       });
       for (const [name, res] of Object.entries(result)) {
         const cells = [...Object.values(res.linear), ...Object.values(res.knn)].map((v) => (100 * v).toFixed(1));

@@ -40,7 +40,8 @@ export const START_AUGMENTATION = 'small-grey-jitter';
 export function startRecipe(o: Pick<StartOptions, 'method' | 'temperature' | 'augmentation'> = {}): Recipe {
   const method = o.method ?? 'simclr';
   const temperature = o.temperature ?? (method === 'simclr' ? START_TEMPERATURE : DEFAULT_TEMPERATURE[method]);
-  if (temperature === undefined) throw new ConfigError('startRecipe', 'method', `one of ${Object.keys(DEFAULT_TEMPERATURE).join(', ')}, got '${method}'`);
+  if (temperature === undefined)
+    throw new ConfigError('startRecipe', 'method', `one of ${Object.keys(DEFAULT_TEMPERATURE).join(', ')}, got '${method}'`);
   return {
     method,
     arch: 'small-cnn',

@@ -306,7 +306,13 @@ export async function compareLabelEfficiency(options: CompareLabelEfficiencyOpti
   };
   const out: Record<string, LabelEfficiencyResult> = {};
   for (const [name, set] of Object.entries(featureSets)) {
-    out[name] = await run(name, { features: set.train, labels: labels.train }, { features: set.test, labels: labels.test }, opts, set.embedding);
+    out[name] = await run(
+      name,
+      { features: set.train, labels: labels.train },
+      { features: set.test, labels: labels.test },
+      opts,
+      set.embedding,
+    );
   }
   return out;
 }

@@ -104,7 +104,14 @@ test('pretrain --method npid (nce, softmax) and invaspread on digits, then eval 
     const out = join(work, 'runs', name);
     const p = cli(['pretrain', ...extra, ...SMALL, '--steps', '3', '--no-report', '--out', out]);
     assert.equal(p.status, 0, `${name}: ${p.stderr}`);
-    for (const f of ['config.json', 'checkpoint.bin', 'encoder/model.json', 'encoder-random/model.json', 'head/model.json', 'head-random/model.json'])
+    for (const f of [
+      'config.json',
+      'checkpoint.bin',
+      'encoder/model.json',
+      'encoder-random/model.json',
+      'head/model.json',
+      'head-random/model.json',
+    ])
       assert.ok(existsSync(join(out, f)), `${name}: ${f} missing`);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     assert.equal(config.recipe.head, name === 'npid-softmax' ? 'linear' : 'mlp', `${name}: the MLP head by default; --head overrides`);

@@ -59,7 +59,10 @@ test('runStart: report.html is written after eval and has the label-efficiency c
     assert.equal(recipe.augmentation, START_AUGMENTATION);
     assert.ok(r.trainSeconds > 0 && r.trainSeconds < 600, `trainSeconds ${r.trainSeconds}`);
     assert.deepEqual(Object.keys(r.eval.knnEmbedding ?? {}), ['1%', '10%', '100%'], 'kNN on the projection head output z too');
-    assert.ok(lines.some((l) => /kNN on the embedding z .*trained .*random/.test(l)), 'the printed table gives kNN on z');
+    assert.ok(
+      lines.some((l) => /kNN on the embedding z .*trained .*random/.test(l)),
+      'the printed table gives kNN on z',
+    );
   } finally {
     rmSync(join(out, '..'), { recursive: true, force: true });
   }

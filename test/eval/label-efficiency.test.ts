@@ -134,7 +134,9 @@ test('a feature set with an embedding: both probes read the features, knnEmbeddi
     subsets: 2,
     ...fast,
   });
-  const a = r.noiseThenClusters!, b = r.clustersThenNoise!, c = r.clusters!;
+  const a = r.noiseThenClusters!,
+    b = r.clustersThenNoise!,
+    c = r.clusters!;
   assert.equal(c.knnEmbedding, undefined, 'without an embedding there is no knnEmbedding');
   for (const f of ['10%', '100%']) {
     assert.equal(a.knnEmbedding![f], c.knn[f], `${f}: kNN on the embedding is kNN on those features, on the same rows`);

@@ -144,7 +144,9 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
     const features = async (enc: tf.LayersModel, head: tf.LayersModel | undefined): Promise<FeatureSet> => ({
       train: await embedDataset(enc, train),
       test: await embedDataset(enc, test),
-      ...(head !== undefined ? { embedding: { train: await embedThrough(enc, head, train), test: await embedThrough(enc, head, test) } } : {}),
+      ...(head !== undefined
+        ? { embedding: { train: await embedThrough(enc, head, train), test: await embedThrough(enc, head, test) } }
+        : {}),
     });
     const trained = await features(encoder, heads?.trained);
     const baselines: Record<string, FeatureSet> =
@@ -234,7 +236,10 @@ export function formatReport(r: EvaluationReport | UnlabelledReport): string {
               .map((k) => `linear ${k} ${(100 * r.spread!.linear[k]!).toFixed(1)}, kNN ${k} ${(100 * r.spread!.knn[k]!).toFixed(1)}`)
               .join('; '),
         ];
-  const pct = (a: Record<string, number>): string => Object.values(a).map((v) => (100 * v).toFixed(1)).join(' / ');
+  const pct = (a: Record<string, number>): string =>
+    Object.values(a)
+      .map((v) => (100 * v).toFixed(1))
+      .join(' / ');
   const randomZ = r.baselines.random?.knnEmbedding;
   const space =
     r.knnEmbedding === undefined
