@@ -253,7 +253,7 @@ export async function labelEfficiency(options: LabelEfficiencyOptions): Promise<
 export interface CompareLabelEfficiencyOptions extends LabelEfficiencyCommonOptions {
   /** Labels of the train and test rows, shared by every feature set. */
   labels: { train: Int32Array; test: Int32Array };
-  /** Name -> train `[N, D_name]` and test `[M, D_name]` features (and an embedding kNN reads, `FeatureSet`); rows in the order of `labels`. */
+  /** Name -> train `[N, D_name]` and test `[M, D_name]` features (and optionally an embedding for `knnEmbedding`, `FeatureSet`); rows in the order of `labels`. */
   featureSets: Record<string, FeatureSet>;
 }
 

@@ -3,8 +3,9 @@
  * (linear probe and kNN at 1%, 10%, 100% of the train labels, scored on the test split) of the
  * trained encoder and of two baselines (raw pixels, the same encoder at its random
  * initialisation), k-means NMI/ARI, and alignment/uniformity on two augmented views of test
- * samples. Both probes read the representation h; where the run saved its projection head (head/,
- * head-random/), kNN also runs on the embedding z = g(h) (`knnEmbedding`). `--json` prints exactly one JSON object on stdout; progress goes to stderr.
+ * samples. Both probes read the representation h; where the run saved its projection head
+ * (head/, head-random/), kNN also runs on the embedding z = g(h) (`knnEmbedding`). `--json` prints
+ * exactly one JSON object on stdout; progress goes to stderr.
  * Unlabelled data (an image folder without class subfolders): alignment, uniformity, the
  * collapse signal and k-means cluster sizes and inertia instead (eval-unlabelled.json).
  */
@@ -54,8 +55,8 @@ export interface EvalOptions {
 }
 
 /**
- * The projection head's output z = g(f(x)) of every sample, for a run that saved its head (`head`
- * and `head-random` folders); null for runs without one (CPC, CMC, runs made before heads were saved).
+ * The run's projection heads, trained and at initialisation (`head`, `head-random`); null for runs
+ * without them (CPC, CMC, runs made before heads were saved).
  */
 async function loadHeads(run: RunFolder): Promise<{ trained: tf.LayersModel; random: tf.LayersModel } | null> {
   if (!(await hasModel(run.path('head'))) || !(await hasModel(run.path('randomHead')))) return null;
@@ -138,8 +139,9 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
   log(`eval: ${train.size} train, ${test.size} test samples`);
   const encoder = await loadModel(run.path('encoder'));
   const random = await loadModel(run.path('randomEncoder'));
-  const heads = await loadHeads(run);
+  let heads: Awaited<ReturnType<typeof loadHeads>> = null;
   try {
+    heads = await loadHeads(run);
     const t0 = performance.now();
     const features = async (enc: tf.LayersModel, head: tf.LayersModel | undefined): Promise<FeatureSet> => ({
       train: await embedDataset(enc, train),
