@@ -249,6 +249,7 @@ export type {
   LabelEfficiencyCommonOptions,
   LabelEfficiencyProgress,
   CompareLabelEfficiencyOptions,
+  FeatureSet,
 } from './eval/label-efficiency.js';
 export { formatLabelEfficiencyTable } from './eval/format-table.js';
 export type { LabelEfficiencyTableOptions } from './eval/format-table.js';
