@@ -7,24 +7,21 @@
  * Works on any run with a checkpoint and a projection head (SimCLR, MoCo, NPID, InvaSpread), also
  * runs made before the head was saved beside the encoder.
  */
-import { join } from 'node:path';
-import * as tf from '../src/tf.js';
 import { initBackend } from '../src/backend.js';
 import { buildMethod, type MethodBuild } from '../src/recipes/recipe.js';
 import type { Method } from '../src/methods/method.js';
 import { RunFolder } from '../src/node/run/run-folder.js';
 import { loadSplits } from '../src/node/data/load-splits.js';
-import { embedDataset, rawFeatures } from '../src/eval/dataset-features.js';
+import { embedDataset, embedThrough, rawFeatures } from '../src/eval/dataset-features.js';
 import { compareLabelEfficiency, type FeatureSet } from '../src/eval/label-efficiency.js';
 import type { Dataset } from '../src/data/dataset.js';
 
 async function spaces(method: Method, train: Dataset, test: Dataset): Promise<{ h: FeatureSet; z: FeatureSet }> {
   const head = method.head;
   if (head === undefined) throw new Error(`knn-space: ${method.name} has no projection head`);
-  const z = { embed: (x: tf.Tensor) => head.predict(method.encoder.predict(x) as tf.Tensor) as tf.Tensor2D };
   return {
     h: { train: await embedDataset(method.encoder, train), test: await embedDataset(method.encoder, test) },
-    z: { train: await embedDataset(z, train), test: await embedDataset(z, test) },
+    z: { train: await embedThrough(method.encoder, head, train), test: await embedThrough(method.encoder, head, test) },
   };
 }
 
@@ -71,7 +68,7 @@ export async function main(args: string[]): Promise<void> {
       });
       for (const [name, res] of Object.entries(result)) {
         const cells = [...Object.values(res.linear), ...Object.values(res.knn)].map((v) => (100 * v).toFixed(1));
-        const row = `| ${join(dir)} | ${name} | ${cells.join(' | ')} |`;
+        const row = `| ${dir} | ${name} | ${cells.join(' | ')} |`;
         console.log(row);
         rows.push(row);
       }

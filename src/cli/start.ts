@@ -37,7 +37,7 @@ export const START_AUGMENTATION = 'small-grey-jitter';
  * the pooled features and in the head), as pretrain builds it: what the step measurement before
  * training and `npm run bench -- start-step` time.
  */
-export function startRecipe(o: Pick<StartOptions, 'method' | 'temperature' | 'augmentation'> = {}): Recipe {
+export function startRecipe(o: Pick<StartOptions, 'method' | 'objective' | 'temperature' | 'augmentation' | 'limit'> = {}): Recipe {
   const method = o.method ?? 'simclr';
   const temperature = o.temperature ?? (method === 'simclr' ? START_TEMPERATURE : DEFAULT_TEMPERATURE[method]);
   if (temperature === undefined)
@@ -56,6 +56,8 @@ export function startRecipe(o: Pick<StartOptions, 'method' | 'temperature' | 'au
     encoderBatchNorm: true,
     featureBatchNorm: true,
     seed: 0,
+    // NPID's memory bank has a row per training image (at most the 60,000 npm start reads)
+    ...(method === 'npid' ? { bankSize: o.limit ?? 60000, ...(o.objective !== undefined ? { objective: o.objective } : {}) } : {}),
   };
 }
 
@@ -151,7 +153,7 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
     weightDecay: 1e-6,
     clipNorm: 0,
     seed: o.seed ?? 0,
-    ...(o.temperature !== undefined || method === 'simclr' ? { temperature: o.temperature ?? START_TEMPERATURE } : {}),
+    temperature: startRecipe(o).temperature,
     width: 64,
     out,
     resume: false,

@@ -44,6 +44,11 @@ export async function embedDataset(
   return { data: out, dim };
 }
 
+/** The projection head's output z = head(encoder(x)) of every sample of `data` (inference mode), `[N, E]`. */
+export function embedThrough(encoder: tf.LayersModel, head: tf.LayersModel, data: Dataset, batchSize = 256): Promise<FeatureArray> {
+  return embedDataset({ embed: (x) => head.predict(encoder.predict(x) as tf.Tensor) as tf.Tensor2D }, data, batchSize);
+}
+
 /** The raw samples flattened, `[N, prod(sampleShape)]`: the "pixels" baseline. */
 export async function rawFeatures(data: Dataset, batchSize = 1024): Promise<FeatureArray> {
   assertInteger(batchSize, 'rawFeatures', 'batchSize');

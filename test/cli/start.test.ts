@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStart, startRecipe, START_AUGMENTATION, START_TEMPERATURE } from '../../src/cli/start.js';
-import { DEFAULT_TEMPERATURE } from '../../src/recipes/recipe.js';
+import { buildMethod, DEFAULT_TEMPERATURE } from '../../src/recipes/recipe.js';
 import { ConfigError } from '../../src/errors.js';
 
 test('runStart: report.html is written after eval and has the label-efficiency chart', async () => {
@@ -73,6 +73,14 @@ test("startRecipe: SimCLR with npm start's τ by default, another method with it
   assert.equal(startRecipe().temperature, START_TEMPERATURE);
   assert.equal(startRecipe({ method: 'npid' }).temperature, DEFAULT_TEMPERATURE.npid);
   assert.equal(startRecipe({ method: 'moco', temperature: 0.3 }).temperature, 0.3);
+  // the recipe the budget's step measurement builds: NPID's needs its bank size
+  for (const method of ['simclr', 'npid', 'moco', 'invaspread']) {
+    const m = buildMethod({
+      recipe: startRecipe({ method }),
+      optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 0, clipNorm: 0 },
+    });
+    m.dispose();
+  }
   assert.throws(
     () => startRecipe({ method: 'byol' }),
     (e: unknown) => e instanceof ConfigError && /startRecipe/.test(e.message) && /method/.test(e.message) && /'byol'/.test(e.message),

@@ -28,7 +28,7 @@ import { DataError } from '../../errors.js';
 import type { Recipe } from '../../recipes/recipe.js';
 import { buildAugmentation } from '../../augment/build-augmentation.js';
 import { fitSequenceLength } from '../../recipes/cpc-recipe.js';
-import { embedDataset, rawFeatures } from '../../eval/dataset-features.js';
+import { embedDataset, embedThrough, rawFeatures } from '../../eval/dataset-features.js';
 import { assertRunInputShape, runDataOptions, runRecipeAndData } from './run-data.js';
 import type { Dataset } from '../../data/dataset.js';
 import { evaluateUnlabelled, formatUnlabelledReport, type UnlabelledReport } from '../../eval/unlabelled-report.js';
@@ -74,11 +74,6 @@ async function hasModel(dir: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** z = head(encoder(x)) for every sample of `data` (inference mode). */
-function embedThrough(encoder: tf.LayersModel, head: tf.LayersModel, data: Dataset): Promise<FeatureArray> {
-  return embedDataset({ embed: (x) => head.predict(encoder.predict(x) as tf.Tensor) as tf.Tensor2D }, data);
 }
 
 /** Evaluates a run on labelled data (a DataError for unlabelled data: see runEvaluation). */
