@@ -155,11 +155,10 @@ export function register(program: Command): void {
       ).choices(['batch', 'time', 'both']),
     )
     .addOption(
-      new Option('--pooling <mode>', 'cpc: representation = context at the last step, mean or maximum over time').choices([
-        'last',
-        'mean',
-        'max',
-      ]),
+      new Option(
+        '--pooling <mode>',
+        'cpc: representation = context at the last step, mean or maximum over time, or pyramid (means of the whole, halves and quarters)',
+      ).choices(['last', 'mean', 'max', 'pyramid']),
     )
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .option('--no-report', 'do not write report.html at the end')

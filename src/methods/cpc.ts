@@ -371,7 +371,7 @@ export function cpc(options: CpcOptions): CpcMethod {
   assertInteger(predictionSteps, FN, 'predictionSteps');
   assertOneOf(negatives, ['batch', 'time', 'both'] as const, FN, 'negatives');
   assertInteger(timeSteps, FN, 'timeSteps');
-  assertOneOf(pooling, ['last', 'mean', 'max'] as const, FN, 'pooling');
+  assertOneOf(pooling, ['last', 'mean', 'max', 'pyramid'] as const, FN, 'pooling');
   if (window !== undefined) {
     assertInteger(window, FN, 'window');
     const need = inputLengthFor(geometry, predictionSteps + 1);

@@ -9,7 +9,11 @@ import { ConfigError } from '../errors.js';
 import { assertInteger, assertOneOf } from '../validate.js';
 import { gruSequence } from './gru-sequence.js';
 
-export type SequencePooling = 'last' | 'mean' | 'max';
+export type SequencePooling = 'last' | 'mean' | 'max' | 'pyramid';
+
+/** The levels of `'pyramid'` pooling: the whole sequence, its halves and its quarters. */
+const PYRAMID_LEVELS = [1, 2, 4] as const;
+const PYRAMID_SEGMENTS = PYRAMID_LEVELS.reduce((a, n) => a + n, 0);
 
 export interface GruContextOptions {
   /** Latent size D of the input `[B, T', D]`. */
@@ -99,7 +103,10 @@ export function gruContext(options: GruContextOptions): tf.LayersModel {
 
 /**
  * `[B, T, U]` -> `[B, U]`: the last time step (`'last'`), the mean over time (`'mean'`) or the
- * maximum over time of each unit (`'max'`, TS2Vec's instance representation).
+ * maximum over time of each unit (`'max'`, TS2Vec's instance representation); `'pyramid'`: `[B, 7U]`, the
+ * means over the whole sequence, its two halves and its four quarters side by side (temporal pyramid
+ * pooling, the time axis of He et al. 2014's spatial pyramid: it keeps where in the sequence a
+ * context occurs, which the mean alone discards).
  * Registered with tfjs serialisation, so models containing it save and load.
  */
 export class SequencePool extends tf.layers.Layer {
@@ -109,13 +116,13 @@ export class SequencePool extends tf.layers.Layer {
   constructor(args: { mode?: SequencePooling; name?: string } = {}) {
     super(args.name !== undefined ? { name: args.name } : {});
     const mode = args.mode ?? 'mean';
-    assertOneOf(mode, ['last', 'mean', 'max'] as const, 'SequencePool', 'mode');
+    assertOneOf(mode, ['last', 'mean', 'max', 'pyramid'] as const, 'SequencePool', 'mode');
     this.mode = mode;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return [s[0]!, s[2]!];
+    return [s[0]!, this.mode === 'pyramid' ? s[2]! * PYRAMID_SEGMENTS : s[2]!];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -124,6 +131,17 @@ export class SequencePool extends tf.layers.Layer {
       if (this.mode === 'mean') return tf.mean(x, 1); // [B, U]
       if (this.mode === 'max') return tf.max(x, 1); // [B, U]
       const [b, t, u] = x.shape;
+      if (this.mode === 'pyramid') {
+        const means: tf.Tensor2D[] = [];
+        for (const n of PYRAMID_LEVELS)
+          for (let i = 0; i < n; i++) {
+            // segment i of n: [floor(iT/n), floor((i+1)T/n)), at least one step (T < n repeats steps)
+            const start = Math.min(t - 1, Math.floor((i * t) / n));
+            const end = Math.max(start + 1, Math.floor(((i + 1) * t) / n));
+            means.push(tf.mean(tf.slice(x, [0, start, 0], [b, end - start, u]), 1));
+          }
+        return tf.concat(means, 1); // [B, 7U]
+      }
       return tf.reshape(tf.slice(x, [0, t - 1, 0], [b, 1, u]), [b, u]); // [B, U]
     });
   }

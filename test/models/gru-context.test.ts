@@ -106,6 +106,39 @@ test('SequencePool: last step, mean and maximum over time; a model with it saves
   loaded.dispose();
 });
 
+test('SequencePool pyramid: means of the whole, the halves and the quarters; short sequences repeat steps', async () => {
+  // one sequence of 8 steps, 1 unit: 0..7
+  const x = tf.tensor3d([0, 1, 2, 3, 4, 5, 6, 7], [1, 8, 1]);
+  const layer = sequencePool({ mode: 'pyramid' });
+  const before = tf.memory().numTensors;
+  const y = layer.apply(x) as tf.Tensor;
+  assert.equal(tf.memory().numTensors, before + 1);
+  assert.deepEqual(layer.computeOutputShape([null, 8, 1]), [null, 7]);
+  assertClose(y.dataSync(), [3.5, 1.5, 5.5, 0.5, 2.5, 4.5, 6.5], 1e-6, 0, 'pyramid of 0..7');
+  // 2 units keep their order inside each segment: [whole u0, whole u1, first half u0, ...]
+  const x2 = tf.tensor3d([0, 10, 1, 11, 2, 12, 3, 13], [1, 4, 2]);
+  const y2 = sequencePool({ mode: 'pyramid' }).apply(x2) as tf.Tensor;
+  assertClose(y2.dataSync(), [1.5, 11.5, 0.5, 10.5, 2.5, 12.5, 0, 10, 1, 11, 2, 12, 3, 13], 1e-6, 0, 'pyramid of 2 units');
+  // 3 steps: each quarter is one step, the first repeated (steps 0, 0, 1, 2); the halves are [0] and [1, 2]
+  const x3 = tf.tensor3d([1, 2, 4], [1, 3, 1]);
+  const y3 = sequencePool({ mode: 'pyramid' }).apply(x3) as tf.Tensor;
+  assertClose(y3.dataSync(), [7 / 3, 1, 3, 1, 1, 2, 4], 1e-6, 0, 'pyramid of 3 steps');
+  tf.dispose([x, y, x2, y2, x3, y3]);
+
+  const input = tf.input({ shape: [null, 2] });
+  const c = gruContext({ inputDim: 2, units: 4, seed: 5 }).apply(input) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: sequencePool({ mode: 'pyramid' }).apply(c) as tf.SymbolicTensor });
+  const loaded = await reloadFromMemory(model);
+  const z = tf.randomNormal([2, 5, 2], 0, 1, 'float32', 3);
+  const za = model.predict(z) as tf.Tensor;
+  const zb = loaded.predict(z) as tf.Tensor;
+  assert.deepEqual(zb.shape, [2, 28]);
+  assertClose(zb.dataSync(), za.dataSync(), 0, 0, 'loaded pyramid model output');
+  tf.dispose([z, za, zb]);
+  model.dispose();
+  loaded.dispose();
+});
+
 test('gruContext: bad options are ConfigErrors; SequenceGru is registered for loading', () => {
   assert.throws(
     () => gruContext({ inputDim: 0 }),

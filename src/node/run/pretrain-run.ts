@@ -49,6 +49,7 @@ import type { NpidBankInit, NpidObjective } from '../../methods/npid.js';
 import { MOCO_DEFAULTS } from '../../methods/moco.js';
 import { resolvePairing, type ResolvedPairing } from '../../recipes/pairing.js';
 import type { TripletMining } from '../../losses/mined-triplet.js';
+import type { SequencePooling } from '../../models/gru-context.js';
 
 export interface PretrainOptions {
   method: string;
@@ -130,7 +131,7 @@ export interface PretrainOptions {
   /** CPC: where negatives come from. @default 'batch' */
   cpcNegatives?: 'batch' | 'time' | 'both';
   /** CPC: representation pooling. @default 'mean' */
-  pooling?: 'last' | 'mean';
+  pooling?: SequencePooling;
   /** Write runs/<name>/report.html when the run finishes. @default true */
   report?: boolean;
   /** Image folders: class subfolders as labels. @default 'auto' (when they hold every image) */
