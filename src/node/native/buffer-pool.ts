@@ -6,9 +6,15 @@
  * second tensor, or viewed by a subarray (the cpu backend's Slice). Escaped buffers are left to
  * the garbage collector, so reuse never changes a value anyone can still read. A pinned buffer (the
  * base of a lazy tensor, lazy-channel.ts) disposed with its tensor waits for its last unpin.
+ *
+ * Beyond `capBytes` the buffers returned longest ago are dropped (to the garbage collector) to make
+ * room for the newest: a phase that uses other sizes (evaluation after training) takes the pool
+ * over instead of finding it full of the earlier phase's buffers.
  */
 export class BufferPool {
   private readonly free = new Map<number, Float32Array[]>();
+  /** Every pooled buffer, the one returned longest ago first (a Map keeps insertion order). */
+  private readonly age = new Map<Float32Array, true>();
   private readonly owned = new WeakSet<ArrayBuffer>();
   private readonly assigned = new WeakSet<Float32Array>();
   private readonly escaped = new WeakSet<ArrayBuffer>();
@@ -27,6 +33,7 @@ export class BufferPool {
     const reused = list?.pop();
     if (reused !== undefined) {
       this.pooledBytes -= reused.byteLength;
+      this.age.delete(reused);
       return reused;
     }
     const a = new Float32Array(n);
@@ -79,17 +86,33 @@ export class BufferPool {
   }
 
   private recycle(values: Float32Array): void {
-    if (this.pooledBytes + values.byteLength > this.capBytes) return;
     this.assigned.delete(values);
+    if (values.byteLength > this.capBytes) return;
+    // make room by dropping the buffers returned longest ago
+    for (const old of this.age.keys()) {
+      if (this.pooledBytes + values.byteLength <= this.capBytes) break;
+      this.drop(old);
+    }
     let list = this.free.get(values.length);
     if (list === undefined) this.free.set(values.length, (list = []));
     list.push(values);
+    this.age.set(values, true);
     this.pooledBytes += values.byteLength;
+  }
+
+  /** Takes one pooled buffer out of the pool, for the garbage collector. */
+  private drop(values: Float32Array): void {
+    const list = this.free.get(values.length)!;
+    list.splice(list.indexOf(values), 1);
+    if (list.length === 0) this.free.delete(values.length);
+    this.age.delete(values);
+    this.pooledBytes -= values.byteLength;
   }
 
   /** Drops every pooled buffer. */
   clear(): void {
     this.free.clear();
+    this.age.clear();
     this.pooledBytes = 0;
   }
 }

@@ -7,7 +7,7 @@
  */
 import * as tf from '../../tf.js';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { loadAddon, nativeStatus, type NativeAddon } from './addon.js';
 import { BufferPool } from './buffer-pool.js';
 import { NATIVE, setPooledAllocator } from './kernel-utils.js';
@@ -27,8 +27,22 @@ import { gradientKernels, registerNativeGradients } from './gradients.js';
 import { dropPendingEntry, isPendingEntry, setLazyChannelRuntime } from './lazy-channel.js';
 import { dropDeferredEntry, isDeferredEntry, setDeferredRuntime } from './deferred.js';
 
+/**
+ * The buffer pool's default cap: a quarter of the machine's memory, at least 1 GiB and at most
+ * 8 GiB. A training step's transient buffers must all fit for the next step to find them again:
+ * with 1 GiB, the tfjs-layers MobileNet of bench/step (batch 256, peak RSS 2 GB) fell back to fresh
+ * allocations, whose page faults made its step 5x slower on this VM (BENCHMARKS.md, "The buffer
+ * pool's cap").
+ */
+export function defaultPoolBytes(total: number = totalmem()): number {
+  const GiB = 2 ** 30;
+  return Math.min(8 * GiB, Math.max(GiB, Math.floor(total / 4)));
+}
+
+const poolMb = Number(process.env.CONTRASTIVE_NATIVE_POOL_MB);
+
 /** Output buffers of native kernels, reused after their tensors are disposed (see buffer-pool.ts). */
-export const pool = new BufferPool(Number(process.env.CONTRASTIVE_NATIVE_POOL_MB ?? 1024) * 2 ** 20);
+export const pool = new BufferPool(Number.isFinite(poolMb) && poolMb >= 0 ? poolMb * 2 ** 20 : defaultPoolBytes());
 
 /** The CPU backend, telling the pool when buffers are stored, read out and disposed. */
 class NativeBackend extends MathBackendCPU {
@@ -80,7 +94,8 @@ export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
 /**
  * Registers the `native` backend with tf (once). `threads` defaults to
  * `CONTRASTIVE_NATIVE_THREADS` or the machine's available parallelism. Large outputs come from
- * a pool of reused buffers unless `CONTRASTIVE_NATIVE_POOL=0` (cap: `CONTRASTIVE_NATIVE_POOL_MB`, 1024).
+ * a pool of reused buffers unless `CONTRASTIVE_NATIVE_POOL=0` (cap: `CONTRASTIVE_NATIVE_POOL_MB`, else
+ * `defaultPoolBytes()`).
  * @throws Error with the one-line reason when the addon is not available.
  */
 export function registerNativeBackend(threads?: number): NativeAddon {
