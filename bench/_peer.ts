@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,20 +43,25 @@ export function peerUnavailable(arch: PeerArch = 'small'): string | undefined {
   return undefined;
 }
 
-/** Runs the peer once: `steps` timed steps after its 2 warm-up steps. */
-export function runPeer(arch: PeerArch, steps: number, threads = 2): StepResult {
+/**
+ * Runs the peer once: `steps` timed steps after its 2 warm-up steps. `preload`: a malloc library
+ * the peer runs with (LD_PRELOAD), e.g. tcmalloc, which keeps freed memory for reuse where glibc
+ * returns large blocks to the system and pays their page faults again on every step.
+ */
+export function runPeer(arch: PeerArch, steps: number, threads = 2, preload?: string): StepResult {
   const args = [scriptFor(arch), arch, String(steps), String(threads)];
   const timed = existsSync(TIME);
+  const env = preload === undefined ? process.env : { ...process.env, LD_PRELOAD: preload };
   const r = timed
-    ? spawnSync(TIME, ['-f', 'peak_rss_kb=%M cpu_s=%U+%S', PYTHON, ...args], { encoding: 'utf8' })
-    : spawnSync(PYTHON, args, { encoding: 'utf8' });
+    ? spawnSync(TIME, ['-f', 'peak_rss_kb=%M cpu_s=%U+%S', PYTHON, ...args], { encoding: 'utf8', env })
+    : spawnSync(PYTHON, args, { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`peer failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const line = r.stdout.trim().split('\n').pop()!;
   const j = JSON.parse(line) as { engine: string; threads: number; images: number; median_step_s: number; images_per_s: number };
   const rss = /peak_rss_kb=(\d+)/.exec(r.stderr);
   const cpu = /cpu_s=([\d.]+)\+([\d.]+)/.exec(r.stderr);
   return {
-    engine: j.engine,
+    engine: preload === undefined ? j.engine : `${j.engine} (LD_PRELOAD ${basename(preload)})`,
     threads: j.threads,
     images: j.images,
     medianStepS: j.median_step_s,
@@ -70,9 +75,9 @@ export function runPeer(arch: PeerArch, steps: number, threads = 2): StepResult 
  * The peer's CPU time per step: two runs, `steps` and 1 timed steps (each after 2 warm-ups);
  * the difference of their process CPU times over `steps - 1` leaves out start-up and warm-up.
  */
-export function peerCpuPerStep(arch: PeerArch, steps: number, threads: number): number | undefined {
+export function peerCpuPerStep(arch: PeerArch, steps: number, threads: number, preload?: string): number | undefined {
   if (steps < 2) return undefined;
-  const long = runPeer(arch, steps, threads).processCpuS;
-  const short = runPeer(arch, 1, threads).processCpuS;
+  const long = runPeer(arch, steps, threads, preload).processCpuS;
+  const short = runPeer(arch, 1, threads, preload).processCpuS;
   return long === undefined || short === undefined ? undefined : (long - short) / (steps - 1);
 }

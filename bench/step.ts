@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- step [--arch small|small-bn|resnet|resnet-layers|resnet-moments|mobilenet-layers|conv1d-layers] [--backend native,wasm,wasm@1,cpu] [--steps N]
- * [--rounds R] [--no-peer] [--profile] [--cpu] [--peer-threads N] [--kernels]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
+ * [--rounds R] [--no-peer] [--profile] [--cpu] [--peer-threads N] [--peer-preload LIB] [--kernels]`: one SimCLR training step, the same as ../shared/peers/simclr_step_torch.py
  * (same model, batch, NT-Xent τ = 0.5, Adam lr 1e-3, views pre-made): small = 256 pairs of
  * 28x28x1 through convNet(); resnet = 128 pairs of 32x32x3 through resnet({ stemWidth: 32,
  * widths: [32, 64, 128], blocksPerStage: [1, 1, 1] }); head 128-128-64. small-bn = small with
@@ -20,10 +20,13 @@
  * Default backends: every one of native, wasm that loads. `wasm@1` is wasm limited to 1 thread.
  * `--profile` prints the kernels' share of one step (first run only). `--cpu` also reports CPU time
  * per step (the peer's from two runs' difference), a measure other processes' load barely moves;
- * with 1 thread on both sides it compares the work each engine does. `--kernels` times the
+ * with 1 thread on both sides it compares the work each engine does. `--peer-preload LIB` runs the
+ * peer with LD_PRELOAD=LIB (e.g. /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4: PyTorch with a
+ * caching malloc, see bench/_peer.ts). `--kernels` times the
  * project's wasm kernels against the shipped ones instead.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { peerCpuPerStep, peerUnavailable, runPeer, type PeerArch, type StepResult } from './_peer.js';
@@ -52,6 +55,8 @@ interface Options {
   /** Instead of steps: the project's wasm kernels against the shipped ones, on this step's shapes. */
   kernels: boolean;
   peerThreads: number;
+  /** LD_PRELOAD of the peer (a malloc library), or undefined. */
+  peerPreload: string | undefined;
 }
 
 function parse(args: string[]): Options {
@@ -67,6 +72,7 @@ function parse(args: string[]): Options {
     cpu: false,
     kernels: false,
     peerThreads: 2,
+    peerPreload: undefined,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -92,6 +98,7 @@ function parse(args: string[]): Options {
     else if (a === '--cpu') o.cpu = true;
     else if (a === '--kernels') o.kernels = true;
     else if (a === '--peer-threads') o.peerThreads = Math.max(1, Number.parseInt(next(), 10));
+    else if (a === '--peer-preload') o.peerPreload = next();
     else throw new Error(`step: unknown option '${a}'`);
   }
   return o;
@@ -365,6 +372,7 @@ export async function main(args: string[]): Promise<void> {
     console.log(JSON.stringify(r));
     return;
   }
+  if (o.peerPreload !== undefined && !existsSync(o.peerPreload)) throw new Error(`step: --peer-preload ${o.peerPreload}: no such file`);
   const explicit = o.backends !== undefined;
   let backends = o.backends ?? ['native', 'wasm'];
   const peerWhy = !o.peer
@@ -373,7 +381,7 @@ export async function main(args: string[]): Promise<void> {
       ? 'none for small-bn (the peer has no BatchNorm small CNN)'
       : peerUnavailable(peerArch(o.arch));
   console.log(
-    `step benchmark: arch ${o.arch}, ${o.steps} timed steps per run, ${o.rounds} rounds, backends ${backends.join(', ')}; peer: ${peerWhy ?? `torch, ${o.peerThreads} threads`}`,
+    `step benchmark: arch ${o.arch}, ${o.steps} timed steps per run, ${o.rounds} rounds, backends ${backends.join(', ')}; peer: ${peerWhy ?? `torch, ${o.peerThreads} threads${o.peerPreload === undefined ? '' : `, LD_PRELOAD ${o.peerPreload}`}`}`,
   );
   const results = new Map<string, StepResult[]>();
   const peer: StepResult[] = [];
@@ -391,8 +399,8 @@ export async function main(args: string[]): Promise<void> {
     }
     if (peerWhy === undefined) {
       const arch = peerArch(o.arch); // the resnet variants run the peer's resnet; small-bn has no peer (peerWhy)
-      const r = runPeer(arch, o.steps, o.peerThreads);
-      if (o.cpu) r.cpuPerStepS = peerCpuPerStep(arch, o.steps, o.peerThreads);
+      const r = runPeer(arch, o.steps, o.peerThreads, o.peerPreload);
+      if (o.cpu) r.cpuPerStepS = peerCpuPerStep(arch, o.steps, o.peerThreads, o.peerPreload);
       console.log(`  round ${round} ${fmt(r)}`);
       peer.push(r);
     }
