@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../../src/tf.js';
-import { SequenceGru, gruContext, sequencePool } from '../../src/models/gru-context.js';
+import { SequenceGru, gruContext, sequencePool, type SequencePooling } from '../../src/models/gru-context.js';
 import { ConfigError } from '../../src/errors.js';
 import { useBackend, randn, assertClose, reloadFromMemory } from '../support/tensors.js';
 
@@ -71,6 +71,21 @@ test('SequenceGru: c_t depends on z_1..z_t only (causal), leak-free', () => {
   m.dispose();
 });
 
+/** A GRU context (2 -> 4 units) pooled by `mode` saves, loads and gives the same `[B, ...]` output on `x`. */
+async function assertPooledModelReloads(mode: SequencePooling, x: tf.Tensor, shape: number[]): Promise<void> {
+  const input = tf.input({ shape: [null, 2] });
+  const c = gruContext({ inputDim: 2, units: 4, seed: 5 }).apply(input) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: sequencePool({ mode }).apply(c) as tf.SymbolicTensor });
+  const loaded = await reloadFromMemory(model);
+  const ya = model.predict(x) as tf.Tensor;
+  const yb = loaded.predict(x) as tf.Tensor;
+  assert.deepEqual(yb.shape, shape);
+  assertClose(yb.dataSync(), ya.dataSync(), 0, 0, `loaded ${mode} model output`);
+  tf.dispose([ya, yb]);
+  model.dispose();
+  loaded.dispose();
+}
+
 test('SequencePool: last step, mean and maximum over time; a model with it saves and loads', async () => {
   const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
   const last = sequencePool({ mode: 'last' }).apply(x) as tf.Tensor;
@@ -92,18 +107,8 @@ test('SequencePool: last step, mean and maximum over time; a model with it saves
   ]);
   tf.dispose([last, mean]);
   assert.throws(() => sequencePool({ mode: 'median' as 'last' }), ConfigError);
-
-  const input = tf.input({ shape: [null, 2] });
-  const c = gruContext({ inputDim: 2, units: 4, seed: 5 }).apply(input) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: sequencePool({ mode: 'max' }).apply(c) as tf.SymbolicTensor });
-  const loaded = await reloadFromMemory(model);
-  const ya = model.predict(x) as tf.Tensor;
-  const yb = loaded.predict(x) as tf.Tensor;
-  assert.deepEqual(yb.shape, [2, 4]);
-  assertClose(yb.dataSync(), ya.dataSync(), 0, 0, 'loaded model output');
-  tf.dispose([x, ya, yb]);
-  model.dispose();
-  loaded.dispose();
+  await assertPooledModelReloads('max', x, [2, 4]);
+  x.dispose();
 });
 
 test('SequencePool pyramid: means of the whole, the halves and the quarters; short sequences repeat steps', async () => {
@@ -124,19 +129,9 @@ test('SequencePool pyramid: means of the whole, the halves and the quarters; sho
   const y3 = sequencePool({ mode: 'pyramid' }).apply(x3) as tf.Tensor;
   assertClose(y3.dataSync(), [7 / 3, 1, 3, 1, 1, 2, 4], 1e-6, 0, 'pyramid of 3 steps');
   tf.dispose([x, y, x2, y2, x3, y3]);
-
-  const input = tf.input({ shape: [null, 2] });
-  const c = gruContext({ inputDim: 2, units: 4, seed: 5 }).apply(input) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: sequencePool({ mode: 'pyramid' }).apply(c) as tf.SymbolicTensor });
-  const loaded = await reloadFromMemory(model);
   const z = tf.randomNormal([2, 5, 2], 0, 1, 'float32', 3);
-  const za = model.predict(z) as tf.Tensor;
-  const zb = loaded.predict(z) as tf.Tensor;
-  assert.deepEqual(zb.shape, [2, 28]);
-  assertClose(zb.dataSync(), za.dataSync(), 0, 0, 'loaded pyramid model output');
-  tf.dispose([z, za, zb]);
-  model.dispose();
-  loaded.dispose();
+  await assertPooledModelReloads('pyramid', z, [2, 28]);
+  z.dispose();
 });
 
 test('gruContext: bad options are ConfigErrors; SequenceGru is registered for loading', () => {
