@@ -9,7 +9,6 @@
  * Unlabelled data (an image folder without class subfolders): alignment, uniformity, the
  * collapse signal and k-means cluster sizes and inertia instead (eval-unlabelled.json).
  */
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../../tf.js';
 import { initBackend, describeBackend } from '../../backend.js';
@@ -59,7 +58,7 @@ export interface EvalOptions {
  * without them (CPC, CMC, runs made before heads were saved).
  */
 async function loadHeads(run: RunFolder): Promise<{ trained: tf.LayersModel; random: tf.LayersModel } | null> {
-  if (!(await hasModel(run.path('head'))) || !(await hasModel(run.path('randomHead')))) return null;
+  if (!(await run.hasModel('head')) || !(await run.hasModel('randomHead'))) return null;
   const trained = await loadModel(run.path('head'));
   try {
     return { trained, random: await loadModel(run.path('randomHead')) };
@@ -67,13 +66,6 @@ async function loadHeads(run: RunFolder): Promise<{ trained: tf.LayersModel; ran
     trained.dispose();
     throw err;
   }
-}
-
-async function hasModel(dir: string): Promise<boolean> {
-  return stat(join(dir, 'model.json')).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** Evaluates a run on labelled data (a DataError for unlabelled data: see runEvaluation). */

@@ -59,6 +59,11 @@ export class RunFolder implements TrainerStore {
     return exists(this.path('checkpoint'));
   }
 
+  /** Whether the model folder `file` (e.g. 'head') holds a saved model (its model.json). */
+  async hasModel(file: keyof typeof RUN_FILES): Promise<boolean> {
+    return exists(join(this.path(file), 'model.json'));
+  }
+
   async writeConfig(config: Record<string, unknown>): Promise<void> {
     await writeFileAtomic(this.path('config'), JSON.stringify(config, null, 2) + '\n');
   }
