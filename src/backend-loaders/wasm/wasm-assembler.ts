@@ -46,11 +46,14 @@ export const MUL = 0x6c;
 export const DIV_U = 0x6e;
 export const GE_U = 0x4f;
 export const GT_U = 0x4b;
+export const LT_U = 0x49;
 /** Pushes `a` if `cond` (an i32) is non-zero, else `b`. */
 export const select = (a: Code, b: Code, cond: Code): Code => [a, b, cond, 0x1b];
 const simd = (op: number): Code => [0xfd, ...uleb(op)];
 /** v128.load at `addr` + `offset` bytes (a constant). */
 export const load = (addr: Code, offset = 0): Code => [addr, simd(0x00), 0, ...uleb(offset)];
+/** v128.load32_splat: the f32 at `addr` + `offset` bytes in all four lanes. */
+export const loadSplat = (addr: Code, offset = 0): Code => [addr, simd(0x09), 2, ...uleb(offset)];
 /** v128.store of `value` at `addr` + `offset` bytes. */
 export const store = (addr: Code, value: Code, offset = 0): Code => [addr, value, simd(0x0b), 0, ...uleb(offset)];
 /** f32.store of lane `lane` of `value` at `addr` + `offset` bytes. */

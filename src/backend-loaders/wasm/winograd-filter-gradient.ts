@@ -2,23 +2,15 @@
  * The weight gradient of a 3x3, stride-1, 'same' convolution (NHWC, channel counts multiples of
  * 4) by Winograd F(2x2, 3x3): with the forward written Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for each 2x2
  * output tile, the gradient of the 3x3 filter g is dg = Gᵀ[Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)]G. The sum
- * over tiles and channels is 16 matmuls M[ξν] = Uᵀ[ξν] V[ξν] ([cout, tiles] x [tiles, cin], XNNPACK),
+ * over tiles and channels is 16 products M[ξν] = U[ξν]ᵀ V[ξν] ([cout, tiles] x [tiles, cin]),
  * 2.25x fewer multiply-adds than the im2col matmul (less at odd sizes, whose last tile row and
- * column are half outside: 1.72x at 7x7), and no im2col copy: the tile transforms are SIMD loops
- * (winograd-kernels.ts). Tiles are processed in chunks of whole images to bound memory.
+ * column are half outside: 1.72x at 7x7), and no im2col copy. Transforms and products are SIMD
+ * loops (winograd-kernels.ts); the products are not XNNPACK matmuls, which pack their right
+ * operand, here as large as the layer's input, on every call (2.3x slower in all). Tiles are
+ * processed in chunks of whole images to bound memory.
  */
 import * as tf from '../../tf.js';
-import {
-  disposeInfo,
-  callStock,
-  f32,
-  heapF32,
-  makeF32,
-  releaseSubView,
-  subView,
-  type KernelArgs,
-  type TensorInfo,
-} from './kernel-utils.js';
+import { disposeInfo, f32, heapF32, makeF32, type KernelArgs, type TensorInfo } from './kernel-utils.js';
 import { tileGrid, winogradKernels } from './winograd-kernels.js';
 
 /** Most floats of V and Uᵀ in one chunk (16 Mi floats = 64 MB). */
@@ -70,9 +62,8 @@ export function winogradFilterGradient(
   if (byMemory < 1) return undefined;
   const chunks = Math.ceil(n / byMemory);
   const images = Math.ceil(n / chunks); // images per chunk, as even as the count allows
-  // Uᵀ's row length (the matmuls' inner dimension): an odd number of 16-float cache lines, the
-  // tail zero. Rows a multiple of 4 KB long map onto the same cache sets, and gradTiles, which
-  // writes 16 x cout rows at once, then runs 2.3x slower (4,096 tiles a chunk at 7x7: 63 ms against 27).
+  // The tile stride of U and V: an odd number of 16-float cache lines, so that the 16 planes the
+  // transforms write at once do not start on the same cache sets (planes a multiple of 4 KB apart).
   const lines = Math.ceil((images * perImage) / 16);
   const tiles = 16 * (lines % 2 === 1 ? lines : lines + 1);
   const kernels = winogradKernels(backend, { h, w, cin, cout, tiles });
@@ -108,40 +99,26 @@ export function winogradFilterGradient(
     }
   }
 
-  const sum = new Float64Array(16 * cout * cin); // Σ over chunks of M[ξν][co][ci]
   const v = makeF32(backend, [16, tiles, cin]);
-  const u = makeF32(backend, [16, cout, tiles]);
+  const u = makeF32(backend, [16, tiles, cout]);
+  const products = makeF32(backend, [16, cout, cin]); // M[ξν][co][ci], summed over the chunks
+  f32(backend, products).fill(0);
   for (let n0 = 0; n0 < n; n0 += images) {
     const nc = Math.min(images, n - n0);
     const xAt = backend.getMemoryOffset(xPad.dataId) + 4 * n0 * hp * wp * cin;
     const dyAt = backend.getMemoryOffset(dyPad.dataId) + 4 * n0 * 4 * th * tw * cout;
-    const used = nc * perImage;
-    kernels.inputTiles(xAt, backend.getMemoryOffset(v.dataId), nc);
-    kernels.gradTiles(dyAt, backend.getMemoryOffset(u.dataId), used);
-    if (used < tiles) {
-      // unused tiles: zero in both operands (uninitialised memory may hold NaN)
-      const vs = f32(backend, v);
-      const us = f32(backend, u);
-      for (let e = 0; e < 16; e++) vs.fill(0, (e * tiles + used) * cin, (e + 1) * tiles * cin);
-      for (let r = 0; r < 16 * cout; r++) us.fill(0, r * tiles + used, (r + 1) * tiles);
-    }
-    for (let e = 0; e < 16; e++) {
-      const ue = subView(backend, u, e * cout * tiles, [1, cout, tiles]);
-      const ve = subView(backend, v, e * tiles * cin, [1, tiles, cin]);
-      const m = callStock('BatchMatMul', backend, { a: ue, b: ve }, { transposeA: false, transposeB: false }); // [1, cout, cin]
-      releaseSubView(backend, ue);
-      releaseSubView(backend, ve);
-      const mv = f32(backend, m);
-      const base = e * cout * cin;
-      for (let i = 0; i < cout * cin; i++) sum[base + i] += mv[i]!;
-      disposeInfo(backend, m);
-    }
+    const vAt = backend.getMemoryOffset(v.dataId);
+    const uAt = backend.getMemoryOffset(u.dataId);
+    kernels.inputTiles(xAt, vAt, nc);
+    kernels.gradTiles(dyAt, uAt, nc * th);
+    kernels.products(uAt, vAt, backend.getMemoryOffset(products.dataId), nc * perImage);
   }
   disposeInfo(backend, v, u, xPad);
   if (padDy) disposeInfo(backend, dyPad);
 
   // dW[i][j][ci][co] = Σ_ξν G[ξ][i] M[ξν][co][ci] G[ν][j]
   const dw = makeF32(backend, [3, 3, cin, cout]);
+  const sum = f32(backend, products); // views taken after the last allocation (a heap that grows detaches earlier ones)
   const out = f32(backend, dw);
   const m = new Float64Array(16);
   const t = new Float64Array(12); // Gᵀ M: [3][4]
@@ -164,5 +141,6 @@ export function winogradFilterGradient(
       }
     }
   }
+  disposeInfo(backend, products);
   return dw;
 }

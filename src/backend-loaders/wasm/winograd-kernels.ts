@@ -1,6 +1,6 @@
 /**
- * The two tile transforms of the Winograd F(2x2, 3x3) weight gradient (Lavin & Gray 2015, "Fast
- * Algorithms for Convolutional Neural Networks", arXiv:1509.09308), as WebAssembly SIMD loops
+ * The Winograd F(2x2, 3x3) weight gradient's SIMD loops (Lavin & Gray 2015, "Fast Algorithms for
+ * Convolutional Neural Networks", arXiv:1509.09308): the two tile transforms and the 16 products,
  * over 4 channels at a time, assembled for one layer shape (the row lengths and the chunk's tile
  * count become constant offsets) and run on the wasm backend's heap. Each 2x2 block of output
  * positions is a tile; a chunk holds the tiles of whole images, `tiles` of them in all.
@@ -8,9 +8,11 @@
  * - `inputTiles(x, v, images)`: x is the layer input zero-padded to [images, 2TH + 2, 2TW + 2, cin]
  *   (the input at row 1, column 1; TH = ceil(H / 2), TW = ceil(W / 2)); writes
  *   V[ξν][t][c] = (Bᵀ d B)[ξ][ν] of each tile's 4x4 input patch d, as [16, tiles, cin].
- * - `gradTiles(dy, u, used)`: dy is the output gradient zero-padded to [images, 2TH, 2TW, cout];
- *   writes, for the first `used` tiles, Uᵀ[ξν][c][t] = (A g Aᵀ)[ξ][ν] of each tile's 2x2 gradient g, as [16, cout, tiles]
- *   (transposed, so that the 16 products Uᵀ[ξν] V[ξν] are plain matmuls).
+ * - `gradTiles(dy, u, rows)`: dy is the output gradient zero-padded to [images, 2TH, 2TW, cout];
+ *   writes, for the tiles of its first `rows` tile rows, U[ξν][t][c] = (A g Aᵀ)[ξ][ν] of each
+ *   tile's 2x2 gradient g, as [16, tiles, cout].
+ * - `products(u, v, c, count)`: C[ξν] += U[ξν]ᵀ V[ξν] over the first `count` tiles, C as
+ *   [16, cout, cin].
  *
  * Bᵀ = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]; A = [[1, 0], [1, 1], [1, -1], [0, -1]].
  * Pointers are byte offsets on the heap; cin and cout must be multiples of 4.
@@ -18,11 +20,9 @@
 import {
   assemble,
   bump,
-  DIV_U,
   forRange,
   GT_U,
   select,
-  SUB,
   ADD,
   fadd,
   fneg,
@@ -35,10 +35,11 @@ import {
   isShared,
   load,
   MUL,
+  fmul,
+  loadSplat,
   plus,
   set,
   store,
-  storeLane,
   I32,
   V128,
   type Code,
@@ -58,7 +59,8 @@ export interface WinogradShape {
 
 export interface WinogradKernels {
   inputTiles(x: number, v: number, images: number): void;
-  gradTiles(dy: number, u: number, used: number): void;
+  gradTiles(dy: number, u: number, rows: number): void;
+  products(u: number, v: number, c: number, count: number): void;
 }
 
 /** Tiles per image: ceil(H / 2) x ceil(W / 2). */
@@ -123,21 +125,17 @@ function inputTiles(s: WinogradShape): Fn {
   };
 }
 
-/** Tiles per block of `gradTiles`: a block's rows of Uᵀ (16 x cout of them) get whole cache lines. */
-export const GRAD_BLOCK = 16;
-
-// gradTiles(dy0, u1, used2); locals t03 end4 k5 t6 row7 q8 o9 | g10..13 R14..21 v22
-// Tile blocks outermost, then channel groups, then the block's tiles: each lane store goes to one
-// of the 16 x cout rows of Uᵀ, and a block writes each row's GRAD_BLOCK consecutive floats in a
-// row (tile-major order would touch every row, a page apart, once per tile).
+// gradTiles(dy0, u1, rows2); locals R3 tx4 k5 p6 q7 o8 | g9..12 R13..20
+// `rows` tile rows of whole images (TH per image) of dy, padded to [images, 2TH, 2TW, cout]:
+// tile row R starts at dy + 2R 2TW cout floats, and its tiles are 2 cout floats apart.
 function gradTiles(s: WinogradShape): Fn {
   const [, tw] = tileGrid(s.h, s.w);
   const wq = 2 * tw;
   const px = s.cout * 4;
-  const g = (a: number, b: number): number => 10 + 2 * a + b;
-  const R = (i: number, b: number): number => 14 + 2 * i + b;
+  const g = (a: number, b: number): number => 9 + 2 * a + b;
+  const R = (i: number, b: number): number => 13 + 2 * i + b;
   const loads: Code = [];
-  for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) loads.push(load(get(8), (a * wq + b) * px), set(g(a, b)));
+  for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) loads.push(load(get(7), (a * wq + b) * px), set(g(a, b)));
   // rows of A g
   const rows: Code = [];
   for (let b = 0; b < 2; b++) {
@@ -146,44 +144,103 @@ function gradTiles(s: WinogradShape): Fn {
     rows.push(fsub(get(g(0, b)), get(g(1, b))), set(R(2, b)));
     rows.push(fneg(get(g(1, b))), set(R(3, b)));
   }
-  // columns: (A g) Aᵀ, stored transposed to Uᵀ[ξν][c][t]: lane l of channel group k is row 4k + l
-  const row = s.tiles * 4; // bytes per row of Uᵀ
+  // columns: (A g) Aᵀ, stored to U[ξν][t][c]
+  const plane = s.tiles * px;
   const stores: Code = [];
   for (let i = 0; i < 4; i++) {
     const cols = [get(R(i, 0)), fadd(get(R(i, 0)), get(R(i, 1))), fsub(get(R(i, 0)), get(R(i, 1))), fneg(get(R(i, 1)))];
-    cols.forEach((value, b) => {
-      stores.push(value, set(22));
-      for (let l = 0; l < 4; l++) stores.push(storeLane(get(9), get(22), l, ((4 * i + b) * s.cout + l) * row));
-    });
+    cols.forEach((value, b) => stores.push(store(get(8), value, (4 * i + b) * plane)));
   }
-  // tile t is tile row t / TW (of all images: each image is TH whole tile rows), column t % TW;
-  // its top-left gradient sits at dy + (2 (t / TW) 2TW + 2 (t % TW)) cout floats
-  const tileAt: Code = [
-    get(6),
-    i32(tw),
-    DIV_U,
-    set(7),
-    plus(get(0), [
-      [[get(7), i32(2 * wq * px), MUL], [[get(6), [get(7), i32(tw), MUL], SUB], i32(2 * px), MUL], ADD],
-      [get(5), i32(16), MUL],
-      ADD,
-    ]),
-    set(8),
-    plus(get(1), [[get(6), i32(4), MUL], [get(5), i32(4 * row), MUL], ADD]),
-    set(9),
-  ];
   return {
     name: 'gradTiles',
     params: 3,
     locals: [
-      [7, I32],
-      [13, V128],
+      [6, I32],
+      [12, V128],
     ],
     body: [
-      forRange(3, i32(0), get(2), GRAD_BLOCK, [
-        select(get(2), plus(get(3), i32(GRAD_BLOCK)), [plus(get(3), i32(GRAD_BLOCK)), get(2), GT_U]),
-        set(4),
-        forCount(5, s.cout / 4, [forRange(6, get(3), get(4), 1, [tileAt, loads, rows, stores])]),
+      forUp(3, 2, 1, [
+        plus(get(0), [get(3), i32(2 * wq * px), MUL]),
+        set(6),
+        forCount(4, tw, [
+          get(6),
+          set(7),
+          get(1),
+          set(8),
+          forCount(5, s.cout / 4, [loads, rows, stores, bump(7, i32(16)), bump(8, i32(16))]),
+          bump(6, i32(2 * px)),
+          bump(1, i32(px)),
+        ]),
+      ]),
+    ],
+  };
+}
+
+/** Tiles per block of `products`: a block's rows of U and V stay in the first-level cache. */
+export const PRODUCT_BLOCK = 64;
+
+// products(u0, v1, c2, count3); locals e4 k05 kend6 m7 n8 pa9 pb10 pbEnd11 ue12 ve13 ce14 pc15 | acc16..23 b24 b25 a26
+// C[ξν][m][n] += Σ_{t < count} U[ξν][t][m] V[ξν][t][n] for the 16 ξν: a register block of 4 rows
+// of C (4 of cout) by 8 columns (8 of cin; a last block of 4 where cin is 4 mod 8), over blocks of
+// PRODUCT_BLOCK tiles; one splat of U and two vectors of V per tile and row pair. No packing of
+// either operand (XNNPACK packs its right operand on every call: most of these products' time).
+function products(s: WinogradShape): Fn {
+  const { cin, cout, tiles } = s;
+  const wide = cin - (cin % 8);
+  const acc = (i: number, j: number): number => 16 + 2 * i + j;
+  const block = (width: 4 | 8): Code => {
+    const vs = width / 4;
+    const body: Code = [load(get(10)), set(24)];
+    if (vs === 2) body.push(load(get(10), 16), set(25));
+    for (let i = 0; i < 4; i++) {
+      body.push(loadSplat(get(9), 4 * i), set(26));
+      for (let j = 0; j < vs; j++) body.push(fadd(get(acc(i, j)), fmul(get(26), get(24 + j))), set(acc(i, j)));
+    }
+    body.push(bump(9, i32(cout * 4)));
+    const loadsC: Code = [];
+    const storesC: Code = [];
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < vs; j++) {
+        loadsC.push(load(get(15), i * cin * 4 + j * 16), set(acc(i, j)));
+        storesC.push(store(get(15), get(acc(i, j)), i * cin * 4 + j * 16));
+      }
+    }
+    const nAt = width === 8 ? get(8) : i32(wide);
+    return [
+      plus(get(14), [[get(7), i32(cin * 4), MUL], [nAt, i32(4), MUL], ADD]),
+      set(15),
+      loadsC,
+      plus(get(12), [[get(5), i32(cout * 4), MUL], [get(7), i32(4), MUL], ADD]),
+      set(9),
+      plus(get(13), [[get(6), i32(cin * 4), MUL], [nAt, i32(4), MUL], ADD]),
+      set(11),
+      forRange(10, plus(get(13), [[get(5), i32(cin * 4), MUL], [nAt, i32(4), MUL], ADD]), get(11), cin * 4, body),
+      storesC,
+    ];
+  };
+  return {
+    name: 'products',
+    params: 4,
+    locals: [
+      [12, I32],
+      [11, V128],
+    ],
+    body: [
+      get(0),
+      set(12),
+      get(1),
+      set(13),
+      get(2),
+      set(14),
+      forCount(4, 16, [
+        forRange(5, i32(0), get(3), PRODUCT_BLOCK, [
+          select(get(3), plus(get(5), i32(PRODUCT_BLOCK)), [plus(get(5), i32(PRODUCT_BLOCK)), get(3), GT_U]),
+          set(6),
+          forRange(7, i32(0), i32(cout), 4, [wide > 0 ? forRange(8, i32(0), i32(wide), 8, block(8)) : [], wide < cin ? block(4) : []]),
+        ]),
+        bump(12, i32(tiles * cout * 4)),
+        bump(13, i32(tiles * cin * 4)),
+        bump(14, i32(cout * cin * 4)),
       ]),
     ],
   };
@@ -191,7 +248,7 @@ function gradTiles(s: WinogradShape): Fn {
 
 /** The module's bytes for one shape. */
 export function winogradModuleBytes(s: WinogradShape, shared: boolean): Uint8Array<ArrayBuffer> {
-  return assemble([inputTiles(s), gradTiles(s)], shared);
+  return assemble([inputTiles(s), gradTiles(s), products(s)], shared);
 }
 
 /** Shapes kept compiled; past it the caches start over (a training run uses a handful). */
