@@ -11,7 +11,7 @@
  */
 import * as tf from '../../tf.js';
 import { disposeInfo, f32, heapF32, makeF32, type KernelArgs, type TensorInfo } from './kernel-utils.js';
-import { tileGrid, winogradKernels } from './winograd-kernels.js';
+import { planeFloats, tileGrid, winogradKernels } from './winograd-kernels.js';
 
 /** Most floats of V and Uᵀ in one chunk (16 Mi floats = 64 MB). */
 export const MAX_TILE_FLOATS = 16 * 1024 * 1024;
@@ -62,10 +62,7 @@ export function winogradFilterGradient(
   if (byMemory < 1) return undefined;
   const chunks = Math.ceil(n / byMemory);
   const images = Math.ceil(n / chunks); // images per chunk, as even as the count allows
-  // The tile stride of U and V: an odd number of 16-float cache lines, so that the 16 planes the
-  // transforms write at once do not start on the same cache sets (planes a multiple of 4 KB apart).
-  const lines = Math.ceil((images * perImage) / 16);
-  const tiles = 16 * (lines % 2 === 1 ? lines : lines + 1);
+  const tiles = images * perImage;
   const kernels = winogradKernels(backend, { h, w, cin, cout, tiles });
   if (kernels === undefined) return undefined;
 
@@ -99,8 +96,8 @@ export function winogradFilterGradient(
     }
   }
 
-  const v = makeF32(backend, [16, tiles, cin]);
-  const u = makeF32(backend, [16, tiles, cout]);
+  const v = makeF32(backend, [16, planeFloats(tiles, cin)]);
+  const u = makeF32(backend, [16, planeFloats(tiles, cout)]);
   const products = makeF32(backend, [16, cout, cin]); // M[ξν][co][ci], summed over the chunks
   f32(backend, products).fill(0);
   for (let n0 = 0; n0 < n; n0 += images) {

@@ -53,7 +53,7 @@ export interface WinogradShape {
   w: number;
   cin: number;
   cout: number;
-  /** Tiles in a chunk: the tile stride of V and Uᵀ. */
+  /** Tiles in a chunk (the planes of V and U hold `planeFloats(tiles, channels)` floats each). */
   tiles: number;
 }
 
@@ -61,6 +61,16 @@ export interface WinogradKernels {
   inputTiles(x: number, v: number, images: number): void;
   gradTiles(dy: number, u: number, rows: number): void;
   products(u: number, v: number, c: number, count: number): void;
+}
+
+/**
+ * Floats of one of V's or U's 16 planes for `tiles` tiles of `channels`: an odd number of 16-float
+ * cache lines. The transforms write the 16 planes at once, and planes a multiple of 4 KB apart
+ * start on the same cache sets (the gradient transform ran 2.3x slower so).
+ */
+export function planeFloats(tiles: number, channels: number): number {
+  const lines = Math.ceil((tiles * channels) / 16);
+  return 16 * (lines % 2 === 1 ? lines : lines + 1);
 }
 
 /** Tiles per image: ceil(H / 2) x ceil(W / 2). */
@@ -86,7 +96,7 @@ function inputTiles(s: WinogradShape): Fn {
     rows.push(fsub(get(d(1, b)), get(d(3, b))), set(r(3, b)));
   }
   // columns: (Bᵀ d) B, stored to V[ξν][t][c]
-  const plane = s.tiles * px;
+  const plane = 4 * planeFloats(s.tiles, s.cin);
   const stores: Code = [];
   for (let a = 0; a < 4; a++) {
     const cols = [
@@ -145,7 +155,7 @@ function gradTiles(s: WinogradShape): Fn {
     rows.push(fneg(get(g(1, b))), set(R(3, b)));
   }
   // columns: (A g) Aᵀ, stored to U[ξν][t][c]
-  const plane = s.tiles * px;
+  const plane = 4 * planeFloats(s.tiles, s.cout);
   const stores: Code = [];
   for (let i = 0; i < 4; i++) {
     const cols = [get(R(i, 0)), fadd(get(R(i, 0)), get(R(i, 1))), fsub(get(R(i, 0)), get(R(i, 1))), fneg(get(R(i, 1)))];
@@ -238,8 +248,8 @@ function products(s: WinogradShape): Fn {
           set(6),
           forRange(7, i32(0), i32(cout), 4, [wide > 0 ? forRange(8, i32(0), i32(wide), 8, block(8)) : [], wide < cin ? block(4) : []]),
         ]),
-        bump(12, i32(tiles * cout * 4)),
-        bump(13, i32(tiles * cin * 4)),
+        bump(12, i32(4 * planeFloats(tiles, cout))),
+        bump(13, i32(4 * planeFloats(tiles, cin))),
         bump(14, i32(cout * cin * 4)),
       ]),
     ],
