@@ -13,6 +13,9 @@ import { mkdirSync, writeFileSync, existsSync, readFileSync, renameSync } from '
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import * as tf from '../tf.js';
+import { heapMemory, isShared } from '../backend-loaders/wasm/wasm-assembler.js';
+import { setKernelThreads } from '../backend-loaders/wasm/kernel-threads.js';
+import { NodeKernelThreads } from './wasm-kernel-threads.js';
 
 const require = createRequire(import.meta.url);
 
@@ -89,6 +92,17 @@ export function prepareWasmThreads(threads = availableParallelism()): WasmThread
   };
 }
 
+/**
+ * Workers for the project's own wasm kernels on the threaded heap (`NodeKernelThreads`), so that
+ * they use as many threads as XNNPACK's pool. Nothing where the heap is not shared.
+ */
+function startKernelThreads(threads: number): void {
+  const backend = tf.findBackend('wasm') as unknown as { wasm: unknown } | null;
+  const memory = backend === null ? undefined : heapMemory(backend);
+  if (memory === undefined || !isShared(memory)) return;
+  setKernelThreads(new NodeKernelThreads(memory, threads));
+}
+
 /** Threads asked by `CONTRASTIVE_WASM_THREADS` (a positive integer), if set. */
 function envThreads(): number | undefined {
   const v = process.env.CONTRASTIVE_WASM_THREADS;
@@ -121,7 +135,10 @@ export async function initWasmWithThreads(threads?: number): Promise<string | un
   } finally {
     setup.restore();
   }
-  if (ok) return undefined;
+  if (ok) {
+    startKernelThreads(n);
+    return undefined;
+  }
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   (require('@tensorflow/tfjs-backend-wasm') as { setThreadsCount(n: number): void }).setThreadsCount(-1);
   return 'the threaded wasm build did not initialise; using 1 thread';

@@ -45,6 +45,7 @@ import {
   type Code,
   type Fn,
 } from './wasm-assembler.js';
+import { kernelThreadCount, partRange, runParts } from './kernel-threads.js';
 
 /** A layer shape the transforms are assembled for. */
 export interface WinogradShape {
@@ -189,68 +190,73 @@ function gradTiles(s: WinogradShape): Fn {
 /** Tiles per block of `products`: a block's rows of U and V stay in the first-level cache. */
 export const PRODUCT_BLOCK = 64;
 
-// products(u0, v1, c2, count3); locals e4 k05 kend6 m7 n8 pa9 pb10 pbEnd11 ue12 ve13 ce14 pc15 | acc16..23 b24 b25 a26
-// C[ξν][m][n] += Σ_{t < count} U[ξν][t][m] V[ξν][t][n] for the 16 ξν: a register block of 4 rows
-// of C (4 of cout) by 8 columns (8 of cin; a last block of 4 where cin is 4 mod 8), over blocks of
-// PRODUCT_BLOCK tiles; one splat of U and two vectors of V per tile and row pair. No packing of
-// either operand (XNNPACK packs its right operand on every call: most of these products' time).
+// products(u0, v1, c2, count3, planes4)
+// C[ξν][m][n] += Σ_{t < count} U[ξν][t][m] V[ξν][t][n] for `planes` consecutive ξν: a register block
+// of 4 rows of C (4 of cout) by 8 columns (8 of cin; a last block of 4 where cin is 4 mod 8), over
+// blocks of PRODUCT_BLOCK tiles; one splat of U and two vectors of V per tile and row pair. No
+// packing of either operand (XNNPACK packs its right operand on every call: most of these
+// products' time when they were its matmuls).
 function products(s: WinogradShape): Fn {
   const { cin, cout, tiles } = s;
   const wide = cin - (cin % 8);
-  const acc = (i: number, j: number): number => 16 + 2 * i + j;
+  // locals
+  const [E, K0, KEND, M, N, PA, PB, PBEND, UE, VE, CE, PC] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const acc = (i: number, j: number): number => 17 + 2 * i + j;
+  const [B, A] = [25, 27];
   const block = (width: 4 | 8): Code => {
     const vs = width / 4;
-    const body: Code = [load(get(10)), set(24)];
-    if (vs === 2) body.push(load(get(10), 16), set(25));
+    const body: Code = [load(get(PB)), set(B)];
+    if (vs === 2) body.push(load(get(PB), 16), set(B + 1));
     for (let i = 0; i < 4; i++) {
-      body.push(loadSplat(get(9), 4 * i), set(26));
-      for (let j = 0; j < vs; j++) body.push(fadd(get(acc(i, j)), fmul(get(26), get(24 + j))), set(acc(i, j)));
+      body.push(loadSplat(get(PA), 4 * i), set(A));
+      for (let j = 0; j < vs; j++) body.push(fadd(get(acc(i, j)), fmul(get(A), get(B + j))), set(acc(i, j)));
     }
-    body.push(bump(9, i32(cout * 4)));
+    body.push(bump(PA, i32(cout * 4)));
     const loadsC: Code = [];
     const storesC: Code = [];
     for (let i = 0; i < 4; i++) {
       for (let j = 0; j < vs; j++) {
-        loadsC.push(load(get(15), i * cin * 4 + j * 16), set(acc(i, j)));
-        storesC.push(store(get(15), get(acc(i, j)), i * cin * 4 + j * 16));
+        loadsC.push(load(get(PC), i * cin * 4 + j * 16), set(acc(i, j)));
+        storesC.push(store(get(PC), get(acc(i, j)), i * cin * 4 + j * 16));
       }
     }
-    const nAt = width === 8 ? get(8) : i32(wide);
+    const nAt = width === 8 ? get(N) : i32(wide);
+    const vAt = (k: number): Code => plus(get(VE), [[get(k), i32(cin * 4), MUL], [nAt, i32(4), MUL], ADD]);
     return [
-      plus(get(14), [[get(7), i32(cin * 4), MUL], [nAt, i32(4), MUL], ADD]),
-      set(15),
+      plus(get(CE), [[get(M), i32(cin * 4), MUL], [nAt, i32(4), MUL], ADD]),
+      set(PC),
       loadsC,
-      plus(get(12), [[get(5), i32(cout * 4), MUL], [get(7), i32(4), MUL], ADD]),
-      set(9),
-      plus(get(13), [[get(6), i32(cin * 4), MUL], [nAt, i32(4), MUL], ADD]),
-      set(11),
-      forRange(10, plus(get(13), [[get(5), i32(cin * 4), MUL], [nAt, i32(4), MUL], ADD]), get(11), cin * 4, body),
+      plus(get(UE), [[get(K0), i32(cout * 4), MUL], [get(M), i32(4), MUL], ADD]),
+      set(PA),
+      vAt(KEND),
+      set(PBEND),
+      forRange(PB, vAt(K0), get(PBEND), cin * 4, body),
       storesC,
     ];
   };
   return {
     name: 'products',
-    params: 4,
+    params: 5,
     locals: [
       [12, I32],
       [11, V128],
     ],
     body: [
       get(0),
-      set(12),
+      set(UE),
       get(1),
-      set(13),
+      set(VE),
       get(2),
-      set(14),
-      forCount(4, 16, [
-        forRange(5, i32(0), get(3), PRODUCT_BLOCK, [
-          select(get(3), plus(get(5), i32(PRODUCT_BLOCK)), [plus(get(5), i32(PRODUCT_BLOCK)), get(3), GT_U]),
-          set(6),
-          forRange(7, i32(0), i32(cout), 4, [wide > 0 ? forRange(8, i32(0), i32(wide), 8, block(8)) : [], wide < cin ? block(4) : []]),
+      set(CE),
+      forUp(E, 4, 1, [
+        forRange(K0, i32(0), get(3), PRODUCT_BLOCK, [
+          select(get(3), plus(get(K0), i32(PRODUCT_BLOCK)), [plus(get(K0), i32(PRODUCT_BLOCK)), get(3), GT_U]),
+          set(KEND),
+          forRange(M, i32(0), i32(cout), 4, [wide > 0 ? forRange(N, i32(0), i32(wide), 8, block(8)) : [], wide < cin ? block(4) : []]),
         ]),
-        bump(12, i32(4 * planeFloats(tiles, cout))),
-        bump(13, i32(4 * planeFloats(tiles, cin))),
-        bump(14, i32(cout * cin * 4)),
+        bump(UE, i32(4 * planeFloats(tiles, cout))),
+        bump(VE, i32(4 * planeFloats(tiles, cin))),
+        bump(CE, i32(cout * cin * 4)),
       ]),
     ],
   };
@@ -266,7 +272,11 @@ const MAX_SHAPES = 64;
 const modules = new Map<string, WebAssembly.Module | null>();
 const instances = new WeakMap<WebAssembly.Memory, Map<string, WinogradKernels>>();
 
-/** The transforms for shape `s` on `backend`'s heap, or undefined where they cannot run (no SIMD, no reachable heap). */
+/**
+ * The kernels for shape `s` on `backend`'s heap, or undefined where they cannot run (no SIMD, no
+ * reachable heap). Each call is split over the kernel threads (`runParts`): the transforms by
+ * images or tile rows, the products by ξν.
+ */
 export function winogradKernels(backend: { wasm: unknown }, s: WinogradShape): WinogradKernels | undefined {
   const memory = heapMemory(backend);
   if (memory === undefined) return undefined;
@@ -286,7 +296,27 @@ export function winogradKernels(backend: { wasm: unknown }, s: WinogradShape): W
     modules.set(key, mod);
   }
   if (mod === null) return undefined;
-  const kernels = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as WinogradKernels;
+  const module = mod;
+  const raw = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const [th, tw] = tileGrid(s.h, s.w);
+  const split = (fn: string, count: number, args: (from: number, to: number) => number[]): void => {
+    const n = Math.max(1, Math.min(kernelThreadCount(memory), count));
+    const parts = Array.from({ length: n }, (_, i) => args(...partRange(count, n, i)));
+    runParts(memory, module, raw, fn, parts);
+  };
+  const xImage = (2 * th + 2) * (2 * tw + 2) * s.cin * 4;
+  const kernels: WinogradKernels = {
+    inputTiles: (x, v, images) => split('inputTiles', images, (a, b) => [x + a * xImage, v + a * th * tw * s.cin * 4, b - a]),
+    gradTiles: (dy, u, rows) => split('gradTiles', rows, (a, b) => [dy + a * 4 * tw * s.cout * 4, u + a * tw * s.cout * 4, b - a]),
+    products: (u, v, c, count) =>
+      split('products', 16, (a, b) => [
+        u + a * 4 * planeFloats(s.tiles, s.cout),
+        v + a * 4 * planeFloats(s.tiles, s.cin),
+        c + a * s.cout * s.cin * 4,
+        count,
+        b - a,
+      ]),
+  };
   if (byShape === undefined) instances.set(memory, (byShape = new Map()));
   byShape.set(key, kernels);
   return kernels;

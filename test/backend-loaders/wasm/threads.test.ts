@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import * as tf from '../../../src/tf.js';
 import { initBackend } from '../../../src/backend.js';
+import { kernelThreadCount } from '../../../src/backend-loaders/wasm/kernel-threads.js';
+import { heapMemory } from '../../../src/backend-loaders/wasm/wasm-assembler.js';
 
 test('initBackend("wasm") in Node reports every core as threads, with that many pool threads running', async (t) => {
   if (process.env.CONTRASTIVE_WASM_THREADS !== undefined) {
@@ -16,6 +18,8 @@ test('initBackend("wasm") in Node reports every core as threads, with that many 
   assert.equal(info.threads, cores);
   const backend = tf.backend() as unknown as { wasm: { PThread?: { runningWorkers: unknown[] } } };
   if (cores > 1) assert.equal(backend.wasm.PThread?.runningWorkers.length, cores - 1, 'pool threads besides the main one');
+  // the project's own kernels split their calls over as many threads (src/node/wasm-kernel-threads.ts)
+  assert.equal(kernelThreadCount(heapMemory(backend)!), cores);
   // and it computes: a matmul big enough for XNNPACK to split across the pool
   const a = tf.tensor2d(
     Float32Array.from({ length: 256 * 64 }, (_, i) => (i % 7) - 3),

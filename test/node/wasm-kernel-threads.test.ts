@@ -1,0 +1,133 @@
+/** Node's workers for the project's wasm kernels: parts run at the same time, on the same heap, and failures reach the caller. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NodeKernelThreads } from '../../src/node/wasm-kernel-threads.js';
+import { assemble, forRange, get, i32, I32, type Code } from '../../src/backend-loaders/wasm/wasm-assembler.js';
+
+const atomicLoad = (addr: Code): Code => [addr, 0xfe, 0x10, 2, 0];
+const atomicStore = (addr: Code, value: Code): Code => [addr, value, 0xfe, 0x17, 2, 0];
+const store = (addr: Code, value: Code): Code => [addr, value, 0x36, 2, 0];
+
+/**
+ * probe(role, flag, out, spins): role 1 raises the flag; role 0 spins up to `spins` times for it
+ * and writes 1 to `out` if it saw it, 2 if not. fill(ptr, count, value) writes `count` i32s.
+ * trap() fails. One module; `other` is a second with the same fill.
+ */
+function modules(): { probe: WebAssembly.Module; other: WebAssembly.Module } {
+  const probe = {
+    name: 'probe',
+    params: 4,
+    locals: [[1, I32]] as [number, number][],
+    body: [
+      get(0),
+      0x04,
+      0x40, // if role
+      atomicStore(get(1), i32(1)),
+      0x0f, // return
+      0x0b,
+      forRange(4, i32(0), get(3), 1, [atomicLoad(get(1)), 0x04, 0x40, store(get(2), i32(1)), 0x0f, 0x0b]),
+      store(get(2), i32(2)),
+    ],
+  };
+  const fill = {
+    name: 'fill',
+    params: 3,
+    locals: [[1, I32]] as [number, number][],
+    body: [forRange(3, i32(0), get(1), 1, [store([get(0), [get(3), i32(4), 0x6c], 0x6a], get(2))])],
+  };
+  const trap = { name: 'trap', params: 0, locals: [] as [number, number][], body: [0x00] };
+  return {
+    probe: new WebAssembly.Module(assemble([probe, fill, trap], true)),
+    other: new WebAssembly.Module(assemble([fill], true)),
+  };
+}
+
+test('NodeKernelThreads runs parts at the same time on a worker, on the shared heap', async () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+  const { probe, other } = modules();
+  const local = new WebAssembly.Instance(probe, { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
+  const localOther = new WebAssembly.Instance(other, { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
+  const pool = new NodeKernelThreads(memory, 2);
+  try {
+    const heap = new Int32Array(memory.buffer);
+    // part 0 (this thread) can only see the flag if part 1 runs meanwhile on the worker
+    pool.run(
+      probe,
+      'probe',
+      [
+        [0, 0, 4, 2_000_000_000],
+        [1, 0, 4, 0],
+      ],
+      local.probe!,
+    );
+    assert.equal(heap[1], 1, 'the calling thread saw the flag its worker raised');
+
+    // parts write their own ranges; a second module is sent when first used, then both alternate
+    pool.run(
+      probe,
+      'fill',
+      [
+        [64, 8, 7],
+        [96, 8, 9],
+      ],
+      local.fill!,
+    );
+    pool.run(
+      other,
+      'fill',
+      [
+        [128, 4, 5],
+        [144, 4, 6],
+      ],
+      localOther.fill!,
+    );
+    pool.run(
+      probe,
+      'fill',
+      [
+        [160, 2, 3],
+        [168, 2, 4],
+      ],
+      local.fill!,
+    );
+    assert.deepEqual(Array.from(heap.subarray(16, 32)), [...Array<number>(8).fill(7), ...Array<number>(8).fill(9)]);
+    assert.deepEqual(Array.from(heap.subarray(32, 40)), [5, 5, 5, 5, 6, 6, 6, 6]);
+    assert.deepEqual(Array.from(heap.subarray(40, 44)), [3, 3, 4, 4]);
+  } finally {
+    await pool.terminate();
+  }
+});
+
+test('NodeKernelThreads: a part that fails on its worker throws in the caller, and the pool goes on working', async () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+  const { probe } = modules();
+  const local = new WebAssembly.Instance(probe, { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
+  const pool = new NodeKernelThreads(memory, 2);
+  try {
+    assert.throws(() => pool.run(probe, 'trap', [[], []], () => {}), /NodeKernelThreads\.run: 'trap' part 1 failed on its worker/);
+    // a failure on the calling thread surfaces after the worker's part is done
+    assert.throws(() => pool.run(probe, 'trap', [[], []], local.trap!), WebAssembly.RuntimeError);
+    pool.run(
+      probe,
+      'fill',
+      [
+        [0, 2, 1],
+        [8, 2, 2],
+      ],
+      local.fill!,
+    );
+    assert.deepEqual(Array.from(new Int32Array(memory.buffer, 0, 4)), [1, 1, 2, 2]);
+    assert.throws(() => pool.run(probe, 'nope', [[], []], () => {}), /the module has no export 'nope'/);
+    assert.throws(() => pool.run(probe, 'fill', [[], [], []], () => {}), /3 parts for 2 threads/);
+  } finally {
+    await pool.terminate();
+  }
+});
+
+test('NodeKernelThreads needs a shared heap and at least 2 threads', () => {
+  assert.throws(() => new NodeKernelThreads(new WebAssembly.Memory({ initial: 1 }), 2), /the heap is not shared/);
+  assert.throws(
+    () => new NodeKernelThreads(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }), 1),
+    /threads must be an integer >= 2, got 1/,
+  );
+});
