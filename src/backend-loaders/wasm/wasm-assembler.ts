@@ -52,6 +52,8 @@ export const select = (a: Code, b: Code, cond: Code): Code => [a, b, cond, 0x1b]
 const simd = (op: number): Code => [0xfd, ...uleb(op)];
 /** v128.load at `addr` + `offset` bytes (a constant). */
 export const load = (addr: Code, offset = 0): Code => [addr, simd(0x00), 0, ...uleb(offset)];
+/** v128.const of four zeros. */
+export const zero = (): Code => [simd(0x0c), ...Array<number>(16).fill(0)];
 /** v128.load32_splat: the f32 at `addr` + `offset` bytes in all four lanes. */
 export const loadSplat = (addr: Code, offset = 0): Code => [addr, simd(0x09), 2, ...uleb(offset)];
 /** v128.store of `value` at `addr` + `offset` bytes. */

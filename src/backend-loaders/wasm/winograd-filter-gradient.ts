@@ -10,14 +10,15 @@
  * processed in chunks of whole images to bound memory.
  */
 import * as tf from '../../tf.js';
-import { disposeInfo, f32, heapF32, makeF32, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+import { disposeInfo, f32, makeF32, type KernelArgs, type TensorInfo } from './kernel-utils.js';
 import { planeFloats, tileGrid, winogradKernels } from './winograd-kernels.js';
+import { padTileInput, padToTiles, tilesOverhang } from './winograd-pad.js';
 
 /** Most floats of V and Uᵀ in one chunk (16 Mi floats = 64 MB). */
 export const MAX_TILE_FLOATS = 16 * 1024 * 1024;
 
 /** G of F(2x2, 3x3), 4x3. */
-const G = [
+export const G = [
   [1, 0, 0],
   [0.5, 0.5, 0.5],
   [0.5, -0.5, 0.5],
@@ -69,32 +70,9 @@ export function winogradFilterGradient(
   // x zero-padded to [N, 2TH + 2, 2TW + 2, cin] at (1, 1); dy to [N, 2TH, 2TW, cout] at odd sizes
   const hp = 2 * th + 2;
   const wp = 2 * tw + 2;
-  const xPad = makeF32(backend, [n, hp, wp, cin]);
-  const padDy = h % 2 === 1 || w % 2 === 1;
-  const dyPad = padDy ? makeF32(backend, [n, 2 * th, 2 * tw, cout]) : dy;
-  {
-    const heap = heapF32(backend, x, dy, xPad, dyPad);
-    const x0 = backend.getMemoryOffset(x.dataId) / 4;
-    const p0 = backend.getMemoryOffset(xPad.dataId) / 4;
-    heap.fill(0, p0, p0 + n * hp * wp * cin);
-    for (let b = 0; b < n; b++) {
-      for (let y = 0; y < h; y++) {
-        const src = x0 + (b * h + y) * w * cin;
-        heap.copyWithin(p0 + ((b * hp + y + 1) * wp + 1) * cin, src, src + w * cin);
-      }
-    }
-    if (padDy) {
-      const g0 = backend.getMemoryOffset(dy.dataId) / 4;
-      const q0 = backend.getMemoryOffset(dyPad.dataId) / 4;
-      heap.fill(0, q0, q0 + n * 4 * th * tw * cout);
-      for (let b = 0; b < n; b++) {
-        for (let y = 0; y < h; y++) {
-          const src = g0 + (b * h + y) * w * cout;
-          heap.copyWithin(q0 + (b * 2 * th + y) * 2 * tw * cout, src, src + w * cout);
-        }
-      }
-    }
-  }
+  const xPad = padTileInput(backend, x);
+  const padDy = tilesOverhang(h, w);
+  const dyPad = padDy ? padToTiles(backend, dy) : dy;
 
   const v = makeF32(backend, [16, planeFloats(tiles, cin)]);
   const u = makeF32(backend, [16, planeFloats(tiles, cout)]);

@@ -37,6 +37,7 @@ import {
   MUL,
   fmul,
   loadSplat,
+  zero,
   plus,
   set,
   store,
@@ -262,62 +263,247 @@ function products(s: WinogradShape): Fn {
   };
 }
 
-/** The module's bytes for one shape. */
+// gemm(v0, u1, m2, count3, planes4)
+// The forward's products M[ξν][t][co] = Σ_ci V[ξν][t][ci] W[ξν][ci][co] for the first `count`
+// tiles (a multiple of 4) of `planes` consecutive ξν: a register block of 4 tiles by 8 output
+// channels (a last block of 4 where cout is 4 mod 8) over every input channel; W[ξν] (cin x cout)
+// stays in the first-level cache.
+function gemm(s: WinogradShape): Fn {
+  const { cin, cout, tiles } = s;
+  const wide = cout - (cout % 8);
+  const [E, T, N, PA, PB, PBEND, PC, VE, UE, ME] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const acc = (i: number, j: number): number => 15 + 2 * i + j;
+  const [B, A] = [23, 25];
+  const block = (width: 4 | 8): Code => {
+    const vs = width / 4;
+    const body: Code = [load(get(PB)), set(B)];
+    if (vs === 2) body.push(load(get(PB), 16), set(B + 1));
+    for (let i = 0; i < 4; i++) {
+      body.push(loadSplat(get(PA), i * cin * 4), set(A));
+      for (let j = 0; j < vs; j++) body.push(fadd(get(acc(i, j)), fmul(get(A), get(B + j))), set(acc(i, j)));
+    }
+    body.push(bump(PA, i32(4)));
+    const zeros: Code = [];
+    const stores: Code = [];
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < vs; j++) {
+        zeros.push(zero(), set(acc(i, j)));
+        stores.push(store(get(PC), get(acc(i, j)), i * cout * 4 + j * 16));
+      }
+    }
+    const nAt = width === 8 ? get(N) : i32(wide);
+    return [
+      zeros,
+      plus(get(ME), [[get(T), i32(cout * 4), MUL], [nAt, i32(4), MUL], ADD]),
+      set(PC),
+      plus(get(VE), [get(T), i32(cin * 4), MUL]),
+      set(PA),
+      plus(get(UE), [nAt, i32(4), MUL]),
+      set(PB),
+      plus(get(PB), i32(cin * cout * 4)),
+      set(PBEND),
+      forRange(PB, get(PB), get(PBEND), cout * 4, body),
+      stores,
+    ];
+  };
+  return {
+    name: 'gemm',
+    params: 5,
+    locals: [
+      [10, I32],
+      [11, V128],
+    ],
+    body: [
+      get(0),
+      set(VE),
+      get(1),
+      set(UE),
+      get(2),
+      set(ME),
+      forUp(E, 4, 1, [
+        forRange(T, i32(0), get(3), 4, [wide > 0 ? forRange(N, i32(0), i32(wide), 8, block(8)) : [], wide < cout ? block(4) : []]),
+        bump(VE, i32(4 * planeFloats(tiles, cin))),
+        bump(UE, i32(cin * cout * 4)),
+        bump(ME, i32(4 * planeFloats(tiles, cout))),
+      ]),
+    ],
+  };
+}
+
+// outputTiles(m0, y1, rows2); locals R3 tx4 k5 p6 q7 o8 | m9..24 r25..32
+// Y = Aᵀ M A for the tiles of the first `rows` tile rows, written to y as
+// [images, 2TH, 2TW, cout] (tile row R starts at y + 2R 2TW cout floats).
+function outputTiles(s: WinogradShape): Fn {
+  const [, tw] = tileGrid(s.h, s.w);
+  const wq = 2 * tw;
+  const px = s.cout * 4;
+  const plane = 4 * planeFloats(s.tiles, s.cout);
+  const m = (e: number): number => 9 + e;
+  const r = (a: number, nu: number): number => 25 + 4 * a + nu;
+  const loads: Code = [];
+  for (let e = 0; e < 16; e++) loads.push(load(get(8), e * plane), set(m(e)));
+  const rows: Code = [];
+  for (let nu = 0; nu < 4; nu++) {
+    rows.push(fadd(fadd(get(m(nu)), get(m(4 + nu))), get(m(8 + nu))), set(r(0, nu)));
+    rows.push(fsub(fsub(get(m(4 + nu)), get(m(8 + nu))), get(m(12 + nu))), set(r(1, nu)));
+  }
+  const stores: Code = [];
+  for (let a = 0; a < 2; a++) {
+    stores.push(store(get(7), fadd(fadd(get(r(a, 0)), get(r(a, 1))), get(r(a, 2))), a * wq * px));
+    stores.push(store(get(7), fsub(fsub(get(r(a, 1)), get(r(a, 2))), get(r(a, 3))), (a * wq + 1) * px));
+  }
+  return {
+    name: 'outputTiles',
+    params: 3,
+    locals: [
+      [6, I32],
+      [24, V128],
+    ],
+    body: [
+      forUp(3, 2, 1, [
+        plus(get(1), [get(3), i32(2 * wq * px), MUL]),
+        set(6),
+        forCount(4, tw, [
+          get(6),
+          set(7),
+          get(0),
+          set(8),
+          forCount(5, s.cout / 4, [loads, rows, stores, bump(7, i32(16)), bump(8, i32(16))]),
+          bump(6, i32(2 * px)),
+          bump(0, i32(px)),
+        ]),
+      ]),
+    ],
+  };
+}
+
+/** The weight gradient's module for one shape. */
 export function winogradModuleBytes(s: WinogradShape, shared: boolean): Uint8Array<ArrayBuffer> {
   return assemble([inputTiles(s), gradTiles(s), products(s)], shared);
+}
+
+/** The forward convolution's module for one shape (`tiles` a multiple of 4). */
+export function winogradForwardModuleBytes(s: WinogradShape, shared: boolean): Uint8Array<ArrayBuffer> {
+  return assemble([inputTiles(s), gemm(s), outputTiles(s)], shared);
 }
 
 /** Shapes kept compiled; past it the caches start over (a training run uses a handful). */
 const MAX_SHAPES = 64;
 const modules = new Map<string, WebAssembly.Module | null>();
-const instances = new WeakMap<WebAssembly.Memory, Map<string, WinogradKernels>>();
+const instances = new WeakMap<WebAssembly.Memory, Map<string, object>>();
 
-/**
- * The kernels for shape `s` on `backend`'s heap, or undefined where they cannot run (no SIMD, no
- * reachable heap). Each call is split over the kernel threads (`runParts`): the transforms by
- * images or tile rows, the products by ξν.
- */
-export function winogradKernels(backend: { wasm: unknown }, s: WinogradShape): WinogradKernels | undefined {
+/** A module's instance on `backend`'s heap, and a way to run one of its exports split into parts. */
+interface Instantiated {
+  /** Runs `fn` once per part of `count` items (at most one part per kernel thread); `args` gives a part's arguments. */
+  split: (fn: string, count: number, args: (from: number, to: number) => number[]) => void;
+}
+
+/** Compiles (once per key) and instantiates (once per heap) a module, or undefined where it cannot run. */
+function instantiate<K extends object>(
+  backend: { wasm: unknown },
+  key: string,
+  bytes: (shared: boolean) => Uint8Array<ArrayBuffer>,
+  wrap: (m: Instantiated) => K,
+): K | undefined {
   const memory = heapMemory(backend);
   if (memory === undefined) return undefined;
   const shared = isShared(memory);
-  const key = `${s.h},${s.w},${s.cin},${s.cout},${s.tiles},${shared}`;
-  let byShape = instances.get(memory);
-  const cached = byShape?.get(key);
-  if (cached !== undefined) return cached;
-  let mod = modules.get(key);
+  const fullKey = `${key},${shared}`;
+  let byKey = instances.get(memory);
+  const cached = byKey?.get(fullKey);
+  if (cached !== undefined) return cached as K;
+  let mod = modules.get(fullKey);
   if (mod === undefined) {
     if (modules.size >= MAX_SHAPES) {
       modules.clear();
-      byShape?.clear();
+      byKey?.clear();
     }
-    const bytes = winogradModuleBytes(s, shared);
-    mod = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    modules.set(key, mod);
+    const b = bytes(shared);
+    mod = WebAssembly.validate(b) ? new WebAssembly.Module(b) : null;
+    modules.set(fullKey, mod);
   }
   if (mod === null) return undefined;
   const module = mod;
   const raw = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  const [th, tw] = tileGrid(s.h, s.w);
-  const split = (fn: string, count: number, args: (from: number, to: number) => number[]): void => {
-    const n = Math.max(1, Math.min(kernelThreadCount(memory), count));
-    const parts = Array.from({ length: n }, (_, i) => args(...partRange(count, n, i)));
-    runParts(memory, module, raw, fn, parts);
-  };
-  const xImage = (2 * th + 2) * (2 * tw + 2) * s.cin * 4;
-  const kernels: WinogradKernels = {
-    inputTiles: (x, v, images) => split('inputTiles', images, (a, b) => [x + a * xImage, v + a * th * tw * s.cin * 4, b - a]),
-    gradTiles: (dy, u, rows) => split('gradTiles', rows, (a, b) => [dy + a * 4 * tw * s.cout * 4, u + a * tw * s.cout * 4, b - a]),
-    products: (u, v, c, count) =>
-      split('products', 16, (a, b) => [
-        u + a * 4 * planeFloats(s.tiles, s.cout),
-        v + a * 4 * planeFloats(s.tiles, s.cin),
-        c + a * s.cout * s.cin * 4,
-        count,
-        b - a,
-      ]),
-  };
-  if (byShape === undefined) instances.set(memory, (byShape = new Map()));
-  byShape.set(key, kernels);
+  const kernels = wrap({
+    split: (fn, count, args) => {
+      const n = Math.max(1, Math.min(kernelThreadCount(memory), count));
+      runParts(
+        memory,
+        module,
+        raw,
+        fn,
+        Array.from({ length: n }, (_, i) => args(...partRange(count, n, i))),
+      );
+    },
+  });
+  if (byKey === undefined) instances.set(memory, (byKey = new Map()));
+  byKey.set(fullKey, kernels);
   return kernels;
+}
+
+const shapeKey = (kind: string, s: WinogradShape): string => `${kind},${s.h},${s.w},${s.cin},${s.cout},${s.tiles}`;
+
+/**
+ * The weight gradient's kernels for shape `s` on `backend`'s heap, or undefined where they cannot
+ * run (no SIMD, no reachable heap). Each call is split over the kernel threads (`runParts`): the
+ * transforms by images or tile rows, the products by ξν.
+ */
+export function winogradKernels(backend: { wasm: unknown }, s: WinogradShape): WinogradKernels | undefined {
+  const [th, tw] = tileGrid(s.h, s.w);
+  const xImage = (2 * th + 2) * (2 * tw + 2) * s.cin * 4;
+  return instantiate(
+    backend,
+    shapeKey('filter', s),
+    (shared) => winogradModuleBytes(s, shared),
+    ({ split }): WinogradKernels => ({
+      inputTiles: (x, v, images) => split('inputTiles', images, (a, b) => [x + a * xImage, v + a * th * tw * s.cin * 4, b - a]),
+      gradTiles: (dy, u, rows) => split('gradTiles', rows, (a, b) => [dy + a * 4 * tw * s.cout * 4, u + a * tw * s.cout * 4, b - a]),
+      products: (u, v, c, count) =>
+        split('products', 16, (a, b) => [
+          u + a * 4 * planeFloats(s.tiles, s.cout),
+          v + a * 4 * planeFloats(s.tiles, s.cin),
+          c + a * s.cout * s.cin * 4,
+          count,
+          b - a,
+        ]),
+    }),
+  );
+}
+
+/** The forward convolution's kernels (see `winogradForwardKernels`). */
+export interface WinogradForwardKernels {
+  /** V of `images` padded images at x (as the weight gradient's). */
+  inputTiles(x: number, v: number, images: number): void;
+  /** M = V W for the first `count` tiles (rounded up to a multiple of 4 inside), W as [16, cin, cout]. */
+  gemm(v: number, w: number, m: number, count: number): void;
+  /** Y = Aᵀ M A for the tiles of the first `rows` tile rows, y as [images, 2TH, 2TW, cout]. */
+  outputTiles(m: number, y: number, rows: number): void;
+}
+
+/**
+ * The forward convolution's kernels for shape `s` (`tiles` a multiple of 4), or undefined where
+ * they cannot run: the input transform, the 16 products V[ξν] W[ξν] and the output transform,
+ * each split over the kernel threads (by images, ξν and tile rows).
+ */
+export function winogradForwardKernels(backend: { wasm: unknown }, s: WinogradShape): WinogradForwardKernels | undefined {
+  const [th, tw] = tileGrid(s.h, s.w);
+  const xImage = (2 * th + 2) * (2 * tw + 2) * s.cin * 4;
+  return instantiate(
+    backend,
+    shapeKey('forward', s),
+    (shared) => winogradForwardModuleBytes(s, shared),
+    ({ split }): WinogradForwardKernels => ({
+      inputTiles: (x, v, images) => split('inputTiles', images, (a, b) => [x + a * xImage, v + a * th * tw * s.cin * 4, b - a]),
+      gemm: (v, w, m, count) =>
+        split('gemm', 16, (a, b) => [
+          v + a * 4 * planeFloats(s.tiles, s.cin),
+          w + a * s.cin * s.cout * 4,
+          m + a * 4 * planeFloats(s.tiles, s.cout),
+          4 * Math.ceil(count / 4),
+          b - a,
+        ]),
+      outputTiles: (m, y, rows) => split('outputTiles', rows, (a, b) => [m + a * tw * s.cout * 4, y + a * 4 * tw * s.cout * 4, b - a]),
+    }),
+  );
 }

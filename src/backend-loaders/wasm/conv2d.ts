@@ -1,0 +1,37 @@
+/**
+ * Conv2D for wasm: 3x3, stride-1, 'same' convolutions of at least `WINOGRAD_MIN_CHANNELS`
+ * channels each way by Winograd F(2x2, 3x3) on every kernel thread (winograd-conv2d.ts); every
+ * other convolution by the shipped kernel (XNNPACK).
+ */
+import * as tf from '../../tf.js';
+import { callStock, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+import { winogradApplies } from './winograd-filter-gradient.js';
+import { winogradConv2D } from './winograd-conv2d.js';
+
+/**
+ * Fewest input and output channels for the Winograd path: below, the transforms (per channel)
+ * outweigh what the products save, and XNNPACK's direct convolution is as fast.
+ */
+export const WINOGRAD_MIN_CHANNELS = 16;
+
+export function conv2D({ inputs, attrs, backend }: KernelArgs): TensorInfo {
+  const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as tf.Conv2DAttrs;
+  if (tf.backend_util.convertConv2DDataFormat(dataFormat) === 'channelsLast' && x.dtype === 'float32') {
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      strides,
+      dilations,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    if (winogradApplies(info) && info.inChannels >= WINOGRAD_MIN_CHANNELS && info.outChannels >= WINOGRAD_MIN_CHANNELS) {
+      const y = winogradConv2D(backend, x, filter, info);
+      if (y !== undefined) return y;
+    }
+  }
+  return callStock('Conv2D', backend, inputs, attrs);
+}
