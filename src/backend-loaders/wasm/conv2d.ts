@@ -1,7 +1,7 @@
 /**
  * Conv2D for wasm: 3x3, stride-1, 'same' convolutions of at least `WINOGRAD_MIN_CHANNELS`
- * channels each way by Winograd F(2x2, 3x3) on every kernel thread (winograd-conv2d.ts); every
- * other convolution by the shipped kernel (XNNPACK).
+ * channels each way and `WINOGRAD_MIN_TILES` output tiles by Winograd F(2x2, 3x3) on every kernel
+ * thread (winograd-conv2d.ts); every other convolution by the shipped kernel (XNNPACK).
  */
 import * as tf from '../../tf.js';
 import { callStock, type KernelArgs, type TensorInfo } from './kernel-utils.js';
@@ -13,6 +13,13 @@ import { winogradConv2D } from './winograd-conv2d.js';
  * outweigh what the products save, and XNNPACK's direct convolution is as fast.
  */
 export const WINOGRAD_MIN_CHANNELS = 16;
+
+/**
+ * Fewest 2x2 output tiles (images x ceil(H / 2) x ceil(W / 2)) for the Winograd path: the filter's
+ * transform costs the same whatever the batch, and below about 400 tiles it outweighs the saving
+ * (2 threads: 196 tiles of 64 -> 64 channels 0.8x XNNPACK's time, 392 tiles 1.1x, 784 tiles 1.5x).
+ */
+export const WINOGRAD_MIN_TILES = 512;
 
 export function conv2D({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
@@ -28,7 +35,9 @@ export function conv2D({ inputs, attrs, backend }: KernelArgs): TensorInfo {
       false,
       'channelsLast',
     );
-    if (winogradApplies(info) && info.inChannels >= WINOGRAD_MIN_CHANNELS && info.outChannels >= WINOGRAD_MIN_CHANNELS) {
+    const tiles = info.batchSize * Math.ceil(info.inHeight / 2) * Math.ceil(info.inWidth / 2);
+    const big = info.inChannels >= WINOGRAD_MIN_CHANNELS && info.outChannels >= WINOGRAD_MIN_CHANNELS && tiles >= WINOGRAD_MIN_TILES;
+    if (big && winogradApplies(info)) {
       const y = winogradConv2D(backend, x, filter, info);
       if (y !== undefined) return y;
     }

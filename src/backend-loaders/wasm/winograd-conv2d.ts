@@ -13,22 +13,34 @@ import { planeFloats, tileGrid, winogradForwardKernels } from './winograd-kernel
 import { cropFromTiles, padTileInput, tilesOverhang } from './winograd-pad.js';
 import { G, MAX_TILE_FLOATS } from './winograd-filter-gradient.js';
 
-/** W[ξν][ci][co] = (G g Gᵀ)[ξ][ν] of each 3x3 filter g = filter[:, :, ci, co]; filter as [3, 3, cin, cout], out as [16, cin, cout]. */
+/**
+ * W[ξν][ci][co] = (G g Gᵀ)[ξ][ν] of each 3x3 filter g = filter[:, :, ci, co]; filter as [3, 3, cin, cout], out as [16, cin, cout].
+ * Separably, as whole planes of cin x cout: the rows T = G g first (4 x 3 planes), then T Gᵀ.
+ */
 export function transformFilter(filter: Float32Array, out: Float32Array, cin: number, cout: number): void {
   const size = cin * cout;
-  const acc = new Float64Array(size);
+  const t = new Float32Array(12 * size); // T[ξ][j] = Σ_i G[ξ][i] g[i][j]
+  for (let xi = 0; xi < 4; xi++) {
+    for (let j = 0; j < 3; j++) {
+      const dst = t.subarray((3 * xi + j) * size, (3 * xi + j + 1) * size);
+      for (let i = 0; i < 3; i++) {
+        const c = G[xi]![i]!;
+        if (c === 0) continue;
+        const base = (i * 3 + j) * size;
+        for (let k = 0; k < size; k++) dst[k] += c * filter[base + k]!;
+      }
+    }
+  }
   for (let xi = 0; xi < 4; xi++) {
     for (let nu = 0; nu < 4; nu++) {
-      acc.fill(0);
-      for (let i = 0; i < 3; i++) {
-        for (let j = 0; j < 3; j++) {
-          const c = G[xi]![i]! * G[nu]![j]!;
-          if (c === 0) continue;
-          const base = (i * 3 + j) * size;
-          for (let k = 0; k < size; k++) acc[k] += c * filter[base + k]!;
-        }
+      const o = (4 * xi + nu) * size;
+      out.fill(0, o, o + size);
+      for (let j = 0; j < 3; j++) {
+        const c = G[nu]![j]!;
+        if (c === 0) continue;
+        const base = (3 * xi + j) * size;
+        for (let k = 0; k < size; k++) out[o + k] += c * t[base + k]!;
       }
-      out.set(acc, (4 * xi + nu) * size);
     }
   }
 }

@@ -5,7 +5,7 @@ import * as tf from '../../../src/tf.js';
 import { initBackend } from '../../../src/backend.js';
 import { winogradConv2D } from '../../../src/backend-loaders/wasm/winograd-conv2d.js';
 import { winogradForwardModuleBytes } from '../../../src/backend-loaders/wasm/winograd-kernels.js';
-import { WINOGRAD_MIN_CHANNELS } from '../../../src/backend-loaders/wasm/conv2d.js';
+import { WINOGRAD_MIN_CHANNELS, WINOGRAD_MIN_TILES } from '../../../src/backend-loaders/wasm/conv2d.js';
 import { assertClose, randn } from '../../support/tensors.js';
 
 type Shape4 = [number, number, number, number];
@@ -22,7 +22,7 @@ function run(x: Float32Array, f: Float32Array, dy: Float32Array, s: Shape4, cout
     const ft = tf.tensor4d(f, [3, 3, s[3], cout]);
     const dyt = tf.tensor4d(dy, [s[0], s[1], s[2], cout]);
     const y = tf.conv2d(xt, ft, 1, 'same');
-    const [dx, df] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, 1, 'same'))([xt, ft], dyt);
+    const [dx, df] = tf.grads((a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'))([xt, ft], dyt);
     return { y: y.dataSync() as Float32Array, dx: dx!.dataSync() as Float32Array, df: df!.dataSync() as Float32Array };
   });
 }
@@ -86,10 +86,10 @@ test('Winograd convolution in chunks of whole images (a short last chunk) matche
   assert.equal(await direct(x, f, s, cout, 16 * 20 * 9 - 1), undefined, 'declines when one image exceeds the chunk limit');
 });
 
-test(`the registered Conv2D takes Winograd from ${WINOGRAD_MIN_CHANNELS} channels: forward, input and filter gradients match cpu, no tensor left`, async () => {
+test(`the registered Conv2D takes Winograd from ${WINOGRAD_MIN_CHANNELS} channels and ${WINOGRAD_MIN_TILES} tiles: forward, input and filter gradients match cpu, no tensor left`, async () => {
   for (const [s, cout] of [
-    [[3, 9, 8, 16], 24],
-    [[2, 14, 14, 32], 16],
+    [[26, 9, 8, 16], 24], // 26 x 5 x 4 = 520 tiles, odd height
+    [[12, 14, 14, 32], 16], // 588 tiles
   ] as [Shape4, number][]) {
     const x = randn(tf.util.sizeFromShape(s), 5);
     const f = randn(9 * s[3] * cout, 6);
