@@ -21,26 +21,35 @@ export const WINOGRAD_MIN_CHANNELS = 16;
  */
 export const WINOGRAD_MIN_TILES = 512;
 
+/**
+ * y of a Winograd convolution where it applies (a 3x3, stride-1, 'same' convolution of NHWC
+ * float32, at least `WINOGRAD_MIN_CHANNELS` channels each way and `WINOGRAD_MIN_TILES` tiles), else
+ * undefined.
+ */
+export function winogradConvolution(
+  backend: KernelArgs['backend'],
+  x: TensorInfo,
+  filter: TensorInfo,
+  attrs: Pick<tf.Conv2DAttrs, 'strides' | 'pad' | 'dataFormat' | 'dilations' | 'dimRoundingMode'>,
+): TensorInfo | undefined {
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
+  if (tf.backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast' || x.dtype !== 'float32') return undefined;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const tiles = info.batchSize * Math.ceil(info.inHeight / 2) * Math.ceil(info.inWidth / 2);
+  const big = info.inChannels >= WINOGRAD_MIN_CHANNELS && info.outChannels >= WINOGRAD_MIN_CHANNELS && tiles >= WINOGRAD_MIN_TILES;
+  return big && winogradApplies(info) ? winogradConv2D(backend, x, filter, info) : undefined;
+}
+
 export function conv2D({ inputs, attrs, backend }: KernelArgs): TensorInfo {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as tf.Conv2DAttrs;
-  if (tf.backend_util.convertConv2DDataFormat(dataFormat) === 'channelsLast' && x.dtype === 'float32') {
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      strides,
-      dilations,
-      pad,
-      dimRoundingMode,
-      false,
-      'channelsLast',
-    );
-    const tiles = info.batchSize * Math.ceil(info.inHeight / 2) * Math.ceil(info.inWidth / 2);
-    const big = info.inChannels >= WINOGRAD_MIN_CHANNELS && info.outChannels >= WINOGRAD_MIN_CHANNELS && tiles >= WINOGRAD_MIN_TILES;
-    if (big && winogradApplies(info)) {
-      const y = winogradConv2D(backend, x, filter, info);
-      if (y !== undefined) return y;
-    }
-  }
-  return callStock('Conv2D', backend, inputs, attrs);
+  return winogradConvolution(backend, x, filter, attrs as unknown as tf.Conv2DAttrs) ?? callStock('Conv2D', backend, inputs, attrs);
 }

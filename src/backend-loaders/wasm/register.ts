@@ -6,6 +6,7 @@
 import * as tf from '../../tf.js';
 import { captureStock, type BackendWasm } from './kernel-utils.js';
 import { conv2D } from './conv2d.js';
+import { fusedConv2D } from './fused-conv2d.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { batchMatMul, fusedMatMul } from './batch-mat-mul.js';
@@ -21,6 +22,7 @@ type Kernel = (args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; b
 /** The kernels the project registers for wasm, by kernel name. */
 export const WASM_TRAINING_KERNELS: Readonly<Record<string, Kernel>> = {
   [tf.Conv2D]: conv2D,
+  [tf.FusedConv2D]: fusedConv2D,
   [tf.Conv2DBackpropFilter]: conv2DBackpropFilter,
   [tf.Conv2DBackpropInput]: conv2DBackpropInput,
   [tf.BatchMatMul]: batchMatMul,
