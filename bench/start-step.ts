@@ -3,7 +3,7 @@
  * runs (src/cli/start.ts: SimCLR, small CNN with BatchNorm after every convolution, on the
  * features and in the head, small-grey-jitter augmentation, τ START_TEMPERATURE, batch 256 pairs,
  * Adam with weight decay 1e-6), timed on the active backend (CONTRASTIVE_BACKEND picks it) with
- * the function `npm start` sizes its run with (`measureStepSeconds`: one warm-up step, then the
+ * the function `npm start` sizes its run with (`measureStepSeconds`: three warm-up steps, then the
  * mean of N). Prints samples/s (pairs per second, as the progress bar) and images/s (two views a
  * pair) per round, and the median. `--profile` prints the kernels' share of one step.
  */

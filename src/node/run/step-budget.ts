@@ -12,7 +12,13 @@ import { stepsForBudget, type StepsForBudgetOptions } from '../../train/steps-fo
 import { loadDataset } from '../data/load-dataset.js';
 
 export interface MeasureStepOptions {
-  /** Timed steps after the one warm-up step (kernels, buffers). @default 2 */
+  /**
+   * Untimed steps first: kernels compile, buffers fill, and WebAssembly code moves to its optimised
+   * tier over the first steps (the second and third took 20-60% longer than the steady step, on
+   * native and on wasm). @default 3
+   */
+  warmup?: number;
+  /** Timed steps after the warm-up. @default 2 */
   steps?: number;
   /** The clock, in milliseconds (tests inject one). @default performance.now */
   now?: () => number;
@@ -21,13 +27,13 @@ export interface MeasureStepOptions {
 /**
  * Seconds one training step of `build` (a recipe, or a MethodBuild with the user's model) takes
  * on the active backend, on the first `batchSize` samples of `data` (a Dataset or a data spec): a
- * throwaway model, one warm-up step, then the mean of `steps`.
+ * throwaway model, `warmup` untimed steps, then the mean of `steps`.
  */
 export async function measureStepSeconds(
   build: Recipe | MethodBuild,
   data: string | Dataset,
   batchSize: number,
-  { steps = 2, now = () => performance.now() }: MeasureStepOptions = {},
+  { warmup = 3, steps = 2, now = () => performance.now() }: MeasureStepOptions = {},
 ): Promise<number> {
   const mb: MethodBuild =
     'recipe' in build ? build : { recipe: build, optimizer: { name: 'adam', learningRate: 1e-3, weightDecay: 1e-6, clipNorm: 0 } };
@@ -38,7 +44,7 @@ export async function measureStepSeconds(
     const x = tf.tensor(b.x, b.shape);
     try {
       const rng = new Rng(0);
-      await probe.trainStep({ x, indices: b.indices }, rng); // warm-up: kernels, buffers
+      for (let i = 0; i < warmup; i++) await probe.trainStep({ x, indices: b.indices }, rng);
       const t = now();
       for (let i = 0; i < steps; i++) await probe.trainStep({ x, indices: b.indices }, rng);
       return (now() - t) / 1000 / steps;
