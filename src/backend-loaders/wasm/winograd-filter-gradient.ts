@@ -91,29 +91,36 @@ export function winogradFilterGradient(
   disposeInfo(backend, v, u, xPad);
   if (padDy) disposeInfo(backend, dyPad);
 
-  // dW[i][j][ci][co] = Σ_ξν G[ξ][i] M[ξν][co][ci] G[ν][j]
+  // dW[i][j][ci][co] = Σ_ξν G[ξ][i] M[ξν][co][ci] G[ν][j], separably on whole planes of cout x cin
+  // (T[i][ν] = Σ_ξ G[ξ][i] M[ξν], then Σ_ν T[i][ν] G[ν][j]), then transposed to [ci][co]
+  const size = cin * cout;
+  const t = new Float32Array(12 * size);
+  const plane = new Float32Array(size);
   const dw = makeF32(backend, [3, 3, cin, cout]);
   const sum = f32(backend, products); // views taken after the last allocation (a heap that grows detaches earlier ones)
   const out = f32(backend, dw);
-  const m = new Float64Array(16);
-  const t = new Float64Array(12); // Gᵀ M: [3][4]
-  for (let co = 0; co < cout; co++) {
-    for (let ci = 0; ci < cin; ci++) {
-      for (let e = 0; e < 16; e++) m[e] = sum[(e * cout + co) * cin + ci]!;
-      for (let i = 0; i < 3; i++) {
-        for (let nu = 0; nu < 4; nu++) {
-          let s = 0;
-          for (let xi = 0; xi < 4; xi++) s += G[xi]![i]! * m[4 * xi + nu]!;
-          t[4 * i + nu] = s;
-        }
+  for (let i = 0; i < 3; i++) {
+    for (let nu = 0; nu < 4; nu++) {
+      const dst = t.subarray((4 * i + nu) * size, (4 * i + nu + 1) * size);
+      for (let xi = 0; xi < 4; xi++) {
+        const c = G[xi]![i]!;
+        if (c === 0) continue;
+        const base = (4 * xi + nu) * size;
+        for (let k = 0; k < size; k++) dst[k] += c * sum[base + k]!;
       }
-      for (let i = 0; i < 3; i++) {
-        for (let j = 0; j < 3; j++) {
-          let s = 0;
-          for (let nu = 0; nu < 4; nu++) s += t[4 * i + nu]! * G[nu]![j]!;
-          out[((i * 3 + j) * cin + ci) * cout + co] = s;
-        }
+    }
+  }
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) {
+      plane.fill(0);
+      for (let nu = 0; nu < 4; nu++) {
+        const c = G[nu]![j]!;
+        if (c === 0) continue;
+        const base = (4 * i + nu) * size;
+        for (let k = 0; k < size; k++) plane[k] += c * t[base + k]!;
       }
+      const o = (i * 3 + j) * size;
+      for (let co = 0; co < cout; co++) for (let ci = 0; ci < cin; ci++) out[o + ci * cout + co] = plane[co * cin + ci]!;
     }
   }
   disposeInfo(backend, products);
