@@ -34,12 +34,7 @@ export function maxPoolGrad({ inputs, attrs, backend }: KernelArgs): TensorInfo 
     const dyp = backend.getMemoryOffset(dy.dataId);
     const dxp = backend.getMemoryOffset(dx.dataId);
     const rowBytes = 4 * w * c;
-    for (let b = 0; b < n; b++) {
-      for (let y = 0; y < oh; y++) {
-        const top = (b * h + 2 * y) * rowBytes;
-        simd.maxPoolGradRow(xp + top, dyp + 4 * (b * oh + y) * ow * c, dxp + top, ow, c, rowBytes);
-      }
-    }
+    simd.maxPoolGradImages(xp, dyp, dxp, n, oh, ow, c, rowBytes, h * rowBytes);
     return dx;
   }
   const X = f32(backend, input);

@@ -2,8 +2,8 @@
  * A small WebAssembly module with 128-bit SIMD loops for the project's wasm kernels, assembled here
  * (no toolchain) and instantiated on the wasm backend's own memory, so that it reads and writes
  * tensors in place. Pointers are byte offsets on that heap (`backend.getMemoryOffset`); counts of
- * channels must be multiples of 4 (callers keep a JavaScript path for the rest). Runs on the
- * calling thread only. Browser-safe: plain `WebAssembly`, synchronous on a module of ~1 KB.
+ * channels must be multiples of 4 (callers keep a JavaScript path for the rest). Browser-safe:
+ * plain `WebAssembly`, synchronous on a module of ~1 KB.
  *
  * Functions (all arguments i32):
  * - `colSums(x, rows, c, s)`: s[k] += Σ_r x[r, k]; s[c + k] += Σ_r x[r, k]² (float32 accumulators
@@ -15,8 +15,13 @@
  *   pool's gradient: each dy goes to the first maximum of its window in row-major order (strict >,
  *   as the cpu backend), the other three positions get 0. x and dx point at the window's top row,
  *   rowBytes is an input row's length in bytes.
+ * - `maxPoolGradImages(x, dy, dx, images, oh, ow, c, rowBytes, imageBytes)`: `maxPoolGradRow` for
+ *   the oh output rows of each of `images` images.
+ * `affine`, `affineGrad` and `maxPoolGradImages` split their rows or images over the kernel threads
+ * (kernel-threads.ts); the others run on the calling thread.
  */
 import type { BackendWasm } from './kernel-utils.js';
+import { kernelThreadCount, partRange, runParts } from './kernel-threads.js';
 import {
   and,
   andnot,
@@ -44,11 +49,22 @@ import {
 
 /** The exported functions of the module. */
 export interface SimdKernels {
-  colSums(x: number, rows: number, c: number, s: number): void;
-  colGradSums(x: number, dy: number, rows: number, c: number, m: number, s: number): void;
-  affine(x: number, y: number, rows: number, c: number, m: number, a: number, b: number): void;
-  affineGrad(x: number, dy: number, dx: number, rows: number, c: number, m: number, a: number, b: number, d: number): void;
-  maxPoolGradRow(x: number, dy: number, dx: number, ow: number, c: number, rowBytes: number): void;
+  colSums: (x: number, rows: number, c: number, s: number) => void;
+  colGradSums: (x: number, dy: number, rows: number, c: number, m: number, s: number) => void;
+  affine: (x: number, y: number, rows: number, c: number, m: number, a: number, b: number) => void;
+  affineGrad: (x: number, dy: number, dx: number, rows: number, c: number, m: number, a: number, b: number, d: number) => void;
+  maxPoolGradRow: (x: number, dy: number, dx: number, ow: number, c: number, rowBytes: number) => void;
+  maxPoolGradImages: (
+    x: number,
+    dy: number,
+    dx: number,
+    images: number,
+    oh: number,
+    ow: number,
+    c: number,
+    rowBytes: number,
+    imageBytes: number,
+  ) => void;
 }
 
 // colSums(x0, rows1, c2, s3); locals r4 k5 c4_6 sp7 | v8
@@ -215,7 +231,32 @@ const maxPoolGradRow: Fn = {
   ],
 };
 
-const FUNCTIONS = [colSums, colGradSums, affine, affineGrad, maxPoolGradRow];
+// maxPoolGradImages(x0, dy1, dx2, images3, oh4, ow5, c6, rowBytes7, imageBytes8); locals b9 y10 xr11 dxr12
+// maxPoolGradRow for every output row of `images` whole images (each `imageBytes` long in x and dx).
+const maxPoolGradImages: Fn = {
+  name: 'maxPoolGradImages',
+  params: 9,
+  locals: [[4, I32]],
+  body: [
+    forUp(9, 3, 1, [
+      get(0),
+      set(11),
+      get(2),
+      set(12),
+      forUp(10, 4, 1, [
+        [get(11), get(1), get(12), get(5), get(6), get(7), 0x10, 4], // call maxPoolGradRow (function 4)
+        bump(11, [get(7), i32(2), MUL]),
+        bump(12, [get(7), i32(2), MUL]),
+        bump(1, [get(5), get(6), MUL, i32(4), MUL]),
+      ]),
+      bump(0, get(8)),
+      bump(2, get(8)),
+    ]),
+  ],
+};
+
+/** The module's functions, in index order (maxPoolGradImages calls maxPoolGradRow by its index, 4). */
+const FUNCTIONS = [colSums, colGradSums, affine, affineGrad, maxPoolGradRow, maxPoolGradImages];
 
 /** The module's bytes, importing `env.memory` (shared or not, as the backend's heap is). */
 export function simdModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
@@ -242,7 +283,41 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
     modules.set(shared, mod);
   }
   if (mod === null) return undefined;
-  const kernels = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as SimdKernels;
+  const module = mod;
+  const raw = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const direct = raw as unknown as SimdKernels;
+  const split = (fn: string, count: number, args: (from: number, to: number) => number[]): void => {
+    const n = Math.max(1, Math.min(kernelThreadCount(memory), count));
+    runParts(
+      memory,
+      module,
+      raw,
+      fn,
+      Array.from({ length: n }, (_, i) => args(...partRange(count, n, i))),
+    );
+  };
+  // the element-wise loops split their rows (images for the max pool) over the kernel threads;
+  // the column sums stay on the calling thread (their callers flush them into float64 every few rows)
+  const kernels: SimdKernels = {
+    colSums: direct.colSums,
+    colGradSums: direct.colGradSums,
+    maxPoolGradRow: direct.maxPoolGradRow,
+    affine: (x, y, rows, c, m, a, b) => split('affine', rows, (r0, r1) => [x + 4 * r0 * c, y + 4 * r0 * c, r1 - r0, c, m, a, b]),
+    affineGrad: (x, dy, dx, rows, c, m, a, b, d) =>
+      split('affineGrad', rows, (r0, r1) => [x + 4 * r0 * c, dy + 4 * r0 * c, dx + 4 * r0 * c, r1 - r0, c, m, a, b, d]),
+    maxPoolGradImages: (x, dy, dx, images, oh, ow, c, rowBytes, imageBytes) =>
+      split('maxPoolGradImages', images, (b0, b1) => [
+        x + b0 * imageBytes,
+        dy + 4 * b0 * oh * ow * c,
+        dx + b0 * imageBytes,
+        b1 - b0,
+        oh,
+        ow,
+        c,
+        rowBytes,
+        imageBytes,
+      ]),
+  };
   instances.set(memory, kernels);
   return kernels;
 }

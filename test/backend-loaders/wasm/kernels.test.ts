@@ -59,6 +59,8 @@ test('maxPool gradient matches cpu: 2x2/2, 3x3/2 same (overlapping), odd sizes, 
   await compareWithCpu({ shapes: [[2, 8, 6, 3]], f: (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid') }, 'maxPool 2x2');
   await compareWithCpu({ shapes: [[1, 7, 9, 2]], f: (x) => tf.maxPool(x as tf.Tensor4D, 3, 2, 'same') }, 'maxPool 3x3 same');
   await compareWithCpu({ shapes: [[2, 5, 5, 4]], f: (x) => tf.maxPool(x as tf.Tensor4D, 2, 1, 'same') }, 'maxPool 2x2 stride 1');
+  // the SIMD path (2x2/2, channels % 4 == 0), its images split over the kernel threads; an odd height
+  await compareWithCpu({ shapes: [[5, 9, 8, 8]], f: (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid') }, 'maxPool 2x2 SIMD');
 });
 
 test('maxPool 2x2/2 gradient on the SIMD path (channels % 4 == 0) matches cpu: even and odd sizes, same padding', async () => {
