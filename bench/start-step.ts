@@ -1,10 +1,10 @@
 /**
- * `npm run bench -- start-step [--steps N] [--rounds R] [--profile]`: the training step `npm start`
+ * `npm run bench -- start-step [--steps N] [--warmup W] [--rounds R] [--profile]`: the training step `npm start`
  * runs (src/cli/start.ts: SimCLR, small CNN with BatchNorm after every convolution, on the
  * features and in the head, small-grey-jitter augmentation, τ START_TEMPERATURE, batch 256 pairs,
  * Adam with weight decay 1e-6), timed on the active backend (CONTRASTIVE_BACKEND picks it) with
- * the function `npm start` sizes its run with (`measureStepSeconds`: three warm-up steps, then the
- * mean of N). Prints samples/s (pairs per second, as the progress bar) and images/s (two views a
+ * the function `npm start` sizes its run with (`measureStepSeconds`: W warm-up steps, 3 by default
+ * as `npm start`'s, then the mean of N). Prints samples/s (pairs per second, as the progress bar) and images/s (two views a
  * pair) per round, and the median. `--profile` prints the kernels' share of one step.
  */
 import * as tf from '../src/tf.js';
@@ -38,11 +38,13 @@ async function profileStep(): Promise<void> {
 
 export async function main(args: string[]): Promise<void> {
   let steps = 3;
+  let warmup: number | undefined;
   let rounds = 1;
   let profile = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--steps') steps = Math.max(1, Number.parseInt(args[++i] ?? '', 10));
+    else if (a === '--warmup') warmup = Math.max(0, Number.parseInt(args[++i] ?? '', 10));
     else if (a === '--rounds') rounds = Math.max(1, Number.parseInt(args[++i] ?? '', 10));
     else if (a === '--profile') profile = true;
     else throw new Error(`start-step: unknown option '${a}'`);
@@ -51,7 +53,7 @@ export async function main(args: string[]): Promise<void> {
   console.log(`start-step: npm start's training step (batch ${BATCH} pairs), ${steps} timed steps per round, ${describeBackend(info)}`);
   const rates: number[] = [];
   for (let r = 1; r <= rounds; r++) {
-    const s = await measureStepSeconds(recipe, 'fashion-mnist', BATCH, { steps });
+    const s = await measureStepSeconds(recipe, 'fashion-mnist', BATCH, { steps, ...(warmup !== undefined ? { warmup } : {}) });
     rates.push(BATCH / s);
     console.log(
       `  round ${r}: step ${(s * 1000).toFixed(0)} ms, ${(BATCH / s).toFixed(1)} samples/s, ${((2 * BATCH) / s).toFixed(1)} images/s`,
