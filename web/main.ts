@@ -28,6 +28,9 @@ import { allowSoftwareWebgpu } from '../src/backend-loaders/webgpu.js';
 import { allowSoftwareWebgl } from '../src/backend-loaders/webgl.js';
 import { setBrowserWasmThreads } from '../src/backend-loaders/wasm/browser-threads.js';
 import { describeBackend, initBackend, type BackendName } from '../src/backend.js';
+import { kernelThreadCount, registeredKernelThreads } from '../src/backend-loaders/wasm/kernel-threads.js';
+import { BrowserKernelThreads } from '../src/backend-loaders/wasm/browser-kernel-threads.js';
+import { heapMemory } from '../src/backend-loaders/wasm/wasm-assembler.js';
 import { maybeGunzip } from '../src/data/gunzip.js';
 import { csvDataset, parseCsv } from '../src/data/csv.js';
 import { holdOut } from './hold-out.js';
@@ -55,6 +58,10 @@ interface DemoState {
   crossOriginIsolated?: boolean;
   /** wasm: the pthread workers running for XNNPACK's pool (threads - 1: the page's thread is the other). */
   wasmPoolWorkers?: number;
+  /** wasm: threads the project's own kernels split their calls over (its Web Workers and the page's thread). */
+  kernelThreads?: number;
+  /** wasm: parts of those kernels' calls run on the Web Workers so far (read when training ends). */
+  kernelPartsOnWorkers?: number;
   /** Faster backends that did not load here, with the reason. */
   skipped?: { name: string; reason: string }[];
   /** WebGPU on this page: navigator.gpu exists; the webgpu backend factory is registered (after initBackend). */
@@ -411,6 +418,8 @@ async function run(): Promise<void> {
     probe.dispose();
   }
   lossChart.update('none');
+  const workers = registeredKernelThreads();
+  if (workers instanceof BrowserKernelThreads) state.kernelPartsOnWorkers = workers.partsOnWorkers;
   state.running = false;
   state.done = true;
   $('start').removeAttribute('disabled');
@@ -457,6 +466,8 @@ async function main(): Promise<void> {
   if (info.name === 'wasm') {
     const wasm = (tf.backend() as { wasm?: { PThread?: { runningWorkers?: unknown[] } } }).wasm;
     state.wasmPoolWorkers = wasm?.PThread?.runningWorkers?.length ?? 0;
+    const heap = heapMemory(tf.backend() as unknown as { wasm: unknown });
+    state.kernelThreads = heap === undefined ? 1 : kernelThreadCount(heap);
   }
   state.skipped = info.skipped;
   state.webgpu = { navigatorGpu: 'gpu' in navigator, factoryRegistered: tf.findBackendFactory('webgpu') !== null };

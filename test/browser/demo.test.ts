@@ -29,6 +29,8 @@ interface Demo {
   threads?: number;
   crossOriginIsolated?: boolean;
   wasmPoolWorkers?: number;
+  kernelThreads?: number;
+  kernelPartsOnWorkers?: number;
   skipped?: { name: string; reason: string }[];
   webgpu?: { navigatorGpu: boolean; factoryRegistered: boolean };
   losses: number[];
@@ -87,6 +89,10 @@ test('demo page: trains SimCLR in the browser, the loss goes down, the scatter u
     assert.equal(demo.threads, Math.min(8, cores));
     if (cores >= 2) assert.ok(demo.threads! > 1, `wasm threads ${demo.threads} with ${cores} cores`);
     assert.equal(demo.wasmPoolWorkers, demo.threads! - 1, 'pthread workers running for the pool besides the page');
+    // the project's own kernels (BatchNorm, max pool gradient, Winograd) split over as many threads
+    assert.equal(demo.kernelThreads, demo.threads, 'kernel threads: Web Workers on the shared heap and the page');
+    t.diagnostic(`kernel parts run on Web Workers during training: ${demo.kernelPartsOnWorkers}`);
+    if (demo.threads! > 1) assert.ok(demo.kernelPartsOnWorkers! > 0, 'the workers ran parts of the training kernels');
     assert.match((await page.textContent('#backend')) ?? '', new RegExp(`backend wasm, ${demo.threads} threads?`));
   }
   // the browser order: webgpu, then webgl, then wasm; each one not taken says why

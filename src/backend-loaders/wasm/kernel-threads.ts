@@ -30,6 +30,11 @@ export function setKernelThreads(threads: KernelThreads | undefined): void {
   registered = threads;
 }
 
+/** The workers registered with `setKernelThreads`, if any. */
+export function registeredKernelThreads(): KernelThreads | undefined {
+  return registered;
+}
+
 /** Threads `runParts` splits a call on `memory` into: the registered workers and the calling thread, or 1. */
 export function kernelThreadCount(memory: WebAssembly.Memory): number {
   return registered?.memory === memory ? registered.threads : 1;
