@@ -58,16 +58,6 @@ export const zero = (): Code => [simd(0x0c), ...Array<number>(16).fill(0)];
 export const loadSplat = (addr: Code, offset = 0): Code => [addr, simd(0x09), 2, ...uleb(offset)];
 /** v128.store of `value` at `addr` + `offset` bytes. */
 export const store = (addr: Code, value: Code, offset = 0): Code => [addr, value, simd(0x0b), 0, ...uleb(offset)];
-/** f32.store of lane `lane` of `value` at `addr` + `offset` bytes. */
-export const storeLane = (addr: Code, value: Code, lane: number, offset = 0): Code => [
-  addr,
-  value,
-  simd(0x1f),
-  lane,
-  0x38,
-  2,
-  ...uleb(offset),
-];
 export const fadd = (a: Code, b: Code): Code => [a, b, simd(0xe4)];
 export const fsub = (a: Code, b: Code): Code => [a, b, simd(0xe5)];
 export const fmul = (a: Code, b: Code): Code => [a, b, simd(0xe6)];

@@ -14,7 +14,7 @@ import { disposeInfo, f32, makeF32, type KernelArgs, type TensorInfo } from './k
 import { planeFloats, tileGrid, winogradKernels } from './winograd-kernels.js';
 import { padTileInput, padToTiles, tilesOverhang } from './winograd-pad.js';
 
-/** Most floats of V and Uᵀ in one chunk (16 Mi floats = 64 MB). */
+/** Most floats of V and U (or M) in one chunk (16 Mi floats = 64 MB). */
 export const MAX_TILE_FLOATS = 16 * 1024 * 1024;
 
 /** G of F(2x2, 3x3), 4x3. */
