@@ -24,6 +24,7 @@ import {
   type TensorInfo,
 } from './kernel-utils.js';
 import { winogradApplies, winogradFilterGradient } from './winograd-filter-gradient.js';
+import { simdKernels } from './simd-kernels.js';
 
 /** Largest im2col chunk, in floats (16 Mi floats = 64 MB). */
 export const MAX_COLS_FLOATS = 16 * 1024 * 1024;
@@ -72,13 +73,10 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, max
   const chunk = Math.max(1, Math.min(n, byCache, Math.floor(maxColsFloats / (rows * perImage))));
 
   const xT = callStock('Transpose', backend, { x }, { perm: [3, 0, 1, 2] }); // [cin, N, H, W]
-  let acc: TensorInfo | undefined;
-  let sum: Float32Array | undefined; // running dW over chunks
+  const dW = gradientSum(backend, rows, cout);
   for (let n0 = 0; n0 < n; n0 += chunk) {
     const nc = Math.min(chunk, n - n0);
     const p = nc * perImage;
-    // this chunk's rows of dy are contiguous: a view, no copy
-    const dyc = nc === n ? view(dy, [1, p, cout]) : subView(backend, dy, n0 * perImage * cout, [1, p, cout]);
     const cols = makeF32(backend, [1, rows, p]); // [1, R, P]
     // stride 1: rows are runs of the input copied with copyWithin on the heap (2x a JS loop)
     const heap = heapF32(backend, xT, cols);
@@ -120,20 +118,54 @@ export function conv2DBackpropFilter({ inputs, attrs, backend }: KernelArgs, max
         }
       }
     }
-    const part = callStock('BatchMatMul', backend, { a: cols, b: dyc }, { transposeA: false, transposeB: false }); // [1, R, cout]
+    dW.add(cols, dy, n0 * perImage, p); // this chunk's rows of dy are contiguous
     disposeInfo(backend, cols);
-    if (nc !== n) releaseSubView(backend, dyc);
-    if (acc === undefined) acc = part;
-    else {
-      sum ??= f32(backend, acc).slice();
-      const v = f32(backend, part);
-      for (let i = 0; i < sum.length; i++) sum[i] += v[i]!;
-      disposeInfo(backend, part);
-    }
   }
-  if (sum !== undefined) f32(backend, acc!).set(sum);
   disposeInfo(backend, xT);
-  return view(acc!, [kh, kw, cin, cout]);
+  return view(dW.result(), [kh, kw, cin, cout]);
+}
+
+/**
+ * dW [R, cout] = Σ over chunks of cols [R, P] x dy[p0 .. p0 + P) [P, cout]: the SIMD `gemmAcc` on
+ * every kernel thread where cout is a multiple of 4 (no copy, no packing), else XNNPACK matmuls
+ * summed here (XNNPACK packs its right operand, this chunk of dy, on every call).
+ */
+function gradientSum(
+  backend: KernelArgs['backend'],
+  rows: number,
+  cout: number,
+): { add(cols: TensorInfo, dy: TensorInfo, p0: number, len: number): void; result(): TensorInfo } {
+  const simd = cout % 4 === 0 ? simdKernels(backend) : undefined;
+  let acc: TensorInfo | undefined;
+  let sum: Float32Array | undefined;
+  if (simd !== undefined) {
+    acc = makeF32(backend, [rows, cout]);
+    f32(backend, acc).fill(0);
+  }
+  const at = (t: TensorInfo): number => backend.getMemoryOffset(t.dataId);
+  return {
+    add: (cols, dy, p0, len) => {
+      if (simd !== undefined) {
+        simd.gemmAcc(at(cols), at(dy) + 4 * p0 * cout, at(acc!), rows, len, cout);
+        return;
+      }
+      const whole = p0 === 0 && len * cout === tf.util.sizeFromShape(dy.shape);
+      const dyc = whole ? view(dy, [1, len, cout]) : subView(backend, dy, p0 * cout, [1, len, cout]);
+      const part = callStock('BatchMatMul', backend, { a: cols, b: dyc }, { transposeA: false, transposeB: false }); // [1, R, cout]
+      if (!whole) releaseSubView(backend, dyc);
+      if (acc === undefined) acc = part;
+      else {
+        sum ??= f32(backend, acc).slice();
+        const v = f32(backend, part);
+        for (let i = 0; i < sum.length; i++) sum[i] += v[i]!;
+        disposeInfo(backend, part);
+      }
+    },
+    result: () => {
+      if (sum !== undefined) f32(backend, acc!).set(sum);
+      return acc!;
+    },
+  };
 }
 
 /**
@@ -189,8 +221,7 @@ function stride1Same(
   }
   disposeInfo(backend, xT);
   const qc = Math.max(1, Math.min(q, CHUNK_POSITIONS, Math.floor(maxColsFloats / rows)));
-  let acc: TensorInfo | undefined;
-  let sum: Float32Array | undefined;
+  const dW = gradientSum(backend, rows, cout);
   for (let q0 = 0; q0 < q; q0 += qc) {
     const len = Math.min(qc, q - q0);
     const cols = makeF32(backend, [1, rows, len]);
@@ -206,19 +237,9 @@ function stride1Same(
         }
       }
     }
-    const dyc = subView(backend, dyP, q0 * cout, [1, len, cout]);
-    const part = callStock('BatchMatMul', backend, { a: cols, b: dyc }, { transposeA: false, transposeB: false }); // [1, R, cout]
-    releaseSubView(backend, dyc);
+    dW.add(cols, dyP, q0, len);
     disposeInfo(backend, cols);
-    if (acc === undefined) acc = part;
-    else {
-      sum ??= f32(backend, acc).slice();
-      const v = f32(backend, part);
-      for (let k = 0; k < sum.length; k++) sum[k] += v[k]!;
-      disposeInfo(backend, part);
-    }
   }
-  if (sum !== undefined) f32(backend, acc!).set(sum);
   disposeInfo(backend, xP, dyP);
-  return view(acc!, [kh, kw, cin, cout]);
+  return view(dW.result(), [kh, kw, cin, cout]);
 }

@@ -17,7 +17,8 @@
  *   rowBytes is an input row's length in bytes.
  * - `maxPoolGradImages(x, dy, dx, images, oh, ow, c, rowBytes, imageBytes)`: `maxPoolGradRow` for
  *   the oh output rows of each of `images` images.
- * `affine`, `affineGrad` and `maxPoolGradImages` split their rows or images over the kernel threads
+ * - `gemmAcc(a, b, c, rows, k, n)`: C[rows, n] += A[rows, k] B[k, n] (row-major; n a multiple of 4).
+ * `affine`, `affineGrad`, `gemmAcc` and `maxPoolGradImages` split their rows or images over the kernel threads
  * (kernel-threads.ts); the others run on the calling thread.
  */
 import type { BackendWasm } from './kernel-utils.js';
@@ -32,6 +33,14 @@ import {
   fgt,
   fmul,
   forUp,
+  forRange,
+  GE_U,
+  GT_U,
+  LT_U,
+  loadSplat,
+  select,
+  ADD,
+  AND,
   fsub,
   get,
   heapMemory,
@@ -44,6 +53,7 @@ import {
   store,
   I32,
   V128,
+  type Code,
   type Fn,
 } from './wasm-assembler.js';
 
@@ -54,6 +64,7 @@ export interface SimdKernels {
   affine: (x: number, y: number, rows: number, c: number, m: number, a: number, b: number) => void;
   affineGrad: (x: number, dy: number, dx: number, rows: number, c: number, m: number, a: number, b: number, d: number) => void;
   maxPoolGradRow: (x: number, dy: number, dx: number, ow: number, c: number, rowBytes: number) => void;
+  gemmAcc: (a: number, b: number, c: number, rows: number, k: number, n: number) => void;
   maxPoolGradImages: (
     x: number,
     dy: number,
@@ -255,8 +266,85 @@ const maxPoolGradImages: Fn = {
   ],
 };
 
+/** Rows of B (positions) per pass of `gemmAcc`: a pass's B rows and A columns stay in cache. */
+const GEMM_BLOCK = 256;
+
+// gemmAcc(a0, b1, c2, rows3, k4, n5): C[rows, n] += A[rows, k] B[k, n], all row-major, n a
+// multiple of 4. locals K0 6, KEND 7, M 8, N 9, PB 10, PBEND 11, PC 12, P0..P3 13-16, NB 17, KB 18,
+// N8 19, R4 20 | acc 21-28, b 29-30, a 31. Blocks of 4 rows x 8 columns (4 at a last odd group,
+// 1 row x 4 for the last rows), over passes of GEMM_BLOCK rows of B: one splat of A and two
+// vectors of B per k and row pair, as the Winograd products; here with run-time strides, for the
+// im2col weight gradients (no packing of B, which XNNPACK would redo every call).
+function gemmBlock(rows: number, width: 4 | 8): Code {
+  const acc = (i: number, j: number): number => 21 + 2 * i + j;
+  const vs = width / 4;
+  const cAt = (i: number): Code => plus(get(12), [i32(i), get(17), MUL]);
+  const loads: Code = [];
+  const stores: Code = [];
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < vs; j++) {
+      loads.push(load(cAt(i), 16 * j), set(acc(i, j)));
+      stores.push(store(cAt(i), get(acc(i, j)), 16 * j));
+    }
+  }
+  const step: Code = [load(get(10)), set(29)];
+  if (vs === 2) step.push(load(get(10), 16), set(30));
+  for (let i = 0; i < rows; i++) {
+    step.push(loadSplat(get(13 + i)), set(31));
+    for (let j = 0; j < vs; j++) step.push(fadd(get(acc(i, j)), fmul(get(31), get(29 + j))), set(acc(i, j)));
+    step.push(bump(13 + i, i32(4)));
+  }
+  step.push(bump(10, get(17)));
+  const bAt = (k: number): Code => plus(get(1), [[get(k), get(17), MUL], [get(9), i32(4), MUL], ADD]);
+  const aRows: Code = [];
+  for (let i = 0; i < rows; i++) {
+    aRows.push(plus(get(0), [[[get(8), i32(i), ADD], get(18), MUL], [get(6), i32(4), MUL], ADD]), set(13 + i));
+  }
+  return [
+    plus(get(2), [[get(8), get(17), MUL], [get(9), i32(4), MUL], ADD]),
+    set(12),
+    loads,
+    aRows,
+    bAt(6),
+    set(10),
+    bAt(7),
+    set(11),
+    // while (pb < pbEnd)
+    [0x02, 0x40, 0x03, 0x40, get(10), get(11), GE_U, 0x0d, 1, step, 0x0c, 0, 0x0b, 0x0b],
+    stores,
+  ];
+}
+
+const gemmAcc: Fn = {
+  name: 'gemmAcc',
+  params: 6,
+  locals: [
+    [15, I32],
+    [11, V128],
+  ],
+  body: [
+    [get(5), i32(4), MUL],
+    set(17),
+    [get(4), i32(4), MUL],
+    set(18),
+    [get(5), i32(-8), AND],
+    set(19),
+    [get(3), i32(-4), AND],
+    set(20),
+    forRange(6, i32(0), get(4), GEMM_BLOCK, [
+      select(get(4), plus(get(6), i32(GEMM_BLOCK)), [plus(get(6), i32(GEMM_BLOCK)), get(4), GT_U]),
+      set(7),
+      forRange(8, i32(0), get(20), 4, [
+        forRange(9, i32(0), get(19), 8, gemmBlock(4, 8)),
+        [get(19), get(5), LT_U, 0x04, 0x40, get(19), set(9), gemmBlock(4, 4), 0x0b],
+      ]),
+      forRange(8, get(20), get(3), 1, [forRange(9, i32(0), get(5), 4, gemmBlock(1, 4))]),
+    ]),
+  ],
+};
+
 /** The module's functions, in index order (maxPoolGradImages calls maxPoolGradRow by its index, 4). */
-const FUNCTIONS = [colSums, colGradSums, affine, affineGrad, maxPoolGradRow, maxPoolGradImages];
+const FUNCTIONS = [colSums, colGradSums, affine, affineGrad, maxPoolGradRow, maxPoolGradImages, gemmAcc];
 
 /** The module's bytes, importing `env.memory` (shared or not, as the backend's heap is). */
 export function simdModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
@@ -305,6 +393,8 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
     affine: (x, y, rows, c, m, a, b) => split('affine', rows, (r0, r1) => [x + 4 * r0 * c, y + 4 * r0 * c, r1 - r0, c, m, a, b]),
     affineGrad: (x, dy, dx, rows, c, m, a, b, d) =>
       split('affineGrad', rows, (r0, r1) => [x + 4 * r0 * c, dy + 4 * r0 * c, dx + 4 * r0 * c, r1 - r0, c, m, a, b, d]),
+    gemmAcc: (a, b, c, rows, k, n) =>
+      split('gemmAcc', Math.ceil(rows / 4), (q0, q1) => [a + 16 * q0 * k, b, c + 16 * q0 * n, Math.min(rows, 4 * q1) - 4 * q0, k, n]),
     maxPoolGradImages: (x, dy, dx, images, oh, ow, c, rowBytes, imageBytes) =>
       split('maxPoolGradImages', images, (b0, b1) => [
         x + b0 * imageBytes,

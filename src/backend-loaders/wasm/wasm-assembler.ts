@@ -47,6 +47,8 @@ export const DIV_U = 0x6e;
 export const GE_U = 0x4f;
 export const GT_U = 0x4b;
 export const LT_U = 0x49;
+/** i32.and */
+export const AND = 0x71;
 /** Pushes `a` if `cond` (an i32) is non-zero, else `b`. */
 export const select = (a: Code, b: Code, cond: Code): Code => [a, b, cond, 0x1b];
 const simd = (op: number): Code => [0xfd, ...uleb(op)];

@@ -15,6 +15,7 @@ test('the SIMD module validates and links to a shared and to an unshared memory'
       'affineGrad',
       'colGradSums',
       'colSums',
+      'gemmAcc',
       'maxPoolGradImages',
       'maxPoolGradRow',
     ]);
@@ -124,4 +125,31 @@ test('maxPoolGradRow sends each dy to the first maximum of its 2x2 window', () =
     [50, 0, 0, 0],
   ].flat();
   assert.deepEqual(Array.from(view(dx, 2 * w * c)), want);
+});
+
+test('gemmAcc adds A B into C: row and column tails, more rows of B than one pass', () => {
+  for (const [rows, kk, n] of [
+    [7, 300, 12],
+    [4, 5, 8],
+    [1, 257, 4],
+    [9, 1, 20],
+  ]) {
+    const { k, put, view } = setUp();
+    const a = Float32Array.from({ length: rows * kk }, (_, i) => Math.sin(i * 0.7));
+    const b = Float32Array.from({ length: kk * n }, (_, i) => Math.cos(i * 0.3));
+    const c0 = Float32Array.from({ length: rows * n }, (_, i) => i * 0.01);
+    const [pa, pb, pc] = [put(a), put(b), put(c0)];
+    k.gemmAcc(pa, pb, pc, rows, kk, n);
+    const got = view(pc, rows * n);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < n; j++) {
+        let want = c0[r * n + j]!;
+        for (let q = 0; q < kk; q++) want += a[r * kk + q]! * b[q * n + j]!;
+        assert.ok(
+          Math.abs(got[r * n + j]! - want) < 1e-3 * Math.max(1, Math.abs(want)),
+          `${rows}x${kk}x${n} [${r}, ${j}]: ${got[r * n + j]} vs ${want}`,
+        );
+      }
+    }
+  }
 });
