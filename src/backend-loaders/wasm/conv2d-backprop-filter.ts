@@ -1,11 +1,11 @@
 /**
  * Conv2DBackpropFilter for wasm (the shipped backend has none, so no CNN trains on it).
  * dW[kh, kw, cin, cout] = cols[kh*kw*cin, P] x dy[P, cout], P = N*oh*ow: the im2col matrix is
- * built channels-first so the weight gradient is a non-transposed matmul (XNNPACK). The batch is
- * split into chunks of about `CHUNK_POSITIONS` output positions, each its own matmul summed into
- * dW: XNNPACK streams the whole inner dimension P per tile of the output, so one matmul over all
- * of P (400k for the small CNN's second convolution) reads its operands from memory dozens of
- * times, where a chunk's stay in cache (12-17 GFLOP/s against 20-30 measured on this machine).
+ * built channels-first so the weight gradient is a non-transposed product, added chunk by chunk
+ * into dW by the SIMD `gemmAcc` on every kernel thread (simd-kernels.ts) where cout is a multiple
+ * of 4, else by XNNPACK matmuls (which pack their right operand, the chunk of dy, on every call).
+ * The batch is split into chunks of about `CHUNK_POSITIONS` output positions, so that a chunk's
+ * operands stay in cache.
  * `MAX_COLS_FLOATS` bounds a chunk's `cols` too (32-bit wasm has a 4 GB heap). 3x3 stride-1 'same'
  * convolutions with channel counts that are multiples of 4 take Winograd F(2x2, 3x3) instead
  * (winograd-filter-gradient.ts).
