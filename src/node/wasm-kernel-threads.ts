@@ -8,7 +8,7 @@
  * process exits while they wait.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { KernelThreads } from '../backend-loaders/wasm/kernel-threads.js';
+import { KernelModules, type KernelThreads } from '../backend-loaders/wasm/kernel-threads.js';
 
 /** Control block (Int32 slots): the job posted, the job done, its status, module, export, argument count, arguments. */
 const SEQ = 0;
@@ -70,8 +70,7 @@ interface Slot {
 export class NodeKernelThreads implements KernelThreads {
   readonly threads: number;
   private readonly slots: Slot[];
-  private readonly modules = new WeakMap<WebAssembly.Module, { id: number; names: string[] }>();
-  private nextId = 1;
+  private readonly modules = new KernelModules();
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -92,13 +91,8 @@ export class NodeKernelThreads implements KernelThreads {
 
   run(module: WebAssembly.Module, fn: string, parts: readonly (readonly number[])[], local: (...args: number[]) => void): void {
     if (parts.length > this.threads) throw new Error(`NodeKernelThreads.run: ${parts.length} parts for ${this.threads} threads`);
-    let entry = this.modules.get(module);
-    if (entry === undefined) {
-      entry = { id: this.nextId++, names: WebAssembly.Module.exports(module).map((e) => e.name) };
-      this.modules.set(module, entry);
-    }
-    const index = entry.names.indexOf(fn);
-    if (index < 0) throw new Error(`NodeKernelThreads.run: the module has no export '${fn}'`);
+    const entry = this.modules.lookup(module, fn, 'NodeKernelThreads');
+    const { index } = entry;
     const used = this.slots.slice(0, parts.length - 1);
     const seqs = used.map((slot, i) => {
       const args = parts[i + 1]!;

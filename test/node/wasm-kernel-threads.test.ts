@@ -2,51 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NodeKernelThreads } from '../../src/node/wasm-kernel-threads.js';
-import { assemble, forRange, get, i32, I32, type Code } from '../../src/backend-loaders/wasm/wasm-assembler.js';
-
-const atomicLoad = (addr: Code): Code => [addr, 0xfe, 0x10, 2, 0];
-const atomicStore = (addr: Code, value: Code): Code => [addr, value, 0xfe, 0x17, 2, 0];
-const store = (addr: Code, value: Code): Code => [addr, value, 0x36, 2, 0];
-
-/**
- * probe(role, flag, out, spins): role 1 raises the flag; role 0 spins up to `spins` times for it
- * and writes 1 to `out` if it saw it, 2 if not. fill(ptr, count, value) writes `count` i32s.
- * trap() fails. One module; `other` is a second with the same fill.
- */
-function modules(): { probe: WebAssembly.Module; other: WebAssembly.Module } {
-  const probe = {
-    name: 'probe',
-    params: 4,
-    locals: [[1, I32]] as [number, number][],
-    body: [
-      get(0),
-      0x04,
-      0x40, // if role
-      atomicStore(get(1), i32(1)),
-      0x0f, // return
-      0x0b,
-      forRange(4, i32(0), get(3), 1, [atomicLoad(get(1)), 0x04, 0x40, store(get(2), i32(1)), 0x0f, 0x0b]),
-      store(get(2), i32(2)),
-    ],
-  };
-  const fill = {
-    name: 'fill',
-    params: 3,
-    locals: [[1, I32]] as [number, number][],
-    body: [forRange(3, i32(0), get(1), 1, [store([get(0), [get(3), i32(4), 0x6c], 0x6a], get(2))])],
-  };
-  const trap = { name: 'trap', params: 0, locals: [] as [number, number][], body: [0x00] };
-  return {
-    probe: new WebAssembly.Module(assemble([probe, fill, trap], true)),
-    other: new WebAssembly.Module(assemble([fill], true)),
-  };
-}
+import { exportsOf, fillModule, probeModule } from '../support/wasm-probe.js';
 
 test('NodeKernelThreads runs parts at the same time on a worker, on the shared heap', async () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
-  const { probe, other } = modules();
-  const local = new WebAssembly.Instance(probe, { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
-  const localOther = new WebAssembly.Instance(other, { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
+  const probe = probeModule();
+  const other = fillModule();
+  const local = exportsOf(probe, memory);
+  const localOther = exportsOf(other, memory);
   const pool = new NodeKernelThreads(memory, 2);
   try {
     const heap = new Int32Array(memory.buffer);
@@ -100,8 +63,8 @@ test('NodeKernelThreads runs parts at the same time on a worker, on the shared h
 
 test('NodeKernelThreads: a part that fails on its worker throws in the caller, and the pool goes on working', async () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
-  const { probe } = modules();
-  const local = new WebAssembly.Instance(probe, { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
+  const probe = probeModule();
+  const local = exportsOf(probe, memory);
   const pool = new NodeKernelThreads(memory, 2);
   try {
     assert.throws(() => pool.run(probe, 'trap', [[], []], () => {}), /NodeKernelThreads\.run: 'trap' part 1 failed on its worker/);

@@ -7,7 +7,7 @@
  * that flag. A worker that has not started yet (its first message still on the way) gets no part:
  * the calling thread runs that part itself, so a run never waits on a worker's start.
  */
-import type { KernelThreads } from './kernel-threads.js';
+import { KernelModules, type KernelThreads } from './kernel-threads.js';
 
 /** Control block (Int32 slots): worker started, job done, its status. */
 const READY = 0;
@@ -76,8 +76,7 @@ export class BrowserKernelThreads implements KernelThreads {
   /** Parts run on workers so far (the page's diagnostics). */
   partsOnWorkers = 0;
   private readonly slots: Slot[];
-  private readonly modules = new WeakMap<WebAssembly.Module, { id: number; names: string[] }>();
-  private nextId = 1;
+  private readonly modules = new KernelModules();
 
   /** `spawn` starts a worker running the given script (tests pass their own). */
   constructor(
@@ -105,13 +104,8 @@ export class BrowserKernelThreads implements KernelThreads {
 
   run(module: WebAssembly.Module, fn: string, parts: readonly (readonly number[])[], local: (...args: number[]) => void): void {
     if (parts.length > this.threads) throw new Error(`BrowserKernelThreads.run: ${parts.length} parts for ${this.threads} threads`);
-    let entry = this.modules.get(module);
-    if (entry === undefined) {
-      entry = { id: this.nextId++, names: WebAssembly.Module.exports(module).map((e) => e.name) };
-      this.modules.set(module, entry);
-    }
-    const index = entry.names.indexOf(fn);
-    if (index < 0) throw new Error(`BrowserKernelThreads.run: the module has no export '${fn}'`);
+    const entry = this.modules.lookup(module, fn, 'BrowserKernelThreads');
+    const { index } = entry;
     const ready = this.slots.filter((s) => Atomics.load(s.ctl, READY) === 1);
     const posted: Slot[] = [];
     const leftover: (readonly number[])[] = [];

@@ -60,6 +60,46 @@ export function runParts(
   registered.run(module, fn, parts, local);
 }
 
+/**
+ * Runs `fn` once per part of `count` items, at most one part per kernel thread on `memory` (see
+ * `runParts`); `args(from, to)` gives the arguments of the part holding items [from, to).
+ */
+export function splitParts(
+  memory: WebAssembly.Memory,
+  module: WebAssembly.Module,
+  exports: Record<string, unknown>,
+  fn: string,
+  count: number,
+  args: (from: number, to: number) => number[],
+): void {
+  const n = Math.max(1, Math.min(kernelThreadCount(memory), count));
+  runParts(
+    memory,
+    module,
+    exports,
+    fn,
+    Array.from({ length: n }, (_, i) => args(...partRange(count, n, i))),
+  );
+}
+
+/** Ids for the modules a pool of workers is sent, and where an export sits among a module's exports. */
+export class KernelModules {
+  private readonly entries = new WeakMap<WebAssembly.Module, { id: number; names: string[] }>();
+  private nextId = 1;
+
+  /** The module's id (the same for every call), its export names, and `fn`'s index among them; throws, naming `owner`, where it has no `fn`. */
+  lookup(module: WebAssembly.Module, fn: string, owner: string): { id: number; names: string[]; index: number } {
+    let entry = this.entries.get(module);
+    if (entry === undefined) {
+      entry = { id: this.nextId++, names: WebAssembly.Module.exports(module).map((e) => e.name) };
+      this.entries.set(module, entry);
+    }
+    const index = entry.names.indexOf(fn);
+    if (index < 0) throw new Error(`${owner}.run: the module has no export '${fn}'`);
+    return { ...entry, index };
+  }
+}
+
 /** [start, end) of part `i` of `count` items split into `parts` near-equal runs. */
 export function partRange(count: number, parts: number, i: number): [number, number] {
   return [Math.floor((count * i) / parts), Math.floor((count * (i + 1)) / parts)];

@@ -22,7 +22,7 @@
  * (kernel-threads.ts); the others run on the calling thread.
  */
 import type { BackendWasm } from './kernel-utils.js';
-import { kernelThreadCount, partRange, runParts } from './kernel-threads.js';
+import { splitParts } from './kernel-threads.js';
 import {
   and,
   andnot,
@@ -374,16 +374,8 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
   const module = mod;
   const raw = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const direct = raw as unknown as SimdKernels;
-  const split = (fn: string, count: number, args: (from: number, to: number) => number[]): void => {
-    const n = Math.max(1, Math.min(kernelThreadCount(memory), count));
-    runParts(
-      memory,
-      module,
-      raw,
-      fn,
-      Array.from({ length: n }, (_, i) => args(...partRange(count, n, i))),
-    );
-  };
+  const split = (fn: string, count: number, args: (from: number, to: number) => number[]): void =>
+    splitParts(memory, module, raw, fn, count, args);
   // the element-wise loops split their rows (images for the max pool) over the kernel threads;
   // the column sums stay on the calling thread (their callers flush them into float64 every few rows)
   const kernels: SimdKernels = {

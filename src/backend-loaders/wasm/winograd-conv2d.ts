@@ -9,7 +9,7 @@
  */
 import * as tf from '../../tf.js';
 import { disposeInfo, f32, makeF32, type KernelArgs, type TensorInfo } from './kernel-utils.js';
-import { planeFloats, tileGrid, winogradForwardKernels } from './winograd-kernels.js';
+import { imagesPerChunk, planeFloats, tileGrid, winogradForwardKernels } from './winograd-kernels.js';
 import { cropFromTiles, padTileInput, tilesOverhang } from './winograd-pad.js';
 import { G, MAX_TILE_FLOATS } from './winograd-filter-gradient.js';
 
@@ -60,10 +60,8 @@ export function winogradConv2D(
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout } = info;
   const [th, tw] = tileGrid(h, w);
   const perImage = th * tw;
-  const byMemory = Math.floor(maxTileFloats / (16 * (cin + cout) * perImage));
-  if (byMemory < 1) return undefined;
-  const chunks = Math.ceil(n / byMemory);
-  const images = Math.ceil(n / chunks);
+  const images = imagesPerChunk(n, perImage, cin, cout, maxTileFloats);
+  if (images === undefined) return undefined;
   const tiles = 4 * Math.ceil((images * perImage) / 4); // the products run 4 tiles at a time
   const kernels = winogradForwardKernels(backend, { h, w, cin, cout, tiles });
   if (kernels === undefined) return undefined;

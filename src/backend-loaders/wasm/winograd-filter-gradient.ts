@@ -11,7 +11,7 @@
  */
 import * as tf from '../../tf.js';
 import { disposeInfo, f32, makeF32, type KernelArgs, type TensorInfo } from './kernel-utils.js';
-import { planeFloats, tileGrid, winogradKernels } from './winograd-kernels.js';
+import { imagesPerChunk, planeFloats, tileGrid, winogradKernels } from './winograd-kernels.js';
 import { padTileInput, padToTiles, tilesOverhang } from './winograd-pad.js';
 
 /** Most floats of V and U (or M) in one chunk (16 Mi floats = 64 MB). */
@@ -59,10 +59,8 @@ export function winogradFilterGradient(
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout } = info;
   const [th, tw] = tileGrid(h, w);
   const perImage = th * tw;
-  const byMemory = Math.floor(maxTileFloats / (16 * (cin + cout) * perImage));
-  if (byMemory < 1) return undefined;
-  const chunks = Math.ceil(n / byMemory);
-  const images = Math.ceil(n / chunks); // images per chunk, as even as the count allows
+  const images = imagesPerChunk(n, perImage, cin, cout, maxTileFloats);
+  if (images === undefined) return undefined;
   const tiles = images * perImage;
   const kernels = winogradKernels(backend, { h, w, cin, cout, tiles });
   if (kernels === undefined) return undefined;

@@ -46,7 +46,7 @@ import {
   type Code,
   type Fn,
 } from './wasm-assembler.js';
-import { kernelThreadCount, partRange, runParts } from './kernel-threads.js';
+import { splitParts } from './kernel-threads.js';
 
 /** A layer shape the transforms are assembled for. */
 export interface WinogradShape {
@@ -73,6 +73,17 @@ export interface WinogradKernels {
 export function planeFloats(tiles: number, channels: number): number {
   const lines = Math.ceil((tiles * channels) / 16);
   return 16 * (lines % 2 === 1 ? lines : lines + 1);
+}
+
+/**
+ * Images per chunk of a batch of `n`: as many as keep a chunk's V and U (or M), 16 (cin + cout)
+ * floats a tile, within `maxTileFloats`, spread as evenly as the count allows; undefined where one
+ * image alone exceeds it.
+ */
+export function imagesPerChunk(n: number, perImage: number, cin: number, cout: number, maxTileFloats: number): number | undefined {
+  const byMemory = Math.floor(maxTileFloats / (16 * (cin + cout) * perImage));
+  if (byMemory < 1) return undefined;
+  return Math.ceil(n / Math.ceil(n / byMemory));
 }
 
 /** Tiles per image: ceil(H / 2) x ceil(W / 2). */
@@ -426,16 +437,7 @@ function instantiate<K extends object>(
   const module = mod;
   const raw = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const kernels = wrap({
-    split: (fn, count, args) => {
-      const n = Math.max(1, Math.min(kernelThreadCount(memory), count));
-      runParts(
-        memory,
-        module,
-        raw,
-        fn,
-        Array.from({ length: n }, (_, i) => args(...partRange(count, n, i))),
-      );
-    },
+    split: (fn, count, args) => splitParts(memory, module, raw, fn, count, args),
   });
   if (byKey === undefined) instances.set(memory, (byKey = new Map()));
   byKey.set(fullKey, kernels);

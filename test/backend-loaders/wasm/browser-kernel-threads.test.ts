@@ -8,37 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { BrowserKernelThreads, type KernelWorker } from '../../../src/backend-loaders/wasm/browser-kernel-threads.js';
-import { assemble, forRange, get, i32, I32, type Code } from '../../../src/backend-loaders/wasm/wasm-assembler.js';
+import { exportsOf, probeModule } from '../../support/wasm-probe.js';
 
 const SHIM = `const { parentPort } = require('node:worker_threads'); parentPort.on('message', (data) => globalThis.onmessage({ data }));\n`;
 const nodeWorker = (source: string): KernelWorker => new Worker(SHIM + source, { eval: true });
-
-const atomicLoad = (addr: Code): Code => [addr, 0xfe, 0x10, 2, 0];
-const atomicStore = (addr: Code, value: Code): Code => [addr, value, 0xfe, 0x17, 2, 0];
-const store = (addr: Code, value: Code): Code => [addr, value, 0x36, 2, 0];
-
-/** probe(role, flag, out, spins): role 1 raises the flag; role 0 spins for it, writing 1 to out if seen, 2 if not. fill(ptr, n, v). trap(). */
-function probeModule(): WebAssembly.Module {
-  const probe = {
-    name: 'probe',
-    params: 4,
-    locals: [[1, I32]] as [number, number][],
-    body: [
-      get(0),
-      [0x04, 0x40, atomicStore(get(1), i32(1)), 0x0f, 0x0b],
-      forRange(4, i32(0), get(3), 1, [atomicLoad(get(1)), 0x04, 0x40, store(get(2), i32(1)), 0x0f, 0x0b]),
-      store(get(2), i32(2)),
-    ],
-  };
-  const fill = {
-    name: 'fill',
-    params: 3,
-    locals: [[1, I32]] as [number, number][],
-    body: [forRange(3, i32(0), get(1), 1, [store([get(0), [get(3), i32(4), 0x6c], 0x6a], get(2))])],
-  };
-  const trap = { name: 'trap', params: 0, locals: [] as [number, number][], body: [0x00] };
-  return new WebAssembly.Module(assemble([probe, fill, trap], true));
-}
 
 async function untilReady(pool: BrowserKernelThreads, n: number): Promise<void> {
   for (let i = 0; i < 200 && pool.ready() < n; i++) await new Promise((r) => setTimeout(r, 10));
@@ -48,7 +21,7 @@ async function untilReady(pool: BrowserKernelThreads, n: number): Promise<void> 
 test('BrowserKernelThreads: a started worker runs its part while the calling thread runs its own; failures reach the caller', async () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
   const module = probeModule();
-  const local = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
+  const local = exportsOf(module, memory);
   const pool = new BrowserKernelThreads(memory, 2, nodeWorker);
   try {
     await untilReady(pool, 1);
