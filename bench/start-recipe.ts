@@ -11,7 +11,7 @@
  *
  * A variant is `key=value` pairs joined by commas: method (simclr by default; others with their own
  * τ unless tau is given), tau, lr, batch, aug (an augmentation preset), limit (training images), objective (NPID's:
- * nce or softmax).
+ * nce or softmax), head (mlp or linear).
  * Without --variants, one variant per τ of --taus.
  */
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { runStart, type StartOptions } from '../src/cli/start.js';
 
 const CELLS = ['linear', 'knn'] as const;
 
-type Variant = Pick<StartOptions, 'method' | 'objective' | 'temperature' | 'lr' | 'batchSize' | 'augmentation' | 'limit'>;
+type Variant = Pick<StartOptions, 'method' | 'objective' | 'temperature' | 'lr' | 'batchSize' | 'augmentation' | 'limit' | 'head'>;
 
 function parseVariant(text: string): Variant {
   const v: Variant = {};
@@ -32,8 +32,9 @@ function parseVariant(text: string): Variant {
     else if (key === 'aug') v.augmentation = value;
     else if (key === 'method') v.method = value;
     else if (key === 'limit') v.limit = Number(value);
+    else if (key === 'head') v.head = value === 'linear' ? 'linear' : 'mlp';
     else if (key === 'objective') v.objective = value === 'softmax' ? 'softmax' : 'nce';
-    else throw new Error(`start-recipe: --variants: unknown key '${key}' (method, objective, tau, lr, batch, aug, limit)`);
+    else throw new Error(`start-recipe: --variants: unknown key '${key}' (method, objective, tau, lr, batch, aug, limit, head)`);
   }
   return v;
 }

@@ -54,6 +54,7 @@ export function progress({
           );
           bar.start(info.totalSteps, r.step - 1, payload);
         }
+        if (bar.getTotal() !== info.totalSteps) bar.setTotal(info.totalSteps); // a time budget re-sized the run
         bar.update(r.step, payload);
       } else if (elapsed - lastLine >= everySeconds || r.step === info.totalSteps || r.step === stepsAtStart + 1) {
         lastLine = elapsed;

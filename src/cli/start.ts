@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product in under 5 minutes on a 2-core machine. Pretrains SimCLR on the
- * bundled Fashion-MNIST for a number of steps sized to a time budget (measured on this machine's
- * best backend before training), evaluates the encoder (linear probe and kNN at 1%, 10%, 100% of
+ * bundled Fashion-MNIST for a number of steps sized to a time budget (`pretrain --minutes`: from a
+ * step measured on this machine's best backend before training, re-sized from the run's own pace
+ * after its warm-up), evaluates the encoder (linear probe and kNN at 1%, 10%, 100% of
  * the labels, against raw pixels and the same encoder with random weights), prints the table,
  * then writes the run's report.html, after the evaluation so that the page has its
  * label-efficiency chart.
@@ -15,9 +16,8 @@ import { ConfigError } from '../errors.js';
 import { initBackend, describeBackend } from '../backend.js';
 import type { EvaluationReport } from '../eval/evaluation-report.js';
 import { writeRunReport, type WriteRunReportOptions, type WriteRunReportResult } from '../node/run-report/write-run-report.js';
-import { DEFAULT_TEMPERATURE, type Recipe } from '../recipes/recipe.js';
+import { DEFAULT_TEMPERATURE, type HeadKind, type Recipe } from '../recipes/recipe.js';
 import { runPretrain, type PretrainOptions } from '../node/run/pretrain-run.js';
-import { sizeStepsToBudget } from '../node/run/step-budget.js';
 import { progress } from './progress.js';
 import { formatReport, runEval } from '../node/run/eval-run.js';
 
@@ -37,7 +37,9 @@ export const START_AUGMENTATION = 'small-grey-jitter';
  * the pooled features and in the head), as pretrain builds it: what the step measurement before
  * training and `npm run bench -- start-step` time.
  */
-export function startRecipe(o: Pick<StartOptions, 'method' | 'objective' | 'temperature' | 'augmentation' | 'limit'> = {}): Recipe {
+export function startRecipe(
+  o: Pick<StartOptions, 'method' | 'objective' | 'temperature' | 'augmentation' | 'limit' | 'head'> = {},
+): Recipe {
   const method = o.method ?? 'simclr';
   const temperature = o.temperature ?? (method === 'simclr' ? START_TEMPERATURE : DEFAULT_TEMPERATURE[method]);
   if (temperature === undefined)
@@ -52,6 +54,7 @@ export function startRecipe(o: Pick<StartOptions, 'method' | 'objective' | 'temp
     flip: true,
     temperature,
     projectionDim: 128,
+    head: o.head ?? 'mlp',
     headBatchNorm: true,
     encoderBatchNorm: true,
     featureBatchNorm: true,
@@ -72,6 +75,8 @@ export interface StartOptions {
   steps?: number;
   /** Pairs per step. @default 256 */
   batchSize?: number;
+  /** The projection head (the recipe study's variants). @default 'mlp' */
+  head?: HeadKind;
   /** SimCLR's τ. @default START_TEMPERATURE (0.2) */
   temperature?: number;
   /** Adam's learning rate. @default defaultLr('adam', batch): 1e-3 */
@@ -80,7 +85,7 @@ export interface StartOptions {
   augmentation?: string;
   /** Seed of the weights, data order and augmentation (the probes' labelled subsets keep theirs). @default 0 */
   seed?: number;
-  /** Cap on the training images. @default min(60000, max(10000, steps x batch)) */
+  /** Cap on the training images. @default 60000 (all) on a budget; min(60000, max(10000, steps x batch)) with `steps` */
   limit?: number;
   /** Labelled train images the probes learn from. @default 4000 */
   evalTrain?: number;
@@ -119,19 +124,12 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
   const info = await initBackend();
   log(`contrastive: ${describeBackend(info)}`);
 
-  let steps = o.steps;
+  const steps = o.steps;
   if (steps === undefined) {
     log(
       `npm start: SimCLR on the bundled Fashion-MNIST, small CNN, batch ${batch}; about ${Math.round(budget)} s of training sized ` +
-        `to this machine, then evaluation on ${evalTrain} train / ${evalTest} test images and the report (target: under 5 minutes in all)`,
-    );
-    // Measure one training step on this backend (a throwaway model: the one pretrain builds below, BatchNorm included).
-    const recipe = startRecipe(o);
-    const sized = await sizeStepsToBudget(recipe, 'fashion-mnist', batch, budget, { minSteps: 20, maxSteps: 3000 });
-    steps = sized.steps;
-    const stepSeconds = sized.stepSeconds;
-    log(
-      `one step (${batch} images, 2 views) takes ${stepSeconds.toFixed(2)} s here: training ${steps} steps, expected ~${Math.round(steps * stepSeconds)} s`,
+        `to this machine (from a measured step, then from the run's own pace after its warm-up), then evaluation on ${evalTrain} train / ` +
+        `${evalTest} test images and the report (target: under 5 minutes in all)`,
     );
   }
 
@@ -143,9 +141,9 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
     ...(o.objective !== undefined ? { objective: o.objective } : {}),
     data: 'fashion-mnist',
     split: 'train',
-    limit: o.limit ?? Math.min(60000, Math.max(10000, steps * batch)),
+    limit: o.limit ?? (steps === undefined ? 60000 : Math.min(60000, Math.max(10000, steps * batch))),
     arch: 'small-cnn',
-    steps,
+    ...(steps === undefined ? { minutes: budget / 60 } : { steps }),
     batchSize: batch,
     optimizer: 'adam',
     ...(o.lr !== undefined ? { lr: o.lr } : {}),
@@ -154,6 +152,7 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
     clipNorm: 0,
     seed: o.seed ?? 0,
     temperature: startRecipe(o).temperature,
+    ...(o.head !== undefined ? { head: o.head } : {}),
     width: 64,
     out,
     resume: false,

@@ -5,12 +5,13 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '../../src/tf.js';
 import { saveModel } from '../../src/node/run/model-io.js';
+import { warmupCosine } from '../../src/train/schedules.js';
 import { useBackend } from '../support/tensors.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -20,6 +21,29 @@ const work = mkdtempSync(join(tmpdir(), 'contrastive-pretrain-'));
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], { cwd: root, encoding: 'utf8', timeout: 240_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI and sends it SIGINT (Ctrl-C) once its stderr matches `when`. */
+function interruptWhen(args: string[], when: RegExp): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { cwd: root });
+    let stderr = '';
+    let sent = false;
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d: string) => {
+      stderr += d;
+      if (!sent && when.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.on('error', fail);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done({ status, stderr });
+    });
+  });
 }
 
 /** stderr without tfjs's one-time banner. */
@@ -107,7 +131,30 @@ test('pretrain --arch: a wrong input shape, an unpooled output, a missing file a
   assert.match(errLines(bad.stderr)[0]!, /small-cnn, resnet18, mlp, conv1d-gru or the path of a tfjs LayersModel model\.json/);
 });
 
-test('pretrain --minutes 0.05: steps sized from a measured step, recorded in config.json, the schedule ends with them; --minutes with --steps or --epochs exits 2 naming both', () => {
+test("pretrain --minutes, stopped by Ctrl-C after the re-size: --resume trains to the re-sized steps on the first start's schedule", async () => {
+  const out = join(work, 'runs', 'minutes-resume');
+  const first = await interruptWhen(['pretrain', ...SMALL, '--minutes', '0.1', '--out', out], /budget: the run's steps take/);
+  assert.equal(first.status, 130, first.stderr);
+  const budget = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).budget;
+  assert.ok(budget.resizedSteps > budget.warmupSteps, JSON.stringify(budget));
+  const again = cli(['pretrain', '--resume', '--out', out, '--no-report']);
+  assert.equal(again.status, 0, again.stderr);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.equal(config.result.steps, budget.resizedSteps);
+  const lrs = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { lr: number }).lr);
+  assert.equal(lrs.length, budget.resizedSteps);
+  const schedule = warmupCosine({
+    baseLr: config.optimizer.learningRate,
+    totalSteps: budget.resizedSteps,
+    warmupSteps: budget.warmupSteps,
+  });
+  lrs.forEach((lr, i) => assert.ok(Math.abs(lr - schedule(i)) < 1e-12, `step ${i + 1}: lr ${lr}, the schedule's ${schedule(i)}`));
+});
+
+test("pretrain --minutes 0.05: steps sized from a measured step, re-sized after the warm-up from the run's pace, both in config.json, the schedule ends with them; --minutes with --steps or --epochs exits 2 naming both", () => {
   const out = join(work, 'runs', 'minutes');
   const p = cli(['pretrain', ...SMALL, '--minutes', '0.05', '--out', out]);
   assert.equal(p.status, 0, p.stderr);
@@ -115,13 +162,18 @@ test('pretrain --minutes 0.05: steps sized from a measured step, recorded in con
   assert.equal(config.options.minutes, 0.05);
   assert.ok(config.budget.stepSeconds > 0);
   assert.equal(config.budget.steps, Math.max(1, Math.floor(3 / config.budget.stepSeconds)));
-  assert.equal(config.result.steps, config.budget.steps);
-  assert.ok(config.result.steps >= 1);
+  assert.equal(config.budget.warmupSteps, Math.round(config.budget.steps * 0.1));
+  // this model's step takes milliseconds: the sizing gives a warm-up long enough to time
+  assert.ok(config.budget.warmupSteps >= 4, `warm-up ${config.budget.warmupSteps} steps`);
+  assert.ok(config.budget.runStepSeconds > 0);
+  assert.ok(config.budget.resizedSteps > config.budget.warmupSteps);
+  assert.match(p.stderr, new RegExp(`budget: the run's steps take [0-9.]+ s here -> ${config.budget.resizedSteps} steps in all`));
+  assert.equal(config.result.steps, config.budget.resizedSteps);
   const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
-  assert.equal(steps.length, config.budget.steps);
+  assert.equal(steps.length, config.budget.resizedSteps);
   if (steps.length >= 4)
     assert.ok(steps.at(-1).lr < 0.5 * Math.max(...steps.map((s: { lr: number }) => s.lr)), 'the cosine schedule decays over the sized run');
   for (const flag of ['--steps', '--epochs']) {

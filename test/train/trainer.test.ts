@@ -190,6 +190,108 @@ test('train: steps budget, bad options are typed errors', async () => {
   m.dispose();
 });
 
+/** The method with each step taking at least `ms` longer (a slower machine). */
+function paced(m: Method, ms: number): Method {
+  const step = m.trainStep.bind(m);
+  return Object.assign(m, {
+    trainStep: async (...args: Parameters<Method['trainStep']>) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return step(...args);
+    },
+  });
+}
+
+test('train: a time budget re-sizes the run at the end of the warm-up from its own pace; the cosine starts there, without a jump', async () => {
+  const m = paced(method(), 15);
+  const store = new MemoryStore();
+  const resizes: { totalSteps: number; stepSeconds: number }[] = [];
+  const res = await train({
+    method: m,
+    data: clusters(),
+    batchSize: 32,
+    steps: 20, // sized as if a step took 60 ms: 1.2 s / 20
+    warmupSteps: 4,
+    learningRate: 1e-3,
+    budgetSeconds: 1.2,
+    store,
+    onResize: (r) => {
+      resizes.push(r);
+    },
+  });
+  assert.equal(resizes.length, 1);
+  const { totalSteps, stepSeconds } = resizes[0]!;
+  assert.ok(stepSeconds >= 0.015, `the pace includes the 15 ms each step waits: ${stepSeconds}`);
+  assert.ok(totalSteps > 20, `a step faster than the sizing's 60 ms gives the run more steps: ${totalSteps}`);
+  assert.equal(res.steps, totalSteps);
+  assert.equal(store.metrics.length, totalSteps);
+  assert.ok(res.seconds < 2 * 1.2, `the run keeps near its budget: ${res.seconds} s`);
+  // warm-up to the peak, then the cosine over the re-sized length: the first decay step is at the peak
+  const lrs = store.metrics.map((r) => r.lr);
+  assert.deepEqual(lrs.slice(0, 4), [2.5e-4, 5e-4, 7.5e-4, 1e-3]);
+  assert.equal(lrs[4], 1e-3);
+  for (let i = 5; i < lrs.length; i++) assert.ok(lrs[i]! <= lrs[i - 1]!, `non-increasing after the warm-up (step ${i + 1})`);
+  assert.ok(Math.abs(lrs.at(-1)! - 1e-3 * 0.5 * (1 + Math.cos((Math.PI * (totalSteps - 5)) / (totalSteps - 4)))) < 1e-12);
+  m.dispose();
+});
+
+test('train: a budget already spent at the end of the warm-up ends the run one step later; no re-size without 4 warm-up steps or on resume', async () => {
+  const data = clusters();
+  const slow = paced(method(), 30);
+  const resizes: number[] = [];
+  const store = new MemoryStore();
+  const res = await train({
+    method: slow,
+    data,
+    batchSize: 32,
+    steps: 40,
+    warmupSteps: 4,
+    budgetSeconds: 0.05,
+    store,
+    onResize: (r) => {
+      resizes.push(r.totalSteps);
+    },
+  });
+  assert.deepEqual(resizes, [5]);
+  assert.equal(res.steps, 5);
+  slow.dispose();
+
+  const m = method();
+  const none: number[] = [];
+  const short = await train({
+    method: m,
+    data,
+    batchSize: 32,
+    steps: 6,
+    warmupSteps: 3,
+    budgetSeconds: 0.01,
+    onResize: (r) => void none.push(r.totalSteps),
+  });
+  assert.equal(short.steps, 6, 'a 3-step warm-up is too short to time: the sized length stands');
+  const ckpt = decodeCheckpoint(store.checkpoint!);
+  const resumed = await train({
+    method: m,
+    data,
+    batchSize: 32,
+    steps: 8,
+    warmupSteps: 4,
+    budgetSeconds: 0.01,
+    resume: ckpt,
+    onResize: (r) => void none.push(r.totalSteps),
+  });
+  assert.equal(resumed.steps, 8, 'a resumed run keeps the length its first start fixed');
+  assert.deepEqual(none, []);
+  for (const t of Object.values(ckpt.state.tensors)) t.dispose();
+  await assert.rejects(
+    train({ method: m, data, steps: 8, budgetSeconds: 0 }),
+    (e: Error) => e instanceof ConfigError && /budgetSeconds/.test(e.message) && /got 0/.test(e.message),
+  );
+  await assert.rejects(
+    train({ method: m, data, steps: 8, budgetSeconds: 5, schedule: () => 1e-3 }),
+    (e: Error) => e instanceof ConfigError && /budgetSeconds/.test(e.message) && /custom schedule/.test(e.message),
+  );
+  m.dispose();
+});
+
 test("train: calls the method's prepare once, with the data, before the first step of a fresh run; never on resume", async () => {
   const data = clusters();
   const calls: string[] = [];

@@ -62,7 +62,8 @@ export interface PretrainOptions {
   steps?: number;
   /**
    * A budget in minutes of training on this machine: the steps are sized from a measured step
-   * (sizeStepsToBudget); conflicts with `steps` and `epochs`.
+   * (sizeStepsToBudget), then re-sized at the end of the warm-up from the run's own pace (train's
+   * `budgetSeconds`); conflicts with `steps` and `epochs`.
    * @default none (the length comes from `steps` or `epochs`)
    */
   minutes?: number;
@@ -209,9 +210,14 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     config = await run.readConfig();
     build = { recipe: config.recipe as Recipe, optimizer: config.optimizer as MethodBuild['optimizer'] };
     opts = { ...o, ...(config.options as PretrainOptions), resume: true, quiet: o.quiet ?? false, out: o.out };
-    // a --minutes run resumes to the steps its budget was sized to on its first start
-    const budget = config.budget as { steps?: unknown } | undefined;
-    if (typeof budget?.steps === 'number') opts = { ...opts, steps: budget.steps, minutes: undefined };
+    // a --minutes run resumes to the steps its budget was sized (and re-sized) to on its first start,
+    // with that start's warm-up (10% of the first sizing), so that the schedule is the same
+    const budget = config.budget as { steps?: unknown; resizedSteps?: unknown; warmupSteps?: unknown } | undefined;
+    if (typeof budget?.steps === 'number') {
+      const steps = typeof budget.resizedSteps === 'number' ? budget.resizedSteps : budget.steps;
+      const warmup = typeof budget.warmupSteps === 'number' ? budget.warmupSteps : opts.warmup;
+      opts = { ...opts, steps, minutes: undefined, ...(warmup !== undefined ? { warmup } : {}) };
+    }
   } else if (await run.hasCheckpoint()) {
     throw new ConfigError('pretrain', '--out', `${o.out} already holds a run; pass --resume to continue it or choose another --out`);
   }
@@ -375,9 +381,13 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
   if (!o.resume && opts.minutes !== undefined) {
     // the steps that fit the budget on this backend, from a step of a throwaway copy of the method
     const { steps, stepSeconds } = await sizeStepsToBudget(build!, trainData, opts.batchSize, opts.minutes * 60);
-    opts = { ...opts, steps };
-    config!.budget = { minutes: opts.minutes, stepSeconds, steps };
-    log(o.quiet, `budget ${opts.minutes} min: one step takes ${stepSeconds.toFixed(3)} s here -> ${steps} steps`);
+    const warmupSteps = opts.warmup ?? Math.round(steps * 0.1);
+    opts = { ...opts, steps, warmup: warmupSteps };
+    config!.budget = { minutes: opts.minutes, stepSeconds, steps, warmupSteps };
+    log(
+      o.quiet,
+      `budget ${opts.minutes} min: one step takes ${stepSeconds.toFixed(3)} s here -> ${steps} steps, re-sized after the ${warmupSteps}-step warm-up from the run's own pace`,
+    );
   }
   const method = buildMethod(build!);
   try {
@@ -416,6 +426,16 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
         batchSize: opts.batchSize,
         ...(opts.steps !== undefined ? { steps: opts.steps } : { epochs: opts.epochs ?? 10 }),
         ...(opts.warmup !== undefined ? { warmupSteps: opts.warmup } : {}),
+        ...(opts.minutes !== undefined
+          ? {
+              budgetSeconds: opts.minutes * 60,
+              onResize: async ({ totalSteps: resizedSteps, stepSeconds }: { totalSteps: number; stepSeconds: number }) => {
+                const cfg = await run.readConfig();
+                await run.writeConfig({ ...cfg, budget: { ...(cfg.budget as object), resizedSteps, runStepSeconds: stepSeconds } });
+                log(o.quiet, `\nbudget: the run's steps take ${stepSeconds.toFixed(3)} s here -> ${resizedSteps} steps in all`);
+              },
+            }
+          : {}),
         seed: opts.seed,
         ...(monitorData !== undefined ? { monitor: { data: monitorData } } : {}),
         // unlabelled data: no kNN monitor; alignment, uniformity and the collapse signal instead;
