@@ -61,11 +61,65 @@ static Napi::Value pool(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Windows that do not overlap (stride >= window, the 2x2 / stride 2 pooling of most CNNs): each dx
+// element belongs to at most one window, so the gradient is written, not scattered. Per window, a
+// first pass takes the maximum of each channel and a second writes dy at the first position equal
+// to it (none when the maximum stayed -inf: a window of -inf or NaN only, as the scalar `>` of
+// tfjs finds no maximum there), 0 elsewhere; both passes are branch-free over channels, so they
+// vectorise. dx is cleared first only where windows leave gaps (stride > window, or 'valid'
+// padding dropping the last rows or columns).
+static void maxPoolGradDisjoint(const PoolGeometry& g, const float* dy, const float* x, float* dx) {
+  const int64_t C = g.C;
+  const bool covers = g.sh == g.KH && g.sw == g.KW && (g.OH - 1) * g.sh - g.pt + g.KH >= g.H &&
+                      (g.OW - 1) * g.sw - g.pl + g.KW >= g.W;
+#pragma omp parallel
+  {
+    std::vector<float> best((size_t)C), done((size_t)C);
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t n = 0; n < g.N; n++) {
+      const float* xn = x + n * g.H * g.W * C;
+      float* dxn = dx + n * g.H * g.W * C;
+      if (!covers) std::memset(dxn, 0, sizeof(float) * (size_t)(g.H * g.W * C));
+      float* m = best.data();
+      float* d = done.data();
+      for (int64_t oh = 0; oh < g.OH; oh++) {
+        const int64_t h0 = std::max<int64_t>(oh * g.sh - g.pt, 0), h1 = std::min<int64_t>(oh * g.sh - g.pt + g.KH, g.H);
+        for (int64_t ow = 0; ow < g.OW; ow++) {
+          const int64_t w0 = std::max<int64_t>(ow * g.sw - g.pl, 0), w1 = std::min<int64_t>(ow * g.sw - g.pl + g.KW, g.W);
+          const float* gy = dy + ((n * g.OH + oh) * g.OW + ow) * C;
+          for (int64_t c = 0; c < C; c++) m[c] = -std::numeric_limits<float>::infinity();
+          for (int64_t h = h0; h < h1; h++)
+            for (int64_t w = w0; w < w1; w++) {
+              const float* in = xn + (h * g.W + w) * C;
+              for (int64_t c = 0; c < C; c++) m[c] = in[c] > m[c] ? in[c] : m[c];
+            }
+          // a channel whose maximum stayed -inf gets no gradient: mark it done before the scan
+          for (int64_t c = 0; c < C; c++) d[c] = m[c] > -std::numeric_limits<float>::infinity() ? 0.f : 1.f;
+          for (int64_t h = h0; h < h1; h++)
+            for (int64_t w = w0; w < w1; w++) {
+              const float* in = xn + (h * g.W + w) * C;
+              float* o = dxn + (h * g.W + w) * C;
+              for (int64_t c = 0; c < C; c++) {
+                const bool hit = d[c] == 0.f && in[c] == m[c];
+                o[c] = hit ? gy[c] : 0.f;
+                d[c] = hit ? 1.f : d[c];
+              }
+            }
+        }
+      }
+    }
+  }
+}
+
 // maxPoolGrad(dy, x, dx, params): routes each dy to the first maximum of its window in x.
 static Napi::Value maxPoolGrad(const Napi::CallbackInfo& info) {
   PoolGeometry g = readPool(info, 3);
   F32 dy = f32(info, 0, g.ySize(), "maxPoolGrad dy"), x = f32(info, 1, g.xSize(), "maxPoolGrad x");
   F32 dx = f32(info, 2, g.xSize(), "maxPoolGrad dx");
+  if (g.sh >= g.KH && g.sw >= g.KW) {
+    maxPoolGradDisjoint(g, dy.data, x.data, dx.data);
+    return info.Env().Undefined();
+  }
   const int64_t C = g.C;
 #pragma omp parallel
   {
