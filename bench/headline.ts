@@ -1,13 +1,16 @@
 /**
  * `npm run bench -- headline [--minutes 10] [--methods simclr,moco,npid,invaspread,cmc,cpc]
- * [--out runs/headline] [--table-only]`: issue 18's headline table. Each method is trained by the
+ * [--seed 0] [--out runs/headline] [--table-only]`: issue 18's headline table. Each method is trained by the
  * CLI as a user runs it, `contrastive pretrain --method <m> --data <d> --minutes M` (the steps
- * sized from a measured step on this machine, every other setting the CLI's default), then
+ * sized from a measured step on this machine and re-sized from the run's pace after its warm-up,
+ * every other setting the CLI's default), then
  * evaluated by `contrastive eval --run <dir> --json`: linear probe and kNN at 1%, 10% and 100% of
  * the labels (1% and 10% the mean over the evaluation's labelled draws), next to raw inputs and
  * the same encoder with random weights. SimCLR, MoCo, NPID and InvaSpread train on Fashion-MNIST's
  * 60,000 train images, CMC on the CIFAR-10 subset, CPC on FSDD (all from ../shared/data). Prints
- * one table and whether every method beats both baselines on both probes at 1% and 10%.
+ * one table and whether every method beats both baselines on both probes at 1% and 10%. `--seed`
+ * is pretrain's (weights, data order, augmentations; the random encoder is that seed's
+ * initialisation); the evaluation's labelled draws stay the CLI's.
  *
  * The CLI runs from dist/ (built first, as `npm start` does). `--table-only` prints the table of
  * an earlier run's `<out>/<method>/config.json` and `<out>/<method>.eval.json`.
@@ -63,6 +66,8 @@ export async function main(args: string[]): Promise<void> {
   const methods = opt('methods', Object.keys(METHODS).join(',')).split(',') as Method[];
   for (const m of methods)
     if (!(m in METHODS)) throw new Error(`bench headline: --methods takes ${Object.keys(METHODS).join(',')}, got '${m}'`);
+  const seed = opt('seed', '0');
+  if (!/^\d+$/.test(seed)) throw new Error(`bench headline: --seed must be a non-negative integer, got '${seed}'`);
   const out = opt('out', join('runs', 'headline'));
   const tableOnly = args.includes('--table-only');
   const shared = sharedDataDir();
@@ -86,7 +91,21 @@ export async function main(args: string[]): Promise<void> {
       console.error(`\n== ${m}: pretrain --minutes ${minutes} (${new Date().toISOString()})`);
       rmSync(dir, { recursive: true, force: true });
       const data = spec.data(folder);
-      run(['dist/cli/main.js', 'pretrain', '--method', m, '--data', data, '--minutes', String(minutes), '--out', dir, '--no-report']);
+      run([
+        'dist/cli/main.js',
+        'pretrain',
+        '--method',
+        m,
+        '--data',
+        data,
+        '--minutes',
+        String(minutes),
+        '--seed',
+        seed,
+        '--out',
+        dir,
+        '--no-report',
+      ]);
       const e = spawnSync(process.execPath, ['dist/cli/main.js', 'eval', '--run', dir, '--json'], {
         stdio: ['ignore', 'pipe', 'inherit'],
         encoding: 'utf8',
