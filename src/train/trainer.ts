@@ -127,9 +127,10 @@ export interface TrainOptions {
   schedule?: Schedule;
   /**
    * A time budget for the run, in seconds from the start of training: `steps` is then the length
-   * sized before the run from a step measured apart (a throwaway model's first steps, which ran
-   * 15-35% slower than the run's), and at the end of the warm-up the trainer re-sizes the run to the
-   * steps that fit the rest of the budget at the pace of the warm-up's second half. The cosine
+   * sized before the run from a step measured apart (a throwaway model's first steps, which missed
+   * the run's pace by 10-35% on the project's 2-core machine, mostly on the slow side), and at the
+   * end of the warm-up the trainer re-sizes the run to the steps that fit the rest of the budget at
+   * the pace of the warm-up's second half. The cosine
    * starts after the re-size, so the schedule has no jump. Needs at least 4 warm-up steps and the
    * warm-up + cosine schedule; ignored when resuming (the run's length was fixed on its first start).
    */
