@@ -137,6 +137,8 @@ export interface TrainOptions {
   budgetSeconds?: number;
   /** Called once when `budgetSeconds` re-sizes the run, with the new total and the pace measured (seconds a step). */
   onResize?: (resized: { totalSteps: number; stepSeconds: number }) => void | Promise<void>;
+  /** The clock, in milliseconds: the run's seconds, the steps' samples/s and the budget's pace (tests inject one). @default performance.now */
+  now?: () => number;
   /** Seed of the run's generator (ignored when resuming). @default 0 */
   seed?: number;
   /** Online kNN accuracy each epoch. */
@@ -314,7 +316,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     rng = new Rng(options.seed ?? 0);
   }
 
-  const t0 = performance.now();
+  const clock = options.now ?? (() => performance.now());
+  const t0 = clock();
   if (resume === undefined) await method.prepare?.(data, { batchSize }); // counted in the run's seconds
   const pending: StepRecord[] = [];
   const flush = async (): Promise<void> => {
@@ -340,7 +343,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const e0: RngState = epochRngState ?? rng.state();
     const order = epochOrder(data.size, { shuffle: true, rng: epochRngState === undefined ? rng : Rng.fromState(e0) });
     epochRngState = undefined;
-    const tEpoch = performance.now();
+    const tEpoch = clock();
     let lossSum = 0;
     let lossCount = 0;
     let k = startInEpoch;
@@ -353,7 +356,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       next?.catch(() => undefined);
       const lr = schedule(step) * lrScale;
       method.optimizer.learningRate = lr;
-      const tStep = performance.now();
+      const tStep = clock();
       const x = tf.tensor(b.x, b.shape);
       // skip mode: the state before the step (clones share storage), restored if the step diverges
       const before = onNonFinite === 'skip' ? method.getState() : undefined;
@@ -390,12 +393,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       step += 1;
       k += 1;
-      const now = performance.now();
+      const now = clock();
       if (resizing && step === resizeFrom) tResizeFrom = now;
       if (resizing && step === warmupSteps) {
-        const stepSeconds = (now - tResizeFrom) / 1000 / (warmupSteps - resizeFrom);
-        const left = budget! - (now - t0) / 1000;
-        totalSteps = step + Math.max(1, Math.floor(left / stepSeconds));
+        const stepMs = (now - tResizeFrom) / (warmupSteps - resizeFrom);
+        const leftMs = budget! * 1000 - (now - t0);
+        // (a step count that fits exactly stays whole despite rounding in the division)
+        totalSteps = step + Math.max(1, Math.floor(leftMs / stepMs + 1e-9));
+        const stepSeconds = stepMs / 1000;
         epochs = Math.ceil(totalSteps / stepsPerEpoch);
         schedule = warmupCosine({ baseLr, totalSteps, warmupSteps });
         await options.onResize?.({ totalSteps, stepSeconds });
@@ -434,7 +439,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       // mid-epoch abort: checkpoint here; at an epoch's last step the epoch-end checkpoint below serves
       if (signal?.aborted === true && step < totalSteps && k < stepsPerEpoch) {
         await checkpoint(k, e0);
-        return { status: 'interrupted', steps: step, epochs: epoch, seconds: (performance.now() - t0) / 1000, lastLoss, epochRecords };
+        return { status: 'interrupted', steps: step, epochs: epoch, seconds: (clock() - t0) / 1000, lastLoss, epochRecords };
       }
     }
     const knn = options.monitor === undefined ? undefined : await monitorKnn(method, options.monitor, batchSize);
@@ -443,7 +448,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       epoch: epoch + 1,
       step,
       loss: lossCount > 0 ? lossSum / lossCount : NaN,
-      seconds: (performance.now() - tEpoch) / 1000,
+      seconds: (clock() - tEpoch) / 1000,
       ...knn,
       ...extra,
     };
@@ -453,9 +458,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     onEpoch?.(rec);
     await checkpoint(0, rng.state());
     if (signal?.aborted === true && step < totalSteps) {
-      return { status: 'interrupted', steps: step, epochs: epoch, seconds: (performance.now() - t0) / 1000, lastLoss, epochRecords };
+      return { status: 'interrupted', steps: step, epochs: epoch, seconds: (clock() - t0) / 1000, lastLoss, epochRecords };
     }
   }
   await flush();
-  return { status: 'done', steps: step, epochs: epoch, seconds: (performance.now() - t0) / 1000, lastLoss, epochRecords };
+  return { status: 'done', steps: step, epochs: epoch, seconds: (clock() - t0) / 1000, lastLoss, epochRecords };
 }

@@ -190,19 +190,21 @@ test('train: steps budget, bad options are typed errors', async () => {
   m.dispose();
 });
 
-/** The method with each step taking at least `ms` longer (a slower machine). */
-function paced(m: Method, ms: number): Method {
+/** A clock (ms) that only the method's steps move: each step takes `ms` of it. */
+function paced(m: Method, ms: number): { method: Method; now: () => number } {
+  let t = 0;
   const step = m.trainStep.bind(m);
-  return Object.assign(m, {
+  const method = Object.assign(m, {
     trainStep: async (...args: Parameters<Method['trainStep']>) => {
-      await new Promise((r) => setTimeout(r, ms));
+      t += ms;
       return step(...args);
     },
   });
+  return { method, now: () => t };
 }
 
 test('train: a time budget re-sizes the run at the end of the warm-up from its own pace; the cosine starts there, without a jump', async () => {
-  const m = paced(method(), 15);
+  const { method: m, now } = paced(method(), 10);
   const store = new MemoryStore();
   const resizes: { totalSteps: number; stepSeconds: number }[] = [];
   const res = await train({
@@ -214,17 +216,19 @@ test('train: a time budget re-sizes the run at the end of the warm-up from its o
     learningRate: 1e-3,
     budgetSeconds: 1.2,
     store,
+    now,
     onResize: (r) => {
       resizes.push(r);
     },
   });
+  // 10 ms a step: 40 ms spent at the end of the warm-up, 1.16 s left for 116 more steps
   assert.equal(resizes.length, 1);
-  const { totalSteps, stepSeconds } = resizes[0]!;
-  assert.ok(stepSeconds >= 0.015, `the pace includes the 15 ms each step waits: ${stepSeconds}`);
-  assert.ok(totalSteps > 20, `a step faster than the sizing's 60 ms gives the run more steps: ${totalSteps}`);
-  assert.equal(res.steps, totalSteps);
-  assert.equal(store.metrics.length, totalSteps);
-  assert.ok(res.seconds < 2 * 1.2, `the run keeps near its budget: ${res.seconds} s`);
+  assert.ok(Math.abs(resizes[0]!.stepSeconds - 0.01) < 1e-12, `pace ${resizes[0]!.stepSeconds}`);
+  const { totalSteps } = resizes[0]!;
+  assert.equal(totalSteps, 120);
+  assert.equal(res.steps, 120);
+  assert.equal(store.metrics.length, 120);
+  assert.ok(Math.abs(res.seconds - 1.2) < 1e-9, `the run spends its budget: ${res.seconds} s`);
   // warm-up to the peak, then the cosine over the re-sized length: the first decay step is at the peak
   const lrs = store.metrics.map((r) => r.lr);
   assert.deepEqual(lrs.slice(0, 4), [2.5e-4, 5e-4, 7.5e-4, 1e-3]);
@@ -236,7 +240,7 @@ test('train: a time budget re-sizes the run at the end of the warm-up from its o
 
 test('train: a budget already spent at the end of the warm-up ends the run one step later; no re-size without 4 warm-up steps or on resume', async () => {
   const data = clusters();
-  const slow = paced(method(), 30);
+  const { method: slow, now } = paced(method(), 30);
   const resizes: number[] = [];
   const store = new MemoryStore();
   const res = await train({
@@ -245,8 +249,9 @@ test('train: a budget already spent at the end of the warm-up ends the run one s
     batchSize: 32,
     steps: 40,
     warmupSteps: 4,
-    budgetSeconds: 0.05,
+    budgetSeconds: 0.05, // 120 ms spent at the end of the warm-up
     store,
+    now,
     onResize: (r) => {
       resizes.push(r.totalSteps);
     },
