@@ -2,7 +2,7 @@
  * `npm run bench -- headline [--minutes 10] [--methods simclr,moco,npid,invaspread,cmc,cpc]
  * [--seed 0] [--out runs/headline] [--table-only]`: issue 18's headline table. Each method is trained by the
  * CLI as a user runs it, `contrastive pretrain --method <m> --data <d> --minutes M` (the steps
- * sized from a measured step on this machine and re-sized from the run's pace after its warm-up,
+ * sized from a measured step on this machine and re-sized from the run's own pace as it goes,
  * every other setting the CLI's default), then
  * evaluated by `contrastive eval --run <dir> --json`: linear probe and kNN at 1%, 10% and 100% of
  * the labels (1% and 10% the mean over the evaluation's labelled draws), next to raw inputs and

@@ -222,10 +222,10 @@ export type {
 } from './train/trainer.js';
 export { Optimizer, optimizer, decays, OPTIMIZER_NAMES } from './optim/optimizers.js';
 export type { OptimizerOptions, OptimizerName, OptimizerState, UpdateInfo, ApplyOptions } from './optim/optimizers.js';
-export { warmupCosine, constantLr } from './train/schedules.js';
+export { warmupCosine, constantLr, ResizableWarmupCosine } from './train/schedules.js';
 export { stepsForBudget } from './train/steps-for-budget.js';
 export type { StepsForBudgetOptions } from './train/steps-for-budget.js';
-export type { Schedule, WarmupCosineOptions } from './train/schedules.js';
+export type { Schedule, WarmupCosineOptions, CosineResize } from './train/schedules.js';
 
 // ── Evaluation ────────────────────────────────────────────────────────────────
 export type { Features, FeatureArray, LabelledFeatures } from './eval/features.js';

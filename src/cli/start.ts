@@ -2,7 +2,7 @@
  * `npm start`: the whole product in under 5 minutes on a 2-core machine. Pretrains SimCLR on the
  * bundled Fashion-MNIST for a number of steps sized to a time budget (`pretrain --minutes`: from a
  * step measured on this machine's best backend before training, re-sized from the run's own pace
- * after its warm-up), evaluates the encoder (linear probe and kNN at 1%, 10%, 100% of
+ * during the run), evaluates the encoder (linear probe and kNN at 1%, 10%, 100% of
  * the labels, against raw pixels and the same encoder with random weights), prints the table,
  * then writes the run's report.html, after the evaluation so that the page has its
  * label-efficiency chart.
@@ -128,7 +128,7 @@ export async function runStart(o: StartOptions = {}): Promise<StartResult> {
   if (steps === undefined) {
     log(
       `npm start: SimCLR on the bundled Fashion-MNIST, small CNN, batch ${batch}; about ${Math.round(budget)} s of training sized ` +
-        `to this machine (from a measured step, then from the run's own pace after its warm-up), then evaluation on ${evalTrain} train / ` +
+        `to this machine (from a measured step, then from the run's own pace as it goes), then evaluation on ${evalTrain} train / ` +
         `${evalTest} test images and the report (target: under 5 minutes in all)`,
     );
   }

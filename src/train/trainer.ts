@@ -15,7 +15,7 @@ import { KNN_PROTOCOL } from '../eval/knn-protocol.js';
 import { stratifiedSplit } from '../eval/stratify.js';
 import { selectLabels } from '../eval/features.js';
 import type { Method, MethodState, StepMetrics } from '../methods/method.js';
-import { warmupCosine, type Schedule } from './schedules.js';
+import { ResizableWarmupCosine, warmupCosine, type Schedule } from './schedules.js';
 import { ConfigError } from '../errors.js';
 import { assertInteger, assertNonNegative, describe } from '../validate.js';
 
@@ -128,15 +128,17 @@ export interface TrainOptions {
   /**
    * A time budget for the run, in seconds from the start of training: `steps` is then the length
    * sized before the run from a step measured apart (a throwaway model's first steps, which missed
-   * the run's pace by 10-35% on the project's 2-core machine, mostly on the slow side), and at the
-   * end of the warm-up the trainer re-sizes the run to the steps that fit the rest of the budget at
-   * the pace of the warm-up's second half. The cosine
-   * starts after the re-size, so the schedule has no jump. Needs at least 4 warm-up steps and the
-   * warm-up + cosine schedule; ignored when resuming (the run's length was fixed on its first start).
+   * the run's pace by 10-35% on the project's 2-core machine, mostly on the slow side). The trainer
+   * re-sizes the run to the steps that fit the rest of the budget at its own pace: at the end of
+   * the warm-up (the pace of its second half, when it has 4 steps or more), then when a quarter,
+   * half and three quarters of the budget have gone (the pace since the previous re-size), so that
+   * load that comes or goes during the run moves its end less. The learning rate follows
+   * `ResizableWarmupCosine`: no jump at a re-size. Needs the warm-up + cosine schedule; ignored
+   * when resuming (the caller replays the first start's re-sizes as `schedule`).
    */
   budgetSeconds?: number;
-  /** Called once when `budgetSeconds` re-sizes the run, with the new total and the pace measured (seconds a step). */
-  onResize?: (resized: { totalSteps: number; stepSeconds: number }) => void | Promise<void>;
+  /** Called at each of `budgetSeconds`' re-sizes that changed the length: at `step`, the new length and the pace measured (seconds a step). */
+  onResize?: (resized: { step: number; totalSteps: number; stepSeconds: number }) => void | Promise<void>;
   /** The clock, in milliseconds: the run's seconds, the steps' samples/s and the budget's pace (tests inject one). @default performance.now */
   now?: () => number;
   /** Seed of the run's generator (ignored when resuming). @default 0 */
@@ -276,7 +278,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const warmupSteps = options.warmupSteps ?? Math.round(totalSteps * 0.1);
   assertInteger(warmupSteps, fn, 'warmupSteps', 0);
   if (warmupSteps > totalSteps) throw new ConfigError(fn, 'warmupSteps', `must be <= the run's ${totalSteps} steps, got ${warmupSteps}`);
-  let schedule = options.schedule ?? warmupCosine({ baseLr, totalSteps, warmupSteps });
   const budget = options.budgetSeconds;
   if (budget !== undefined) {
     if (!(typeof budget === 'number' && budget > 0 && Number.isFinite(budget)))
@@ -284,10 +285,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (options.schedule !== undefined)
       throw new ConfigError(fn, 'budgetSeconds', 'needs the warm-up + cosine schedule (it re-sizes the cosine), got a custom schedule');
   }
-  // the budget's re-size: the pace is timed from the end of step resizeFrom to the end of the warm-up
-  const resizing = budget !== undefined && resume === undefined && warmupSteps >= 4;
+  // a budget re-sizes the run from its pace: at the end of the warm-up (the pace of its second
+  // half, when it has 4 steps or more), then as a quarter, half and three quarters of the budget
+  // have gone (the pace since the previous point, over 4 steps or more)
+  const resizing = budget !== undefined && resume === undefined;
+  const resizable = resizing ? new ResizableWarmupCosine({ baseLr, totalSteps, warmupSteps }) : undefined;
+  const schedule = resizable?.lr ?? options.schedule ?? warmupCosine({ baseLr, totalSteps, warmupSteps });
   const resizeFrom = Math.floor(warmupSteps / 2);
-  let tResizeFrom = 0;
+  let pace = { t: 0, step: 0 }; // where the pace of the next re-size is timed from
+  let nextShare = 0.25; // the next share of the budget spent that re-sizes the run
   const flushEvery = options.flushEvery ?? 50;
   if (options.checkpointEvery !== undefined) assertInteger(options.checkpointEvery, fn, 'checkpointEvery');
   const onNonFinite = options.onNonFinite ?? 'stop';
@@ -319,6 +325,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const clock = options.now ?? (() => performance.now());
   const t0 = clock();
   if (resume === undefined) await method.prepare?.(data, { batchSize }); // counted in the run's seconds
+  pace = { t: clock(), step: 0 };
   const pending: StepRecord[] = [];
   const flush = async (): Promise<void> => {
     if (pending.length > 0 && store !== undefined) await store.appendMetrics(pending.splice(0));
@@ -337,6 +344,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const epochRecords: EpochRecord[] = [];
   let lastLoss = NaN;
   const fetch = (order: Int32Array, k: number) => data.getBatch(order.subarray(k * batchSize, (k + 1) * batchSize));
+  /** Re-sizes the run to the steps that fit the rest of the budget at the pace since `from`; returns the new length. */
+  const resize = async (now: number, from: { t: number; step: number }): Promise<number> => {
+    const stepMs = (now - from.t) / (step - from.step);
+    const leftMs = budget! * 1000 - (now - t0);
+    // (a step count that fits exactly stays whole despite rounding in the division)
+    const total = step + Math.max(1, Math.floor(leftMs / stepMs + 1e-9));
+    if (total !== resizable!.totalSteps) {
+      resizable!.resize(step, total);
+      await options.onResize?.({ step, totalSteps: total, stepSeconds: stepMs / 1000 });
+    }
+    return total;
+  };
 
   while (step < totalSteps) {
     // the epoch's order: from the saved pre-shuffle state when resuming mid-epoch
@@ -394,16 +413,23 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       step += 1;
       k += 1;
       const now = clock();
-      if (resizing && step === resizeFrom) tResizeFrom = now;
-      if (resizing && step === warmupSteps) {
-        const stepMs = (now - tResizeFrom) / (warmupSteps - resizeFrom);
-        const leftMs = budget! * 1000 - (now - t0);
-        // (a step count that fits exactly stays whole despite rounding in the division)
-        totalSteps = step + Math.max(1, Math.floor(leftMs / stepMs + 1e-9));
-        const stepSeconds = stepMs / 1000;
+      const stepsBefore = totalSteps;
+      if (resizing && step <= warmupSteps) {
+        if (step === resizeFrom) pace = { t: now, step };
+        if (step === warmupSteps) {
+          if (warmupSteps >= 4) totalSteps = await resize(now, pace);
+          pace = { t: now, step };
+          while (nextShare < 1 && now - t0 >= nextShare * budget! * 1000) nextShare += 0.25;
+        }
+      } else if (resizing && nextShare < 1 && now - t0 >= nextShare * budget! * 1000) {
+        if (step - pace.step >= 4) {
+          totalSteps = await resize(now, pace);
+          pace = { t: now, step };
+        }
+        while (nextShare < 1 && now - t0 >= nextShare * budget! * 1000) nextShare += 0.25;
+      }
+      if (resizing && totalSteps !== stepsBefore) {
         epochs = Math.ceil(totalSteps / stepsPerEpoch);
-        schedule = warmupCosine({ baseLr, totalSteps, warmupSteps });
-        await options.onResize?.({ totalSteps, stepSeconds });
         // the batch fetched ahead is the next one only if the run goes on within this epoch
         if (next === undefined && k < stepsPerEpoch && step < totalSteps) {
           next = fetch(order, k);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '../../src/tf.js';
 import { saveModel } from '../../src/node/run/model-io.js';
-import { warmupCosine } from '../../src/train/schedules.js';
+import { ResizableWarmupCosine } from '../../src/train/schedules.js';
 import { useBackend } from '../support/tensors.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -131,30 +131,33 @@ test('pretrain --arch: a wrong input shape, an unpooled output, a missing file a
   assert.match(errLines(bad.stderr)[0]!, /small-cnn, resnet18, mlp, conv1d-gru or the path of a tfjs LayersModel model\.json/);
 });
 
-test("pretrain --minutes, stopped by Ctrl-C after the re-size: --resume trains to the re-sized steps on the first start's schedule", async () => {
+test("pretrain --minutes, stopped by Ctrl-C after a re-size: --resume trains to the re-sized steps on the first start's schedule", async () => {
   const out = join(work, 'runs', 'minutes-resume');
-  const first = await interruptWhen(['pretrain', ...SMALL, '--minutes', '0.1', '--out', out], /budget: the run's steps take/);
+  const first = await interruptWhen(['pretrain', ...SMALL, '--minutes', '0.1', '--out', out], /budget: at step \d+ the run's steps take/);
   assert.equal(first.status, 130, first.stderr);
   const budget = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).budget;
-  assert.ok(budget.resizedSteps > budget.warmupSteps, JSON.stringify(budget));
+  assert.ok(budget.resizes.length >= 1 && budget.resizes[0].step === budget.warmupSteps, JSON.stringify(budget));
   const again = cli(['pretrain', '--resume', '--out', out, '--no-report']);
   assert.equal(again.status, 0, again.stderr);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-  assert.equal(config.result.steps, budget.resizedSteps);
+  assert.deepEqual(config.budget.resizes, budget.resizes, 'a resumed run does not re-size');
+  const total = budget.resizes.at(-1).totalSteps;
+  assert.equal(config.result.steps, total);
   const lrs = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => (JSON.parse(l) as { lr: number }).lr);
-  assert.equal(lrs.length, budget.resizedSteps);
-  const schedule = warmupCosine({
+  assert.equal(lrs.length, total);
+  const schedule = new ResizableWarmupCosine({
     baseLr: config.optimizer.learningRate,
-    totalSteps: budget.resizedSteps,
+    totalSteps: budget.steps,
     warmupSteps: budget.warmupSteps,
   });
-  lrs.forEach((lr, i) => assert.ok(Math.abs(lr - schedule(i)) < 1e-12, `step ${i + 1}: lr ${lr}, the schedule's ${schedule(i)}`));
+  for (const r of budget.resizes) schedule.resize(r.step, r.totalSteps);
+  lrs.forEach((lr, i) => assert.ok(Math.abs(lr - schedule.lr(i)) < 1e-12, `step ${i + 1}: lr ${lr}, the schedule's ${schedule.lr(i)}`));
 });
 
-test("pretrain --minutes 0.05: steps sized from a measured step, re-sized after the warm-up from the run's pace, both in config.json, the schedule ends with them; --minutes with --steps or --epochs exits 2 naming both", () => {
+test("pretrain --minutes 0.05: steps sized from a measured step, re-sized from the run's pace after the warm-up and later, all in config.json, the schedule ends with them; --minutes with --steps or --epochs exits 2 naming both", () => {
   const out = join(work, 'runs', 'minutes');
   const p = cli(['pretrain', ...SMALL, '--minutes', '0.05', '--out', out]);
   assert.equal(p.status, 0, p.stderr);
@@ -165,15 +168,22 @@ test("pretrain --minutes 0.05: steps sized from a measured step, re-sized after 
   assert.equal(config.budget.warmupSteps, Math.round(config.budget.steps * 0.1));
   // this model's step takes milliseconds: the sizing gives a warm-up long enough to time
   assert.ok(config.budget.warmupSteps >= 4, `warm-up ${config.budget.warmupSteps} steps`);
-  assert.ok(config.budget.runStepSeconds > 0);
-  assert.ok(config.budget.resizedSteps > config.budget.warmupSteps);
-  assert.match(p.stderr, new RegExp(`budget: the run's steps take [0-9.]+ s here -> ${config.budget.resizedSteps} steps in all`));
-  assert.equal(config.result.steps, config.budget.resizedSteps);
+  // every re-size is in config.json and on stderr; the first at the end of the warm-up (the
+  // measured step and the run's pace differ), the later ones at a quarter, half and three quarters
+  const resizes = config.budget.resizes as { step: number; totalSteps: number; stepSeconds: number }[];
+  assert.ok(resizes.length >= 1 && resizes.length <= 4, JSON.stringify(resizes));
+  assert.equal(resizes[0]!.step, config.budget.warmupSteps);
+  for (const r of resizes) {
+    assert.ok(r.stepSeconds > 0 && r.totalSteps > r.step, JSON.stringify(r));
+    assert.match(p.stderr, new RegExp(`budget: at step ${r.step} the run's steps take [0-9.]+ s here -> ${r.totalSteps} steps in all`));
+  }
+  const total = resizes.at(-1)!.totalSteps;
+  assert.equal(config.result.steps, total);
   const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
-  assert.equal(steps.length, config.budget.resizedSteps);
+  assert.equal(steps.length, total);
   if (steps.length >= 4)
     assert.ok(steps.at(-1).lr < 0.5 * Math.max(...steps.map((s: { lr: number }) => s.lr)), 'the cosine schedule decays over the sized run');
   for (const flag of ['--steps', '--epochs']) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { warmupCosine, constantLr } from '../../src/train/schedules.js';
+import { warmupCosine, constantLr, ResizableWarmupCosine } from '../../src/train/schedules.js';
 import { ConfigError } from '../../src/errors.js';
 import { assertClose } from '../support/tensors.js';
 
@@ -22,4 +22,37 @@ test('warmupCosine and constantLr: bad values are ConfigErrors', () => {
   assert.throws(() => warmupCosine({ baseLr: 1, totalSteps: 0 }), /totalSteps/);
   assert.throws(() => constantLr(NaN), /lr/);
   assert.equal(constantLr(0.3)(1000), 0.3);
+});
+
+test('ResizableWarmupCosine: warmupCosine exactly until a re-size; from it, the cosine goes on from the progress reached, over the new length', () => {
+  const o = { baseLr: 0.1, totalSteps: 50, warmupSteps: 5, finalLr: 0.001 };
+  const plain = warmupCosine(o);
+  const r = new ResizableWarmupCosine(o);
+  for (let s = 0; s < 50; s++) assert.equal(r.lr(s), plain(s), `step ${s}`);
+  assert.equal(r.totalSteps, 50);
+  r.resize(20, 100); // a faster machine: twice the steps
+  assert.equal(r.totalSteps, 100);
+  assert.deepEqual(r.resizes, [{ step: 20, totalSteps: 100 }]);
+  for (let s = 0; s <= 20; s++) assert.equal(r.lr(s), plain(s), `before and at the re-size, step ${s}`);
+  const p20 = (20 - 5) / 45;
+  const at = (p: number): number => 0.001 + 0.5 * (0.1 - 0.001) * (1 + Math.cos(Math.PI * p));
+  assert.ok(Math.abs(r.lr(60) - at(p20 + ((1 - p20) * 40) / 80)) < 1e-15);
+  assert.ok(Math.abs(r.lr(100) - 0.001) < 1e-15, 'finalLr one step after the last');
+  r.resize(60, 61); // then a much slower one: one step left
+  assert.equal(r.lr(60), at(p20 + ((1 - p20) * 40) / 80), 'no jump at the second re-size');
+  assert.ok(Math.abs(r.lr(61) - 0.001) < 1e-15);
+  for (let s = 6; s < 61; s++) assert.ok(r.lr(s) <= r.lr(s - 1), `non-increasing after the warm-up (step ${s})`);
+  assert.throws(
+    () => r.resize(59, 80),
+    (e: unknown) => e instanceof ConfigError && /step/.test((e as Error).message) && /60/.test((e as Error).message),
+  );
+  assert.throws(
+    () => r.resize(70, 70),
+    (e: unknown) => e instanceof ConfigError && /totalSteps/.test((e as Error).message),
+  );
+  assert.throws(() => new ResizableWarmupCosine({ baseLr: 0.1, totalSteps: 4, warmupSteps: 5 }), ConfigError);
+  assert.throws(
+    () => new ResizableWarmupCosine(o).resize(3, 40),
+    (e: unknown) => e instanceof ConfigError && /warm-up/.test((e as Error).message),
+  );
 });

@@ -190,23 +190,25 @@ test('train: steps budget, bad options are typed errors', async () => {
   m.dispose();
 });
 
-/** A clock (ms) that only the method's steps move: each step takes `ms` of it. */
-function paced(m: Method, ms: number): { method: Method; now: () => number } {
+/** A clock (ms) that only the method's steps move: step i (1-based) takes `ms(i)` of it. */
+function paced(m: Method, ms: (i: number) => number): { method: Method; now: () => number } {
   let t = 0;
+  let i = 0;
   const step = m.trainStep.bind(m);
   const method = Object.assign(m, {
     trainStep: async (...args: Parameters<Method['trainStep']>) => {
-      t += ms;
+      t += ms(++i);
       return step(...args);
     },
   });
   return { method, now: () => t };
 }
 
-test('train: a time budget re-sizes the run at the end of the warm-up from its own pace; the cosine starts there, without a jump', async () => {
-  const { method: m, now } = paced(method(), 10);
+test('train: a time budget re-sizes the run from its own pace at the end of the warm-up and when its pace changes; the learning rate never jumps', async () => {
+  // 10 ms a step, 20 ms from step 61 on (the machine got busy)
+  const { method: m, now } = paced(method(), (i) => (i <= 60 ? 10 : 20));
   const store = new MemoryStore();
-  const resizes: { totalSteps: number; stepSeconds: number }[] = [];
+  const resizes: { step: number; totalSteps: number; stepSeconds: number }[] = [];
   const res = await train({
     method: m,
     data: clusters(),
@@ -221,26 +223,35 @@ test('train: a time budget re-sizes the run at the end of the warm-up from its o
       resizes.push(r);
     },
   });
-  // 10 ms a step: 40 ms spent at the end of the warm-up, 1.16 s left for 116 more steps
-  assert.equal(resizes.length, 1);
-  assert.ok(Math.abs(resizes[0]!.stepSeconds - 0.01) < 1e-12, `pace ${resizes[0]!.stepSeconds}`);
-  const { totalSteps } = resizes[0]!;
-  assert.equal(totalSteps, 120);
-  assert.equal(res.steps, 120);
-  assert.equal(store.metrics.length, 120);
+  // end of the warm-up: 40 ms spent, 1.16 s left at 10 ms a step -> 116 more; at a quarter (step
+  // 30) and a half (step 60) of the budget the pace is unchanged; at three quarters (900 ms, step
+  // 75) the last 15 steps took 20 ms each: 300 ms left -> 15 more
+  assert.deepEqual(
+    resizes.map((r) => [r.step, r.totalSteps, Math.round(r.stepSeconds * 1e6) / 1e6]),
+    [
+      [4, 120, 0.01],
+      [75, 90, 0.02],
+    ],
+  );
+  assert.equal(res.steps, 90);
+  assert.equal(store.metrics.length, 90);
   assert.ok(Math.abs(res.seconds - 1.2) < 1e-9, `the run spends its budget: ${res.seconds} s`);
-  // warm-up to the peak, then the cosine over the re-sized length: the first decay step is at the peak
+  // warm-up to the peak, then the cosine; at the re-size it goes on from the progress reached
   const lrs = store.metrics.map((r) => r.lr);
   assert.deepEqual(lrs.slice(0, 4), [2.5e-4, 5e-4, 7.5e-4, 1e-3]);
   assert.equal(lrs[4], 1e-3);
   for (let i = 5; i < lrs.length; i++) assert.ok(lrs[i]! <= lrs[i - 1]!, `non-increasing after the warm-up (step ${i + 1})`);
-  assert.ok(Math.abs(lrs.at(-1)! - 1e-3 * 0.5 * (1 + Math.cos((Math.PI * (totalSteps - 5)) / (totalSteps - 4)))) < 1e-12);
+  const cosine = (p: number): number => 1e-3 * 0.5 * (1 + Math.cos(Math.PI * p));
+  const p75 = (75 - 4) / (120 - 4);
+  assert.ok(Math.abs(lrs[74]! - cosine((74 - 4) / 116)) < 1e-15, 'before the re-size: the first sizing');
+  assert.ok(Math.abs(lrs[75]! - cosine(p75)) < 1e-15, 'at the re-size: where the first sizing had got to');
+  assert.ok(Math.abs(lrs[89]! - cosine(p75 + ((1 - p75) * 14) / 15)) < 1e-15, 'the last step: the cosine all but done');
   m.dispose();
 });
 
 test('train: a budget already spent at the end of the warm-up ends the run one step later; no re-size without 4 warm-up steps or on resume', async () => {
   const data = clusters();
-  const { method: slow, now } = paced(method(), 30);
+  const { method: slow, now } = paced(method(), () => 30);
   const resizes: number[] = [];
   const store = new MemoryStore();
   const res = await train({
@@ -260,7 +271,9 @@ test('train: a budget already spent at the end of the warm-up ends the run one s
   assert.equal(res.steps, 5);
   slow.dispose();
 
-  const m = method();
+  // 10 ms steps against a 1 s budget would give 100 steps, but a 3-step warm-up is too short to
+  // time, and the run ends (60 ms) before a quarter of the budget has gone
+  const { method: m, now: clock } = paced(method(), () => 10);
   const none: number[] = [];
   const short = await train({
     method: m,
@@ -268,10 +281,11 @@ test('train: a budget already spent at the end of the warm-up ends the run one s
     batchSize: 32,
     steps: 6,
     warmupSteps: 3,
-    budgetSeconds: 0.01,
+    budgetSeconds: 1,
+    now: clock,
     onResize: (r) => void none.push(r.totalSteps),
   });
-  assert.equal(short.steps, 6, 'a 3-step warm-up is too short to time: the sized length stands');
+  assert.equal(short.steps, 6, 'the sized length stands');
   const ckpt = decodeCheckpoint(store.checkpoint!);
   const resumed = await train({
     method: m,

@@ -21,6 +21,7 @@ import type { ResizeMode } from '../data/decode-pool.js';
 import { saveModel } from './model-io.js';
 import { writeRunReport } from '../run-report/write-run-report.js';
 import { train, planEpoch, type EpochRecord, type SkippedStep, type StepRecord, type TrainResult } from '../../train/trainer.js';
+import { ResizableWarmupCosine, type CosineResize, type Schedule } from '../../train/schedules.js';
 import type { OptimizerName } from '../../optim/optimizers.js';
 import { ConfigError } from '../../errors.js';
 import {
@@ -62,8 +63,8 @@ export interface PretrainOptions {
   steps?: number;
   /**
    * A budget in minutes of training on this machine: the steps are sized from a measured step
-   * (sizeStepsToBudget), then re-sized at the end of the warm-up from the run's own pace (train's
-   * `budgetSeconds`); conflicts with `steps` and `epochs`.
+   * (sizeStepsToBudget), then re-sized from the run's own pace at the end of the warm-up and as the
+   * budget is spent (train's `budgetSeconds`); conflicts with `steps` and `epochs`.
    * @default none (the length comes from `steps` or `epochs`)
    */
   minutes?: number;
@@ -159,6 +160,17 @@ const log = (quiet: boolean | undefined, line: string): void => {
   if (quiet !== true) process.stderr.write(line + '\n');
 };
 
+/** A resumed --minutes run's learning rate: the first sizing's warm-up + cosine with the re-sizes its first start made. */
+function replayedSchedule(build: MethodBuild, sizedSteps: number, warmup: number | undefined, resizes: CosineResize[]): Schedule {
+  const s = new ResizableWarmupCosine({
+    baseLr: build.optimizer.learningRate,
+    totalSteps: sizedSteps,
+    warmupSteps: warmup ?? Math.round(sizedSteps * 0.1),
+  });
+  for (const r of resizes) s.resize(r.step, r.totalSteps);
+  return s.lr;
+}
+
 /** Epochs between two measurements of the representation's spread: about 10 in a run. */
 function spreadEvery(size: number, o: { batchSize: number; steps?: number; epochs?: number }): number {
   const { stepsPerEpoch } = planEpoch(size, o.batchSize);
@@ -204,19 +216,28 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
   let config: Record<string, unknown>;
   let build: MethodBuild;
   let opts = o;
+  /** A resumed --minutes run: the first sizing and the re-sizes its first start made. */
+  let resizes: CosineResize[] = [];
+  let sizedSteps: number | undefined;
   if (o.resume) {
     if (!(await run.hasCheckpoint()))
       throw new ConfigError('pretrain', '--resume', `needs a checkpoint in ${o.out}, found none (start the run without --resume)`);
     config = await run.readConfig();
     build = { recipe: config.recipe as Recipe, optimizer: config.optimizer as MethodBuild['optimizer'] };
     opts = { ...o, ...(config.options as PretrainOptions), resume: true, quiet: o.quiet ?? false, out: o.out };
-    // a --minutes run resumes to the steps its budget was sized (and re-sized) to on its first start,
-    // with that start's warm-up (10% of the first sizing), so that the schedule is the same
-    const budget = config.budget as { steps?: unknown; resizedSteps?: unknown; warmupSteps?: unknown } | undefined;
+    // a --minutes run resumes on its first start's schedule: the length it was sized to, that
+    // warm-up (10% of the first sizing), and the re-sizes made from its pace (replayed below)
+    const budget = config.budget as { steps?: unknown; warmupSteps?: unknown; resizes?: unknown } | undefined;
     if (typeof budget?.steps === 'number') {
-      const steps = typeof budget.resizedSteps === 'number' ? budget.resizedSteps : budget.steps;
       const warmup = typeof budget.warmupSteps === 'number' ? budget.warmupSteps : opts.warmup;
-      opts = { ...opts, steps, minutes: undefined, ...(warmup !== undefined ? { warmup } : {}) };
+      resizes = Array.isArray(budget.resizes) ? (budget.resizes as CosineResize[]) : [];
+      opts = {
+        ...opts,
+        steps: resizes.at(-1)?.totalSteps ?? budget.steps,
+        minutes: undefined,
+        ...(warmup !== undefined ? { warmup } : {}),
+      };
+      sizedSteps = budget.steps;
     }
   } else if (await run.hasCheckpoint()) {
     throw new ConfigError('pretrain', '--out', `${o.out} already holds a run; pass --resume to continue it or choose another --out`);
@@ -386,7 +407,7 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
     config!.budget = { minutes: opts.minutes, stepSeconds, steps, warmupSteps };
     log(
       o.quiet,
-      `budget ${opts.minutes} min: one step takes ${stepSeconds.toFixed(3)} s here -> ${steps} steps, re-sized after the ${warmupSteps}-step warm-up from the run's own pace`,
+      `budget ${opts.minutes} min: one step takes ${stepSeconds.toFixed(3)} s here -> ${steps} steps, re-sized from the run's own pace after the ${warmupSteps}-step warm-up and as the budget is spent`,
     );
   }
   const method = buildMethod(build!);
@@ -429,13 +450,19 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
         ...(opts.minutes !== undefined
           ? {
               budgetSeconds: opts.minutes * 60,
-              onResize: async ({ totalSteps: resizedSteps, stepSeconds }: { totalSteps: number; stepSeconds: number }) => {
+              onResize: async (r: { step: number; totalSteps: number; stepSeconds: number }) => {
                 const cfg = await run.readConfig();
-                await run.writeConfig({ ...cfg, budget: { ...(cfg.budget as object), resizedSteps, runStepSeconds: stepSeconds } });
-                log(o.quiet, `\nbudget: the run's steps take ${stepSeconds.toFixed(3)} s here -> ${resizedSteps} steps in all`);
+                const b = cfg.budget as { resizes?: unknown[] };
+                const resizes = [...(b.resizes ?? []), { step: r.step, totalSteps: r.totalSteps, stepSeconds: r.stepSeconds }];
+                await run.writeConfig({ ...cfg, budget: { ...b, resizes } });
+                log(
+                  o.quiet,
+                  `\nbudget: at step ${r.step} the run's steps take ${r.stepSeconds.toFixed(3)} s here -> ${r.totalSteps} steps in all`,
+                );
               },
             }
           : {}),
+        ...(sizedSteps !== undefined && resizes.length > 0 ? { schedule: replayedSchedule(build!, sizedSteps, opts.warmup, resizes) } : {}),
         seed: opts.seed,
         ...(monitorData !== undefined ? { monitor: { data: monitorData } } : {}),
         // unlabelled data: no kNN monitor; alignment, uniformity and the collapse signal instead;
