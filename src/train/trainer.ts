@@ -127,8 +127,8 @@ export interface TrainOptions {
   schedule?: Schedule;
   /**
    * A time budget for the run, in seconds from the start of training: `steps` is then the length
-   * sized before the run from a step measured apart (a throwaway model's first steps, which missed
-   * the run's pace by 10-35% on the project's 2-core machine, mostly on the slow side). The trainer
+   * sized before the run from a step measured apart (a throwaway model's first steps, which were up to
+   * 60% slower than the run's on the project's 2-core machine, and sometimes 10% faster). The trainer
    * re-sizes the run to the steps that fit the rest of the budget at its own pace: at the end of
    * the warm-up (the pace of its second half, when it has 4 steps or more), then when a quarter,
    * half and three quarters of the budget have gone (the pace since the previous re-size), so that
