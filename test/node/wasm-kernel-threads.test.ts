@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NodeKernelThreads } from '../../src/node/wasm-kernel-threads.js';
-import { exportsOf, fillModule, probeModule } from '../support/wasm-probe.js';
+import { assertPartsRunTogether, exportsOf, fillModule, probeModule } from '../support/wasm-probe.js';
 
 test('NodeKernelThreads runs parts at the same time on a worker, on the shared heap', async () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
@@ -13,17 +13,7 @@ test('NodeKernelThreads runs parts at the same time on a worker, on the shared h
   const pool = new NodeKernelThreads(memory, 2);
   try {
     const heap = new Int32Array(memory.buffer);
-    // part 0 (this thread) can only see the flag if part 1 runs meanwhile on the worker
-    pool.run(
-      probe,
-      'probe',
-      [
-        [0, 0, 4, 2_000_000_000],
-        [1, 0, 4, 0],
-      ],
-      local.probe!,
-    );
-    assert.equal(heap[1], 1, 'the calling thread saw the flag its worker raised');
+    assertPartsRunTogether(pool, probe, memory);
 
     // parts write their own ranges; a second module is sent when first used, then both alternate
     pool.run(

@@ -6,7 +6,9 @@
  * - `fill(ptr, count, value)` writes `count` i32s; `trap()` fails.
  * `fillModule()` is a second module with the same `fill`.
  */
+import assert from 'node:assert/strict';
 import { assemble, forRange, get, i32, I32, type Code, type Fn } from '../../src/backend-loaders/wasm/wasm-assembler.js';
+import type { KernelThreads } from '../../src/backend-loaders/wasm/kernel-threads.js';
 
 const atomicLoad = (addr: Code): Code => [addr, 0xfe, 0x10, 2, 0];
 const atomicStore = (addr: Code, value: Code): Code => [addr, value, 0xfe, 0x17, 2, 0];
@@ -46,4 +48,21 @@ export function fillModule(): WebAssembly.Module {
 /** An instance's exports as callable functions. */
 export function exportsOf(module: WebAssembly.Module, memory: WebAssembly.Memory): Record<string, (...args: number[]) => void> {
   return new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
+}
+
+/**
+ * Runs `probe` as two parts on a 2-thread pool: part 0 (the calling thread) spins for the flag
+ * part 1 raises, so it sees it only if part 1 ran meanwhile on a worker. Uses the heap's first 8 bytes.
+ */
+export function assertPartsRunTogether(pool: Pick<KernelThreads, 'run'>, module: WebAssembly.Module, memory: WebAssembly.Memory): void {
+  pool.run(
+    module,
+    'probe',
+    [
+      [0, 0, 4, 2_000_000_000],
+      [1, 0, 4, 0],
+    ],
+    exportsOf(module, memory).probe!,
+  );
+  assert.equal(new Int32Array(memory.buffer)[1], 1, 'the calling thread saw the flag its worker raised');
 }

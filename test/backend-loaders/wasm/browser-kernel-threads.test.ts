@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { BrowserKernelThreads, type KernelWorker } from '../../../src/backend-loaders/wasm/browser-kernel-threads.js';
-import { exportsOf, probeModule } from '../../support/wasm-probe.js';
+import { assertPartsRunTogether, exportsOf, probeModule } from '../../support/wasm-probe.js';
 
 const SHIM = `const { parentPort } = require('node:worker_threads'); parentPort.on('message', (data) => globalThis.onmessage({ data }));\n`;
 const nodeWorker = (source: string): KernelWorker => new Worker(SHIM + source, { eval: true });
@@ -26,16 +26,7 @@ test('BrowserKernelThreads: a started worker runs its part while the calling thr
   try {
     await untilReady(pool, 1);
     const heap = new Int32Array(memory.buffer);
-    pool.run(
-      module,
-      'probe',
-      [
-        [0, 0, 4, 2_000_000_000],
-        [1, 0, 4, 0],
-      ],
-      local.probe!,
-    );
-    assert.equal(heap[1], 1, 'the calling thread saw the flag its worker raised');
+    assertPartsRunTogether(pool, module, memory);
     pool.run(
       module,
       'fill',
