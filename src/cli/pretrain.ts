@@ -144,6 +144,10 @@ export function register(program: Command): void {
       '--no-feature-bn',
       'small-cnn, resnet18 (simclr, npid, invaspread): representation h without the BatchNorm (no scale or shift) that centres it',
     )
+    .option(
+      '--no-whiten',
+      'small-cnn, resnet18 (simclr, moco, npid, invaspread): save the encoder without the whitening of h fitted on the training data',
+    )
     .option('--no-flip', 'grey images: no horizontal flips (digits, letters)')
     .option('--length <n>', 'sequences: crop/pad every sample to N steps (default: the median length)', int(2))
     .option('--window <n>', 'cpc: training window in steps (default: min(length, 4096) for audio, else length)', int(2))

@@ -101,6 +101,12 @@ export interface Recipe {
   encoderBatchNorm?: boolean;
   /** small-cnn, resnet18: BatchNorm without scale or shift on the pooled h (src/models/feature-batch-norm.ts). Absent in runs made before it existed. @default false */
   featureBatchNorm?: boolean;
+  /**
+   * The saved encoder ends with the shrinkage whitening of h (src/models/feature-whitening.ts):
+   * α and the cap on the training samples it is fitted on, once training is done. Absent: h as
+   * the encoder computes it (runs made before it existed, and every method but the image ones).
+   */
+  featureWhitening?: { shrinkage: number; samples: number };
   seed: number;
   /** CPC: encoder geometry, K, negatives, window, pooling (sequences; `arch` 'conv1d-gru'). */
   cpc?: CpcRecipe;

@@ -28,6 +28,7 @@ import type { Recipe } from '../../recipes/recipe.js';
 import { buildAugmentation } from '../../augment/build-augmentation.js';
 import { fitSequenceLength } from '../../recipes/cpc-recipe.js';
 import { embedDataset, embedThrough, rawFeatures } from '../../eval/dataset-features.js';
+import { withoutWhitening } from '../../models/feature-whitening.js';
 import { assertRunInputShape, runDataOptions, runRecipeAndData } from './run-data.js';
 import type { Dataset } from '../../data/dataset.js';
 import { evaluateUnlabelled, formatUnlabelledReport, type UnlabelledReport } from '../../eval/unlabelled-report.js';
@@ -134,7 +135,13 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
       train: await embedDataset(enc, train),
       test: await embedDataset(enc, test),
       ...(head !== undefined
-        ? { embedding: { train: await embedThrough(enc, head, train), test: await embedThrough(enc, head, test) } }
+        ? {
+            // the head reads h as it was trained on it, before the saved encoder's whitening
+            embedding: {
+              train: await embedThrough(withoutWhitening(enc), head, train),
+              test: await embedThrough(withoutWhitening(enc), head, test),
+            },
+          }
         : {}),
     });
     const trained = await features(encoder, heads?.trained);

@@ -19,6 +19,7 @@ import { writeSkipped } from '../data/sample-ids.js';
 import type { LabelMode } from '../data/list-images.js';
 import type { ResizeMode } from '../data/decode-pool.js';
 import { saveModel } from './model-io.js';
+import { RUN_WHITENING, saveEncoder } from './save-encoder.js';
 import { writeRunReport } from '../run-report/write-run-report.js';
 import { train, planEpoch, type EpochRecord, type SkippedStep, type StepRecord, type TrainResult } from '../../train/trainer.js';
 import { ResizableWarmupCosine, type CosineResize, type Schedule } from '../../train/schedules.js';
@@ -115,6 +116,8 @@ export interface PretrainOptions {
   encoderBn?: boolean;
   /** small-cnn, resnet18: the parameter-free BatchNorm on the pooled representation. @default true */
   featureBn?: boolean;
+  /** small-cnn, resnet18: the saved encoder ends with the whitening of h fitted on the training data (RUN_WHITENING). @default true */
+  whiten?: boolean;
   imageSize?: number;
   /** Checkpoint every N steps inside an epoch too. */
   checkpointEvery?: number;
@@ -338,6 +341,9 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
       headBatchNorm: opts.headBn !== false || opts.method === 'npid',
       encoderBatchNorm: opts.encoderBn ?? true,
       ...((arch === 'small-cnn' || arch === 'resnet18') && opts.method !== 'cmc' ? { featureBatchNorm: opts.featureBn ?? true } : {}),
+      ...((arch === 'small-cnn' || arch === 'resnet18') && opts.method !== 'cmc' && opts.whiten !== false
+        ? { featureWhitening: { ...RUN_WHITENING } }
+        : {}),
       seed: opts.seed,
       ...(seq !== undefined ? { cpc: seq.recipe } : {}),
       ...(opts.method === 'npid'
@@ -436,7 +442,7 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
       await run.create();
       await run.writeConfig(config!);
       if (archFile !== undefined) await writeLayersModelTopology(run.path('arch'), archFile);
-      await saveModel(method.encoder, run.path('randomEncoder'));
+      await saveEncoder(method.encoder, run.path('randomEncoder'), build!.recipe, trainData);
       if (method.head !== undefined) await saveModel(method.head, run.path('randomHead'));
     }
     let result: TrainResult;
@@ -494,7 +500,7 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
       if (resumeFrom !== undefined) for (const t of Object.values(resumeFrom.state.tensors)) t.dispose();
     }
     if (result.status === 'done') {
-      await saveModel(method.encoder, run.path('encoder'));
+      await saveEncoder(method.encoder, run.path('encoder'), build!.recipe, trainData);
       if (method.head !== undefined) await saveModel(method.head, run.path('head'));
       const cfg = await run.readConfig();
       const prev = (cfg.result as { seconds?: number } | undefined)?.seconds ?? 0;
