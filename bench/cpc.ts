@@ -23,7 +23,8 @@
  *   BENCHMARKS.md)  --pooling mean,max (each of the comma-separated poolings evaluated on the same trained network; the first is the model's; default the recipe's, mean)  --seeds 0 (comma-separated: one
  *   run per seed)  --test-share 0.2 (a UCR set without a TEST file: the stratified share held out)
  *   --latents (two more feature sets of the same networks: `z`, g_enc's latents averaged over
- *   time, and `c+z`, that next to the mean context)
+ *   time, and `c+z`, that next to the mean context)  --whiten (each CPC and random feature set also
+ *   whitened as `pretrain` whitens image encoders, fitted on the train split's features: `<set>+w`)
  */
 import { initBackend, describeBackend, type BackendName } from '../src/backend.js';
 import type { Dataset } from '../src/data/dataset.js';
@@ -44,6 +45,8 @@ import { embeddingStd } from '../src/eval/embedding-std.js';
 import { effectiveRank } from '../src/eval/effective-rank.js';
 import type { FeatureArray } from '../src/eval/features.js';
 import { embedDataset } from '../src/eval/dataset-features.js';
+import { applyWhitening, fitWhitening } from '../src/models/feature-whitening.js';
+import { RUN_WHITENING } from '../src/node/run/save-encoder.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -67,6 +70,8 @@ interface Options {
   testShare: number;
   /** Also evaluate the time-averaged latents z, alone and next to the mean context. */
   latents: boolean;
+  /** Also evaluate each CPC and random feature set whitened as `pretrain` whitens image encoders (fitted on the train split's features). */
+  whiten: boolean;
   seed: number;
   seeds: number[];
 }
@@ -85,6 +90,7 @@ function parse(args: string[]): Options {
     pooling: undefined,
     testShare: 0.2,
     latents: false,
+    whiten: false,
     seed: 0,
     seeds: [0],
   };
@@ -137,6 +143,9 @@ function parse(args: string[]): Options {
         break;
       case '--latents':
         o.latents = true;
+        break;
+      case '--whiten':
+        o.whiten = true;
         break;
       case '--seed':
       case '--seeds':
@@ -303,6 +312,18 @@ async function runSet(name: string, options: Options, log: (l: string) => void):
     const sets: Record<string, { train: FeatureArray; test: FeatureArray }> = {};
     for (const suffix of Object.keys(cpcAll)) sets[`cpc${suffix}`] = cpcAll[suffix]!;
     for (const suffix of Object.keys(randomAll)) sets[`random${suffix}`] = randomAll[suffix]!;
+    if (o.whiten)
+      for (const [fname, f] of Object.entries(sets)) {
+        const w = await fitWhitening(f.train, { shrinkage: RUN_WHITENING.shrinkage });
+        const apply = async (x: FeatureArray): Promise<FeatureArray> => {
+          const t = tf.tensor2d(x.data, [x.data.length / x.dim, x.dim]);
+          const y = applyWhitening(t, w);
+          const out = { data: (await y.data()) as Float32Array, dim: x.dim };
+          tf.dispose([t, y]);
+          return out;
+        };
+        sets[`${fname}+w`] = { train: await apply(f.train), test: await apply(f.test) };
+      }
     sets.raw = raw;
     const health: SetResult['health'] = {};
     for (const [fname, f] of Object.entries(sets)) {
