@@ -130,6 +130,15 @@ export { projectionHead } from './models/projection-head.js';
 export { buildLayersModel, checkLayersModelArch } from './models/layers-model-arch.js';
 export type { LayersModelArch, LayersModelWeight, BuildLayersModelOptions } from './models/layers-model-arch.js';
 export type { ProjectionHeadOptions } from './models/projection-head.js';
+export {
+  fitWhitening,
+  applyWhitening,
+  whitenEncoder,
+  withoutWhitening,
+  FEATURE_WHITENING_LAYER,
+  DEFAULT_WHITENING_SHRINKAGE,
+} from './models/feature-whitening.js';
+export type { FeatureWhitening, FitWhiteningOptions, WhitenedEncoder } from './models/feature-whitening.js';
 // BatchNorm whose training mode is one op each way (the models above use it); saves as tfjs-layers' BatchNormalization
 export { batchNormalization, batchNormTraining, useFusedBatchNorm, hasFusedBatchNormKernel } from './models/batch-norm.js';
 export type { BatchNormalizationArgs, BatchNormTrainingResult } from './models/batch-norm.js';
