@@ -41,6 +41,7 @@ test('pretrain, eval and report on an unlabelled folder with a corrupt file and 
   assert.equal(config.data.monitorSize, 0);
   // the saved encoders, trained and random, end with the whitening of h fitted on the training images
   assert.deepEqual(config.recipe.featureWhitening, { shrinkage: 0.5, samples: 10000 });
+  assert.match(p.stderr, /encoder saved to .* \(ending with the whitening of h fitted on 42 training samples, α 0\.5\)/);
   for (const dir of ['encoder', 'encoder-random']) {
     const layers = JSON.parse(readFileSync(join(run, dir, 'model.json'), 'utf8')).modelTopology.config.layers as { name: string }[];
     assert.equal(layers.at(-1)!.name, 'feature_whitening', dir);

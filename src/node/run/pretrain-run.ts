@@ -515,7 +515,14 @@ async function pretrainLocked(o: PretrainOptions, signal?: AbortSignal, display?
           backend: { name: backend.name, threads: backend.threads },
         },
       });
-      log(o.quiet, `done: ${result.steps} steps in ${result.seconds.toFixed(0)} s; encoder saved to ${run.path('encoder')}`);
+      const whitened = build!.recipe.featureWhitening;
+      log(
+        o.quiet,
+        `done: ${result.steps} steps in ${result.seconds.toFixed(0)} s; encoder saved to ${run.path('encoder')}` +
+          (whitened !== undefined
+            ? ` (ending with the whitening of h fitted on ${Math.min(whitened.samples, trainData.size)} training samples, α ${whitened.shrinkage})`
+            : ''),
+      );
       if (o.report !== false) {
         try {
           const r = await writeRunReport(o.out);
