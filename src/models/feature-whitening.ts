@@ -81,7 +81,9 @@ export async function fitWhitening(
   const target = trace / d; // the isotropic covariance's variance
   const evd = new EigenvalueDecomposition(new Matrix(cov), { assumeSymmetric: true });
   const v = evd.eigenvectorMatrix; // [D, D], eigenvectors in columns
-  const scale = evd.realEigenvalues.map((e) => 1 / Math.sqrt((1 - shrinkage) * Math.max(e, 0) + shrinkage * target));
+  // eigenvalues below float32's resolution of the covariance are zero (a direction nothing varies in)
+  const zero = 1e-6 * trace;
+  const scale = evd.realEigenvalues.map((e) => 1 / Math.sqrt((1 - shrinkage) * (e > zero ? e : 0) + shrinkage * target));
   if (scale.some((s) => !Number.isFinite(s)))
     throw new DataError(
       'fitWhitening',

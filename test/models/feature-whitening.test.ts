@@ -103,6 +103,12 @@ test('fitWhitening: features without variance are only centred; a rank-deficient
   assertClose(constant.matrix, [1, 0, 0, 1]);
   const line = { data: Float32Array.from([0, 0, 1, 1, 2, 2, 3, 3]), dim: 2 }; // rank 1
   await assert.rejects(fitWhitening(line, { shrinkage: 0 }), DataError);
+  // rank-deficient up to float32 rounding: the third column is the sum of the first two
+  const z = randn(200, 5);
+  const sum = Float32Array.from({ length: 300 }, (_, i) =>
+    i % 3 === 2 ? z[2 * Math.floor(i / 3)]! + z[2 * Math.floor(i / 3) + 1]! : z[2 * Math.floor(i / 3) + (i % 3)]!,
+  );
+  await assert.rejects(fitWhitening({ data: sum, dim: 3 }, { shrinkage: 0 }), /rank-deficient/);
   const w = await fitWhitening(line); // shrinkage keeps it invertible
   assert.ok(w.matrix.every(Number.isFinite));
 });
