@@ -7,15 +7,12 @@
  * initialisation (rebuilt from the run's recipe and seed, whitened on its own features), against
  * the raw input. The study behind the saved encoder's whitening (BENCHMARKS.md, "Whitening h").
  */
-import * as tf from '../src/tf.js';
-import { initBackend } from '../src/backend.js';
-import { buildMethod, type MethodBuild } from '../src/recipes/recipe.js';
-import { RunFolder } from '../src/node/run/run-folder.js';
-import { loadSplits } from '../src/node/data/load-splits.js';
+import type * as tf from '../src/tf.js';
 import { loadDataset } from '../src/node/data/load-dataset.js';
 import { seededSample } from '../src/data/seeded-sample.js';
-import { embedDataset, rawFeatures } from '../src/eval/dataset-features.js';
-import { compareLabelEfficiency, type FeatureSet } from '../src/eval/label-efficiency.js';
+import { embedDataset } from '../src/eval/dataset-features.js';
+import type { FeatureSet } from '../src/eval/label-efficiency.js';
+import { probeSavedRuns } from './_saved-run-probes.js';
 import { fitWhitening, whitenEncoder } from '../src/models/feature-whitening.js';
 import type { Dataset } from '../src/data/dataset.js';
 
@@ -52,52 +49,12 @@ export async function main(args: string[]): Promise<void> {
     .filter((r) => r !== '');
   if (runs.length === 0) throw new Error('whitening: --runs <dir>[,<dir>...] is required');
   const shrinkages = opt('shrinkages', '0.33,0.5,0.67').split(',').map(Number);
-  await initBackend();
-  const rows: string[] = [];
-  for (const dir of runs) {
-    const run = new RunFolder(dir);
-    const config = (await run.readConfig()) as {
-      recipe: MethodBuild['recipe'];
-      optimizer: MethodBuild['optimizer'];
-      options: { data: string };
+  await probeSavedRuns(runs, { limit: Number(opt('limit', '4000')), testLimit: Number(opt('test-limit', '1000')) }, async (run) => {
+    const data = run.config.options.data;
+    const sample = seededSample(await loadDataset(data, { split: 'train' }), Number(opt('samples', '10000')), run.config.recipe.seed);
+    return {
+      ...(await whitenedSets('trained', run.trained.encoder, sample, run.train, run.test, shrinkages)),
+      ...(await whitenedSets('random', run.initial.encoder, sample, run.train, run.test, shrinkages)),
     };
-    const { train, test } = await loadSplits(
-      config.options.data,
-      { limit: Number(opt('limit', '4000')), testLimit: Number(opt('test-limit', '1000')), seed: 0 },
-      () => {},
-    );
-    const sample = seededSample(
-      await loadDataset(config.options.data, { split: 'train' }),
-      Number(opt('samples', '10000')),
-      config.recipe.seed,
-    );
-    const build = { recipe: config.recipe, optimizer: config.optimizer };
-    const initial = buildMethod(build);
-    const trained = buildMethod(build);
-    const checkpoint = await run.loadCheckpoint();
-    try {
-      trained.setState(checkpoint.state);
-      const result = await compareLabelEfficiency({
-        labels: { train: train.labels!.values, test: test.labels!.values },
-        featureSets: {
-          ...(await whitenedSets('trained', trained.encoder, sample, train, test, shrinkages)),
-          ...(await whitenedSets('random', initial.encoder, sample, train, test, shrinkages)),
-          raw: { train: await rawFeatures(train), test: await rawFeatures(test) },
-        },
-      });
-      for (const [name, res] of Object.entries(result)) {
-        const cells = [...Object.values(res.linear), ...Object.values(res.knn)].map((v) => (100 * v).toFixed(1));
-        const row = `| ${dir} | ${name} | ${cells.join(' | ')} |`;
-        console.log(row);
-        rows.push(row);
-      }
-    } finally {
-      for (const x of Object.values(checkpoint.state.tensors)) x.dispose();
-      initial.dispose();
-      trained.dispose();
-    }
-  }
-  console.log('\n| run | features | linear 1% | 10% | 100% | kNN 1% | 10% | 100% |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(r);
+  });
 }
