@@ -26,6 +26,21 @@ export interface SavedRun {
   initial: Method;
 }
 
+/** `--name value` of `args`, or `fallback`. */
+export function benchOption(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : fallback;
+}
+
+/** `--runs a,b` and eval's split sizes (`--limit 4000 --test-limit 1000`) of a study on saved runs. */
+export function savedRunArgs(args: string[], bench: string): { runs: string[]; split: { limit: number; testLimit: number } } {
+  const runs = benchOption(args, 'runs', '')
+    .split(',')
+    .filter((r) => r !== '');
+  if (runs.length === 0) throw new Error(`${bench}: --runs <dir>[,<dir>...] is required`);
+  return { runs, split: { limit: Number(benchOption(args, 'limit', '4000')), testLimit: Number(benchOption(args, 'test-limit', '1000')) } };
+}
+
 /** Runs `featureSets` on each run of `runs` and prints both probes on its sets and on the raw input. */
 export async function probeSavedRuns(
   runs: string[],

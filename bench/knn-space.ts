@@ -11,7 +11,7 @@ import type { Method } from '../src/methods/method.js';
 import { embedDataset, embedThrough } from '../src/eval/dataset-features.js';
 import type { FeatureSet } from '../src/eval/label-efficiency.js';
 import type { Dataset } from '../src/data/dataset.js';
-import { probeSavedRuns } from './_saved-run-probes.js';
+import { probeSavedRuns, savedRunArgs } from './_saved-run-probes.js';
 
 async function spaces(method: Method, train: Dataset, test: Dataset): Promise<{ h: FeatureSet; z: FeatureSet }> {
   const head = method.head;
@@ -23,15 +23,8 @@ async function spaces(method: Method, train: Dataset, test: Dataset): Promise<{ 
 }
 
 export async function main(args: string[]): Promise<void> {
-  const opt = (k: string, d: string): string => {
-    const i = args.indexOf(`--${k}`);
-    return i >= 0 ? args[i + 1]! : d;
-  };
-  const runs = opt('runs', '')
-    .split(',')
-    .filter((r) => r !== '');
-  if (runs.length === 0) throw new Error('knn-space: --runs <dir>[,<dir>...] is required');
-  await probeSavedRuns(runs, { limit: Number(opt('limit', '4000')), testLimit: Number(opt('test-limit', '1000')) }, async (run) => {
+  const { runs, split } = savedRunArgs(args, 'knn-space');
+  await probeSavedRuns(runs, split, async (run) => {
     const t = await spaces(run.trained, run.train, run.test);
     const r = await spaces(run.initial, run.train, run.test);
     return { 'trained h': t.h, 'trained z': t.z, 'random h': r.h, 'random z': r.z };

@@ -12,7 +12,7 @@ import { loadDataset } from '../src/node/data/load-dataset.js';
 import { seededSample } from '../src/data/seeded-sample.js';
 import { embedDataset } from '../src/eval/dataset-features.js';
 import type { FeatureSet } from '../src/eval/label-efficiency.js';
-import { probeSavedRuns } from './_saved-run-probes.js';
+import { benchOption, probeSavedRuns, savedRunArgs } from './_saved-run-probes.js';
 import { fitWhitening, whitenEncoder } from '../src/models/feature-whitening.js';
 import type { Dataset } from '../src/data/dataset.js';
 
@@ -40,18 +40,15 @@ async function whitenedSets(
 }
 
 export async function main(args: string[]): Promise<void> {
-  const opt = (k: string, d: string): string => {
-    const i = args.indexOf(`--${k}`);
-    return i >= 0 ? args[i + 1]! : d;
-  };
-  const runs = opt('runs', '')
-    .split(',')
-    .filter((r) => r !== '');
-  if (runs.length === 0) throw new Error('whitening: --runs <dir>[,<dir>...] is required');
-  const shrinkages = opt('shrinkages', '0.33,0.5,0.67').split(',').map(Number);
-  await probeSavedRuns(runs, { limit: Number(opt('limit', '4000')), testLimit: Number(opt('test-limit', '1000')) }, async (run) => {
+  const { runs, split } = savedRunArgs(args, 'whitening');
+  const shrinkages = benchOption(args, 'shrinkages', '0.33,0.5,0.67').split(',').map(Number);
+  await probeSavedRuns(runs, split, async (run) => {
     const data = run.config.options.data;
-    const sample = seededSample(await loadDataset(data, { split: 'train' }), Number(opt('samples', '10000')), run.config.recipe.seed);
+    const sample = seededSample(
+      await loadDataset(data, { split: 'train' }),
+      Number(benchOption(args, 'samples', '10000')),
+      run.config.recipe.seed,
+    );
     return {
       ...(await whitenedSets('trained', run.trained.encoder, sample, run.train, run.test, shrinkages)),
       ...(await whitenedSets('random', run.initial.encoder, sample, run.train, run.test, shrinkages)),
