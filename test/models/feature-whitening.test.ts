@@ -62,7 +62,7 @@ test('fitWhitening: mean and W match the closed form R diag(((1-α)e + α ē)^(-
   }
 });
 
-test('fitWhitening: α 0 whitens (identity covariance), α 1 only centres and scales, the default halves the spread of the variances', async () => {
+test('fitWhitening: α 0 whitens (identity covariance), α 1 only centres and scales, the default keeps every variance in (0, 2)', async () => {
   const n = 600;
   const z = randn(n * 3, 7);
   // correlated columns with variances of very different size
