@@ -344,6 +344,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const epochRecords: EpochRecord[] = [];
   let lastLoss = NaN;
   const fetch = (order: Int32Array, k: number) => data.getBatch(order.subarray(k * batchSize, (k + 1) * batchSize));
+  /** Whether the next re-sizing share of the budget (a quarter, half, three quarters) has gone by `now`. */
+  const shareSpent = (now: number): boolean => nextShare < 1 && now - t0 >= nextShare * budget! * 1000;
+  /** Moves the next re-sizing share past every share already gone by `now`. */
+  const passShares = (now: number): void => {
+    while (shareSpent(now)) nextShare += 0.25;
+  };
   /** Re-sizes the run to the steps that fit the rest of the budget at the pace since `from`; returns the new length. */
   const resize = async (now: number, from: { t: number; step: number }): Promise<number> => {
     const stepMs = (now - from.t) / (step - from.step);
@@ -419,14 +425,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         if (step === warmupSteps) {
           if (warmupSteps >= 4) totalSteps = await resize(now, pace);
           pace = { t: now, step };
-          while (nextShare < 1 && now - t0 >= nextShare * budget! * 1000) nextShare += 0.25;
+          passShares(now);
         }
-      } else if (resizing && nextShare < 1 && now - t0 >= nextShare * budget! * 1000) {
+      } else if (resizing && shareSpent(now)) {
         if (step - pace.step >= 4) {
           totalSteps = await resize(now, pace);
           pace = { t: now, step };
         }
-        while (nextShare < 1 && now - t0 >= nextShare * budget! * 1000) nextShare += 0.25;
+        passShares(now);
       }
       if (resizing && totalSteps !== stepsBefore) {
         epochs = Math.ceil(totalSteps / stepsPerEpoch);

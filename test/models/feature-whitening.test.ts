@@ -144,6 +144,7 @@ test('whitenEncoder: the model computes (h - μ) W with a last layer named featu
   assert.equal(w.model.layers.at(-1)!.name, FEATURE_WHITENING_LAYER);
   assert.equal(w.model.trainableWeights.length, 2, "the encoder's kernel and bias only");
   assertNoLeak(() => w.model.predict(x) as tf.Tensor2D, 'predict');
+  assertNoLeak(() => applyWhitening(h, whitening), 'applyWhitening');
   const y = w.model.predict(x) as tf.Tensor2D;
   const expected = applyWhitening(h, whitening);
   assertClose(await y.data(), await expected.data(), 1e-5, 1e-5, 'whitened h');

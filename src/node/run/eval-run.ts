@@ -131,19 +131,17 @@ export async function runEvaluation(o: EvalOptions): Promise<EvaluationReport | 
   try {
     heads = await loadHeads(run);
     const t0 = performance.now();
-    const features = async (enc: tf.LayersModel, head: tf.LayersModel | undefined): Promise<FeatureSet> => ({
-      train: await embedDataset(enc, train),
-      test: await embedDataset(enc, test),
-      ...(head !== undefined
-        ? {
-            // the head reads h as it was trained on it, before the saved encoder's whitening
-            embedding: {
-              train: await embedThrough(withoutWhitening(enc), head, train),
-              test: await embedThrough(withoutWhitening(enc), head, test),
-            },
-          }
-        : {}),
-    });
+    const features = async (enc: tf.LayersModel, head: tf.LayersModel | undefined): Promise<FeatureSet> => {
+      // the head reads h as it was trained on it, before the saved encoder's whitening
+      const h = head !== undefined ? withoutWhitening(enc) : undefined;
+      return {
+        train: await embedDataset(enc, train),
+        test: await embedDataset(enc, test),
+        ...(head !== undefined && h !== undefined
+          ? { embedding: { train: await embedThrough(h, head, train), test: await embedThrough(h, head, test) } }
+          : {}),
+      };
+    };
     const trained = await features(encoder, heads?.trained);
     const baselines: Record<string, FeatureSet> =
       o.baselines === false
